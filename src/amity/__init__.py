@@ -1,0 +1,3 @@
+"""Amity: a personal relationship manager for professionals."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Storage: the schema, the engine (SQLite pragmas, PostgreSQL), migrations and search."""
