@@ -1,0 +1,217 @@
+"""Relationship health: a 0-100 score from five factors, each explained.
+
+=============  ======  ================================================================
+factor         weight  score (0-100)
+=============  ======  ================================================================
+recency        35      days since the last contact against the cadence (90 days when
+                       there is none): 100 up to half the cadence, 67 at the cadence,
+                       33 at 1.5x, 0 from 2x: ``100 x (2 - ratio) / 1.5``
+frequency      20      interactions in the last 90 days against the 90 before:
+                       ``50 + 50 x (recent - previous) / max(recent, previous)``;
+                       50 when there were none in either
+reciprocity    15      who reaches out over the last 365 days (inbound vs outbound):
+                       100 when balanced, 0 when one-sided; not counted below 3
+promises       15      the share of promises both ways kept on time
+                       (:mod:`amity.rules.reliability`); not counted when none is judged
+replies        15      messages awaiting your reply: ``100 - 25 per message - 2 per day
+                       the oldest has waited``, at least 0
+=============  ======  ================================================================
+
+The score is the weighted mean of the counted factors, rounded. :func:`drifting` ranks the
+relationships whose score fell the most over a period (30 days by default), by recomputing
+the score as it stood at the start of the period from the same data (messages awaiting a reply
+are those that arrived by then and are still unanswered today: an approximation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from amity.model.types import PersonRef
+from amity.rules.dates import plural
+from amity.rules.reliability import PromiseRecord, reliability
+
+WEIGHTS = {
+    "recency": 35.0,
+    "frequency": 20.0,
+    "reciprocity": 15.0,
+    "promises": 15.0,
+    "replies": 15.0,
+}
+REFERENCE_CADENCE = 90
+FREQUENCY_WINDOW = 90
+RECIPROCITY_WINDOW = 365
+RECIPROCITY_MINIMUM = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    """One done interaction with the person, by local date and direction."""
+
+    on: date
+    direction: str  # outbound, inbound, mutual
+
+
+@dataclass(frozen=True)
+class HealthInput:
+    person: PersonRef
+    cadence_days: int | None  # the effective cadence; None or 0: compare with 90 days
+    touches: Sequence[Touch] = ()  # at least the last 365 days
+    started_on: date | None = None  # added or met, for someone never contacted
+    last_contact: date | None = None  # effective last contact (done agenda items count)
+    promises: Sequence[PromiseRecord] = ()  # both directions
+    awaiting_since: Sequence[date] = ()  # local dates of messages awaiting your reply
+
+
+@dataclass(frozen=True, slots=True)
+class Factor:
+    name: str
+    score: int  # 0-100
+    weight: float  # 0 when not counted
+    value: float | None  # the measured quantity (ratio, change, share, rate, count)
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Health:
+    person: PersonRef
+    score: int
+    factors: tuple[Factor, ...]
+
+    def factor(self, name: str) -> Factor:
+        return next(f for f in self.factors if f.name == name)
+
+
+@dataclass(frozen=True)
+class Drift:
+    person: PersonRef
+    score: int
+    previous_score: int
+    change: int
+    reason: str
+    health: Health
+
+
+def health(data: HealthInput, today: date) -> Health:
+    """The relationship's health as it stands on ``today`` (later data is ignored)."""
+    touches = [t for t in data.touches if t.on <= today]
+    factors = (
+        _recency(data, touches, today),
+        _frequency(touches, today),
+        _reciprocity(touches, today),
+        _promises(data, today),
+        _replies(data, today),
+    )
+    total = sum(f.weight for f in factors)
+    score = round(sum(f.score * f.weight for f in factors) / total) if total else 0
+    return Health(data.person, score, factors)
+
+
+def _clamp(value: float) -> int:
+    return round(min(max(value, 0.0), 100.0))
+
+
+def _recency(data: HealthInput, touches: Sequence[Touch], today: date) -> Factor:
+    weight = WEIGHTS["recency"]
+    contacts = [t.on for t in touches]
+    if data.last_contact is not None and data.last_contact <= today:
+        contacts.append(data.last_contact)
+    cadence = data.cadence_days or REFERENCE_CADENCE
+    of = f"cadence {cadence}" if data.cadence_days else f"no cadence, compared with {cadence} days"
+    if contacts:
+        days = (today - max(contacts)).days
+        what = f"{plural(days, 'day')} since you last talked, {of}"
+    elif data.started_on is not None and data.started_on <= today:
+        days = (today - data.started_on).days
+        what = f"never contacted, added or met {plural(days, 'day')} ago, {of}"
+    else:
+        return Factor("recency", 0, weight, None, "never contacted")
+    ratio = days / cadence
+    return Factor("recency", _clamp(100 * (2 - ratio) / 1.5), weight, round(ratio, 3), what)
+
+
+def _frequency(touches: Sequence[Touch], today: date) -> Factor:
+    weight = WEIGHTS["frequency"]
+    recent_from = today - timedelta(days=FREQUENCY_WINDOW)
+    previous_from = recent_from - timedelta(days=FREQUENCY_WINDOW)
+    recent = sum(1 for t in touches if recent_from < t.on <= today)
+    previous = sum(1 for t in touches if previous_from < t.on <= recent_from)
+    if recent == previous == 0:
+        return Factor("frequency", 50, weight, 0.0, "no interactions in the last 180 days")
+    change = (recent - previous) / max(recent, previous)
+    what = f"{plural(recent, 'interaction')} in the last 90 days, {previous} in the 90 before"
+    return Factor("frequency", _clamp(50 + 50 * change), weight, round(change, 3), what)
+
+
+def _reciprocity(touches: Sequence[Touch], today: date) -> Factor:
+    since = today - timedelta(days=RECIPROCITY_WINDOW)
+    mine = sum(1 for t in touches if t.on > since and t.direction == "outbound")
+    theirs = sum(1 for t in touches if t.on > since and t.direction == "inbound")
+    what = f"you reached out {plural(mine, 'time')}, they did {plural(theirs, 'time')} in a year"
+    if mine + theirs < RECIPROCITY_MINIMUM:
+        return Factor("reciprocity", 50, 0.0, None, f"{what}: too few to judge")
+    share = theirs / (mine + theirs)
+    score = _clamp(100 * (1 - abs(share - 0.5) * 2))
+    return Factor("reciprocity", score, WEIGHTS["reciprocity"], round(share, 3), what)
+
+
+def _promises(data: HealthInput, today: date) -> Factor:
+    rate = reliability(_as_of(data.promises, today), today, direction=None).overall
+    if rate.rate is None:
+        return Factor("promises", 50, 0.0, None, rate.explain())
+    return Factor(
+        "promises",
+        _clamp(100 * rate.rate),
+        WEIGHTS["promises"],
+        round(rate.rate, 3),
+        f"{rate.explain()} (both ways)",
+    )
+
+
+def _as_of(records: Iterable[PromiseRecord], today: date) -> list[PromiseRecord]:
+    """Promises as they stood on ``today``: done later means still open then."""
+    result = []
+    for record in records:
+        if record.status == "done" and record.done_on is not None and record.done_on > today:
+            record = PromiseRecord(  # noqa: PLW2901
+                record.id, record.person_id, record.direction, record.due_on, "open", None
+            )
+        result.append(record)
+    return result
+
+
+def _replies(data: HealthInput, today: date) -> Factor:
+    waiting = [d for d in data.awaiting_since if d <= today]
+    weight = WEIGHTS["replies"]
+    if not waiting:
+        return Factor("replies", 100, weight, 0.0, "nothing awaits your reply")
+    oldest = (today - min(waiting)).days
+    score = _clamp(100 - 25 * len(waiting) - 2 * oldest)
+    what = f"{plural(len(waiting), 'message')} awaiting your reply, the oldest for {plural(oldest, 'day')}"
+    return Factor("replies", score, weight, float(len(waiting)), what)
+
+
+def drifting(
+    inputs: Iterable[HealthInput], today: date, *, period_days: int = 30, limit: int | None = 10
+) -> list[Drift]:
+    """Relationships whose health fell over the last ``period_days``, the biggest fall first."""
+    before = today - timedelta(days=period_days)
+    drifts = []
+    for data in inputs:
+        now, then = health(data, today), health(data, before)
+        change = now.score - then.score
+        if change >= 0:
+            continue
+        worst = min(
+            zip(now.factors, then.factors, strict=True),
+            key=lambda pair: pair[0].score * pair[0].weight - pair[1].score * pair[1].weight,
+        )[0]
+        reason = (
+            f"{data.person.name}: health {then.score} -> {now.score} in "
+            f"{plural(period_days, 'day')}; {worst.name}: {worst.explanation}"
+        )
+        drifts.append(Drift(data.person, now.score, then.score, change, reason, now))
+    drifts.sort(key=lambda d: (d.change, d.score, d.person.name, d.person.id))
+    return drifts if limit is None else drifts[:limit]
