@@ -1,0 +1,194 @@
+"""What the parsers emit: plain records, errors and skips, all as values.
+
+A reader yields them one by one (``Iterator[Item]``) so that huge files stay flat in memory;
+`collect` gathers a stream into a `ParseResult` for callers that want lists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import BinaryIO, Literal, TypeAlias
+
+from amity.model import ContactPoint, ImportantDate, PartialDate
+
+Source: TypeAlias = str | os.PathLike[str] | bytes | BinaryIO
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A related person known only by name (or URI): ``kind`` is spouse, child, friend..."""
+
+    kind: str
+    name: str
+
+
+@dataclass
+class PersonRecord:
+    """One person (or group) as read from a file, normalised but not yet matched."""
+
+    name: str
+    given_name: str | None = None
+    family_name: str | None = None
+    nickname: str | None = None
+    org: str | None = None
+    title: str | None = None
+    department: str | None = None
+    emails: list[ContactPoint] = field(default_factory=list)
+    phones: list[ContactPoint] = field(default_factory=list)
+    urls: list[ContactPoint] = field(default_factory=list)
+    socials: list[ContactPoint] = field(default_factory=list)
+    impps: list[ContactPoint] = field(default_factory=list)
+    addresses: list[ContactPoint] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    notes: str | None = None
+    photo: str | None = None
+    uid: str | None = None
+    birthday: PartialDate | None = None
+    anniversary: PartialDate | None = None
+    dates: list[ImportantDate] = field(default_factory=list)
+    related: list[Relation] = field(default_factory=list)
+    met_on: date | None = None
+    how_met: str | None = None
+    is_group: bool = False
+    members: list[str] = field(default_factory=list)
+    source: str = ""
+    source_ref: str = ""
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def contact_points(self) -> list[ContactPoint]:
+        return [
+            *self.emails,
+            *self.phones,
+            *self.urls,
+            *self.socials,
+            *self.impps,
+            *self.addresses,
+        ]
+
+
+@dataclass
+class InteractionRecord:
+    """One meeting or message as read from a file; people are referred to by e-mail."""
+
+    kind: str
+    direction: str
+    occurred_at: datetime
+    ends_at: datetime | None = None
+    subject: str | None = None
+    notes: str | None = None
+    location: str | None = None
+    thread_key: str | None = None
+    message_id: str | None = None
+    in_reply_to: str | None = None
+    references: list[str] = field(default_factory=list)
+    needs_reply: bool = False
+    participant_emails: list[str] = field(default_factory=list)
+    names_by_email: dict[str, str] = field(default_factory=dict)
+    organiser_email: str | None = None
+    sender_email: str | None = None
+    all_day: bool = False
+    status: Literal["done", "planned"] = "done"
+    source: str = ""
+    source_ref: str = ""
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """A record that could not be read: ``line`` is its first line (or message number)."""
+
+    line: int | None
+    record: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SkippedRecord:
+    """A record left out on purpose (a broadcast meeting, a mailing-list message)."""
+
+    line: int | None
+    record: str
+    reason: str
+
+
+Record: TypeAlias = PersonRecord | InteractionRecord
+Item: TypeAlias = PersonRecord | InteractionRecord | RecordError | SkippedRecord
+
+
+@dataclass
+class ParseResult:
+    records: list[Record] = field(default_factory=list)
+    errors: list[RecordError] = field(default_factory=list)
+    skipped: list[SkippedRecord] = field(default_factory=list)
+
+    @property
+    def people(self) -> list[PersonRecord]:
+        return [r for r in self.records if isinstance(r, PersonRecord)]
+
+    @property
+    def interactions(self) -> list[InteractionRecord]:
+        return [r for r in self.records if isinstance(r, InteractionRecord)]
+
+
+def collect(items: Iterable[Item]) -> ParseResult:
+    """Gather a stream of items into lists of records, errors and skips."""
+    result = ParseResult()
+    for item in items:
+        if isinstance(item, RecordError):
+            result.errors.append(item)
+        elif isinstance(item, SkippedRecord):
+            result.skipped.append(item)
+        else:
+            result.records.append(item)
+    return result
+
+
+def open_binary(source: Source) -> BinaryIO:
+    """A binary stream over a path, bytes or an already open binary stream."""
+    if isinstance(source, bytes):
+        return io.BytesIO(source)
+    if isinstance(source, str | os.PathLike):
+        return Path(source).open("rb")
+    return source
+
+
+def read_all_bytes(source: Source) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, str | os.PathLike):
+        return Path(source).read_bytes()
+    return source.read()
+
+
+def content_ref(*parts: object) -> str:
+    """A stable reference made from normalised content, for records without a UID."""
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def person_content_ref(person: PersonRecord) -> str:
+    return content_ref(
+        person.name.casefold(),
+        ",".join(sorted(cp.normalized or cp.value for cp in person.emails)),
+        ",".join(sorted(cp.normalized or cp.value for cp in person.phones)),
+        (person.org or "").casefold(),
+    )
+
+
+def assign_source_ref(person: PersonRecord) -> PersonRecord:
+    """Set ``source_ref`` from the UID, else from a hash of the normalised content."""
+    person.source_ref = f"uid:{person.uid}" if person.uid else person_content_ref(person)
+    return person
+
+
+def iter_only_records(items: Iterable[Item]) -> Iterator[Record]:
+    for item in items:
+        if isinstance(item, PersonRecord | InteractionRecord):
+            yield item
