@@ -173,6 +173,7 @@ people = Table(
     Column("id", Integer, primary_key=True),
     _owner(),
     Column("name", String(300), nullable=False),
+    Column("name_key", String(300), nullable=False),  # folded: case and accents ignored
     Column("given_name", String(200)),
     Column("family_name", String(200)),
     Column("nickname", String(200)),
@@ -201,7 +202,7 @@ people = Table(
     # maintained by the Book on every logged interaction (see PERF.md: 6 ms vs 44 ms)
     Column("last_interaction_at", UTCDateTime()),
     Column("version", Integer, nullable=False, server_default="1"),  # ETag / If-Match
-    Index("ix_people_owner_name", "owner_id", "name"),
+    Index("ix_people_owner_name", "owner_id", "name_key"),
     Index("ix_people_owner_last", "owner_id", "last_interaction_at"),
 )
 

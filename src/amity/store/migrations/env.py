@@ -7,20 +7,8 @@ from typing import Any
 from alembic import context
 from sqlalchemy import create_engine
 
+from amity.store.migrations import include_object
 from amity.store.schema import metadata
-
-# objects the migrations create with raw SQL, invisible to autogenerate (STACK.md G12)
-RAW_SQL_OBJECTS = {"search_fts", "search_fts_data", "search_fts_idx", "search_fts_content",
-                   "search_fts_docsize", "search_fts_config"}
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    if type_ == "table" and name in RAW_SQL_OBJECTS:
-        return False
-    if type_ == "column" and name == "tsv":
-        return False
-    return not (type_ == "index" and name and name.startswith("ix_search_docs_tsv"))
-
 
 def run() -> None:
     config = context.config

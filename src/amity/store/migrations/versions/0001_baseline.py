@@ -265,6 +265,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('name_key', sa.String(length=300), nullable=False),
     sa.Column('given_name', sa.String(length=200), nullable=True),
     sa.Column('family_name', sa.String(length=200), nullable=True),
     sa.Column('nickname', sa.String(length=200), nullable=True),
@@ -301,7 +302,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_people_circle_id'), ['circle_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index('ix_people_owner_last', ['owner_id', 'last_interaction_at'], unique=False)
-        batch_op.create_index('ix_people_owner_name', ['owner_id', 'name'], unique=False)
+        batch_op.create_index('ix_people_owner_name', ['owner_id', 'name_key'], unique=False)
 
     op.create_table('attendance',
     sa.Column('owner_id', sa.Integer(), nullable=False),

@@ -1,0 +1,3 @@
+from amity.cli.main import run
+
+run()

@@ -1,0 +1,161 @@
+"""The Book: every use case, scoped to one owner; the only door to data.
+
+A Book is made of parts, one per concern (``book.people``, ``book.interactions``...), each
+sharing a :class:`BookContext` (engine, owner, clock). Adapters (CLI, web, importers) open a
+Book with :func:`open_book` and call its parts; nothing else touches the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select
+
+from amity.book.context import BookContext
+from amity.book.interactions import InteractionInput, Interactions
+from amity.book.people import People, PersonInput
+from amity.book.settings import Settings
+from amity.errors import InvalidInput, NotFound
+from amity.store import engine as store_engine
+from amity.store import schema as s
+
+DEFAULT_CIRCLES = (  # name, cadence in days, weight in the agenda's ranking
+    ("inner", 14, 4.0),
+    ("close", 30, 3.0),
+    ("network", 90, 2.0),
+    ("acquaintance", 180, 1.0),
+)
+LOCAL_OWNER_EMAIL = "owner@localhost"
+
+__all__ = ["Book", "InteractionInput", "PersonInput", "open_book", "open_engine"]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def open_engine(url: str) -> Engine:
+    """One engine per URL per process, with the schema brought up to date on first use."""
+    engine = _ENGINES.get(url)
+    if engine is None:
+        engine = store_engine.make_engine(url)
+        store_engine.upgrade(engine)
+        _ENGINES[url] = engine
+    return engine
+
+
+class Book:
+    def __init__(self, engine: Engine, owner_id: int, url: str = "",
+                 clock: Callable[[], datetime] = system_clock) -> None:
+        self.ctx = BookContext(engine=engine, owner_id=owner_id, url=url, clock=clock)
+        self.settings = Settings(self.ctx)
+        self.people = People(self.ctx)
+        self.interactions = Interactions(self.ctx, self.people)
+
+    @property
+    def owner_id(self) -> int:
+        return self.ctx.owner_id
+
+    def owner(self) -> dict[str, Any]:
+        u = s.users
+        with self.ctx.read() as conn:
+            row = conn.execute(select(u.c.id, u.c.email, u.c.name, u.c.is_admin)
+                               .where(u.c.id == self.ctx.owner_id)).one()
+        return dict(row._mapping)
+
+    def search(self, query: str, *, limit: int = 20) -> list[Any]:
+        from amity.book.search import run_search
+
+        if limit < 1:
+            raise InvalidInput("limit must be at least 1", field="limit")
+        return run_search(self.ctx, query, limit=limit)
+
+    def export_json(self, **kwargs: Any) -> dict[str, Any]:
+        from amity.book.backup import export_document
+
+        return export_document(self.ctx, **kwargs)
+
+    def restore_json(self, doc: dict[str, Any], **kwargs: Any) -> dict[str, int]:
+        from amity.book.backup import restore_document
+
+        return restore_document(self.ctx, doc, **kwargs)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per owned table, for `amity info`."""
+        out = {}
+        with self.ctx.read() as conn:
+            for table in s.OWNED_TABLES:
+                if table is s.search_docs:
+                    continue
+                out[table.name] = int(conn.execute(
+                    select(func.count()).select_from(table)
+                    .where(table.c.owner_id == self.ctx.owner_id)).scalar_one())
+        return out
+
+    def circles(self) -> list[dict[str, Any]]:
+        c, p = s.circles, s.people
+        with self.ctx.read() as conn:
+            rows = conn.execute(
+                select(c.c.id, c.c.name, c.c.cadence_days, c.c.weight, func.count(p.c.id).label("people"))
+                .select_from(c.outerjoin(p, (p.c.circle_id == c.c.id) & p.c.archived_at.is_(None)))
+                .where(c.c.owner_id == self.ctx.owner_id)
+                .group_by(c.c.id, c.c.name, c.c.cadence_days, c.c.weight, c.c.position)
+                .order_by(c.c.position, c.c.name))
+            return [dict(r._mapping) for r in rows]
+
+
+def create_user(engine: Engine, email: str, *, name: str = "", password_hash: str | None = None,
+                is_admin: bool = False, now: datetime | None = None) -> int:
+    """A new user with their own empty book (default circles)."""
+    from amity.rules.normalize import NormalizeError, email_key, normalize_email
+
+    try:
+        address = email_key(normalize_email(email)) if email != LOCAL_OWNER_EMAIL else email
+    except NormalizeError as exc:
+        raise InvalidInput(str(exc), field="email") from None
+    moment = now or system_clock()
+    with store_engine.write_transaction(engine) as conn:
+        existing = conn.execute(select(s.users.c.id).where(s.users.c.email == address)).scalar()
+        if existing is not None:
+            return int(existing)
+        user_id = int(conn.execute(insert(s.users).values(
+            email=address, name=name, password_hash=password_hash, is_admin=is_admin,
+            created_at=moment)).inserted_primary_key[0])
+        conn.execute(insert(s.circles), [
+            {"owner_id": user_id, "name": n, "cadence_days": days, "weight": w, "position": i}
+            for i, (n, days, w) in enumerate(DEFAULT_CIRCLES)])
+        return user_id
+
+
+def find_user(engine: Engine, email: str | None) -> int | None:
+    u = s.users
+    with engine.connect() as conn:
+        if email is None:
+            row = conn.execute(select(u.c.id).order_by(u.c.is_admin.desc(), u.c.id).limit(1)).first()
+        else:
+            row = conn.execute(select(u.c.id).where(u.c.email == email.strip().lower())).first()
+    return None if row is None else int(row[0])
+
+
+def open_book(db: str | None = None, user: str | None = None, *,
+              clock: Callable[[], datetime] = system_clock, create: bool = True) -> Book:
+    """Open the book of ``user`` (an e-mail; default: the database's owner) in ``db``.
+
+    The first use of a database creates its owner (an admin without a password, claimed by
+    the web app's first visit); ``--user EMAIL`` opens, and on first use creates, that user's
+    separate book.
+    """
+    url = store_engine.resolve_url(db)
+    engine = open_engine(url)
+    owner_id = find_user(engine, user)
+    if owner_id is None:
+        if not create:
+            raise NotFound(f"no user {user!r} in this database")
+        has_users = find_user(engine, None) is not None
+        owner_id = create_user(engine, user or LOCAL_OWNER_EMAIL, is_admin=not has_users)
+    return Book(engine, owner_id, url, clock)

@@ -1,0 +1,210 @@
+"""The JSON backup: a complete, lossless, deterministic document of one book.
+
+Ids are renumbered densely per table (in id order) so that the document does not depend on
+where the rows physically live; restoring inserts rows in that order into an empty book and
+remaps every foreign key, so export -> restore -> export gives the same document even in a
+database shared with other owners.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Connection, Date, Float, Integer, LargeBinary, Table, insert, select, update
+
+from amity.book.context import BookContext
+from amity.errors import InvalidInput, NotEmpty
+from amity.store import schema as s
+from amity.store.schema import UTCDateTime
+
+FORMAT = "amity-backup"
+VERSION = 1
+# derived or secret: rebuilt after a restore (search) or deliberately left out (tokens)
+SKIPPED = {"search_docs", "api_tokens", "digests_sent", "invitations", "login_attempts"}
+SECRET_SETTINGS = {"smtp.password"}
+
+
+def backup_tables() -> list[Table]:
+    return [t for t in s.metadata.sorted_tables
+            if "owner_id" in t.c and t.name not in SKIPPED and t is not s.users]
+
+
+def export_document(ctx: BookContext, *, include_secrets: bool = False,
+                    progress: Callable[[str, int], None] | None = None) -> dict[str, Any]:
+    tables: dict[str, list[dict[str, Any]]] = {}
+    with ctx.read() as conn:
+        id_maps: dict[str, dict[int, int]] = {}
+        raw: dict[str, list[dict[str, Any]]] = {}
+        for table in backup_tables():
+            order = [table.c.id] if "id" in table.c else list(table.primary_key.columns)
+            rows = [dict(r._mapping) for r in conn.execute(
+                select(table).where(table.c.owner_id == ctx.owner_id).order_by(*order))]
+            raw[table.name] = rows
+            if "id" in table.c:
+                id_maps[table.name] = {row["id"]: n for n, row in enumerate(rows, start=1)}
+        for table in backup_tables():
+            out = []
+            for row in raw[table.name]:
+                if table is s.settings and row["key"] in SECRET_SETTINGS and not include_secrets:
+                    continue
+                out.append(_export_row(table, row, id_maps))
+            out.sort(key=_row_sort_key)
+            tables[table.name] = out
+            if progress:
+                progress(table.name, len(out))
+    return {"format": FORMAT, "version": VERSION, "tables": tables}
+
+
+def _row_sort_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    if "id" in row:
+        return (row["id"],)
+    return tuple(str(v) for v in row.values())
+
+
+def _export_row(table: Table, row: dict[str, Any], id_maps: dict[str, dict[int, int]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for column in table.c:
+        if column.name == "owner_id":
+            continue
+        value = row[column.name]
+        if value is not None and column.name == "id":
+            value = id_maps[table.name][value]
+        elif value is not None and column.foreign_keys:
+            target = next(iter(column.foreign_keys)).column.table.name
+            if target in id_maps:
+                value = id_maps[target].get(value)
+        out[column.name] = _to_json(column.type, value)
+    return out
+
+
+def _to_json(kind: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(kind, UTCDateTime) or isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    return value
+
+
+def _from_json(kind: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(kind, UTCDateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(kind, Date):
+        return date.fromisoformat(value)
+    if isinstance(kind, Boolean):
+        return bool(value)
+    if isinstance(kind, Integer):
+        return int(value)
+    if isinstance(kind, Float):
+        return float(value)
+    if isinstance(kind, LargeBinary):
+        return base64.b64decode(value)
+    return value
+
+
+def validate_document(doc: Any) -> None:
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise InvalidInput("not an Amity backup (the 'format' field is not 'amity-backup')")
+    if doc.get("version") != VERSION:
+        raise InvalidInput(f"backup version {doc.get('version')!r} is not supported (expected {VERSION})")
+    tables = doc.get("tables")
+    if not isinstance(tables, dict):
+        raise InvalidInput("the backup has no 'tables' object")
+    known = {t.name: t for t in backup_tables()}
+    for name, rows in tables.items():
+        if name not in known:
+            raise InvalidInput(f"unknown table {name!r} in the backup")
+        if not isinstance(rows, list):
+            raise InvalidInput(f"table {name!r} is not a list of rows")
+        columns = set(known[name].c.keys())
+        for n, row in enumerate(rows, start=1):
+            if not isinstance(row, dict):
+                raise InvalidInput(f"{name} row {n} is not an object")
+            extra = set(row) - columns
+            if extra:
+                raise InvalidInput(f"{name} row {n}: unknown field(s) {', '.join(sorted(extra))}")
+
+
+def book_is_empty(conn: Connection, owner_id: int) -> bool:
+    for table in (s.people, s.interactions, s.events, s.articles, s.feedback, s.goals):
+        if conn.execute(select(table.c.id).where(table.c.owner_id == owner_id).limit(1)).first():
+            return False
+    return True
+
+
+def restore_document(ctx: BookContext, doc: dict[str, Any],
+                     progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Load a backup into this (empty) book in one transaction; returns rows per table."""
+    validate_document(doc)
+    counts: dict[str, int] = {}
+    with ctx.write() as conn:
+        if not book_is_empty(conn, ctx.owner_id):
+            raise NotEmpty("this book already holds data; restore into an empty book "
+                           "(--db NEW.db or --user another@example.org)")
+        # the default circles and settings of a new book are replaced by the backup's
+        for table in (s.circles, s.settings):
+            conn.execute(table.delete().where(table.c.owner_id == ctx.owner_id))
+        id_maps: dict[str, dict[int, int]] = {}
+        deferred: list[tuple[Table, int, str, int]] = []
+        for table in backup_tables():
+            rows = doc["tables"].get(table.name, [])
+            id_maps[table.name] = {}
+            for n, row in enumerate(rows, start=1):
+                try:
+                    values = _import_row(table, row, id_maps, deferred)
+                except (ValueError, TypeError, KeyError) as exc:
+                    raise InvalidInput(f"{table.name} row {n}: {exc}") from None
+                values["owner_id"] = ctx.owner_id
+                old_id = values.pop("id", None)
+                result = conn.execute(insert(table).values(**values))
+                if old_id is not None:
+                    new_id = int(result.inserted_primary_key[0])
+                    id_maps[table.name][int(old_id)] = new_id
+                    for pending in [d for d in deferred if d[1] == -int(old_id) and d[0] is table]:
+                        deferred.remove(pending)
+                        deferred.append((table, new_id, pending[2], pending[3]))
+            counts[table.name] = len(rows)
+            if progress:
+                progress(table.name, len(rows))
+        for table, row_id, column, old_target in deferred:
+            target = next(iter(table.c[column].foreign_keys)).column.table.name
+            conn.execute(update(table).where(table.c.id == row_id)
+                         .values({column: id_maps[target][old_target]}))
+        from amity.book.search import index_interactions, index_people
+
+        index_people(conn, ctx.owner_id, list(id_maps.get("people", {}).values()))
+        index_interactions(conn, ctx.owner_id, list(id_maps.get("interactions", {}).values()))
+    return counts
+
+
+def _import_row(table: Table, row: dict[str, Any], id_maps: dict[str, dict[int, int]],
+                deferred: list[tuple[Table, int, str, int]]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for column in table.c:
+        if column.name == "owner_id" or column.name not in row:
+            continue
+        value = _from_json(column.type, row[column.name])
+        if value is not None and column.foreign_keys and column.name != "id":
+            target = next(iter(column.foreign_keys)).column.table.name
+            if target == "users":
+                continue
+            mapping = id_maps.get(target)
+            if mapping is None:
+                raise ValueError(f"{column.name} refers to {target}, which is not in the backup")
+            if value in mapping:
+                value = mapping[value]
+            elif target == table.name:  # a reference to a later row of the same table
+                deferred.append((table, -int(row["id"]), column.name, int(value)))
+                value = None
+            else:
+                raise ValueError(f"{column.name}={value} refers to a missing {target} row")
+        values[column.name] = value
+    return values

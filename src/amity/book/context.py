@@ -1,0 +1,73 @@
+"""What every part of a Book shares: the engine, the owner, the clock handed in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+
+from amity.store import engine as store_engine
+from amity.store.schema import settings as settings_table
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "timezone": "UTC",
+    "phone.region": "US",
+    "me.emails": [],
+    "me.name": "",
+    "agenda.overdue_factor": 1.5,
+    "agenda.new_contact_follow_up_days": 2,
+    "agenda.promise_lead_days": 2,
+    "agenda.date_lead_days": {"birthday": 7, "anniversary": 7, "work_anniversary": 3, "custom": 7},
+    "import.broadcast_attendees": 15,
+    "smtp.host": "",
+    "smtp.port": 587,
+    "smtp.user": "",
+    "smtp.password": "",
+    "smtp.tls": "starttls",
+    "smtp.from": "",
+    "smtp.to": "",
+    "digest.time": "07:30",
+    "digest.enabled": False,
+}
+
+
+@dataclass
+class BookContext:
+    engine: Engine
+    owner_id: int
+    url: str
+    clock: Callable[[], datetime]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with store_engine.write_transaction(self.engine) as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with store_engine.read_transaction(self.engine) as conn:
+            yield conn
+
+    def setting(self, key: str, conn: Connection | None = None) -> Any:
+        t = settings_table
+        query = select(t.c.value).where(t.c.owner_id == self.owner_id, t.c.key == key)
+        if conn is None:
+            with self.read() as c:
+                row = c.execute(query).first()
+        else:
+            row = conn.execute(query).first()
+        if row is None:
+            return DEFAULT_SETTINGS.get(key)
+        return json.loads(row[0])

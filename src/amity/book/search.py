@@ -1,0 +1,173 @@
+"""Full-text search over people and interactions: SQLite FTS5 or PostgreSQL tsvector.
+
+One document per person (name, organisation, title, e-mails, phones, tags, facts, questions,
+notes, where met) and one per interaction (subject, notes, location), folded (case and accents
+ignored) before indexing and querying, so both backends rank the same words the same way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, delete, insert, select, text
+
+from amity.book.context import BookContext
+from amity.model import PersonRef
+from amity.rules.text import fold, one_line, words
+from amity.store import schema as s
+
+BATCH = 500
+PERSON_BOOST = 2.0
+
+
+@dataclass
+class SearchHit:
+    kind: str  # person, interaction
+    id: int
+    title: str
+    snippet: str
+    score: float
+    people: list[PersonRef] = field(default_factory=list)
+
+
+def index_people(conn: Connection, owner_id: int, person_ids: Sequence[int]) -> None:
+    """Rebuild the search documents of these people with a few set-based queries per batch."""
+    ids = list(dict.fromkeys(person_ids))
+    for start in range(0, len(ids), BATCH):
+        _index_people_batch(conn, owner_id, ids[start : start + BATCH])
+
+
+def _index_people_batch(conn: Connection, owner_id: int, ids: list[int]) -> None:
+    parts: dict[int, list[str]] = defaultdict(list)
+    p = s.people
+    for r in conn.execute(select(p.c.id, p.c.name, p.c.nickname, p.c.org, p.c.title, p.c.notes,
+                                 p.c.met_where, p.c.how_met)
+                          .where(p.c.owner_id == owner_id, p.c.id.in_(ids))):
+        parts[r.id].extend(v for v in r[1:] if v)
+    cp = s.contact_points
+    for r in conn.execute(select(cp.c.person_id, cp.c.kind, cp.c.value, cp.c.normalized)
+                          .where(cp.c.owner_id == owner_id, cp.c.person_id.in_(ids))):
+        parts[r.person_id].append(r.value)
+        if r.kind == "phone":
+            digits = "".join(ch for ch in r.normalized if ch.isdigit())
+            parts[r.person_id].extend([digits, digits[-10:], digits[-7:]])
+        if r.kind == "email":
+            local, _, domain = r.normalized.partition("@")
+            parts[r.person_id].extend([local, domain])
+    t, pt = s.tags, s.person_tags
+    for r in conn.execute(select(pt.c.person_id, t.c.name).join(t, t.c.id == pt.c.tag_id)
+                          .where(pt.c.owner_id == owner_id, pt.c.person_id.in_(ids))):
+        parts[r.person_id].append(r.name)
+    for table in (s.facts, s.questions):
+        for r in conn.execute(select(table.c.person_id, table.c.text)
+                              .where(table.c.owner_id == owner_id, table.c.person_id.in_(ids))):
+            parts[r.person_id].append(r.text)
+    j = s.jobs
+    for r in conn.execute(select(j.c.person_id, j.c.organisation, j.c.title)
+                          .where(j.c.owner_id == owner_id, j.c.person_id.in_(ids))):
+        parts[r.person_id].extend(v for v in (r.organisation, r.title) if v)
+    _replace_docs(conn, owner_id, "person", {pid: " ".join(dict.fromkeys(parts[pid]))
+                                             for pid in ids if pid in parts})
+
+
+def index_interactions(conn: Connection, owner_id: int, interaction_ids: Sequence[int]) -> None:
+    ids = list(dict.fromkeys(interaction_ids))
+    i = s.interactions
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        bodies = {}
+        for r in conn.execute(select(i.c.id, i.c.subject, i.c.notes, i.c.location)
+                              .where(i.c.owner_id == owner_id, i.c.id.in_(batch))):
+            body = " ".join(v for v in (r.subject, r.notes, r.location) if v)
+            if body:
+                bodies[r.id] = body
+        _replace_docs(conn, owner_id, "interaction", bodies, also_delete=batch)
+
+
+def _replace_docs(conn: Connection, owner_id: int, kind: str, bodies: dict[int, str],
+                  also_delete: Sequence[int] = ()) -> None:
+    d = s.search_docs
+    doomed = list(set(bodies) | set(also_delete))
+    if doomed:
+        conn.execute(delete(d).where(d.c.owner_id == owner_id, d.c.doc_kind == kind,
+                                     d.c.ref_id.in_(doomed)))
+    if bodies:
+        conn.execute(insert(d), [{"owner_id": owner_id, "doc_kind": kind, "ref_id": ref,
+                                  "body": fold(body)} for ref, body in bodies.items()])
+
+
+def run_search(ctx: BookContext, query: str, *, limit: int = 20,
+               kinds: Sequence[str] = ("person", "interaction")) -> list[SearchHit]:
+    terms = words(query)[:12]
+    if not terms:
+        return []
+    with ctx.read() as conn:
+        if ctx.dialect == "sqlite":
+            fts = " AND ".join(f'"{term}"*' for term in terms)
+            rows = conn.execute(text(
+                "SELECT d.doc_kind, d.ref_id, -f.rank AS score FROM search_fts f "
+                "JOIN search_docs d ON d.id = f.rowid "
+                "WHERE search_fts MATCH :q AND d.owner_id = :owner "
+                "ORDER BY f.rank LIMIT :n"), {"q": fts, "owner": ctx.owner_id, "n": limit * 3}).all()
+        else:
+            tsq = " & ".join(f"{term}:*" for term in terms)
+            rows = conn.execute(text(
+                "SELECT doc_kind, ref_id, ts_rank(tsv, q) AS score "
+                "FROM search_docs, to_tsquery('simple', :q) q "
+                "WHERE owner_id = :owner AND tsv @@ q ORDER BY score DESC LIMIT :n"),
+                {"q": tsq, "owner": ctx.owner_id, "n": limit * 3}).all()
+        ranked = sorted(
+            ((r.doc_kind, r.ref_id, float(r.score) * (PERSON_BOOST if r.doc_kind == "person" else 1.0))
+             for r in rows if r.doc_kind in kinds),
+            key=lambda x: (-x[2], x[0], x[1]))[:limit]
+        return _describe(conn, ctx.owner_id, ranked, terms)
+
+
+def _describe(conn: Connection, owner_id: int, ranked: list[tuple[str, int, float]],
+              terms: list[str]) -> list[SearchHit]:
+    person_ids = [ref for kind, ref, _ in ranked if kind == "person"]
+    interaction_ids = [ref for kind, ref, _ in ranked if kind == "interaction"]
+    p, i, ip = s.people, s.interactions, s.interaction_participants
+    people = {r.id: r for r in conn.execute(
+        select(p.c.id, p.c.name, p.c.org, p.c.title, p.c.archived_at)
+        .where(p.c.owner_id == owner_id, p.c.id.in_(person_ids)))}
+    docs = {(r.doc_kind, r.ref_id): r.body for r in conn.execute(
+        select(s.search_docs.c.doc_kind, s.search_docs.c.ref_id, s.search_docs.c.body)
+        .where(s.search_docs.c.owner_id == owner_id,
+               s.search_docs.c.ref_id.in_(person_ids + interaction_ids)))}
+    interactions = {r.id: r for r in conn.execute(
+        select(i.c.id, i.c.kind, i.c.subject, i.c.notes, i.c.occurred_at)
+        .where(i.c.owner_id == owner_id, i.c.id.in_(interaction_ids)))}
+    participants: dict[int, list[PersonRef]] = defaultdict(list)
+    for r in conn.execute(select(ip.c.interaction_id, p.c.id, p.c.name).join(p, p.c.id == ip.c.person_id)
+                          .where(ip.c.owner_id == owner_id, ip.c.interaction_id.in_(interaction_ids))):
+        participants[r.interaction_id].append(PersonRef(r.id, r.name))
+    hits = []
+    for kind, ref, score in ranked:
+        if kind == "person" and ref in people:
+            r = people[ref]
+            role = " · ".join(v for v in (r.title, r.org) if v)
+            hits.append(SearchHit("person", ref, r.name, _snippet(docs.get((kind, ref), ""), terms)
+                                  or role, round(score, 6), [PersonRef(ref, r.name)]))
+        elif kind == "interaction" and ref in interactions:
+            r = interactions[ref]
+            title = f"{r.kind} on {r.occurred_at.date().isoformat()}"
+            if r.subject:
+                title += f": {one_line(r.subject, 60)}"
+            hits.append(SearchHit("interaction", ref, title,
+                                  _snippet(docs.get((kind, ref), ""), terms), round(score, 6),
+                                  participants[ref]))
+    return hits
+
+
+def _snippet(body: str, terms: list[str], width: int = 70) -> str:
+    """A window of the (folded) document around the first matching term."""
+    for term in terms:
+        at = body.find(term)
+        if at >= 0:
+            start = max(0, at - width // 3)
+            prefix = "…" if start else ""
+            return prefix + one_line(body[start : start + width], width)
+    return one_line(body, width)

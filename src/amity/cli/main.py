@@ -1,0 +1,94 @@
+"""The `amity` entry point: global options, lazy command registry, error mapping.
+
+Commands live in sibling modules and are imported only when run (or when their own --help
+is asked for), so `amity --help` and the read commands start fast (PERF.md). To add a
+command, add one line to COMMANDS.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from amity.cli.state import AppState
+
+# name: (module, attribute, one-line help shown by `amity --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "add": ("amity.cli.people", "add", "Add a person."),
+    "edit": ("amity.cli.people", "edit", "Change a person's details."),
+    "show": ("amity.cli.people", "show", "Show everything about a person."),
+    "list": ("amity.cli.people", "list_people", "List people, filtered and sorted."),
+    "rm": ("amity.cli.people", "rm", "Archive a person (--purge deletes)."),
+    "tag": ("amity.cli.people", "tag", "Add (or --remove) tags on a person."),
+    "fact": ("amity.cli.people", "fact", "Remember something a person cares about."),
+    "ask": ("amity.cli.people", "ask", "Note a question to ask a person next time."),
+    "log": ("amity.cli.interactions", "log", "Log an interaction with one or more people."),
+    "timeline": ("amity.cli.interactions", "timeline", "Show interactions, newest first."),
+    "search": ("amity.cli.search", "search", "Search people, notes and conversations."),
+    "export": ("amity.cli.backup", "export", "Export the book (JSON backup, vCard, CSV)."),
+    "import": ("amity.cli.backup", "import_", "Import a file (JSON backup, vCard, CSV, ...)."),
+    "demo": ("amity.cli.demo", "demo", "Fill a book with a realistic demo network."),
+    "info": ("amity.cli.info", "info", "Show the database in use, schema version and counts."),
+    "config": ("amity.cli.config", "config", "Read and change settings."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        import importlib
+
+        module = importlib.import_module(entry[0])
+        command: click.Command = getattr(module, entry[1])
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"],
+                                               "max_content_width": 100})
+@click.option("--db", metavar="PATH|URL", envvar="AMITY_DB",
+              help="SQLite file or SQLAlchemy URL (default: $AMITY_DATABASE_URL, then the "
+                   "user data folder).")
+@click.option("--user", "user", metavar="EMAIL",
+              help="Open this user's book in a shared database (created on first use).")
+@click.version_option(package_name="amity", prog_name="amity")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
+    """Amity: remember people, follow up, keep promises.
+
+    PERSON arguments accept an id, an e-mail address, an exact name or an unambiguous
+    prefix of a name. Read commands take --json for scripts.
+    """
+    ctx.obj = AppState(db=db, user=user)
+
+
+def run(argv: list[str] | None = None) -> None:
+    from amity.cli.errors import handle
+
+    try:
+        cli.main(args=argv, prog_name="amity", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - mapped to exit codes in one place
+        sys.exit(handle(exc))
+
+
+def main(*args: Any) -> None:  # pragma: no cover - alias
+    run(list(args) or None)

@@ -1,0 +1,282 @@
+"""mbox and .eml: messages into e-mail `InteractionRecord`s, streamed one message at a time.
+
+Only the header block of each message is parsed (compat32 policy, no MIME walk), which keeps
+a 100,000-message mbox flat in memory and fast. ``line`` on records, errors and skips is the
+1-based message number in the file.
+
+Direction comes from ``own_addresses`` (the user's addresses); participants are From/To/Cc
+minus those. Mailing-list and bulk mail (List-Id, Precedence bulk/list/junk, no-reply senders)
+is skipped unless ``include_bulk``. ``needs_reply`` is left False: thread analysis decides it
+later from ``message_id``, ``in_reply_to``, ``references`` and ``thread_key``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+
+from amity.formats.records import (
+    InteractionRecord,
+    Item,
+    ParseResult,
+    RecordError,
+    SkippedRecord,
+    Source,
+    collect,
+    content_ref,
+    open_binary,
+)
+
+_MESSAGE_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
+_OBFUSCATED = re.compile(r"^([^\s@]+) at ([^\s@]+\.[^\s@]+)$")
+_NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|bounces?|notifications?)\b")
+_BULK_PRECEDENCE = {"bulk", "list", "junk"}
+_FROM_LINE_DATE = re.compile(r"(\w{3}\s+\w{3}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\d{4})\s*$")
+_PARSER = BytesHeaderParser(policy=compat32)
+
+
+def iter_mail(
+    source: Source,
+    *,
+    own_addresses: Iterable[str] = (),
+    include_bulk: bool = False,
+) -> Iterator[Item]:
+    """Yield one record, skip or error per message of an mbox or .eml file."""
+    own = frozenset(a.strip().lower() for a in own_addresses)
+    stream = open_binary(source)
+    try:
+        for number, (from_line, raw) in enumerate(_split_messages(stream), start=1):
+            yield message_to_interaction(
+                raw, number, from_line=from_line, own=own, include_bulk=include_bulk
+            )
+    finally:
+        if stream is not source:
+            stream.close()
+
+
+def parse_mail(
+    source: Source, *, own_addresses: Iterable[str] = (), include_bulk: bool = False
+) -> ParseResult:
+    return collect(iter_mail(source, own_addresses=own_addresses, include_bulk=include_bulk))
+
+
+iter_mbox = iter_mail
+iter_eml = iter_mail
+
+
+def _split_messages(stream) -> Iterator[tuple[bytes | None, bytes]]:  # type: ignore[no-untyped-def]
+    """(From_ line, header block) per message; a file without From_ lines is one message."""
+    from_line: bytes | None = None
+    header: list[bytes] = []
+    in_header = True
+    started = False
+    for line in stream:
+        if line.startswith(b"From "):
+            if started:
+                yield from_line, b"".join(header)
+            from_line, header, in_header, started = line, [], True, True
+            continue
+        if not started:
+            if not line.strip():
+                continue
+            started = True
+        if in_header:
+            if line in (b"\n", b"\r\n"):
+                in_header = False
+            else:
+                header.append(line)
+    if started:
+        yield from_line, b"".join(header)
+
+
+def message_to_interaction(
+    raw: bytes,
+    number: int,
+    *,
+    from_line: bytes | None = None,
+    own: frozenset[str] = frozenset(),
+    include_bulk: bool = False,
+) -> Item:
+    try:
+        message = _PARSER.parsebytes(raw)
+        return _interaction(message, number, from_line, own, include_bulk)
+    except Exception as exc:  # one broken message must never stop the file
+        return RecordError(number, f"message {number}", f"unreadable message: {exc}")
+
+
+def _interaction(
+    message: Message, number: int, from_line: bytes | None, own: frozenset[str],
+    include_bulk: bool,
+) -> Item:  # fmt: skip
+    subject = header_text(message, "Subject")
+    label = subject or f"message {number}"
+    senders = addresses(message, "From")
+    sender = senders[0][1] if senders else None
+    if not include_bulk:
+        reason = bulk_reason(message, sender)
+        if reason:
+            return SkippedRecord(number, label, reason)
+    occurred_at = message_date(message, from_line)
+    if occurred_at is None:
+        return RecordError(number, label, "no readable Date header or From_ line date")
+    recipients = addresses(message, "To") + addresses(message, "Cc")
+    message_id = _first_id(message.get_all("Message-ID") or []) or _synthetic_id(
+        message, occurred_at, subject
+    )
+    references = [i for v in message.get_all("References") or [] for i in _ids(v)]
+    in_reply_to = _first_id(message.get_all("In-Reply-To") or [])
+    participants, names = _participants(senders + recipients, own)
+    return InteractionRecord(
+        kind="email",
+        direction="outbound" if sender in own else "inbound",
+        occurred_at=occurred_at,
+        subject=subject,
+        thread_key=(references[0] if references else in_reply_to) or message_id,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=references,
+        participant_emails=participants,
+        names_by_email=names,
+        sender_email=sender,
+        source="mail",
+        source_ref="mail:" + content_ref(message_id, sender, occurred_at.isoformat(), subject),
+        line=number,
+    )
+
+
+def header_text(message: Message, name: str) -> str | None:
+    """A header's value with encoded words decoded and raw 8-bit bytes read as UTF-8 or
+    Latin-1; CR, LF and NUL removed (they must never reach another header)."""
+    value = message.get(name)
+    if value is None:
+        return None
+    text = _decode_words(_raw_text(str(value)))
+    return " ".join(text.replace("\x00", "").split()) or None
+
+
+def _raw_text(value: str) -> str:
+    if value.isascii():
+        return value
+    data = value.encode("ascii", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _decode_words(value: str) -> str:
+    if "=?" not in value:
+        return value
+    try:
+        return str(make_header(decode_header(value)))
+    except (LookupError, ValueError, UnicodeError):
+        return value
+
+
+def addresses(message: Message, name: str) -> list[tuple[str, str]]:
+    """(display name, lower-cased address) pairs; ``user at host`` archive spelling repaired."""
+    values = [_raw_text(str(v)) for v in message.get_all(name) or []]
+    pairs = []
+    for display, address in email.utils.getaddresses(values):
+        text = address.strip()
+        if "@" not in text:
+            repaired = _OBFUSCATED.match(" ".join(f"{address} {display}".split()[:3]))
+            if not repaired:
+                continue
+            text, display = f"{repaired.group(1)}@{repaired.group(2)}", ""
+        pairs.append((" ".join(_decode_words(display).split()), text.lower()))
+    if not pairs and values:
+        pairs = _archive_addresses(values)
+    return pairs
+
+
+def _archive_addresses(values: list[str]) -> list[tuple[str, str]]:
+    """Pipermail's ``user at example.com (Real Name)``."""
+    pairs = []
+    for value in values:
+        match = re.match(r"^\s*([^\s@]+) at ([^\s@()]+)\s*(?:\((.*)\))?\s*$", value)
+        if match:
+            name = _decode_words(match.group(3) or "")
+            pairs.append((" ".join(name.split()), f"{match.group(1)}@{match.group(2)}".lower()))
+    return pairs
+
+
+def _participants(
+    pairs: list[tuple[str, str]], own: frozenset[str]
+) -> tuple[list[str], dict[str, str]]:
+    emails: list[str] = []
+    names: dict[str, str] = {}
+    for display, address in pairs:
+        if address in own or address in names or address in emails:
+            continue
+        emails.append(address)
+        if display and display.lower() != address:
+            names[address] = display
+    return emails, names
+
+
+def bulk_reason(message: Message, sender: str | None) -> str | None:
+    if message.get("List-Id") or message.get("List-Unsubscribe"):
+        return "mailing-list message (List-Id)"
+    precedence = (message.get("Precedence") or "").strip().lower()
+    if precedence in _BULK_PRECEDENCE:
+        return f"bulk mail (Precedence: {precedence})"
+    if sender and _NO_REPLY.match(sender.split("@", 1)[0]):
+        return f"automated sender {sender}"
+    return None
+
+
+def message_date(message: Message, from_line: bytes | None) -> datetime | None:
+    """The first readable Date header, else the mbox From_ line's date, as aware UTC."""
+    for value in message.get_all("Date") or []:
+        parsed = _parse_date(str(value))
+        if parsed is not None:
+            return parsed
+    if from_line:
+        match = _FROM_LINE_DATE.search(from_line.decode("ascii", "replace").strip())
+        if match:
+            try:
+                return datetime.strptime(
+                    " ".join(match.group(1).split()), "%a %b %d %H:%M:%S %Y"
+                ).replace(tzinfo=UTC)
+            except ValueError:
+                return None
+    return None
+
+
+def _parse_date(value: str) -> datetime | None:
+    try:
+        parsed = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _ids(value: object) -> list[str]:
+    return _MESSAGE_ID.findall(_raw_text(str(value)))
+
+
+def _first_id(values: list[object]) -> str | None:
+    for value in values:
+        found = _ids(value)
+        if found:
+            return found[0]
+    return None
+
+
+def _synthetic_id(message: Message, occurred_at: datetime, subject: str | None) -> str:
+    """A stable stand-in for a missing Message-ID, made from what the message says."""
+    ref = content_ref(
+        message.get("From"), message.get("To"), occurred_at.isoformat(), subject
+    ).removeprefix("sha256:")
+    return f"<{ref}@amity.invalid>"

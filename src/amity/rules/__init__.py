@@ -1,0 +1,1 @@
+"""Pure rules over model objects, with today as a parameter: no I/O, no clock."""

@@ -1,0 +1,87 @@
+"""Normalising what people type: e-mail addresses, phone numbers, tags, cadences."""
+
+from __future__ import annotations
+
+import re
+
+_CADENCE = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$", re.IGNORECASE)
+_UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}
+
+
+class NormalizeError(ValueError):
+    """A value that cannot be normalised; the message says why, in one line."""
+
+
+def normalize_email(value: str) -> str:
+    """A syntactically valid address, with its domain lower-cased; raises NormalizeError.
+
+    No DNS look-up: Amity works offline.
+    """
+    from email_validator import EmailNotValidError, validate_email
+
+    text = value.strip()
+    try:
+        result = validate_email(text, check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError as exc:
+        raise NormalizeError(f"{text!r} is not a valid e-mail address: {exc}") from None
+    return str(result.normalized)
+
+
+def email_key(value: str) -> str:
+    """The form used to match addresses: the whole address lower-cased."""
+    return value.strip().lower()
+
+
+def normalize_phone(value: str, region: str | None = "US") -> str:
+    """E.164 (``+14155550123``) using ``region`` for numbers without a country code."""
+    import phonenumbers
+
+    text = value.strip()
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as exc:
+        raise NormalizeError(f"{text!r} is not a phone number: {exc}") from None
+    if not phonenumbers.is_possible_number(number):
+        raise NormalizeError(f"{text!r} is not a possible phone number for region {region}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_key(value: str, region: str | None = "US") -> str:
+    """E.164 when the number parses, else its digits: the form used to match phones."""
+    try:
+        return normalize_phone(value, region)
+    except NormalizeError:
+        return re.sub(r"\D", "", value)
+
+
+def normalize_tag(value: str) -> str:
+    tag = " ".join(value.strip().split()).lower()
+    if not tag:
+        raise NormalizeError("a tag cannot be empty")
+    if len(tag) > 100:
+        raise NormalizeError("a tag is at most 100 characters")
+    return tag
+
+
+def parse_cadence(value: str) -> int:
+    """Days from ``30``, ``30d``, ``6w``, ``3m``, ``1y``; ``never`` is 0."""
+    text = value.strip().lower()
+    if text in {"never", "0", "off", "none"}:
+        return 0
+    match = _CADENCE.match(text)
+    if not match:
+        raise NormalizeError(f"{value!r} is not a cadence like 30d, 6w, 3m, 1y or never")
+    days = int(match.group(1)) * _UNIT_DAYS[match.group(2).lower()]
+    if not 1 <= days <= 3650:
+        raise NormalizeError(f"a cadence is between 1 day and 10 years, not {days} days")
+    return days
+
+
+def format_cadence(days: int | None) -> str:
+    if days is None:
+        return "-"
+    if days == 0:
+        return "never"
+    if days % 7 == 0 and days < 70:
+        return f"{days // 7}w"
+    return f"{days}d"

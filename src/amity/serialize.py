@@ -1,0 +1,110 @@
+"""Model objects as JSON-ready dicts: the stable, documented keys of `--json` and the API.
+
+Keys documented in docs/json.md; renaming one is a breaking change.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from amity.model import (
+    Fact,
+    ImportantDate,
+    Interaction,
+    Person,
+    PersonRef,
+    Question,
+)
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def ref_json(ref: PersonRef) -> dict[str, Any]:
+    return {"id": ref.id, "name": ref.name}
+
+
+def person_json(p: Person, *, details: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": p.id,
+        "name": p.name,
+        "emails": list(p.emails),
+        "phones": list(p.phones),
+        "org": p.org,
+        "title": p.title,
+        "tags": list(p.tags),
+        "circle": p.circle,
+        "cadence_days": p.cadence_days,
+        "birthday": None if p.birthday is None else str(p.birthday),
+        "last_interaction_at": iso(p.last_interaction_at),
+        "created_at": iso(p.created_at),
+        "archived": p.archived_at is not None,
+        "version": p.version,
+    }
+    if details:
+        out.update({
+            "given_name": p.given_name,
+            "family_name": p.family_name,
+            "nickname": p.nickname,
+            "preferred_channel": p.preferred_channel,
+            "timezone": p.timezone,
+            "language": p.language,
+            "best_time": p.best_time,
+            "style_notes": p.style_notes,
+            "how_met": p.how_met,
+            "met_where": p.met_where,
+            "met_on": iso(p.met_on),
+            "introduced_by": None if p.introduced_by is None else ref_json(p.introduced_by),
+            "notes": p.notes,
+            "uid": p.uid,
+            "contact_points": [
+                {"id": c.id, "kind": c.kind, "value": c.value, "label": c.label,
+                 "service": c.service, "primary": c.is_primary}
+                for c in p.contact_points
+            ],
+            "dates": [date_json(d) for d in p.dates],
+            "jobs": [
+                {"id": j.id, "organisation": j.organisation, "title": j.title,
+                 "start_date": iso(j.start_date), "end_date": iso(j.end_date)}
+                for j in p.jobs
+            ],
+            "facts": [fact_json(f) for f in p.facts],
+            "questions": [question_json(q) for q in p.questions],
+        })
+    return out
+
+
+def date_json(d: ImportantDate) -> dict[str, Any]:
+    return {"id": d.id, "kind": d.kind, "label": d.label, "date": str(d.when),
+            "month": d.when.month, "day": d.when.day, "year": d.when.year}
+
+
+def fact_json(f: Fact) -> dict[str, Any]:
+    return {"id": f.id, "person_id": f.person_id, "kind": f.kind, "text": f.text,
+            "happened_on": iso(f.happened_on), "created_at": iso(f.created_at)}
+
+
+def question_json(q: Question) -> dict[str, Any]:
+    return {"id": q.id, "person_id": q.person_id, "text": q.text, "created_at": iso(q.created_at),
+            "asked_at": iso(q.asked_at), "answer": q.answer}
+
+
+def interaction_json(i: Interaction) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "kind": i.kind,
+        "direction": i.direction,
+        "occurred_at": iso(i.occurred_at),
+        "status": i.status,
+        "people": [ref_json(r) for r in i.people],
+        "subject": i.subject,
+        "notes": i.notes,
+        "thread_key": i.thread_key,
+        "needs_reply": i.needs_reply,
+        "replied_at": iso(i.replied_at),
+        "channel": i.channel,
+        "location": i.location,
+        "source": i.source,
+    }

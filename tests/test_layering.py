@@ -1,0 +1,76 @@
+"""model/ and rules/ stay pure: they import no I/O layer (DESIGN.md)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "amity"
+FORBIDDEN_EVERYWHERE_PURE = {
+    "amity.store", "amity.book", "amity.cli", "amity.web", "amity.formats", "amity.notify",
+    "sqlalchemy", "alembic", "psycopg", "fastapi", "starlette", "click", "rich", "httpx",
+    "smtplib", "socket", "sqlite3", "urllib", "requests", "subprocess", "os", "pathlib",
+    "shutil", "tempfile", "io",
+}
+MODEL_ALLOWED_THIRD_PARTY: set[str] = set()  # model/ is stdlib only
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def violates(module: str, forbidden: set[str]) -> bool:
+    return any(module == f or module.startswith(f + ".") for f in forbidden)
+
+
+@pytest.mark.parametrize("package", ["model", "rules"])
+def test_pure_packages_import_no_io_layer(package: str) -> None:
+    offenders = []
+    for path in sorted((SRC / package).rglob("*.py")):
+        for module in imported_modules(path):
+            if violates(module, FORBIDDEN_EVERYWHERE_PURE):
+                offenders.append(f"{path.relative_to(SRC)} imports {module}")
+    assert offenders == []
+
+
+def test_model_is_stdlib_only() -> None:
+    import sys
+
+    offenders = []
+    for path in sorted((SRC / "model").rglob("*.py")):
+        for module in imported_modules(path):
+            top = module.split(".")[0]
+            if top not in sys.stdlib_module_names and top not in {"amity", "__future__"}:
+                offenders.append(f"{path.relative_to(SRC)} imports {module}")
+            if top == "amity" and not module.startswith("amity.model"):
+                offenders.append(f"{path.relative_to(SRC)} imports {module}")
+    assert offenders == []
+
+
+def test_the_checker_catches_a_forbidden_import(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from sqlalchemy import select\nimport amity.store.schema\n")
+    modules = imported_modules(bad)
+    assert violates("sqlalchemy", FORBIDDEN_EVERYWHERE_PURE)
+    assert {m for m in modules if violates(m, FORBIDDEN_EVERYWHERE_PURE)} == {
+        "sqlalchemy", "amity.store.schema"}
+
+
+def test_adapters_do_not_reach_into_the_store_directly() -> None:
+    """CLI and web go through the Book; only book/, store/ and formats' appliers touch tables."""
+    offenders = []
+    for package in ("cli",):
+        for path in sorted((SRC / package).rglob("*.py")):
+            for module in imported_modules(path):
+                if module.startswith("amity.store.schema") or module == "sqlalchemy":
+                    offenders.append(f"{path.relative_to(SRC)} imports {module}")
+    assert offenders == []
