@@ -16,9 +16,9 @@ import email.utils
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from email.header import decode_header, make_header
+from email.header import decode_header
 from email.message import Message
-from email.parser import BytesHeaderParser
+from email.parser import HeaderParser
 from email.policy import compat32
 
 from amity.formats.records import (
@@ -34,11 +34,10 @@ from amity.formats.records import (
 )
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
-_OBFUSCATED = re.compile(r"^([^\s@]+) at ([^\s@]+\.[^\s@]+)$")
 _NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|bounces?|notifications?)\b")
 _BULK_PRECEDENCE = {"bulk", "list", "junk"}
 _FROM_LINE_DATE = re.compile(r"(\w{3}\s+\w{3}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\d{4})\s*$")
-_PARSER = BytesHeaderParser(policy=compat32)
+_PARSER = HeaderParser(policy=compat32)
 
 
 def iter_mail(
@@ -104,7 +103,7 @@ def message_to_interaction(
     include_bulk: bool = False,
 ) -> Item:
     try:
-        message = _PARSER.parsebytes(raw)
+        message = _PARSER.parsestr(_header_block_text(raw))
         return _interaction(message, number, from_line, own, include_bulk)
     except Exception as exc:  # one broken message must never stop the file
         return RecordError(number, f"message {number}", f"unreadable message: {exc}")
@@ -156,41 +155,49 @@ def header_text(message: Message, name: str) -> str | None:
     value = message.get(name)
     if value is None:
         return None
-    text = _decode_words(_raw_text(str(value)))
+    text = _decode_words(str(value))
     return " ".join(text.replace("\x00", "").split()) or None
 
 
-def _raw_text(value: str) -> str:
-    if value.isascii():
-        return value
-    data = value.encode("ascii", "surrogateescape")
+def _header_block_text(raw: bytes) -> str:
+    """Raw 8-bit header bytes (RFC 6532 UTF-8, or a legacy charset) as text."""
+    if raw.isascii():
+        return raw.decode("ascii")
     try:
-        return data.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return raw.decode("cp1252", errors="replace")
 
 
 def _decode_words(value: str) -> str:
     if "=?" not in value:
         return value
     try:
-        return str(make_header(decode_header(value)))
+        pieces = decode_header(value)
     except (LookupError, ValueError, UnicodeError):
         return value
+    return "".join(_decode_piece(data, charset) for data, charset in pieces)
+
+
+def _decode_piece(data: bytes | str, charset: str | None) -> str:
+    if isinstance(data, str):
+        return data
+    for encoding in (charset or "ascii", "utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", errors="replace")
 
 
 def addresses(message: Message, name: str) -> list[tuple[str, str]]:
     """(display name, lower-cased address) pairs; ``user at host`` archive spelling repaired."""
-    values = [_raw_text(str(v)) for v in message.get_all(name) or []]
+    values = [str(v) for v in message.get_all(name) or []]
     pairs = []
     for display, address in email.utils.getaddresses(values):
         text = address.strip()
-        if "@" not in text:
-            repaired = _OBFUSCATED.match(" ".join(f"{address} {display}".split()[:3]))
-            if not repaired:
-                continue
-            text, display = f"{repaired.group(1)}@{repaired.group(2)}", ""
-        pairs.append((" ".join(_decode_words(display).split()), text.lower()))
+        if "@" in text:
+            pairs.append((" ".join(_decode_words(display).split()), text.lower()))
     if not pairs and values:
         pairs = _archive_addresses(values)
     return pairs
@@ -263,7 +270,7 @@ def _parse_date(value: str) -> datetime | None:
 
 
 def _ids(value: object) -> list[str]:
-    return _MESSAGE_ID.findall(_raw_text(str(value)))
+    return _MESSAGE_ID.findall(str(value))
 
 
 def _first_id(values: list[object]) -> str | None:
