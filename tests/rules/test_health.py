@@ -1,0 +1,107 @@
+"""Relationship health and drift."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from amity.model.types import PersonRef
+from amity.rules.health import HealthInput, Touch, drifting, health
+from amity.rules.reliability import PromiseRecord
+
+TODAY = date(2026, 5, 15)
+ANA = PersonRef(1, "Ana")
+
+
+def days_ago(*offsets: int, direction: str = "mutual") -> list[Touch]:
+    return [Touch(TODAY - timedelta(days=n), direction) for n in offsets]
+
+
+def test_a_healthy_relationship() -> None:
+    touches = days_ago(2, 20, 40, 70, direction="outbound") + days_ago(
+        10, 50, 100, direction="inbound"
+    )
+    result = health(HealthInput(ANA, 30, touches), TODAY)
+    assert result.factor("recency").score == 100
+    assert result.factor("recency").explanation == "2 days since you last talked, cadence 30"
+    assert result.factor("frequency").explanation == (
+        "6 interactions in the last 90 days, 1 in the 90 before"
+    )
+    assert result.factor("reciprocity").explanation == (
+        "you reached out 4 times, they did 3 times in a year"
+    )
+    assert result.factor("replies").score == 100
+    assert result.factor("promises").weight == 0  # nothing to judge: not counted
+    assert result.score >= 85
+
+
+def test_recency_against_the_cadence() -> None:
+    def recency(days: int, cadence: int | None = 30) -> int:
+        return health(HealthInput(ANA, cadence, days_ago(days)), TODAY).factor("recency").score
+
+    assert recency(15) == 100
+    assert recency(30) == 67
+    assert recency(45) == 33
+    assert recency(60) == 0
+    assert recency(90, None) == 67  # no cadence: compared with 90 days
+
+
+def test_never_contacted_counts_from_when_added() -> None:
+    result = health(HealthInput(ANA, 30, started_on=TODAY - timedelta(days=30)), TODAY)
+    assert result.factor("recency").score == 67
+    assert result.factor("recency").explanation.startswith("never contacted")
+    unknown = health(HealthInput(ANA, 30), TODAY)
+    assert unknown.factor("recency").score == 0
+
+
+def test_done_agenda_item_counts_as_contact() -> None:
+    data = HealthInput(ANA, 30, days_ago(60), last_contact=TODAY - timedelta(days=5))
+    assert health(data, TODAY).factor("recency").score == 100
+
+
+def test_frequency_trend() -> None:
+    falling = health(HealthInput(ANA, 30, days_ago(10, 100, 110, 120, 130)), TODAY)
+    assert falling.factor("frequency").score == 12  # 50 + 50 x (1 - 4) / 4 = 12.5
+    rising = health(HealthInput(ANA, 30, days_ago(10, 20, 100)), TODAY)
+    assert rising.factor("frequency").score == 75
+    none = health(HealthInput(ANA, 30), TODAY)
+    assert none.factor("frequency").score == 50
+
+
+def test_one_sided_relationship() -> None:
+    touches = days_ago(5, 30, 60, 90, direction="outbound")
+    assert health(HealthInput(ANA, 30, touches), TODAY).factor("reciprocity").score == 0
+
+
+def test_promises_and_replies() -> None:
+    promises = [
+        PromiseRecord(1, 1, "mine", TODAY - timedelta(days=5), "done", TODAY - timedelta(days=6)),
+        PromiseRecord(2, 1, "theirs", TODAY - timedelta(days=5), "open"),
+    ]
+    data = HealthInput(
+        ANA, 30, days_ago(3), promises=promises, awaiting_since=[TODAY - timedelta(days=4)]
+    )
+    result = health(data, TODAY)
+    assert result.factor("promises").score == 50
+    assert result.factor("promises").explanation == "1 of 2 kept on time (both ways)"
+    assert result.factor("replies").score == 67  # 100 - 25 - 2 x 4
+    assert result.factor("replies").explanation == (
+        "1 message awaiting your reply, the oldest for 4 days"
+    )
+
+
+def test_later_data_is_ignored() -> None:
+    data = HealthInput(ANA, 30, days_ago(-5, 40))
+    assert health(data, TODAY).factor("recency").explanation.startswith("40 days")
+
+
+def test_drifting_ranks_the_biggest_fall_first() -> None:
+    steady = HealthInput(PersonRef(2, "Ben"), 30, days_ago(*range(0, 360, 10)))
+    sliding = HealthInput(ANA, 30, days_ago(35, 40, 50, 60, 70, 80, 100, 120))
+    slipping = HealthInput(PersonRef(3, "Cy"), 90, days_ago(60, 100))
+    result = drifting([steady, sliding, slipping], TODAY)
+    assert [d.person.name for d in result] == ["Ana", "Cy"]
+    assert result[0].change < result[1].change < 0
+    assert result[0].reason.startswith(f"Ana: health {result[0].previous_score} -> ")
+    assert "recency" in result[0].reason
+    assert drifting([steady], TODAY) == []
+    assert len(drifting([sliding, slipping], TODAY, limit=1)) == 1
