@@ -1,0 +1,332 @@
+"""iCalendar (and legacy vCalendar 1.0): events into meeting `InteractionRecord`s.
+
+Recurring events are expanded with recurring-ical-events over a window given by the caller
+(default: two years back to ``now``), honouring EXDATE, RECURRENCE-ID overrides and cancelled
+instances. Events that do not recur are kept whatever their date. Nothing reads the clock:
+``now`` decides what is ``done`` (past) and what is ``planned`` (future).
+
+Real exports are cleaned before icalendar sees them: lines are unfolded as bytes (so a fold
+inside a UTF-8 sequence heals), spaces after ``:`` in date properties and inside RRULE lists
+are removed, and empty EXDATE/RDATE lines are dropped. Each series (events sharing a UID) is
+expanded on its own, so one broken series becomes a `RecordError` and the rest still import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from amity.formats.records import (
+    InteractionRecord,
+    Item,
+    ParseResult,
+    RecordError,
+    SkippedRecord,
+    Source,
+    collect,
+    content_ref,
+    read_all_bytes,
+)
+
+DEFAULT_MAX_ATTENDEES = 15
+DEFAULT_LOOKBACK = timedelta(days=730)
+#: A series that yields more instances than this in the window is cut off (and reported).
+MAX_INSTANCES_PER_SERIES = 5000
+
+_DATE_PROPERTIES = {
+    "DTSTART", "DTEND", "DUE", "DTSTAMP", "RECURRENCE-ID", "EXDATE", "RDATE", "CREATED",
+    "LAST-MODIFIED", "RRULE", "EXRULE", "METHOD", "DURATION",
+}  # fmt: skip
+_LIST_PROPERTIES = {"EXDATE", "RDATE"}
+_CONTENT_LINE = re.compile(rb"^([A-Za-z0-9-]+)([;:])")
+
+
+def iter_calendar(
+    source: Source,
+    *,
+    now: datetime,
+    window_start: datetime | None = None,
+    window_end: datetime | None = None,
+    own_addresses: Iterable[str] = (),
+    max_attendees: int = DEFAULT_MAX_ATTENDEES,
+    include_broadcasts: bool = False,
+    default_tz: tzinfo = UTC,
+) -> Iterator[Item]:
+    """Yield a meeting record per event instance, a skip per broadcast or cancelled instance,
+    and an error per series that cannot be read."""
+    import icalendar
+    import x_wr_timezone
+
+    start = window_start or now - DEFAULT_LOOKBACK
+    end = window_end or now
+    text, original_lines = clean_calendar_text(read_all_bytes(source))
+    lines = _event_lines(text, original_lines)
+    try:
+        calendar = x_wr_timezone.to_standard(icalendar.Calendar.from_ical(text))
+    except Exception as exc:  # icalendar raises ValueError and friends on broken files
+        yield RecordError(1, "calendar", f"unreadable calendar: {exc}")
+        return
+    options = _Options(now, start, end, frozenset(a.lower() for a in own_addresses),
+                       max_attendees, include_broadcasts, default_tz)  # fmt: skip
+    for uid, events, index in _series(calendar):
+        line = lines[index] if index < len(lines) else None
+        yield from _expand_series(calendar, uid, events, line, options)
+
+
+def parse_calendar(source: Source, *, now: datetime, **options: Any) -> ParseResult:
+    return collect(iter_calendar(source, now=now, **options))
+
+
+@dataclass(frozen=True)
+class _Options:
+    now: datetime
+    start: datetime
+    end: datetime
+    own: frozenset[str]
+    max_attendees: int
+    include_broadcasts: bool
+    default_tz: tzinfo
+
+
+# --- cleaning the text -------------------------------------------------------------------
+
+
+def clean_calendar_text(data: bytes) -> tuple[str, list[int]]:
+    """Unfold as bytes, decode, fix what real exporters get wrong, wrap a bare VEVENT.
+
+    Returns the text and, for each of its lines, the 1-based line it came from in the file.
+    """
+    logical: list[tuple[int, bytes]] = []
+    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        line = raw.removesuffix(b"\r")
+        if line[:1] in (b" ", b"\t") and logical:
+            logical[-1] = (logical[-1][0], logical[-1][1] + line[1:])
+        elif line.strip():
+            logical.append((number, line))
+    lines: list[str] = []
+    origins: list[int] = []
+    for number, raw in logical:
+        fixed = _fix_line(raw.decode("utf-8", errors="replace"))
+        if fixed is not None:
+            lines.append(fixed)
+            origins.append(number)
+    if not lines or not lines[0].upper().startswith("BEGIN:VCALENDAR"):
+        lines = ["BEGIN:VCALENDAR", "VERSION:2.0", *lines, "END:VCALENDAR"]
+        origins = [1, 1, *origins, origins[-1] if origins else 1]
+    return "\r\n".join(lines) + "\r\n", origins
+
+
+def _fix_line(line: str) -> str | None:
+    if not line.strip():
+        return None
+    match = _CONTENT_LINE.match(line.encode("utf-8", "replace")[:80])
+    if not match:
+        return line
+    name = match.group(1).decode().upper()
+    if name not in _DATE_PROPERTIES:
+        return line
+    head, colon, value = line.partition(":") if match.group(2) == b":" else _split_at_value(line)
+    value = re.sub(r"\s+", "", value)
+    if not value and name in _LIST_PROPERTIES:
+        return None
+    return f"{head}{colon}{value}"
+
+
+def _split_at_value(line: str) -> tuple[str, str, str]:
+    """Split ``NAME;params:value`` at the first colon outside double quotes."""
+    quoted = False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            return line[:index], ":", line[index + 1 :]
+    return line, "", ""
+
+
+def _event_lines(text: str, origins: list[int]) -> list[int]:
+    """The file line of each BEGIN:VEVENT, in order."""
+    return [
+        number
+        for line, number in zip(text.split("\r\n"), origins, strict=False)
+        if line.upper().startswith("BEGIN:VEVENT")
+    ]
+
+
+# --- expanding ----------------------------------------------------------------------------
+
+
+def _series(calendar: Any) -> Iterator[tuple[str | None, list[Any], int]]:
+    """Events grouped by UID (master and overrides together), events without one alone,
+    each with the index of its first VEVENT in the file."""
+    groups: dict[str, tuple[list[Any], int]] = {}
+    for index, event in enumerate(calendar.walk("VEVENT")):
+        uid = str(event.get("UID") or "").strip()
+        if not uid:
+            yield None, [event], index
+        else:
+            groups.setdefault(uid, ([], index))[0].append(event)
+    for uid, (events, index) in groups.items():
+        yield uid, events, index
+
+
+def _expand_series(calendar: Any, uid: str | None, events: list[Any], line: int | None,
+                   options: _Options) -> Iterator[Item]:  # fmt: skip
+    import icalendar
+    import recurring_ical_events
+
+    label = str(events[0].get("SUMMARY") or uid or "event")
+    for event in events:
+        _drop_broken_properties(event)
+        if event.get("DTSTART") is None:
+            yield RecordError(line, label, "event has no DTSTART")
+            return
+    single = icalendar.Calendar()
+    for timezone in calendar.walk("VTIMEZONE"):
+        single.add_component(timezone)
+    for event in events:
+        single.add_component(event)
+    recurs = any(e.get("RRULE") or e.get("RDATE") for e in events)
+    try:
+        if recurs:
+            query = recurring_ical_events.of(single)
+            instances = _instances_in_window(query, options)
+        else:
+            instances = list(events)
+        for count, instance in enumerate(instances, start=1):
+            if count > MAX_INSTANCES_PER_SERIES:
+                yield RecordError(
+                    line,
+                    label,
+                    f"more than {MAX_INSTANCES_PER_SERIES} instances in the window; the rest were left out",
+                )
+                return
+            yield _instance_item(instance, uid, line, options)
+    except Exception as exc:  # a broken series must not stop the calendar
+        yield RecordError(line, label, f"unreadable event: {exc}")
+
+
+def _instances_in_window(query: Any, options: _Options) -> Iterator[Any]:
+    """Instances from the window's start, in order, stopping at its end (a lazy walk, so an
+    endless RRULE costs only what falls in the window)."""
+    window_end = options.end.astimezone(UTC)
+    for instance in query.after(_naive_utc(options.start)):
+        if _as_utc(instance.get("DTSTART").dt, options.default_tz) > window_end:
+            return
+        yield instance
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _drop_broken_properties(event: Any) -> None:
+    for name in ("DTEND", "DURATION", "EXDATE", "RDATE", "RECURRENCE-ID", "RRULE"):
+        values = event.get(name)
+        items = values if isinstance(values, list) else [values]
+        if values is not None and any(type(v).__name__ == "vBroken" for v in items):
+            del event[name]
+
+
+def _instance_item(event: Any, uid: str | None, line: int | None, options: _Options) -> Item:
+    summary = _text(event.get("SUMMARY"))
+    start_value = event.get("DTSTART").dt
+    occurred_at = _as_utc(start_value, options.default_tz)
+    label = summary or uid or "event"
+    if str(event.get("STATUS") or "").upper() == "CANCELLED":
+        return SkippedRecord(line, label, f"cancelled instance on {occurred_at:%Y-%m-%d}")
+    attendees = _attendees(event)
+    if len(attendees) > options.max_attendees and not options.include_broadcasts:
+        return SkippedRecord(line, label, f"{len(attendees)} attendees: a broadcast, not a meeting")
+    organiser = _address(event.get("ORGANIZER"))
+    names = {a: n for a, n in attendees if n}
+    if organiser and _cn(event.get("ORGANIZER")):
+        names.setdefault(organiser, _cn(event.get("ORGANIZER")) or "")
+    participants = [a for a, _n in attendees if a not in options.own]
+    if organiser and organiser not in options.own and organiser not in participants:
+        participants.insert(0, organiser)
+    source_ref = (
+        f"ics:{uid}:{occurred_at.isoformat()}"
+        if uid
+        else "ics:" + content_ref(summary, occurred_at.isoformat(), organiser)
+    )
+    return InteractionRecord(
+        kind="meeting",
+        direction="mutual",
+        occurred_at=occurred_at,
+        ends_at=_end(event, start_value, options.default_tz),
+        subject=summary,
+        notes=_text(event.get("DESCRIPTION")),
+        location=_text(event.get("LOCATION")),
+        participant_emails=participants,
+        names_by_email={a: n for a, n in names.items() if a in participants},
+        organiser_email=organiser,
+        all_day=not isinstance(start_value, datetime),
+        status="planned" if occurred_at > options.now.astimezone(UTC) else "done",
+        source="ics",
+        source_ref=source_ref,
+        line=line,
+    )
+
+
+def _end(event: Any, start_value: date, default_tz: tzinfo) -> datetime | None:
+    end = event.get("DTEND")
+    if end is not None:
+        return _as_utc(end.dt, default_tz)
+    duration = event.get("DURATION")
+    if duration is not None and isinstance(duration.dt, timedelta):
+        return _as_utc(start_value, default_tz) + duration.dt
+    return None
+
+
+def _as_utc(value: date, default_tz: tzinfo) -> datetime:
+    """Aware UTC; all-day dates become midnight UTC, floating times use ``default_tz``."""
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(0), UTC)
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=default_tz)
+    return value.astimezone(UTC)
+
+
+def _attendees(event: Any) -> list[tuple[str, str | None]]:
+    values = event.get("ATTENDEE")
+    items = values if isinstance(values, list) else ([values] if values is not None else [])
+    found: list[tuple[str, str | None]] = []
+    for item in items:
+        address = _address(item)
+        if address and all(address != a for a, _n in found):
+            found.append((address, _cn(item)))
+    return found
+
+
+def _address(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    email_param = getattr(value, "params", {}).get("EMAIL")
+    if email_param:
+        text = str(email_param)
+    text = re.sub(r"^mailto:", "", text, flags=re.IGNORECASE).strip()
+    match = re.search(r"[^\s<>:@]+@[^\s<>@]+", _percent_decoded(text))
+    return match.group(0).lower().strip(".") if match else None
+
+
+def _percent_decoded(text: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(text) if "%" in text else text
+
+
+def _cn(value: Any) -> str | None:
+    params = getattr(value, "params", {}) or {}
+    name = " ".join(str(params.get("CN", "")).strip().strip("'\"").split())
+    return name or None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
