@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -45,14 +47,17 @@ ANA = PersonInput(
 BEN = PersonInput(2, "Ben", created_at=ago(400), last_interaction_at=ago(3))
 
 
-def agenda(*people: PersonInput, today: date = TODAY, **kw: object) -> list[Action]:
-    settings = kw.pop("settings", AgendaSettings())
-    assert isinstance(settings, AgendaSettings)
-    now = kw.pop("now", None)
-    assert now is None or isinstance(now, datetime)
-    extra = kw.pop("extra", ())
-    inputs = AgendaInputs(people, **kw)  # type: ignore[arg-type]
-    return build_agenda(inputs, today, settings=settings, now=now, extra=extra)  # type: ignore[arg-type]
+def agenda(
+    *people: PersonInput,
+    today: date = TODAY,
+    settings: AgendaSettings | None = None,
+    now: datetime | None = None,
+    extra: Sequence[Action] = (),
+    **rows: Any,
+) -> list[Action]:
+    """The agenda of ``people`` with the given input ``rows`` (dates=..., states=...)."""
+    inputs = AgendaInputs(people, **rows)
+    return build_agenda(inputs, today, settings=settings or AgendaSettings(), now=now, extra=extra)
 
 
 def only(actions: list[Action], kind: str | None = None) -> Action:
@@ -425,15 +430,16 @@ class TestReplies:
 
 
 def test_rows_about_people_not_loaded_are_ignored() -> None:
-    rows = {
-        "dates": [DateInput(1, 99, "birthday", PartialDate(5, 15))],
-        "commitments": [CommitmentInput(1, 99, "mine", "x", TODAY)],
-        "follow_ups": [FollowUpInput(1, 99, "x", TODAY)],
-        "awaiting_replies": [ReplyInput(1, 99, ago(1))],
-        "attendance": [pycon(99)],
-        "jobs": [JobStartInput(1, 99, "Acme", date(2020, 5, 15))],
-    }
-    assert agenda(BEN, **rows) == []
+    items = agenda(
+        BEN,
+        dates=[DateInput(1, 99, "birthday", PartialDate(5, 15))],
+        commitments=[CommitmentInput(1, 99, "mine", "x", TODAY)],
+        follow_ups=[FollowUpInput(1, 99, "x", TODAY)],
+        awaiting_replies=[ReplyInput(1, 99, ago(1))],
+        attendance=[pycon(99)],
+        jobs=[JobStartInput(1, 99, "Acme", date(2020, 5, 15))],
+    )
+    assert items == []
 
 
 def test_ranking_follows_the_documented_example() -> None:
