@@ -1,0 +1,128 @@
+"""The FastAPI application: sessions, size limits, error mapping, pages, static files, and the
+REST API under /api/v1 (mounted when `amity.web.api` is present)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from amity.book import open_engine, system_clock
+from amity.errors import Ambiguous, AmityError, Conflict, InvalidInput, NotEmpty, NotFound
+from amity.store.engine import resolve_url
+from amity.web.deps import CsrfRejected, NotSignedIn, WebConfig, is_api
+from amity.web.limits import BodyLimit
+from amity.web.sessions import Sessions, session_secret
+
+HERE = Path(__file__).parent
+STATUS: dict[type[AmityError], int] = {
+    InvalidInput: 422, NotFound: 404, Ambiguous: 409, Conflict: 409, NotEmpty: 409,
+}
+SECURE_ENV = "AMITY_SECURE_COOKIES"
+SCHEDULER_ENV = "AMITY_SCHEDULER"
+BASE_URL_ENV = "AMITY_BASE_URL"
+
+
+def create_app(db_url: str | None = None, *, clock: Callable[[], datetime] | None = None,
+               scheduler: bool | None = None, secure_cookies: bool | None = None) -> FastAPI:
+    """The whole web app over the database at ``db_url`` (default: as the CLI resolves it)."""
+    url = resolve_url(db_url)
+    cfg = WebConfig(
+        engine=open_engine(url), url=url, clock=clock or system_clock,
+        secure_cookies=_flag(SECURE_ENV) if secure_cookies is None else secure_cookies,
+        base_url=os.environ.get(BASE_URL_ENV, "").rstrip("/"))
+    run_scheduler = _flag(SCHEDULER_ENV, default=True) if scheduler is None else scheduler
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop: Callable[[], None] | None = None
+        if run_scheduler:
+            from amity.web.scheduler import start_digest_scheduler
+
+            stop = start_digest_scheduler(cfg)
+        try:
+            yield
+        finally:
+            if stop is not None:
+                stop()
+
+    app = FastAPI(title="Amity", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    app.state.amity = cfg
+    _add_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _include_api(app)
+    from amity.web.pages import router as pages
+
+    app.include_router(pages)
+    app.add_middleware(Sessions, secret=session_secret(url),  # type: ignore[arg-type]
+                       force_secure=cfg.secure_cookies)
+    app.add_middleware(BodyLimit)  # type: ignore[arg-type]
+    return app
+
+
+def _flag(name: str, *, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value in ("1", "true", "yes", "on")
+
+
+def _include_api(app: FastAPI) -> None:
+    """The REST API lives in `amity.web.api` (its own router, and optionally its own error
+    handlers through ``install(app)``)."""
+    try:
+        api = importlib.import_module("amity.web.api")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("amity.web.api",):
+            raise
+        return
+    router = getattr(api, "router", None)
+    if router is not None:
+        app.include_router(router, prefix="/api/v1")
+    install = getattr(api, "install", None)
+    if callable(install):
+        install(app)
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields}}
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if is_api(request) or request.headers.get("authorization"):
+            return JSONResponse(error_body("unauthorized", str(exc)), status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})
+        target = "/login"
+        if request.method == "GET" and request.url.path not in ("/", "/login"):
+            from urllib.parse import quote
+
+            target += "?next=" + quote(request.url.path, safe="/")
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(CsrfRejected)
+    async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
+        return JSONResponse(error_body("csrf", str(exc)), status_code=403)
+
+    @app.exception_handler(AmityError)
+    async def amity_error(request: Request, exc: AmityError) -> Response:
+        status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+        if is_api(request):
+            field = getattr(exc, "field", None)
+            return JSONResponse(error_body(exc.code, str(exc), {field: str(exc)} if field else None),
+                                status_code=status)
+        from amity.web.templating import render_error
+
+        return render_error(request, str(exc), status)

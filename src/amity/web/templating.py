@@ -1,0 +1,61 @@
+"""Jinja2 templates (autoescaped) and the few helpers every page uses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from amity.web.deps import csrf_token
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.autoescape = True  # every user text is escaped; never `|safe` on user data
+
+
+def _when(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _days_ago(value: Any, today: date | None = None) -> str:
+    if value is None:
+        return "never"
+    day = value.date() if isinstance(value, datetime) else value
+    ref = today or date.today()
+    delta = (ref - day).days
+    if delta <= 0:
+        return "today"
+    if delta == 1:
+        return "yesterday"
+    return f"{delta} days ago"
+
+
+TEMPLATES.env.filters["when"] = _when
+TEMPLATES.env.filters["days_ago"] = _days_ago
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
+           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    ctx = {"csrf": csrf_token(request), "user": getattr(request.state, "user", None),
+           "path": request.url.path}
+    ctx.update(context or {})
+    response: HTMLResponse = TEMPLATES.TemplateResponse(
+        request, name, ctx, status_code=status_code, headers=headers)
+    return response
+
+
+def render_error(request: Request, message: str, status_code: int) -> HTMLResponse:
+    if request.headers.get("hx-request"):
+        return render(request, "partials/error.html", {"message": message},
+                      status_code=status_code)
+    return render(request, "error.html", {"message": message, "status": status_code},
+                  status_code=status_code)
