@@ -152,7 +152,8 @@ class People:
             Job(organisation=r.organisation, title=r.title, department=r.department,
                 start_date=r.start_date, end_date=r.end_date, id=r.id)
             for r in conn.execute(select(j).where(j.c.owner_id == owner, j.c.person_id == person_id)
-                                  .order_by(j.c.start_date.desc(), j.c.id.desc()))
+                                  .order_by(j.c.end_date.is_(None).desc(),
+                                            j.c.start_date.desc().nulls_last(), j.c.id.desc()))
         ]
         f = s.facts
         person.facts = [

@@ -1,8 +1,9 @@
 """Full-text search over people and interactions: SQLite FTS5 or PostgreSQL tsvector.
 
 One document per person (name, organisation, title, e-mails, phones, tags, facts, questions,
-notes, where met) and one per interaction (subject, notes, location), folded (case and accents
-ignored) before indexing and querying, so both backends rank the same words the same way.
+notes, where met) and one per interaction (subject, notes, location). Documents are stored as
+their folded words (case, accents and punctuation dropped: ``ana@acme.io`` -> ``ana acme io``)
+and queries are folded the same way, so both backends tokenise and rank identically.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, text
 
 from amity.book.context import BookContext
 from amity.model import PersonRef
-from amity.rules.text import fold, one_line, words
+from amity.rules.text import one_line, words
 from amity.store import schema as s
 
 BATCH = 500
@@ -95,7 +96,7 @@ def _replace_docs(conn: Connection, owner_id: int, kind: str, bodies: dict[int, 
                                      d.c.ref_id.in_(doomed)))
     if bodies:
         conn.execute(insert(d), [{"owner_id": owner_id, "doc_kind": kind, "ref_id": ref,
-                                  "body": fold(body)} for ref, body in bodies.items()])
+                                  "body": " ".join(words(body))} for ref, body in bodies.items()])
 
 
 def run_search(ctx: BookContext, query: str, *, limit: int = 20,
