@@ -13,7 +13,7 @@ APPLE_NO_YEAR = 1604
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _DATE_PREFIX = re.compile(r"^\s*(\d{4}-?\d{2}-?\d{2}|--\d{2}-?\d{2})")
-_SYSTEM_TAGS = {"mycontacts", "my contacts", "* mycontacts", "* my contacts", "starred"}
+_SYSTEM_TAGS = {"mycontacts", "my contacts"}
 
 
 def clean_label(label: str | None) -> str | None:
@@ -107,7 +107,7 @@ def split_tags(values: list[str]) -> list[str]:
     """
     tags: list[str] = []
     for value in (part for v in values for part in v.split(",")):
-        tag = " ".join(value.split())
+        tag = " ".join(value.split()).removeprefix("* ")
         if tag and tag.casefold() not in _SYSTEM_TAGS and tag not in tags:
             tags.append(tag)
     return tags
