@@ -13,7 +13,18 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Date, Float, Integer, LargeBinary, Table, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    Float,
+    Integer,
+    LargeBinary,
+    Table,
+    insert,
+    select,
+    update,
+)
 
 from amity.book.context import BookContext
 from amity.errors import InvalidInput, NotEmpty

@@ -86,7 +86,7 @@ def run(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # noqa: BLE001 - mapped to exit codes in one place
+    except Exception as exc:
         sys.exit(handle(exc))
 
 

@@ -115,7 +115,7 @@ def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         try:
             row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
-        except Exception:  # noqa: BLE001 - no table yet: a new database
+        except Exception:
             conn.rollback()
             return None
         return row[0] if row else None

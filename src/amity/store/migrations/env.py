@@ -10,6 +10,7 @@ from sqlalchemy import create_engine
 from amity.store.migrations import include_object
 from amity.store.schema import metadata
 
+
 def run() -> None:
     config = context.config
     connection = config.attributes.get("connection")
