@@ -12,32 +12,26 @@ follow-up) takes the highest weight among them.
 
 **Urgency = kind weight x timing.**
 
-Kind weights (configurable in ``AgendaSettings.kind_weights``):
+Kind weights (configurable in `AgendaSettings.kind_weights`):
 
-=================  ======  ===========================================================
-kind               weight  when it is on the agenda
-=================  ======  ===========================================================
-``reply``          3.0     an inbound message awaits your reply (from the day it came)
-``promise_mine``   3.0     your promise is due within 2 days (``promise_lead_days``) or
-                           overdue
-``date``           2.5     a birthday, anniversary, work anniversary or custom date, from
-                           its lead time (default 7 days, per kind) until the day itself
-``follow_up``      2.0     an explicit follow-up is due; or someone you newly met (with a
-                           ``met_on`` date) has had no interaction 2 days after meeting
-``event_follow_up`` 2.0    people you met at an event have had no interaction 2 days after
-                           it ended (one item per event)
-``promise_theirs`` 1.5     their promise to you is overdue (a gentle nudge)
-``keep_in_touch``  1.0     days since the last contact reached the cadence
-=================  ======  ===========================================================
+| kind | weight | when it is on the agenda |
+|---|---|---|
+| `reply` | 3.0 | an inbound message awaits your reply (from the day it came) |
+| `promise_mine` | 3.0 | your promise is due within 2 days (`promise_lead_days`) or overdue |
+| `date` | 2.5 | a birthday, anniversary, work anniversary or custom date, from its lead time (default 7 days, per kind) until the day itself |
+| `follow_up` | 2.0 | an explicit follow-up is due; or someone you newly met (with a `met_on` date) has had no interaction 2 days after meeting (for 30 days) |
+| `event_follow_up` | 2.0 | people you met at an event have had no interaction 2 days after it ended (one item per event, for 30 days) |
+| `promise_theirs` | 1.5 | their promise to you is overdue (a gentle nudge) |
+| `keep_in_touch` | 1.0 | the days since the last contact reached the cadence |
 
 Timing says how pressing the item is today:
 
-- For ``keep_in_touch``: the ratio *days since contact / cadence*, capped at 3.
+- For `keep_in_touch`: the ratio *days since contact / cadence*, capped at 3.
   It is 1.0 on the day the item appears (the soft threshold, 1.0 x cadence by default) and
   1.5 when it becomes overdue (the hard threshold, 1.5 x cadence by default).
 - For everything with a due date: **1.0 on the due day**; before it (inside the lead time)
-  it falls linearly to 0.5 at the start of the lead time, ``1 - 0.5 x days_until / lead``;
-  after it, it grows by 1/7 per day late, ``1 + days_late / 7``, capped at 3.
+  it falls linearly to 0.5 at the start of the lead time, `1 - 0.5 x days_until / lead`;
+  after it, it grows by 1/7 per day late, `1 + days_late / 7`, capped at 3.
   Dates (birthdays...) leave the agenda after their day, so they are highest on the day.
   A reply is "due" the day it arrived, so it gains 1/7 per day it waits.
 
@@ -45,47 +39,54 @@ Example: Ana is in the circle *close* (weight 2.0, cadence 30 days) and you last
 days ago. Timing = 47 / 30 = 1.57; urgency = 1.0 x 1.57; score = 1.57 x 2.0 = **3.13**. Her
 birthday on the day scores 2.5 x 1.0 x 2.0 = **5.0**; a promise to her 2 days late scores
 3.0 x (1 + 2/7) x 2.0 = **7.71**. Each action carries this arithmetic in
-``details["explain"]``.
+`details["explain"]`.
 
 What you did to an item
 =======================
 
-Items are computed, never stored; only what you did to them is, by their stable ``key``:
+Items are computed, never stored; only what you did to them is, by their stable `key`:
 
-- ``done`` and ``dismissed`` items are hidden. Keys are anchored to one occurrence
-  (``date:birthday:d17:2026``, ``keep_in_touch:p42:2026-11-03`` where the date is the last
-  contact, ``promise:c8``...), so a *new* occurrence (next year's birthday, the next time the
+- `done` and `dismissed` items are hidden. Keys are anchored to one occurrence
+  (`date:birthday:d17:2026`, `keep_in_touch:p42:2026-11-03` where the date is the last
+  contact, `promise:c8`...), so a *new* occurrence (next year's birthday, the next time the
   cadence runs out after a new contact) comes back with a new key.
-- ``snoozed`` items are hidden until their ``until`` date and come back on that day.
-- A ``keep_in_touch`` item marked done counts as contact on the day it was marked: the cadence
-  restarts from there (:func:`effective_last_contacts`).
+- `snoozed` items are hidden until their `until` date and come back on that day.
+- A `keep_in_touch` item marked done counts as contact on the day it was marked: the cadence
+  restarts from there (`effective_last_contacts()`).
 - While someone newly met has a visible follow-up item (alone or in an event's group), they get
-  no separate ``keep_in_touch`` item.
+  no separate `keep_in_touch` item.
 
 Keys
 ====
 
-``reply:i{interaction}``, ``promise:c{commitment}``, ``follow_up:f{follow_up}``,
-``follow_up:met:p{person}:{met_on}``, ``event_follow_up:e{event}``,
-``keep_in_touch:p{person}:{last contact or start date}``,
-``date:{birthday|anniversary|custom}:d{date id}:{year}``, ``date:work_anniversary:j{job}:{year}``.
+`reply:i{interaction}`, `promise:c{commitment}`, `follow_up:f{follow_up}`,
+`follow_up:met:p{person}:{met_on}`, `event_follow_up:e{event}`,
+`keep_in_touch:p{person}:{last contact or start date}`,
+`date:{birthday|anniversary|custom}:d{date id}:{year}`, `date:work_anniversary:j{job}:{year}`.
 
-Only people in ``AgendaInputs.people`` (the active, non-archived ones) get items; rows about
-anyone else are ignored. Later kinds (``give``, ``share``, ``goal_checkin``,
-``feedback_request``) are built elsewhere with :func:`make_action` and passed to
-:func:`build_agenda` as ``extra`` so they share the same states and ranking.
+Only people in `AgendaInputs.people` (the active, non-archived ones) get items; rows about
+anyone else are ignored. Later kinds (`give`, `share`, `goal_checkin`,
+`feedback_request`) are built elsewhere with `make_action()` and passed to
+`build_agenda()` as `extra` so they share the same states and ranking.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from functools import partial
 from types import MappingProxyType
 
 from amity.model.dates import PartialDate
 from amity.model.types import Action, PersonRef
-from amity.rules.cadence import CadenceStatus, cadence_status, contact_start, effective_cadence
+from amity.rules.cadence import (
+    CadenceStatus,
+    cadence_status,
+    contact_start,
+    effective_cadence,
+    threshold_days,
+)
 from amity.rules.dates import (
     anniversary_of,
     due_phrase,
@@ -156,7 +157,7 @@ class PersonInput:
 
 @dataclass(frozen=True, slots=True)
 class DateInput:
-    """An important date: ``kind`` is birthday, anniversary or custom."""
+    """An important date: `kind` is birthday, anniversary or custom."""
 
     id: int
     person_id: int
@@ -187,7 +188,7 @@ class FollowUpInput:
 
 @dataclass(frozen=True, slots=True)
 class AttendanceInput:
-    """A person at an event; ``met`` when you first met them there."""
+    """A person at an event; `met` when you first met them there."""
 
     event_id: int
     event_name: str
@@ -199,7 +200,7 @@ class AttendanceInput:
 
 @dataclass(frozen=True, slots=True)
 class CommitmentInput:
-    """A promise: ``direction`` is mine or theirs; ``status`` open, done or dropped."""
+    """A promise: `direction` is mine or theirs; `status` open, done or dropped."""
 
     id: int
     person_id: int
@@ -295,10 +296,10 @@ def make_action(
     weight_label: str | None = None,
     details: Mapping[str, object] | None = None,
 ) -> Action:
-    """An action scored as ``kind weight x timing x weight``, with the arithmetic explained."""
+    """An action scored as `kind weight x timing x weight`, with the arithmetic explained."""
     kind_weight = settings.kind_weight(kind)
     urgency = kind_weight * timing
-    score = round(urgency * weight, 4)
+    score = _score(kind_weight, timing, weight)
     label = f" ({weight_label})" if weight_label else ""
     explain = (
         f"score {score:.2f} = urgency {urgency:.2f} ({kind} {kind_weight:g} x timing "
@@ -347,7 +348,7 @@ def keep_in_touch_key(person_id: int, anchor: date) -> str:
 
 
 def keep_in_touch_person_id(key: str) -> int | None:
-    """The person of a ``keep_in_touch:p42:2026-11-03`` key, else None."""
+    """The person of a `keep_in_touch:p42:2026-11-03` key, else None."""
     parts = key.split(":")
     if len(parts) != 3 or parts[0] != "keep_in_touch" or not parts[1].startswith("p"):
         return None
@@ -404,35 +405,61 @@ class _Context:
     states: dict[str, AgendaState]
     now: datetime | None
 
-    def weight(self, person: PersonInput) -> tuple[float, str | None]:
-        label = f"circle {person.circle}" if person.circle else None
-        return person.circle_weight, label
-
     def action(
         self,
         kind: str,
         key: str,
         people: Sequence[PersonInput],
         due: date,
-        reason: str,
+        reason: str | Callable[[], str],
         *,
         timing: float,
-        details: Mapping[str, object] | None = None,
-    ) -> Action:
-        heaviest = max(people, key=lambda p: p.circle_weight)
-        weight, label = self.weight(heaviest)
-        return make_action(
-            kind,
-            key,
-            [p.ref for p in people],
-            due,
-            reason,
-            timing=timing,
-            weight=weight,
-            settings=self.settings,
-            weight_label=label,
-            details=details,
+        details: Mapping[str, object] | Callable[[], Mapping[str, object]] | None = None,
+    ) -> _Candidate:
+        """A scored candidate; the Action (reason, refs, explanation) is built only if shown."""
+        heaviest = people[0] if len(people) == 1 else max(people, key=lambda p: p.circle_weight)
+        weight = heaviest.circle_weight
+        label = f"circle {heaviest.circle}" if heaviest.circle else None
+        build = partial(
+            _materialize, kind, key, people, due, reason, timing, weight, label, details, self
         )
+        score = _score(self.settings.kind_weight(kind), timing, weight)
+        return _Candidate(score, due, key, people, build)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    score: float
+    due: date
+    key: str
+    people: Sequence[PersonInput]
+    build: Callable[[], Action]
+
+
+def _materialize(
+    kind: str,
+    key: str,
+    people: Sequence[PersonInput],
+    due: date,
+    reason: str | Callable[[], str],
+    timing: float,
+    weight: float,
+    label: str | None,
+    details: Mapping[str, object] | Callable[[], Mapping[str, object]] | None,
+    ctx: _Context,
+) -> Action:
+    return make_action(
+        kind,
+        key,
+        [p.ref for p in people],
+        due,
+        reason if isinstance(reason, str) else reason(),
+        timing=timing,
+        weight=weight,
+        settings=ctx.settings,
+        weight_label=label,
+        details=details() if callable(details) else details,
+    )
 
 
 def build_agenda(
@@ -446,9 +473,10 @@ def build_agenda(
 ) -> list[Action]:
     """Today's ranked actions, with the user's done, snoozed and dismissed states applied.
 
-    ``today`` is the user's local date (:func:`amity.rules.dates.local_today`). ``now``, when
-    given, lets reasons say what time it is for people in another time zone. ``extra`` items
-    (kinds built elsewhere) are filtered and ranked with the rest.
+    `today` is the user's local date (`amity.rules.dates.local_today()`). `now`, when
+    given, lets reasons say what time it is for people in another time zone. `extra` items
+    (kinds built elsewhere) are filtered and ranked with the rest. With a `limit`, only the
+    items returned are fully built (reasons, explanations), which keeps big books fast.
     """
     ctx = _Context(
         today=today,
@@ -458,26 +486,45 @@ def build_agenda(
         states={s.item_key: s for s in inputs.states},
         now=now,
     )
-    new_contact = apply_states(
+    new_contact = _visible(
         [*_met_follow_ups(ctx, inputs.attendance), *_event_follow_ups(ctx, inputs.attendance)],
-        ctx.states,
-        today,
+        ctx,
     )
-    covered = {ref.id for action in new_contact for ref in action.people}
-    items: list[Action] = [
-        *_replies(ctx, inputs.awaiting_replies),
-        *_promises(ctx, inputs.commitments),
-        *_follow_ups(ctx, inputs.follow_ups),
-        *_keep_in_touch(ctx, inputs.states, covered),
-        *_dates(ctx, inputs.dates),
-        *_work_anniversaries(ctx, inputs.jobs),
-        *extra,
-    ]
-    ranked = rank_actions([*new_contact, *apply_states(items, ctx.states, today)])
-    return ranked if limit is None else ranked[:limit]
+    covered = {person.id for candidate in new_contact for person in candidate.people}
+    candidates = _visible(
+        [
+            *_replies(ctx, inputs.awaiting_replies),
+            *_promises(ctx, inputs.commitments),
+            *_follow_ups(ctx, inputs.follow_ups),
+            *_keep_in_touch(ctx, inputs.states, covered),
+            *_dates(ctx, inputs.dates),
+            *_work_anniversaries(ctx, inputs.jobs),
+            *(_Candidate(a.score, a.due, a.key, (), partial(_same, a)) for a in extra),
+        ],
+        ctx,
+    )
+    ranked = sorted([*new_contact, *candidates], key=lambda c: (-c.score, c.due, c.key))
+    if limit is not None:
+        ranked = ranked[:limit]
+    return [candidate.build() for candidate in ranked]
 
 
-def _replies(ctx: _Context, rows: Sequence[ReplyInput]) -> Iterable[Action]:
+def _score(kind_weight: float, timing: float, weight: float) -> float:
+    return round(kind_weight * timing * weight, 4)
+
+
+def _same(action: Action) -> Action:
+    return action
+
+
+def _visible(candidates: Iterable[_Candidate], ctx: _Context) -> list[_Candidate]:
+    states, today = ctx.states, ctx.today
+    if not states:
+        return list(candidates)
+    return [c for c in candidates if not is_hidden(states.get(c.key), today)]
+
+
+def _replies(ctx: _Context, rows: Sequence[ReplyInput]) -> Iterable[_Candidate]:
     by_id: dict[int, list[ReplyInput]] = {}
     for row in rows:
         if row.person_id in ctx.people:
@@ -504,7 +551,7 @@ def _replies(ctx: _Context, rows: Sequence[ReplyInput]) -> Iterable[Action]:
         )
 
 
-def _promises(ctx: _Context, rows: Sequence[CommitmentInput]) -> Iterable[Action]:
+def _promises(ctx: _Context, rows: Sequence[CommitmentInput]) -> Iterable[_Candidate]:
     lead = ctx.settings.promise_lead_days
     for row in rows:
         person = ctx.people.get(row.person_id)
@@ -542,7 +589,7 @@ def _promise_text(text: str) -> str:
     return f": {body}"
 
 
-def _follow_ups(ctx: _Context, rows: Sequence[FollowUpInput]) -> Iterable[Action]:
+def _follow_ups(ctx: _Context, rows: Sequence[FollowUpInput]) -> Iterable[_Candidate]:
     for row in rows:
         person = ctx.people.get(row.person_id)
         if person is None or row.done or row.due_on > ctx.today:
@@ -570,7 +617,7 @@ def _not_contacted_since(ctx: _Context, person: PersonInput, since: date) -> boo
     return last is None or local_date(last, ctx.tz) <= since
 
 
-def _met_follow_ups(ctx: _Context, attendance: Sequence[AttendanceInput]) -> Iterable[Action]:
+def _met_follow_ups(ctx: _Context, attendance: Sequence[AttendanceInput]) -> Iterable[_Candidate]:
     """Someone met on a day (not at an event in the inputs) and not contacted since."""
     at_events = {a.person_id for a in attendance if a.met}
     for person in ctx.people.values():
@@ -593,7 +640,7 @@ def _met_follow_ups(ctx: _Context, attendance: Sequence[AttendanceInput]) -> Ite
         )
 
 
-def _event_follow_ups(ctx: _Context, attendance: Sequence[AttendanceInput]) -> Iterable[Action]:
+def _event_follow_ups(ctx: _Context, attendance: Sequence[AttendanceInput]) -> Iterable[_Candidate]:
     events: dict[int, list[AttendanceInput]] = {}
     for row in attendance:
         if row.met and row.person_id in ctx.people:
@@ -630,51 +677,91 @@ def _event_follow_ups(ctx: _Context, attendance: Sequence[AttendanceInput]) -> I
 
 def _keep_in_touch(
     ctx: _Context, states: Sequence[AgendaState], covered: set[int]
-) -> Iterable[Action]:
-    settings = ctx.settings
+) -> Iterable[_Candidate]:
+    """People whose cadence ran out. A hot loop on big books: it stays lean on purpose."""
+    settings, tz = ctx.settings, ctx.tz
     done = done_contact_dates(states, settings.time_zone)
+    today_ordinal = ctx.today.toordinal()
+    kind_weight = settings.kind_weight("keep_in_touch")
+    soft_days: dict[int, int] = {}
     for person in ctx.people.values():
         cadence = effective_cadence(person.cadence_days, person.circle_cadence_days)
         if cadence is None or person.id in covered:
             continue
-        last = effective_last_contact(person.last_interaction_at, done.get(person.id), ctx.tz)
-        added = None if person.created_at is None else local_date(person.created_at, ctx.tz)
+        due_after = soft_days.get(cadence)
+        if due_after is None:
+            due_after = soft_days[cadence] = threshold_days(cadence, settings.soft_threshold)
+        last_at = person.last_interaction_at
+        # cheap test first: a local date is within 2 days of the stored instant's own date
+        if last_at is not None and today_ordinal - last_at.toordinal() + 2 < due_after:
+            continue
+        done_on = done.get(person.id) if done else None
+        last = effective_last_contact(last_at, done_on, tz)
+        added = None
+        if last is None and person.created_at is not None:
+            added = local_date(person.created_at, tz)
         since, contacted = contact_start(last, added, person.met_on)
         if since is None:
             continue
-        status = cadence_status(
-            since,
-            cadence,
-            ctx.today,
-            contacted=contacted,
-            soft=settings.soft_threshold,
-            hard=settings.hard_threshold,
-        )
-        if not status.is_due(ctx.today):
+        days_since = today_ordinal - since.toordinal()
+        if days_since < due_after:
             continue
-        overdue = status.is_overdue(ctx.today)
-        yield ctx.action(
-            "keep_in_touch",
+        timing = min(days_since / cadence, MAX_TIMING)
+        yield _Candidate(
+            _score(kind_weight, timing, person.circle_weight),
+            since + timedelta(days=due_after),
             keep_in_touch_key(person.id, since),
-            [person],
-            status.due_on,
-            _keep_in_touch_reason(ctx, person, status, overdue=overdue),
-            timing=cadence_timing(status.days_since, cadence),
-            details={
-                "cadence_days": cadence,
-                "days_since": status.days_since,
-                "since": since.isoformat(),
-                "contacted": contacted,
-                "overdue": overdue,
-                "overdue_on": status.overdue_on.isoformat(),
-                "channel": person.preferred_channel,
-            },
+            (person,),
+            partial(_keep_in_touch_action, ctx, person, since, cadence, contacted, timing),
         )
 
 
-def _keep_in_touch_reason(
-    ctx: _Context, person: PersonInput, status: CadenceStatus, *, overdue: bool
-) -> str:
+def _keep_in_touch_action(
+    ctx: _Context,
+    person: PersonInput,
+    since: date,
+    cadence: int,
+    contacted: bool,
+    timing: float,
+) -> Action:
+    status = cadence_status(
+        since,
+        cadence,
+        ctx.today,
+        contacted=contacted,
+        soft=ctx.settings.soft_threshold,
+        hard=ctx.settings.hard_threshold,
+    )
+    return _materialize(
+        "keep_in_touch",
+        keep_in_touch_key(person.id, since),
+        (person,),
+        status.due_on,
+        _keep_in_touch_reason(ctx, person, status),
+        timing,
+        person.circle_weight,
+        f"circle {person.circle}" if person.circle else None,
+        _keep_in_touch_details(person, status, ctx.today),
+        ctx,
+    )
+
+
+def _keep_in_touch_details(
+    person: PersonInput, status: CadenceStatus, today: date
+) -> dict[str, object]:
+    return {
+        "cadence_days": status.cadence_days,
+        "days_since": status.days_since,
+        "since": status.since.isoformat(),
+        "contacted": status.contacted,
+        "overdue": status.is_overdue(today),
+        "overdue_on": status.overdue_on.isoformat(),
+        "channel": person.preferred_channel,
+    }
+
+
+def _keep_in_touch_reason(ctx: _Context, person: PersonInput, status: CadenceStatus) -> str:
+    overdue = status.is_overdue(ctx.today)
     days, cadence, contacted = status.days_since, status.cadence_days, status.contacted
     if contacted:
         core = f"{person.name}: {plural(days, 'day')} since you last talked, cadence {cadence}"
@@ -700,7 +787,7 @@ def _their_time(ctx: _Context, person: PersonInput) -> str | None:
     return ctx.now.astimezone(tz).strftime("%H:%M")
 
 
-def _dates(ctx: _Context, rows: Sequence[DateInput]) -> Iterable[Action]:
+def _dates(ctx: _Context, rows: Sequence[DateInput]) -> Iterable[_Candidate]:
     for row in rows:
         person = ctx.people.get(row.person_id)
         if person is None:
@@ -741,7 +828,7 @@ def _date_reason(name: str, kind: str, label: str | None, years: int | None, whe
     return f"{name}: {title} {when}"
 
 
-def _work_anniversaries(ctx: _Context, rows: Sequence[JobStartInput]) -> Iterable[Action]:
+def _work_anniversaries(ctx: _Context, rows: Sequence[JobStartInput]) -> Iterable[_Candidate]:
     lead = ctx.settings.lead_for("work_anniversary")
     for row in rows:
         person = ctx.people.get(row.person_id)

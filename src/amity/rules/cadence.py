@@ -81,12 +81,12 @@ def cadence_status(
         contacted=contacted,
         cadence_days=cadence_days,
         days_since=(today - since).days,
-        due_on=since + timedelta(days=_threshold_days(cadence_days, soft)),
-        overdue_on=since + timedelta(days=_threshold_days(cadence_days, hard)),
+        due_on=since + timedelta(days=threshold_days(cadence_days, soft)),
+        overdue_on=since + timedelta(days=threshold_days(cadence_days, hard)),
     )
 
 
-def _threshold_days(cadence_days: int, factor: float) -> int:
+def threshold_days(cadence_days: int, factor: float) -> int:
     """Whole days for ``factor x cadence``, rounded up so 1.5 x 15 is 23 days, not 22."""
     scaled = cadence_days * factor
     whole = int(scaled)
