@@ -37,6 +37,8 @@ _MESSAGE_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
 _NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|bounces?|notifications?)\b")
 _BULK_PRECEDENCE = {"bulk", "list", "junk"}
 _FROM_LINE_DATE = re.compile(r"(\w{3}\s+\w{3}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\d{4})\s*$")
+_JS_ZONE = re.compile(r"\s*GMT([+-]\d{4})\b")
+_COMMENT = re.compile(r"\([^()]*\)")
 _PARSER = HeaderParser(policy=compat32)
 
 
@@ -258,8 +260,10 @@ def message_date(message: Message, from_line: bytes | None) -> datetime | None:
 
 
 def _parse_date(value: str) -> datetime | None:
+    """RFC 5322 dates, also JavaScript's ``Wed Dec 01 2010 23:27:40 GMT+0100 (Zone)``."""
+    text = _JS_ZONE.sub(r" \1", _COMMENT.sub("", value)).strip()
     try:
-        parsed = email.utils.parsedate_to_datetime(value.strip())
+        parsed = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
     if parsed is None:
