@@ -108,3 +108,98 @@ def interaction_json(i: Interaction) -> dict[str, Any]:
         "location": i.location,
         "source": i.source,
     }
+
+
+# --- the agenda (issue 3) ------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def action_json(a: Any) -> dict[str, Any]:
+    """An agenda item (amity.model.Action)."""
+    return {
+        "key": a.key,
+        "kind": a.kind,
+        "people": [ref_json(r) for r in a.people],
+        "due": iso(a.due),
+        "reason": a.reason,
+        "score": round(a.score, 4),
+        "details": {k: _plain(v) for k, v in a.details.items()},
+    }
+
+
+def commitment_json(c: Any) -> dict[str, Any]:
+    """A promise (amity.model.Commitment); ``ref`` is what `amity done` takes."""
+    return {
+        "id": c.id,
+        "ref": f"P{c.id}",
+        "person": ref_json(c.person),
+        "direction": c.direction,
+        "text": c.text,
+        "due_on": iso(c.due_on),
+        "status": c.status,
+        "created_at": iso(c.created_at),
+        "done_at": iso(c.done_at),
+    }
+
+
+def follow_up_json(f: Any) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "key": f"follow_up:f{f.id}",
+        "person": ref_json(f.person),
+        "text": f.text,
+        "due_on": iso(f.due_on),
+        "created_at": iso(f.created_at),
+        "done_at": iso(f.done_at),
+    }
+
+
+def kept_rate_json(rate: Any) -> dict[str, Any]:
+    """amity.rules.reliability.KeptRate."""
+    return {"kept": rate.kept, "late": rate.late, "judged": rate.judged,
+            "rate": None if rate.rate is None else round(rate.rate, 4)}
+
+
+def _seconds(delta: Any) -> float | None:
+    return None if delta is None else round(delta.total_seconds(), 1)
+
+
+def response_times_json(times: Any) -> dict[str, Any]:
+    """amity.rules.replies.ResponseTimes: seconds and hours."""
+    return {
+        "count": times.count,
+        "median_seconds": _seconds(times.median),
+        "p90_seconds": _seconds(times.p90),
+        "median_hours": None if times.median is None else round(times.median.total_seconds() / 3600, 2),
+        "p90_hours": None if times.p90 is None else round(times.p90.total_seconds() / 3600, 2),
+    }
+
+
+def health_json(h: Any) -> dict[str, Any]:
+    """amity.rules.health.Health: the score and its explained factors."""
+    return {
+        "person": ref_json(h.person),
+        "score": h.score,
+        "factors": [
+            {"name": f.name, "score": f.score, "weight": f.weight, "value": f.value,
+             "explanation": f.explanation}
+            for f in h.factors
+        ],
+    }
+
+
+def drift_json(d: Any) -> dict[str, Any]:
+    """amity.rules.health.Drift."""
+    return {
+        "person": ref_json(d.person),
+        "score": d.score,
+        "previous_score": d.previous_score,
+        "change": d.change,
+        "reason": d.reason,
+        "health": health_json(d.health),
+    }

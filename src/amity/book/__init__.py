@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, insert, select
 
@@ -20,6 +21,11 @@ from amity.book.settings import Settings
 from amity.errors import InvalidInput, NotFound
 from amity.store import engine as store_engine
 from amity.store import schema as s
+
+if TYPE_CHECKING:
+    from amity.book.dupes import Dupes
+    from amity.book.imports import Imports
+    from amity.book.merge import MergeResult
 
 DEFAULT_CIRCLES = (  # name, cadence in days, weight in the agenda's ranking
     ("inner", 14, 4.0),
@@ -56,6 +62,17 @@ class Book:
         self.settings = Settings(self.ctx)
         self.people = People(self.ctx)
         self.interactions = Interactions(self.ctx, self.people)
+        # the agenda (issue 3): ranked actions, promises, follow-ups, replies, health
+        from amity.book.agenda import Agenda, RelationshipHealth, Replies
+        from amity.book.circles import Circles
+        from amity.book.commitments import Commitments, FollowUps
+
+        self.agenda = Agenda(self.ctx)
+        self.commitments = Commitments(self.ctx, self.people)
+        self.follow_ups = FollowUps(self.ctx, self.people)
+        self.replies = Replies(self.ctx, self.interactions)
+        self.health = RelationshipHealth(self.ctx, self.people)
+        self.circle_settings = Circles(self.ctx)
 
     @property
     def owner_id(self) -> int:
@@ -84,6 +101,25 @@ class Book:
         from amity.book.backup import restore_document
 
         return restore_document(self.ctx, doc, **kwargs)
+
+    # issue 4: imports, duplicates and merging (loaded on first use; `amity today` skips them)
+    @cached_property
+    def imports(self) -> Imports:
+        from amity.book.imports import Imports
+
+        return Imports(self.ctx)
+
+    @cached_property
+    def dupes(self) -> Dupes:
+        from amity.book.dupes import Dupes
+
+        return Dupes(self.ctx)
+
+    def merge(self, keep: str | int, other: str | int, *, backup: bool = True) -> MergeResult:
+        """Merge OTHER into KEEP (everything moves); a JSON backup is written first."""
+        from amity.book.merge import Merger
+
+        return Merger(self.ctx, self.people, self.export_json).merge(keep, other, backup=backup)
 
     def counts(self) -> dict[str, int]:
         """Rows per owned table, for `amity info`."""

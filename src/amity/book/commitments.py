@@ -1,0 +1,182 @@
+"""Promises both ways (mine / theirs) with due dates and a kept-on-time rate; explicit
+follow-ups ("follow up with Ana in 3 days")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from amity.book.context import BookContext
+from amity.book.people import People
+from amity.errors import InvalidInput, NotFound
+from amity.model import Commitment, FollowUp, PersonRef
+from amity.model.types import COMMITMENT_DIRECTIONS
+from amity.rules.dates import local_date, local_today, time_zone
+from amity.rules.reliability import KeptRate, PromiseRecord, reliability
+from amity.store import schema as s
+
+MAX_TEXT = 2000
+PROMISE_FILTERS = ("open", "overdue", "done", "dropped", "all")
+
+
+def _text(value: str, what: str) -> str:
+    body = value.replace("\x00", "").strip()
+    if not body:
+        raise InvalidInput(f"{what} needs some text", field="text")
+    if len(body) > MAX_TEXT:
+        raise InvalidInput(f"{what} is at most {MAX_TEXT} characters", field="text")
+    return body
+
+
+@dataclass(frozen=True)
+class ReliabilityReport:
+    """Kept-on-time rates for one direction: overall and per person (most judged first)."""
+
+    direction: str | None
+    overall: KeptRate
+    per_person: list[tuple[PersonRef, KeptRate]]
+
+
+class Commitments:
+    def __init__(self, ctx: BookContext, people: People) -> None:
+        self._ctx = ctx
+        self._people = people
+
+    def add(self, ref: str | int, text: str, *, direction: str = "mine",
+            due_on: date | None = None) -> Commitment:
+        """A promise: ``mine`` (I promised PERSON) or ``theirs`` (PERSON promised me)."""
+        if direction not in COMMITMENT_DIRECTIONS:
+            raise InvalidInput(f"a promise is mine or theirs, not {direction!r}", field="direction")
+        body = _text(text, "a promise")
+        with self._ctx.write() as conn:
+            person = self._people.resolve_in(conn, ref, include_archived=False)
+            now = self._ctx.now()
+            new_id = conn.execute(insert(s.commitments).values(
+                owner_id=self._ctx.owner_id, person_id=person.id, direction=direction, text=body,
+                due_on=due_on, status="open", created_at=now)).inserted_primary_key[0]
+        return Commitment(person, direction, body, due_on, "open", now, None, int(new_id))
+
+    def get(self, commitment_id: int) -> Commitment:
+        with self._ctx.read() as conn:
+            return self._get(conn, commitment_id)
+
+    def _get(self, conn: Connection, commitment_id: int) -> Commitment:
+        found = self._load(conn, [s.commitments.c.id == commitment_id])
+        if not found:
+            raise NotFound(f"no promise P{commitment_id}")
+        return found[0]
+
+    def list(self, *, direction: str | None = None, status: str = "open",
+             person: str | int | None = None, today: date | None = None) -> list[Commitment]:
+        """Promises, soonest due first (no due date last). ``status``: open, overdue (open and
+        past due), done, dropped or all."""
+        c = s.commitments
+        if direction is not None and direction not in COMMITMENT_DIRECTIONS:
+            raise InvalidInput(f"direction is mine or theirs, not {direction!r}", field="direction")
+        if status not in PROMISE_FILTERS:
+            raise InvalidInput(f"status is one of {', '.join(PROMISE_FILTERS)}", field="status")
+        where = []
+        if direction is not None:
+            where.append(c.c.direction == direction)
+        if status in ("open", "overdue"):
+            where.append(c.c.status == "open")
+        elif status != "all":
+            where.append(c.c.status == status)
+        with self._ctx.read() as conn:
+            if status == "overdue":
+                day = today or self._today(conn)
+                where += [c.c.due_on.is_not(None), c.c.due_on < day]
+            if person is not None:
+                where.append(c.c.person_id == self._people.resolve_in(conn, person).id)
+            return self._load(conn, where)
+
+    def done(self, commitment_id: int) -> Commitment:
+        """Mark a promise kept (now)."""
+        return self._close(commitment_id, "done")
+
+    def drop(self, commitment_id: int) -> Commitment:
+        """Drop a promise: it no longer counts, neither kept nor late."""
+        return self._close(commitment_id, "dropped")
+
+    def _close(self, commitment_id: int, status: str) -> Commitment:
+        c = s.commitments
+        with self._ctx.write() as conn:
+            current = self._get(conn, commitment_id)
+            if current.status != "open":
+                raise InvalidInput(f"promise P{commitment_id} is already {current.status}",
+                                   field="status")
+            now = self._ctx.now()
+            conn.execute(update(c).where(c.c.owner_id == self._ctx.owner_id, c.c.id == commitment_id)
+                         .values(status=status, done_at=now if status == "done" else None))
+            return self._get(conn, commitment_id)
+
+    def reliability(self, *, direction: str | None = "mine", today: date | None = None) -> ReliabilityReport:
+        """The kept-on-time rate (done on or before the due date), overall and per person."""
+        c, p = s.commitments, s.people
+        with self._ctx.read() as conn:
+            tz_name = self._ctx.setting("timezone", conn)
+            day = today or local_today(self._ctx.now(), tz_name)
+            rows = conn.execute(select(c.c.id, c.c.person_id, c.c.direction, c.c.due_on, c.c.status,
+                                       c.c.done_at, p.c.name)
+                                .join(p, p.c.id == c.c.person_id)
+                                .where(c.c.owner_id == self._ctx.owner_id)).all()
+        tz = time_zone(tz_name)
+        names = {r.person_id: r.name for r in rows}
+        records = [PromiseRecord(r.id, r.person_id, r.direction, r.due_on, r.status,
+                                 None if r.done_at is None else local_date(r.done_at, tz))
+                   for r in rows]
+        result = reliability(records, day, direction=direction)
+        per_person = sorted(((PersonRef(pid, names[pid]), rate) for pid, rate in result.per_person.items()),
+                            key=lambda pair: (-pair[1].judged, pair[0].name, pair[0].id))
+        return ReliabilityReport(direction, result.overall, per_person)
+
+    def _today(self, conn: Connection) -> date:
+        return local_today(self._ctx.now(), self._ctx.setting("timezone", conn))
+
+    def _load(self, conn: Connection, where: list[Any]) -> list[Commitment]:
+        c, p = s.commitments, s.people
+        rows = conn.execute(
+            select(c, p.c.name).join(p, p.c.id == c.c.person_id)
+            .where(c.c.owner_id == self._ctx.owner_id, *where)
+            .order_by(c.c.due_on.is_(None), c.c.due_on, c.c.id))
+        return [Commitment(PersonRef(r.person_id, r.name), r.direction, r.text, r.due_on, r.status,
+                           r.created_at, r.done_at, r.id) for r in rows]
+
+
+class FollowUps:
+    def __init__(self, ctx: BookContext, people: People) -> None:
+        self._ctx = ctx
+        self._people = people
+
+    def add(self, ref: str | int, text: str, due_on: date) -> FollowUp:
+        """Follow up with PERSON on ``due_on``: it shows on the agenda from that day."""
+        body = _text(text, "a follow-up")
+        with self._ctx.write() as conn:
+            person = self._people.resolve_in(conn, ref, include_archived=False)
+            now = self._ctx.now()
+            new_id = conn.execute(insert(s.follow_ups).values(
+                owner_id=self._ctx.owner_id, person_id=person.id, text=body, due_on=due_on,
+                created_at=now)).inserted_primary_key[0]
+        return FollowUp(person, body, due_on, now, None, int(new_id))
+
+    def list(self, *, include_done: bool = False) -> list[FollowUp]:
+        f, p = s.follow_ups, s.people
+        query = (select(f, p.c.name).join(p, p.c.id == f.c.person_id)
+                 .where(f.c.owner_id == self._ctx.owner_id).order_by(f.c.due_on, f.c.id))
+        if not include_done:
+            query = query.where(f.c.done_at.is_(None))
+        with self._ctx.read() as conn:
+            return [FollowUp(PersonRef(r.person_id, r.name), r.text, r.due_on, r.created_at,
+                             r.done_at, r.id) for r in conn.execute(query)]
+
+    def done(self, follow_up_id: int) -> None:
+        f = s.follow_ups
+        with self._ctx.write() as conn:
+            changed = conn.execute(update(f).where(
+                f.c.owner_id == self._ctx.owner_id, f.c.id == follow_up_id, f.c.done_at.is_(None),
+            ).values(done_at=self._ctx.now())).rowcount
+        if not changed:
+            raise NotFound(f"no open follow-up {follow_up_id}")
