@@ -144,6 +144,19 @@ class Book:
                 .order_by(c.c.position, c.c.name))
             return [dict(r._mapping) for r in rows]
 
+    def set_circle_cadence(self, circle_id: int, days: int) -> None:
+        """A circle's keep-in-touch cadence in days (the web Settings page)."""
+        from sqlalchemy import update
+
+        if not 1 <= days <= 3650:
+            raise InvalidInput("a cadence is between 1 and 3650 days", field="cadence_days")
+        c = s.circles
+        with self.ctx.write() as conn:
+            changed = conn.execute(update(c).where(c.c.owner_id == self.ctx.owner_id,
+                                                   c.c.id == circle_id).values(cadence_days=days))
+            if changed.rowcount != 1:
+                raise NotFound(f"no circle #{circle_id}")
+
 
 def create_user(engine: Engine, email: str, *, name: str = "", password_hash: str | None = None,
                 is_admin: bool = False, now: datetime | None = None) -> int:
