@@ -203,3 +203,34 @@ def drift_json(d: Any) -> dict[str, Any]:
         "reason": d.reason,
         "health": health_json(d.health),
     }
+
+
+def import_json(result: Any, *, fmt: str = "", filename: str = "") -> dict[str, Any]:
+    """amity.book.imports.ImportResult: the counts, merges, errors, skips and unknown people."""
+    plan = result.plan
+    return {
+        "format": fmt,
+        "file": filename,
+        "dry_run": not result.applied,
+        "counts": result.summary(),
+        "merged": [
+            {"line": d.record.line, "name": d.record.name, "person_id": d.target
+             if d.target > 0 else None, "matched_by": d.matched_by, "changes": d.changes}
+            for d in plan.people if d.action == "merge"
+        ],
+        "errors": [{"line": e.line, "record": e.record, "reason": e.reason} for e in plan.errors],
+        "skipped": [{"line": k.line, "record": k.record, "reason": k.reason} for k in plan.skipped],
+        "unknown_people": [{"email": e, "name": n or None} for e, n in sorted(plan.unknown.items())],
+    }
+
+
+def duplicate_json(d: Any) -> dict[str, Any]:
+    """amity.book.dupes.Duplicate."""
+    return {"a": ref_json(d.a), "b": ref_json(d.b), "score": d.score, "reasons": list(d.reasons)}
+
+
+def merge_json(m: Any) -> dict[str, Any]:
+    """amity.book.merge.MergeResult."""
+    return {"kept": ref_json(m.keep), "merged": ref_json(m.other), "moved": dict(m.moved),
+            "filled": list(m.filled), "backup": str(m.backup) if m.backup else None,
+            "summary": m.line()}
