@@ -1,0 +1,296 @@
+"""Request and response models of the REST API; JSON keys are those of amity/serialize.py.
+
+Every string that reaches the store is bounded by its column's size and refused when it holds
+a NUL or an unpaired surrogate (PostgreSQL rejects both), so bad input is a 422, never a 500.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from amity.model import DIRECTIONS, FACT_KINDS, INTERACTION_KINDS
+from amity.rules.text import fold
+
+MAX_ID = 2**31 - 1  # the store's ids are 32-bit integers on PostgreSQL
+
+
+def storable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text cannot contain a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text must be valid Unicode (no unpaired surrogates)") from None
+    return value
+
+
+def folds_short(value: str) -> str:
+    if len(fold(value)) > 300:
+        raise ValueError("the name is too long once case and accents are folded")
+    return value
+
+
+Storable = AfterValidator(storable)
+Str20 = Annotated[str, StringConstraints(max_length=20), Storable]
+Str35 = Annotated[str, StringConstraints(max_length=35), Storable]
+Str50 = Annotated[str, StringConstraints(max_length=50), Storable]
+Str64 = Annotated[str, StringConstraints(max_length=64), Storable]
+Str100 = Annotated[str, StringConstraints(max_length=100), Storable]
+Str200 = Annotated[str, StringConstraints(max_length=200), Storable]
+Str254 = Annotated[str, StringConstraints(max_length=254), Storable]
+Str300 = Annotated[str, StringConstraints(max_length=300), Storable]
+Str500 = Annotated[str, StringConstraints(max_length=500), Storable]
+LongText = Annotated[str, StringConstraints(max_length=10_000), Storable]
+Notes = Annotated[str, StringConstraints(max_length=100_000), Storable]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(storable),
+                 AfterValidator(folds_short)]
+FactKind = Literal[FACT_KINDS]
+InteractionKind = Literal[INTERACTION_KINDS]
+Direction = Literal[DIRECTIONS]
+DateKind = Literal["birthday", "anniversary", "custom"]
+
+
+def aware_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("a time needs a time zone offset, e.g. 2026-11-02T15:00:00+01:00")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time is out of range") from None
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(aware_utc)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- people -----------------------------------------------------------------------------------
+
+
+class PersonRefOut(BaseModel):
+    id: int
+    name: str
+
+
+class PersonSummary(BaseModel):
+    id: int
+    name: str
+    emails: list[str]
+    phones: list[str]
+    org: str | None
+    title: str | None
+    tags: list[str]
+    circle: str | None
+    cadence_days: int | None
+    birthday: str | None
+    last_interaction_at: datetime | None
+    created_at: datetime | None
+    archived: bool
+    version: int
+
+
+class ContactPointOut(BaseModel):
+    id: int | None
+    kind: str
+    value: str
+    label: str | None
+    service: str | None
+    primary: bool
+
+
+class DateOut(BaseModel):
+    id: int | None
+    kind: str
+    label: str | None
+    date: str = Field(description="1990-04-15, or --04-15 when the year is unknown")
+    month: int
+    day: int
+    year: int | None
+
+
+class JobOut(BaseModel):
+    id: int | None
+    organisation: str
+    title: str | None
+    start_date: date | None
+    end_date: date | None
+
+
+class FactOut(BaseModel):
+    id: int | None
+    person_id: int | None
+    kind: str
+    text: str
+    happened_on: date | None
+    created_at: datetime | None
+
+
+class QuestionOut(BaseModel):
+    id: int | None
+    person_id: int | None
+    text: str
+    created_at: datetime | None
+    asked_at: datetime | None
+    answer: str | None
+
+
+class PersonDetail(PersonSummary):
+    given_name: str | None
+    family_name: str | None
+    nickname: str | None
+    preferred_channel: str | None
+    timezone: str | None
+    language: str | None
+    best_time: str | None
+    style_notes: str | None
+    how_met: str | None
+    met_where: str | None
+    met_on: date | None
+    introduced_by: PersonRefOut | None
+    notes: str | None
+    uid: str | None
+    contact_points: list[ContactPointOut]
+    dates: list[DateOut]
+    jobs: list[JobOut]
+    facts: list[FactOut]
+    questions: list[QuestionOut]
+
+
+class PersonFields(Strict):
+    """Fields shared by create and update (JSON keys as in the person's output)."""
+
+    org: Str300 | None = None
+    title: Str300 | None = None
+    circle: Str100 | None = Field(None, description="inner, close, network, acquaintance...")
+    cadence: Str20 | None = Field(
+        None, description="Stay-in-touch cadence override: 30d, 6w, 3m, 1y or never")
+    birthday: Str20 | None = Field(None, description="1990-04-15, --04-15 or 04-15")
+    met_where: Str300 | None = None
+    met_on: date | None = None
+    how_met: Str200 | None = None
+    introduced_by: Id | None = Field(None, description="The id of the person who introduced you")
+    notes: Notes | None = None
+    preferred_channel: Str50 | None = None
+    timezone: Str64 | None = Field(None, description="An IANA zone, e.g. Europe/Lisbon")
+    language: Str35 | None = None
+    best_time: Str200 | None = None
+    style_notes: Notes | None = None
+    nickname: Str200 | None = None
+
+
+class PersonCreate(PersonFields):
+    name: Name
+    emails: list[Str254] = Field(default_factory=list, max_length=50)
+    phones: list[Str64] = Field(default_factory=list, max_length=50)
+    urls: list[Str300] = Field(default_factory=list, max_length=50)
+    tags: list[Str100] = Field(default_factory=list, max_length=100)
+
+
+class PersonUpdate(PersonFields):
+    """Only the keys sent change; ``null`` clears a field; lists replace what is there."""
+
+    name: Name | None = None
+    emails: list[Str254] | None = Field(None, max_length=50)
+    phones: list[Str64] | None = Field(None, max_length=50)
+    tags: list[Str100] | None = Field(None, max_length=100)
+
+
+class PersonPage(BaseModel):
+    items: list[PersonSummary]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null at the end")
+
+
+class ContactPointCreate(Strict):
+    kind: Literal["email", "phone", "url"]
+    value: Str300
+
+
+class FactCreate(Strict):
+    kind: FactKind
+    text: LongText
+    happened_on: date | None = None
+
+
+class QuestionCreate(Strict):
+    text: LongText
+
+
+class DateCreate(Strict):
+    kind: DateKind
+    date: Str20 = Field(description="1990-04-15, --04-15 or 04-15")
+    label: Str200 | None = None
+
+
+# --- interactions ------------------------------------------------------------------------------
+
+
+class InteractionCreate(Strict):
+    people: list[Id] = Field(min_length=1, max_length=200, description="Participants' ids")
+    kind: InteractionKind = "other"
+    direction: Direction | None = Field(None, description="Default: mutual (inbound when needs_reply)")
+    occurred_at: AwareDatetime | None = Field(None, description="Default: now")
+    subject: LongText | None = None
+    notes: Notes | None = None
+    needs_reply: bool = False
+    thread_key: Str500 | None = None
+    channel: Str50 | None = None
+    location: LongText | None = None
+
+
+class InteractionOut(BaseModel):
+    id: int | None
+    kind: str
+    direction: str
+    occurred_at: datetime | None
+    status: str
+    people: list[PersonRefOut]
+    subject: str | None
+    notes: str | None
+    thread_key: str | None
+    needs_reply: bool
+    replied_at: datetime | None
+    channel: str | None
+    location: str | None
+    source: str | None
+
+
+class InteractionPage(BaseModel):
+    items: list[InteractionOut]
+    next_cursor: str | None
+
+
+# --- search, export, import --------------------------------------------------------------------
+
+
+class SearchHitOut(BaseModel):
+    kind: Literal["person", "interaction"]
+    id: int
+    title: str
+    snippet: str
+    score: float
+    people: list[PersonRefOut]
+
+
+class SearchResults(BaseModel):
+    query: str
+    hits: list[SearchHitOut]
+
+
+class ImportPlan(BaseModel):
+    format: str
+    can_apply: bool = Field(description="False when the plan cannot be applied as it is")
+    problems: list[str] = Field(description="Why it cannot be applied, one line each")
+    counts: dict[str, int] = Field(description="What would be added, per kind of record")
+
+
+class ImportApplied(BaseModel):
+    format: str
+    counts: dict[str, int] = Field(description="What was added, per kind of record")
