@@ -148,3 +148,44 @@ def test_keys_are_stable_from_one_day_to_the_next(data: AgendaInputs) -> None:
     for key in today.keys() & tomorrow.keys():
         assert today[key].kind == tomorrow[key].kind
         assert today[key].due == tomorrow[key].due
+
+
+@settings(max_examples=100, deadline=None)
+@given(inputs, st.integers(0, 5))
+def test_a_limit_builds_the_same_first_items(data: AgendaInputs, limit: int) -> None:
+    assert build_agenda(data, TODAY, limit=limit) == build_agenda(data, TODAY)[:limit]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            PersonInput,
+            id=IDS,
+            name=st.just("P"),
+            circle_cadence_days=st.integers(1, 60),
+            created_at=st.integers(-100, 0).map(instant),
+            last_interaction_at=st.none()
+            | st.datetimes(datetime(2026, 9, 1), datetime(2026, 12, 28), timezones=st.just(UTC)),
+        ),
+        unique_by=lambda p: p.id,
+    ),
+    st.sampled_from(["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kolkata"]),
+)
+def test_keep_in_touch_matches_the_cadence_rule_in_any_time_zone(
+    people: list[PersonInput], zone: str
+) -> None:
+    """The fast path for big books never drops someone who is due."""
+    from amity.rules.cadence import cadence_status
+    from amity.rules.dates import local_date, time_zone
+
+    items = build_agenda(AgendaInputs(people), TODAY, settings=AgendaSettings(time_zone=zone))
+    shown = {a.people[0].id for a in items}
+    tz = time_zone(zone)
+    for person in people:
+        instant_ = person.last_interaction_at or person.created_at
+        assert instant_ is not None
+        since = local_date(instant_, tz)
+        assert person.circle_cadence_days is not None
+        due = cadence_status(since, person.circle_cadence_days, TODAY).is_due(TODAY)
+        assert (person.id in shown) == due

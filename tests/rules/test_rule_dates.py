@@ -107,3 +107,25 @@ def test_phrases() -> None:
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th",
     ]  # fmt: skip
+
+
+def test_month_days_within_includes_feb_29_in_common_years() -> None:
+    from amity.rules.dates import month_days_within
+
+    assert month_days_within(date(2027, 2, 27), 1) == {(2, 27), (2, 28), (2, 29)}
+    assert month_days_within(date(2028, 2, 27), 1) == {(2, 27), (2, 28)}
+    assert month_days_within(date(2026, 12, 31), 1) == {(12, 31), (1, 1)}
+
+
+@given(
+    when=st.builds(PartialDate, st.integers(1, 12), st.integers(1, 29)),
+    today=st.dates(date(2000, 1, 1), date(2100, 12, 31)),
+    lead=st.integers(0, 20),
+)
+def test_the_quick_filter_agrees_with_upcoming_occurrence(
+    when: PartialDate, today: date, lead: int
+) -> None:
+    from amity.rules.dates import month_days_within
+
+    quick = (when.month, when.day) in month_days_within(today, lead)
+    assert quick == (upcoming_occurrence(when, today, lead) is not None)

@@ -91,6 +91,7 @@ from amity.rules.dates import (
     anniversary_of,
     due_phrase,
     local_date,
+    month_days_within,
     on_day,
     ordinal,
     plural,
@@ -305,18 +306,14 @@ def make_action(
         f"score {score:.2f} = urgency {urgency:.2f} ({kind} {kind_weight:g} x timing "
         f"{timing:.2f}) x weight {weight:g}{label}"
     )
-    extra: dict[str, object] = dict(details or {})
-    extra.update({"urgency": round(urgency, 4), "timing": round(timing, 4), "weight": weight})
-    extra["explain"] = explain
-    return Action(
-        key=key,
-        kind=kind,
-        people=list(people),
-        due=due,
-        reason=reason,
-        score=score,
-        details=extra,
-    )
+    extra: dict[str, object] = {
+        **(details or {}),
+        "urgency": round(urgency, 4),
+        "timing": round(timing, 4),
+        "weight": weight,
+        "explain": explain,
+    }
+    return Action(key, kind, list(people), due, reason, score, extra)
 
 
 def rank_actions(actions: Iterable[Action]) -> list[Action]:
@@ -404,6 +401,14 @@ class _Context:
     people: dict[int, PersonInput]
     states: dict[str, AgendaState]
     now: datetime | None
+    refs: dict[int, PersonRef] = field(default_factory=dict)
+
+    def ref(self, person: PersonInput) -> PersonRef:
+        """One PersonRef per person (frozen dataclasses are slow to create by the thousand)."""
+        found = self.refs.get(person.id)
+        if found is None:
+            found = self.refs[person.id] = PersonRef(person.id, person.name)
+        return found
 
     def action(
         self,
@@ -451,7 +456,7 @@ def _materialize(
     return make_action(
         kind,
         key,
-        [p.ref for p in people],
+        [ctx.ref(p) for p in people],
         due,
         reason if isinstance(reason, str) else reason(),
         timing=timing,
@@ -788,9 +793,11 @@ def _their_time(ctx: _Context, person: PersonInput) -> str | None:
 
 
 def _dates(ctx: _Context, rows: Sequence[DateInput]) -> Iterable[_Candidate]:
+    longest = max((ctx.settings.lead_for(kind) for kind in {r.kind for r in rows}), default=0)
+    window = month_days_within(ctx.today, longest)
     for row in rows:
         person = ctx.people.get(row.person_id)
-        if person is None:
+        if person is None or (row.when.month, row.when.day) not in window:
             continue
         lead = ctx.settings.lead_for(row.kind)
         occurrence = upcoming_occurrence(row.when, ctx.today, lead)
@@ -830,7 +837,11 @@ def _date_reason(name: str, kind: str, label: str | None, years: int | None, whe
 
 def _work_anniversaries(ctx: _Context, rows: Sequence[JobStartInput]) -> Iterable[_Candidate]:
     lead = ctx.settings.lead_for("work_anniversary")
+    window = month_days_within(ctx.today, lead)
     for row in rows:
+        start = row.start_date
+        if (start.month, start.day) not in window:
+            continue
         person = ctx.people.get(row.person_id)
         if person is None or (row.end_date is not None and row.end_date <= ctx.today):
             continue

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from amity.model.dates import PartialDate
+from amity.model.dates import PartialDate, is_leap
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
@@ -97,6 +97,21 @@ def upcoming_occurrence(when: PartialDate, today: date, lead_days: int) -> Occur
     if days_until > max(lead_days, 0):
         return None
     return Occurrence(on=on, days_until=days_until, years=when.years_at(on))
+
+
+def month_days_within(today: date, lead_days: int) -> frozenset[tuple[int, int]]:
+    """The (month, day) pairs that occur in `[today, today + lead_days]`.
+
+    A quick filter before :func:`upcoming_occurrence` on big books; (2, 29) is in when
+    28 February of a common year is.
+    """
+    pairs = set()
+    for offset in range(max(lead_days, 0) + 1):
+        day = today + timedelta(days=offset)
+        pairs.add((day.month, day.day))
+        if day.month == 2 and day.day == 28 and not is_leap(day.year):
+            pairs.add((2, 29))
+    return frozenset(pairs)
 
 
 def anniversary_of(start: date) -> PartialDate:

@@ -26,7 +26,7 @@ are those that arrived by then and are still unanswered today: an approximation)
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from amity.model.types import PersonRef
@@ -171,15 +171,13 @@ def _promises(data: HealthInput, today: date) -> Factor:
 
 
 def _as_of(records: Iterable[PromiseRecord], today: date) -> list[PromiseRecord]:
-    """Promises as they stood on ``today``: done later means still open then."""
-    result = []
-    for record in records:
-        if record.status == "done" and record.done_on is not None and record.done_on > today:
-            record = PromiseRecord(  # noqa: PLW2901
-                record.id, record.person_id, record.direction, record.due_on, "open", None
-            )
-        result.append(record)
-    return result
+    """Promises as they stood on `today`: done later means still open then."""
+    return [
+        replace(r, status="open", done_on=None)
+        if r.status == "done" and r.done_on is not None and r.done_on > today
+        else r
+        for r in records
+    ]
 
 
 def _replies(data: HealthInput, today: date) -> Factor:
