@@ -293,3 +293,11 @@ def accept_invitation(engine: Engine, token: str, *, name: str, email: str,
         conn.execute(update(u).where(u.c.id == user_id).values(password_hash=password_hash))
         conn.execute(update(i).where(i.c.id == invitation["id"]).values(accepted_by=user_id))
     return user_id
+
+
+def owner_of_calendar_token(engine: Engine, token: str) -> int | None:
+    if not token or len(token) > 64:
+        return None
+    with engine.connect() as conn:
+        found = conn.execute(select(s.users.c.id).where(s.users.c.calendar_token == token)).scalar()
+    return None if found is None else int(found)

@@ -103,8 +103,13 @@ def _add_error_handlers(app: FastAPI) -> None:
         if is_api(request) or request.headers.get("authorization"):
             return JSONResponse(error_body("unauthorized", str(exc)), status_code=401,
                                 headers={"WWW-Authenticate": "Bearer"})
-        target = "/login"
-        if request.method == "GET" and request.url.path not in ("/", "/login"):
+        from starlette.concurrency import run_in_threadpool
+
+        from amity.web.accounts import has_owner
+
+        owner_exists = await run_in_threadpool(has_owner, request.app.state.amity.engine)
+        target = "/login" if owner_exists else "/setup"
+        if owner_exists and request.method == "GET" and request.url.path not in ("/", "/login"):
             from urllib.parse import quote
 
             target += "?next=" + quote(request.url.path, safe="/")

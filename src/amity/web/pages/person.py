@@ -1,0 +1,176 @@
+"""One person: profile and contact points, facts, questions, dates, timeline, promises;
+each section edited in place with htmx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from amity.book import Book
+from amity.errors import AmityError, InvalidInput, NotFound
+from amity.model import FACT_KINDS, Person
+from amity.web.pages.common import BookDep, Text, parse_day, part, short_text, user_today
+from amity.web.pages.people import PERSON_FIELDS, person_input
+from amity.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+DATE_KINDS = ("birthday", "anniversary", "custom")
+TIMELINE_LIMIT = 30
+
+
+def person_context(book: Book, person_id: int) -> dict[str, Any]:
+    person = book.people.get(person_id)
+    context: dict[str, Any] = {
+        "p": person, "today": user_today(book), "fact_kinds": FACT_KINDS,
+        "date_kinds": DATE_KINDS, "circles": book.circles(),
+        "timeline": book.interactions.timeline(person.id, limit=TIMELINE_LIMIT),
+        "promises": promises_of(book, person.id), "health": health_of(book, person.id)}
+    return context
+
+
+def promises_of(book: Book, person_id: int) -> list[Any] | None:
+    """Open promises both ways, when the commitments part exists (else None: not shown)."""
+    commitments = part(book, "commitments")
+    if commitments is None:
+        return None
+    lister = getattr(commitments, "list", None)
+    if not callable(lister):
+        return None
+    try:
+        return list(lister(person=person_id))
+    except TypeError:
+        return [c for c in lister() if getattr(c.person, "id", None) == person_id]
+
+
+def health_of(book: Book, person_id: int) -> Any | None:
+    health = part(book, "health")
+    if health is None:
+        return None
+    getter = getattr(health, "of", None) or getattr(health, "get", None)
+    return getter(person_id) if callable(getter) else None
+
+
+@router.get("/people/{person_id}", response_class=HTMLResponse)
+def person_page(request: Request, book: BookDep, person_id: int) -> Response:
+    return render(request, "person.html", person_context(book, person_id))
+
+
+@router.get("/people/{person_id}/profile", response_class=HTMLResponse)
+def profile(request: Request, book: BookDep, person_id: int) -> Response:
+    return render(request, "partials/person_profile.html", {"p": book.people.get(person_id)})
+
+
+@router.get("/people/{person_id}/edit", response_class=HTMLResponse)
+def edit_form(request: Request, book: BookDep, person_id: int) -> Response:
+    person = book.people.get(person_id)
+    return render(request, "partials/person_edit.html",
+                  {"p": person, "form": form_of(person), "circles": book.circles(), "error": None})
+
+
+def form_of(person: Person) -> dict[str, str]:
+    from amity.rules.normalize import format_cadence
+
+    return {
+        "name": person.name, "emails": ", ".join(person.emails),
+        "phones": ", ".join(person.phones), "org": person.org or "", "title": person.title or "",
+        "tags": ", ".join(person.tags), "circle": person.circle or "",
+        "cadence": format_cadence(person.cadence_days) if person.cadence_days is not None else "",
+        "birthday": str(person.birthday) if person.birthday else "",
+        "met_where": person.met_where or "", "how_met": person.how_met or "",
+        "note": person.notes or "", "nickname": person.nickname or "",
+        "preferred_channel": person.preferred_channel or "", "timezone": person.timezone or "",
+        "language": person.language or "", "best_time": person.best_time or "",
+        "style_notes": person.style_notes or ""}
+
+
+@router.post("/people/{person_id}/edit", response_class=HTMLResponse)
+async def save_edit(request: Request, book: BookDep, person_id: int) -> Response:
+    raw = await request.form()
+    form = {k: str(v) for k, v in raw.items() if k in PERSON_FIELDS}
+    version = str(raw.get("version", ""))
+    try:
+        person = await run_in_threadpool(apply_edit, book, person_id, form, version)
+    except AmityError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        current, circles = await run_in_threadpool(
+            lambda: (book.people.get(person_id), book.circles()))
+        return render(request, "partials/person_edit.html",
+                      {"p": current, "form": form, "circles": circles, "error": str(exc)},
+                      status_code=409 if exc.code == "conflict" else 422)
+    return render(request, "partials/person_profile.html", {"p": person, "saved": True})
+
+
+def apply_edit(book: Book, person_id: int, form: dict[str, str], version: str) -> Person:
+    """Fields replace; list fields (e-mails, phones, tags) become exactly what was typed."""
+    current = book.people.get(person_id)
+    data = person_input(form, editing=True)
+    new_emails, new_phones, new_tags = data.emails, data.phones, data.tags
+    keep = {e.lower() for e in new_emails}
+    remove_emails = [e for e in current.emails if e.lower() not in keep]
+    remove_phones = [x for x in current.phones if x not in new_phones]
+    remove_tags = [t for t in current.tags if t not in {t.lower() for t in new_tags}]
+    return book.people.edit(
+        current.id, data, remove_emails=remove_emails, remove_phones=remove_phones,
+        remove_tags=remove_tags, if_version=int(version) if version.isdigit() else None)
+
+
+@router.post("/people/{person_id}/facts", response_class=HTMLResponse)
+def add_fact(request: Request, book: BookDep, person_id: int, kind: Text = "other",
+             text: Text = "", happened_on: Text = "") -> Response:
+    try:
+        book.people.add_fact(person_id, kind, short_text(text, "text"),
+                             happened_on=parse_day(happened_on, "happened_on"))
+        error = None
+    except InvalidInput as exc:
+        error = str(exc)
+    return render(request, "partials/person_facts.html",
+                  {"p": book.people.get(person_id), "fact_kinds": FACT_KINDS, "error": error},
+                  status_code=422 if error else 200)
+
+
+@router.post("/people/{person_id}/questions", response_class=HTMLResponse)
+def add_question(request: Request, book: BookDep, person_id: int, text: Text = "") -> Response:
+    try:
+        book.people.add_question(person_id, short_text(text, "text"))
+        error = None
+    except InvalidInput as exc:
+        error = str(exc)
+    return render(request, "partials/person_questions.html",
+                  {"p": book.people.get(person_id), "error": error},
+                  status_code=422 if error else 200)
+
+
+@router.post("/people/{person_id}/dates", response_class=HTMLResponse)
+def add_date(request: Request, book: BookDep, person_id: int, kind: Text = "custom",
+             when: Text = "", label: Text = "") -> Response:
+    try:
+        from amity.model import PartialDate
+
+        try:
+            partial = PartialDate.parse(when.strip())
+        except (ValueError, TypeError):
+            raise InvalidInput(f"{when.strip()!r} is not a date like 1990-04-15 or --04-15",
+                               field="when") from None
+        book.people.add_date(person_id, kind, partial, short_text(label, "label", limit=200) or None)
+        error = None
+    except InvalidInput as exc:
+        error = str(exc)
+    return render(request, "partials/person_dates.html",
+                  {"p": book.people.get(person_id), "date_kinds": DATE_KINDS, "error": error},
+                  status_code=422 if error else 200)
+
+
+@router.post("/people/{person_id}/archive")
+def archive(request: Request, book: BookDep, person_id: int) -> Response:
+    book.people.archive(person_id)
+    return RedirectResponse(f"/people/{person_id}", status_code=303)
+
+
+@router.post("/people/{person_id}/restore")
+def restore(request: Request, book: BookDep, person_id: int) -> Response:
+    book.people.restore(person_id)
+    return RedirectResponse(f"/people/{person_id}", status_code=303)

@@ -1,0 +1,100 @@
+/* Amity: the little behaviour htmx does not cover. No inline scripts (CSP: script-src 'self'). */
+(function () {
+  "use strict";
+
+  function dialog() { return document.getElementById("capture"); }
+  function form() { return document.getElementById("capture-form"); }
+
+  function addChip(id, name) {
+    var chips = document.getElementById("capture-chips");
+    if (!chips || chips.querySelector('input[name="person_id"][value="' + CSS.escape(String(id)) + '"]')) return;
+    var chip = document.createElement("span");
+    chip.className = "chip";
+    chip.textContent = name;
+    var input = document.createElement("input");
+    input.type = "hidden"; input.name = "person_id"; input.value = String(id);
+    var remove = document.createElement("button");
+    remove.type = "button"; remove.setAttribute("data-remove-chip", ""); remove.textContent = "×";
+    remove.setAttribute("aria-label", "Remove " + name);
+    chip.appendChild(input); chip.appendChild(remove);
+    chips.appendChild(chip);
+  }
+
+  function openCapture(trigger) {
+    var d = dialog();
+    if (!d) { window.location.href = "/capture"; return; }
+    var f = form();
+    if (trigger && f) {
+      var ids = JSON.parse(trigger.getAttribute("data-people") || "[]");
+      var names = JSON.parse(trigger.getAttribute("data-names") || "[]");
+      ids.forEach(function (id, i) { addChip(id, names[i] || ("#" + id)); });
+      var kind = trigger.getAttribute("data-kind");
+      if (kind && f.elements.kind) f.elements.kind.value = kind;
+      var direction = trigger.getAttribute("data-direction");
+      if (f.elements.direction) f.elements.direction.value = direction || "";
+    }
+    if (!d.open) d.showModal();
+    var names = document.getElementById("capture-names");
+    if (names) names.focus();
+  }
+
+  function pick(button) {
+    addChip(button.getAttribute("data-pick-id"), button.getAttribute("data-pick-name"));
+    var input = document.getElementById("capture-names");
+    if (input) {
+      var parts = input.value.split(",");
+      parts.pop();
+      input.value = parts.length ? parts.join(",") + ", " : "";
+      input.focus();
+    }
+    var list = document.getElementById("capture-suggestions");
+    if (list) list.innerHTML = "";
+  }
+
+  function typing(target) {
+    var tag = target && target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+
+  document.addEventListener("click", function (e) {
+    var t = e.target.closest("[data-open-capture],[data-close-capture],[data-pick-id],[data-remove-chip],[data-select-all]");
+    if (!t) return;
+    if (t.hasAttribute("data-open-capture")) { e.preventDefault(); openCapture(t); }
+    else if (t.hasAttribute("data-close-capture")) { var d = dialog(); if (d && d.open) d.close(); }
+    else if (t.hasAttribute("data-pick-id")) { e.preventDefault(); pick(t); }
+    else if (t.hasAttribute("data-remove-chip")) { t.parentElement.remove(); }
+    else if (t.hasAttribute("data-select-all")) {
+      document.querySelectorAll('input[name="ids"][form="bulk"]').forEach(function (box) { box.checked = t.checked; });
+    }
+  });
+
+  document.addEventListener("focusin", function (e) {
+    if (e.target.hasAttribute && e.target.hasAttribute("data-select-on-focus")) e.target.select();
+  });
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && e.target.id === "capture-names") {
+      var first = document.querySelector("#capture-suggestions [data-pick-id]");
+      if (first) { e.preventDefault(); pick(first); }
+      return;
+    }
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.closest && e.target.closest("#capture-form")) {
+      e.preventDefault();
+      form().requestSubmit();
+      return;
+    }
+    if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === "c") { e.preventDefault(); openCapture(null); }
+    else if (e.key === "/") {
+      var search = document.getElementById("people-q");
+      if (search) { e.preventDefault(); search.focus(); }
+      else { e.preventDefault(); window.location.href = "/people"; }
+    }
+  });
+
+  // after a successful capture, pages that show agenda data refresh their part
+  document.body && document.body.addEventListener("interaction-logged", function () {
+    var chips = document.getElementById("capture-chips");
+    if (chips) chips.innerHTML = "";
+  });
+})();
