@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from amity.model import DIRECTIONS, FACT_KINDS, INTERACTION_KINDS
 from amity.rules.text import fold
@@ -66,6 +66,8 @@ def aware_utc(value: datetime) -> datetime:
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(aware_utc)]
+# output times pass through as amity.serialize writes them (isoformat, "+00:00"), like --json
+Instant = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
 
 
 class Strict(BaseModel):
@@ -91,8 +93,8 @@ class PersonSummary(BaseModel):
     circle: str | None
     cadence_days: int | None
     birthday: str | None
-    last_interaction_at: datetime | None
-    created_at: datetime | None
+    last_interaction_at: Instant | None
+    created_at: Instant | None
     archived: bool
     version: int
 
@@ -130,15 +132,15 @@ class FactOut(BaseModel):
     kind: str
     text: str
     happened_on: date | None
-    created_at: datetime | None
+    created_at: Instant | None
 
 
 class QuestionOut(BaseModel):
     id: int | None
     person_id: int | None
     text: str
-    created_at: datetime | None
-    asked_at: datetime | None
+    created_at: Instant | None
+    asked_at: Instant | None
     answer: str | None
 
 
@@ -249,14 +251,14 @@ class InteractionOut(BaseModel):
     id: int | None
     kind: str
     direction: str
-    occurred_at: datetime | None
+    occurred_at: Instant | None
     status: str
     people: list[PersonRefOut]
     subject: str | None
     notes: str | None
     thread_key: str | None
     needs_reply: bool
-    replied_at: datetime | None
+    replied_at: Instant | None
     channel: str | None
     location: str | None
     source: str | None
