@@ -116,3 +116,20 @@ def test_precedence_bulk_and_garbage() -> None:
     assert isinstance(skipped, SkippedRecord) and skipped.line == 1
     assert list(iter_mail(b"")) == []
     list(iter_mail(b"\x00\xff" * 100))
+
+
+def test_fast_address_splitting_agrees_with_the_standard_library() -> None:
+    import email.utils
+
+    from amity.formats.mail import _split_addresses
+
+    for value in (
+        'Ana Lima <ana@x.example>, "Doe, John" <john@y.example>, bo@z.example',
+        "<only@angle.example>",
+        "  ,inscription@arrakeen.net ",
+        "weird (comment) <c@d.example>",
+        "Group: a@b.example, c@d.example;",
+    ):
+        assert _split_addresses([value]) == [
+            (n, a) for n, a in email.utils.getaddresses([value]) if a
+        ], value

@@ -37,10 +37,13 @@ class FeedEntry:
     categories: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
-    def yearly_date(cls, date_id: int, kind: str, name: str, when: PartialDate,
-                    label: str | None = None) -> FeedEntry:
+    def yearly_date(
+        cls, date_id: int, kind: str, name: str, when: PartialDate, label: str | None = None
+    ) -> FeedEntry:
         what = _flat(label) if label else _DATE_TITLES.get(kind, "date")
-        summary = f"{_flat(name)}'s {what}" if kind != "custom" or not label else f"{_flat(name)}: {what}"
+        summary = (
+            f"{_flat(name)}'s {what}" if kind != "custom" or not label else f"{_flat(name)}: {what}"
+        )
         year = when.year if when.year is not None else YEARLESS_START
         since = f"since {when.year}" if kind != "birthday" else f"born {when.year}"
         return cls(
@@ -54,7 +57,9 @@ class FeedEntry:
         )
 
     @classmethod
-    def work_anniversary(cls, job_id: int, name: str, organisation: str, started: date) -> FeedEntry:
+    def work_anniversary(
+        cls, job_id: int, name: str, organisation: str, started: date
+    ) -> FeedEntry:
         first = PartialDate(started.month, started.day).occurrence_in(started.year + 1)
         return cls(
             uid_key=f"job-{job_id}",
@@ -67,17 +72,32 @@ class FeedEntry:
         )
 
     @classmethod
-    def promise(cls, commitment_id: int, direction: str, name: str, text: str, due: date) -> FeedEntry:
+    def promise(
+        cls, commitment_id: int, direction: str, name: str, text: str, due: date
+    ) -> FeedEntry:
         body = _flat(text)
-        summary = f"Promise to {_flat(name)}: {body}" if direction == "mine" else f"{_flat(name)}'s promise: {body}"
-        return cls(uid_key=f"promise-{commitment_id}", summary=summary, start=due,
-                   description=f"amity done P{commitment_id}", categories=(f"promise_{direction}",))
+        summary = (
+            f"Promise to {_flat(name)}: {body}"
+            if direction == "mine"
+            else f"{_flat(name)}'s promise: {body}"
+        )
+        return cls(
+            uid_key=f"promise-{commitment_id}",
+            summary=summary,
+            start=due,
+            description=f"amity done P{commitment_id}",
+            categories=(f"promise_{direction}",),
+        )
 
     @classmethod
     def follow_up(cls, follow_up_id: int, name: str, text: str, due: date) -> FeedEntry:
-        return cls(uid_key=f"follow-up-{follow_up_id}",
-                   summary=f"Follow up with {_flat(name)}: {_flat(text)}", start=due,
-                   description=f"amity done follow_up:f{follow_up_id}", categories=("follow_up",))
+        return cls(
+            uid_key=f"follow-up-{follow_up_id}",
+            summary=f"Follow up with {_flat(name)}: {_flat(text)}",
+            start=due,
+            description=f"amity done follow_up:f{follow_up_id}",
+            categories=("follow_up",),
+        )
 
 
 def _flat(text: str) -> str:
@@ -88,8 +108,7 @@ def uid_for(entry: FeedEntry, owner_id: int) -> str:
     return f"{entry.uid_key}.{owner_id}@amity"
 
 
-def write_feed(entries: Sequence[FeedEntry], *, name: str, stamp: datetime,
-               owner_id: int) -> bytes:
+def write_feed(entries: Sequence[FeedEntry], *, name: str, stamp: datetime, owner_id: int) -> bytes:
     """The feed as iCalendar bytes (RFC 5545)."""
     from icalendar import Calendar, Event
 
