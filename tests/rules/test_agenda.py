@@ -489,3 +489,8 @@ def test_due_timing() -> None:
     assert due_timing(100) == 3.0
     assert due_timing(-7, 7) == 0.5
     assert due_timing(-3, 0) == 1.0
+
+
+def test_an_agenda_for_an_earlier_day_does_not_show_later_messages() -> None:
+    rows = [ReplyInput(991, 2, ago(0))]
+    assert agenda(BEN, awaiting_replies=rows, today=TODAY - timedelta(days=1)) == []

@@ -41,6 +41,24 @@ birthday on the day scores 2.5 x 1.0 x 2.0 = **5.0**; a promise to her 2 days la
 3.0 x (1 + 2/7) x 2.0 = **7.71**. Each action carries this arithmetic in
 `details["explain"]`.
 
+Settings
+========
+
+| setting (`AgendaSettings`) | default | meaning |
+|---|---|---|
+| `time_zone` | `UTC` | the user's zone: "today", and the local date of every instant |
+| `soft_threshold` | 1.0 | `keep_in_touch` appears at this multiple of the cadence |
+| `hard_threshold` | 1.5 | ... and is marked overdue from this multiple |
+| `date_lead_days` | 7 per kind | days before a date it is shown (`birthday`, `anniversary`, `work_anniversary`, `custom`) |
+| `new_contact_follow_up_days` | 2 | days after meeting someone (or an event's end) to follow up |
+| `new_contact_window_days` | 30 | days the new-contact follow-up keeps showing after that |
+| `promise_lead_days` | 2 | days before its due date that your promise shows |
+| `kind_weights` | table above | the kind weights |
+
+Cadences: a person's own cadence (`0` = never: no `keep_in_touch` item) or else their circle's.
+It restarts on any interaction of any kind in either direction; someone never contacted counts
+from the later of when they were added and when you met.
+
 What you did to an item
 =======================
 
@@ -538,7 +556,9 @@ def _replies(ctx: _Context, rows: Sequence[ReplyInput]) -> Iterable[_Candidate]:
         people = _unique_people(ctx, [r.person_id for r in group])
         first = group[0]
         arrived = local_date(first.occurred_at, ctx.tz)
-        waiting = max((ctx.today - arrived).days, 0)
+        if arrived > ctx.today:  # an agenda for an earlier day (`--date`) does not show it yet
+            continue
+        waiting = (ctx.today - arrived).days
         about = f' about "{_one_line(first.subject)}"' if first.subject else ""
         wait = "since today" if waiting == 0 else f"waiting {plural(waiting, 'day')}"
         yield ctx.action(
