@@ -73,6 +73,18 @@ class Book:
         self.replies = Replies(self.ctx, self.interactions)
         self.health = RelationshipHealth(self.ctx, self.people)
         self.circle_settings = Circles(self.ctx)
+        # issue 6: events, paths, ledger, brief, articles, feedback and goals, the review
+        from amity.book.articles import Articles
+        from amity.book.brief import Briefs
+        from amity.book.feedback import FeedbackLog
+        from amity.book.network import Network
+        from amity.book.review import Reviews
+
+        self.network = Network(self.ctx, self.people)
+        self.briefs = Briefs(self.ctx, self.people, self.interactions, self.network)
+        self.articles = Articles(self.ctx, self.people, self.interactions, self.network)
+        self.feedback = FeedbackLog(self.ctx, self.people)
+        self.reviews = Reviews(self.ctx)
 
     @property
     def owner_id(self) -> int:
@@ -143,19 +155,6 @@ class Book:
                 .group_by(c.c.id, c.c.name, c.c.cadence_days, c.c.weight, c.c.position)
                 .order_by(c.c.position, c.c.name))
             return [dict(r._mapping) for r in rows]
-
-    def set_circle_cadence(self, circle_id: int, days: int) -> None:
-        """A circle's keep-in-touch cadence in days (the web Settings page)."""
-        from sqlalchemy import update
-
-        if not 1 <= days <= 3650:
-            raise InvalidInput("a cadence is between 1 and 3650 days", field="cadence_days")
-        c = s.circles
-        with self.ctx.write() as conn:
-            changed = conn.execute(update(c).where(c.c.owner_id == self.ctx.owner_id,
-                                                   c.c.id == circle_id).values(cadence_days=days))
-            if changed.rowcount != 1:
-                raise NotFound(f"no circle #{circle_id}")
 
 
 def create_user(engine: Engine, email: str, *, name: str = "", password_hash: str | None = None,

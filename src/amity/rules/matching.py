@@ -1,0 +1,293 @@
+"""Articles to people: who would care about this article?
+
+Two rankers share one interface (:class:`Ranker`): ``rank(article, profiles, limit=...)``.
+
+**Lexical (default, offline, pure Python): BM25 over weighted fields.** A person's document is
+built from what the book knows, each field repeated by its weight (a simple BM25F):
+
+=============================  ======
+field                          weight
+=============================  ======
+interest facts                 3
+tags                           2
+titles/topics of past shares   2
+other facts (goals...)         1
+job title and organisation     1
+notes                          1
+=============================  ======
+
+The article's query is its topics (weight 3), title (2) and the 30 most frequent words of its
+text (1). Words are folded (case, accents), stop words dropped and plurals lightly stemmed.
+Score = sum over query words of ``idf x tf x (k1 + 1) / (tf + k1 x (1 - b + b x len/avglen))``
+times the word's query weight, with ``k1 = 1.2``, ``b = 0.75`` and the usual BM25 idf
+``ln(1 + (N - n + 0.5) / (n + 0.5))``.
+
+A match is **strong** when one of the article's topics is covered entirely by the person's
+interests, tags or past shares (``Match.topics``): that is what the agenda's ``share`` items use.
+
+**Semantic (optional):** :class:`SemanticRanker` ranks by the cosine between sentence
+embeddings of the article and of each profile; the embedding function is handed in (the Book
+loads a local model only when the ``semantic`` extra is installed), so this module stays pure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from amity.model.types import PersonRef
+from amity.rules.text import fold
+
+K1 = 1.2
+B = 0.75
+TEXT_TERMS = 30
+FIELD_WEIGHTS: Mapping[str, int] = {
+    "interest": 3,
+    "tag": 2,
+    "shared": 2,
+    "fact": 1,
+    "role": 1,
+    "note": 1,
+}
+STRONG_FIELDS = ("interest", "tag", "shared")
+QUERY_WEIGHTS: Mapping[str, int] = {"topic": 3, "title": 2, "text": 1}
+_WORD = re.compile(r"[a-z0-9]+(?:[+#][a-z0-9+#]*)?")
+STOP_WORDS = frozenset(
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "new", "one", "two", "use", "using", "used", "get", "got", "make", "made", "way", "ways", "many", "much", "via", "per", "like"]
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the book knows about one person's interests, by field (see FIELD_WEIGHTS)."""
+
+    person: PersonRef
+    fields: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """Everything as one paragraph, for embedding."""
+        return ". ".join(p for name in FIELD_WEIGHTS for p in self.fields.get(name, ()))
+
+
+@dataclass(frozen=True)
+class ArticleQuery:
+    title: str = ""
+    topics: Sequence[str] = ()
+    text: str = ""
+
+    def summary(self, words: int = 200) -> str:
+        body = " ".join(self.text.split()[:words])
+        return ". ".join(x for x in (self.title, ", ".join(self.topics), body) if x)
+
+
+@dataclass(frozen=True)
+class Match:
+    person: PersonRef
+    score: float
+    terms: tuple[str, ...] = ()  # query words found in the profile
+    topics: tuple[str, ...] = ()  # article topics fully covered by strong fields
+    evidence: tuple[str, ...] = ()  # the profile phrases that matched, "interest: climate tech"
+
+    @property
+    def strong(self) -> bool:
+        return bool(self.topics)
+
+    def reason(self) -> str:
+        if self.evidence:
+            return "matches " + "; ".join(self.evidence[:3])
+        return "similar interests"
+
+
+class Ranker(Protocol):
+    name: str
+
+    def rank(
+        self, article: ArticleQuery, profiles: Sequence[Profile], *, limit: int = 10
+    ) -> list[Match]: ...
+
+
+# --- words ----------------------------------------------------------------------------------
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plurals and -ing, enough to join 'startups' and 'startup'."""
+    if len(word) > 5 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 6 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """Folded, stemmed content words of ``text``."""
+    return [stem(w) for w in _WORD.findall(fold(text)) if w not in STOP_WORDS and len(w) > 1]
+
+
+def query_terms(article: ArticleQuery) -> Counter[str]:
+    """Query words with their weights: topics 3, title 2, frequent text words 1."""
+    weights: Counter[str] = Counter()
+    for topic in article.topics:
+        for word in set(terms(topic)):
+            weights[word] += QUERY_WEIGHTS["topic"]
+    for word in set(terms(article.title)):
+        weights[word] += QUERY_WEIGHTS["title"]
+    for word, _ in Counter(terms(article.text)).most_common(TEXT_TERMS):
+        weights[word] += QUERY_WEIGHTS["text"]
+    return weights
+
+
+# --- BM25 -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Doc:
+    profile: Profile
+    tf: Counter[str]
+    length: int
+    phrases: tuple[tuple[str, str, frozenset[str]], ...]  # field, phrase, its words
+
+
+def _document(profile: Profile) -> _Doc:
+    tf: Counter[str] = Counter()
+    phrases = []
+    for name, weight in FIELD_WEIGHTS.items():
+        for phrase in profile.fields.get(name, ()):
+            words = terms(phrase)
+            for word in words:
+                tf[word] += weight
+            if words:
+                phrases.append((name, phrase, frozenset(words)))
+    return _Doc(profile, tf, sum(tf.values()), tuple(phrases))
+
+
+class LexicalRanker:
+    """BM25 over weighted profile fields (the module docstring gives the formula)."""
+
+    name = "lexical"
+
+    def __init__(self, k1: float = K1, b: float = B) -> None:
+        self.k1 = k1
+        self.b = b
+
+    def rank(
+        self, article: ArticleQuery, profiles: Sequence[Profile], *, limit: int = 10
+    ) -> list[Match]:
+        docs = [_document(p) for p in profiles]
+        query = query_terms(article)
+        if not docs or not query:
+            return []
+        average = sum(d.length for d in docs) / len(docs) or 1.0
+        frequency = Counter(w for d in docs for w in d.tf if w in query)
+        idf = {w: math.log(1 + (len(docs) - n + 0.5) / (n + 0.5)) for w, n in frequency.items()}
+        topics = [(t, frozenset(terms(t))) for t in article.topics]
+        matches = []
+        for doc in docs:
+            found = [w for w in query if w in doc.tf]
+            if not found:
+                continue
+            score = sum(
+                query[w] * idf[w] * self._saturate(doc.tf[w], doc.length, average) for w in found
+            )
+            matches.append(_match(doc, score, found, topics))
+        matches.sort(key=lambda m: (-m.score, m.person.name, m.person.id))
+        return matches[:limit]
+
+    def _saturate(self, tf: int, length: int, average: float) -> float:
+        return tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * length / average))
+
+
+def _match(
+    doc: _Doc, score: float, found: Sequence[str], topics: Sequence[tuple[str, frozenset[str]]]
+) -> Match:
+    hits = set(found)
+    strong_words = {w for name, _, words in doc.phrases if name in STRONG_FIELDS for w in words}
+    covered = tuple(t for t, words in topics if words and words <= strong_words)
+    evidence = tuple(
+        dict.fromkeys(f"{name}: {phrase}" for name, phrase, words in doc.phrases if words & hits)
+    )
+    return Match(doc.profile.person, round(score, 4), tuple(sorted(hits)), covered, evidence)
+
+
+# --- semantic -------------------------------------------------------------------------------
+
+Embed = Callable[[Sequence[str]], Sequence[Sequence[float]]]
+
+
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return 0.0 if norm == 0 else dot / norm
+
+
+class SemanticRanker:
+    """Cosine similarity of sentence embeddings; ``embed`` turns texts into vectors.
+
+    Evidence and strong topics come from the lexical matcher, so reasons stay readable.
+    """
+
+    name = "semantic"
+
+    def __init__(self, embed: Embed, *, minimum: float = 0.0) -> None:
+        self.embed = embed
+        self.minimum = minimum
+
+    def rank(
+        self, article: ArticleQuery, profiles: Sequence[Profile], *, limit: int = 10
+    ) -> list[Match]:
+        usable = [p for p in profiles if p.text()]
+        if not usable:
+            return []
+        vectors = self.embed([article.summary(), *(p.text() for p in usable)])
+        lexical = {m.person.id: m for m in LexicalRanker().rank(article, usable, limit=len(usable))}
+        matches = []
+        for profile, vector in zip(usable, vectors[1:], strict=True):
+            score = cosine(vectors[0], vector)
+            if score <= self.minimum:
+                continue
+            found = lexical.get(profile.person.id)
+            matches.append(
+                Match(
+                    profile.person,
+                    round(score, 4),
+                    found.terms if found else (),
+                    found.topics if found else (),
+                    found.evidence if found else (),
+                )
+            )
+        matches.sort(key=lambda m: (-m.score, m.person.name, m.person.id))
+        return matches[:limit]
+
+
+def hashed_embedder(dimensions: int = 256) -> Embed:
+    """A deterministic bag-of-words embedding (feature hashing): the offline stand-in for a
+    sentence model in tests, and the fallback when no model is installed."""
+
+    def embed(texts: Sequence[str]) -> list[list[float]]:
+        out = []
+        for text in texts:
+            vector = [0.0] * dimensions
+            for word in terms(text):
+                vector[_stable_hash(word) % dimensions] += 1.0
+            out.append(vector)
+        return out
+
+    return embed
+
+
+def _stable_hash(word: str) -> int:
+    value = 2166136261
+    for byte in word.encode():
+        value = ((value ^ byte) * 16777619) & 0xFFFFFFFF
+    return value
+
+
+def precision_at(ranked: Sequence[int], relevant: Iterable[int], k: int = 5) -> float:
+    """Share of the first ``k`` ranked ids that are relevant (k counts even if fewer ranked)."""
+    wanted = set(relevant)
+    return sum(1 for pid in ranked[:k] if pid in wanted) / k
