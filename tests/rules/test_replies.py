@@ -109,3 +109,12 @@ def test_percentiles_stay_within_the_data(values: list[float]) -> None:
         assert ordered[0] <= percentile(ordered, pct) <= ordered[-1]
     assert percentile(ordered, 0) == ordered[0]
     assert percentile(ordered, 100) == ordered[-1]
+
+
+def test_answered_by_a_newly_logged_outbound() -> None:
+    from amity.rules.replies import answered_by
+
+    pending = [msg(1, 0, thread="a"), msg(2, 1, thread="b"), msg(3, 2, person=2), msg(4, 30)]
+    assert [m.id for m in answered_by(msg(9, 10, "outbound", thread="a"), pending)] == [1]
+    assert [m.id for m in answered_by(msg(9, 10, "outbound"), pending)] == [1, 2]
+    assert answered_by(msg(9, 10, "inbound"), pending) == []

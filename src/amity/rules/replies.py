@@ -106,6 +106,24 @@ def _same_thread(inbound: Message, outbound: Message) -> bool:
     return inbound.thread_key == outbound.thread_key
 
 
+def answered_by(outbound: Message, pending: Iterable[Message]) -> list[Message]:
+    """The messages awaiting a reply that a newly logged ``outbound`` answers.
+
+    For the Book when it logs an interaction: set ``replied_at`` on these.
+    """
+    if outbound.direction != "outbound":
+        return []
+    return [
+        m
+        for m in pending
+        if m.direction == "inbound"
+        and m.needs_reply
+        and m.person_id == outbound.person_id
+        and outbound.occurred_at > m.occurred_at
+        and _same_thread(m, outbound)
+    ]
+
+
 def awaiting_replies(messages: Iterable[Message], now: datetime) -> list[Awaiting]:
     """What still awaits your reply, oldest first, with how long it has waited."""
     return [
