@@ -201,7 +201,7 @@ def detect_csv_flavour(header: list[str]) -> str:
 def _text_stream(stream) -> io.TextIOBase:  # type: ignore[no-untyped-def]
     head = stream.read(65536)
     encoding = _detect_encoding(head)
-    joined = io.BufferedReader(_Prefixed(head, stream))  # type: ignore[arg-type]
+    joined = io.BufferedReader(_Prefixed(head, stream))
     return io.TextIOWrapper(joined, encoding=encoding, errors="replace", newline="")
 
 
@@ -428,7 +428,7 @@ def _multi(cells: list[str], field: str) -> list[str]:
 
 def _name(values: dict[str, list[str]], person: PersonRecord) -> str:
     first = _first(values)
-    explicit = first("name")
+    explicit: str | None = first("name")
     if explicit:
         return explicit
     built = joined_name(first("prefix"), person.given_name, first("middle_name"),
@@ -447,11 +447,11 @@ def _add_addresses(person: PersonRecord, values: dict[str, list[str]]) -> None:
         field, _, label = target.partition(":")
         if field in _ADDRESS_PARTS:
             labels.setdefault(label or None, {})[field] = ", ".join(cells)
-    for label, parts in labels.items():
+    for address_label, parts in labels.items():
         street = joined_lines(parts.get("street"), parts.get("street2"))
         point = address_from_parts(
             [parts.get("pobox", ""), "", street, parts.get("city", ""), parts.get("region", ""),
-             parts.get("postcode", ""), parts.get("country", "")], label,
+             parts.get("postcode", ""), parts.get("country", "")], address_label,
         )  # fmt: skip
         if point is not None:
             person.addresses.append(point)

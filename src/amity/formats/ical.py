@@ -192,7 +192,7 @@ def _expand_series(calendar: Any, uid: str | None, events: list[Any], line: int 
     try:
         if recurs:
             query = recurring_ical_events.of(single)
-            instances = _instances_in_window(query, options)
+            instances: Iterable[Any] = _instances_in_window(query, options)
         else:
             instances = list(events)
         for count, instance in enumerate(instances, start=1):

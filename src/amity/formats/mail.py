@@ -334,7 +334,7 @@ def _ids(value: object) -> list[str]:
     return _MESSAGE_ID.findall(str(value))
 
 
-def _first_id(values: list[object]) -> str | None:
+def _first_id(values: list[str]) -> str | None:
     for value in values:
         found = _ids(value)
         if found:

@@ -241,7 +241,8 @@ def _read_contact_points(c: _Card, person: PersonRecord, region: str | None) -> 
                                        label or _type_label(line, "address"), is_primary=primary)  # fmt: skip
             _append(person.addresses, point)
         elif name == "X-SOCIALPROFILE":
-            service = (_types(line) or [None])[0]
+            types = _types(line)
+            service = types[0] if types else None
             point = simple_point("social", text, label, service=service, is_primary=primary)
             _append(person.socials, point)
         else:

@@ -206,7 +206,8 @@ def parse_content_line(raw: bytes) -> ContentLine:
         raise UnusableLine(f"malformed property name {name_part[:40]!r}")
     params = _parse_params(param_parts)
     encoding = [v.upper() for v in params.pop("ENCODING", [])]
-    charset = (params.pop("CHARSET", []) or [None])[0]
+    charsets = params.pop("CHARSET", [])
+    charset = charsets[0] if charsets else None
     if "QUOTED-PRINTABLE" in encoding or _pop_bare(params, "QUOTED-PRINTABLE"):
         decoded = _decode(binascii.a2b_qp(value_bytes), charset)
         value = decoded.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
@@ -230,7 +231,9 @@ def _first_unquoted_colon(raw: bytes) -> int:
 def _split_unquoted(text: str, separator: str) -> list[str]:
     if '"' not in text:
         return text.split(separator)
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for char in text:
         if char == '"':
             quoted = not quoted
