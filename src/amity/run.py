@@ -1,7 +1,6 @@
-"""`make run`: start Amity's main job on the embedded SQLite default.
-
-That is the web app (`amity serve`) when it is installed; a newcomer's first book gets a small
-demo network so there is something to look at (remove it with `amity rm` or start a new --db).
+"""`make run`: start the web app (`amity serve`) on the embedded SQLite book and print its
+address. The first visit creates the owner account; a book the CLI already filled becomes
+that account's book. Extra arguments go to `amity serve` (e.g. `--port 9000`).
 """
 
 from __future__ import annotations
@@ -12,8 +11,7 @@ from amity.cli.main import run as cli
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    cli(["serve", *args])
+    cli(["serve", *sys.argv[1:]])
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("amity.cli.demo", "demo", "Fill a book with a realistic demo network."),
     "info": ("amity.cli.info", "info", "Show the database in use, schema version and counts."),
     "config": ("amity.cli.config", "config", "Read and change settings."),
+    "serve": ("amity.cli.serve", "serve", "Run the web app (pages and REST API)."),
     "today": ("amity.cli.agenda", "today", "Today's actions, ranked, each with its reason."),
     "done": ("amity.cli.agenda", "done", "Mark an agenda item (KEY) or a promise (P12) done."),
     "snooze": ("amity.cli.agenda", "snooze", "Hide an agenda item until a later day."),

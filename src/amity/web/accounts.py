@@ -301,3 +301,12 @@ def owner_of_calendar_token(engine: Engine, token: str) -> int | None:
     with engine.connect() as conn:
         found = conn.execute(select(s.users.c.id).where(s.users.c.calendar_token == token)).scalar()
     return None if found is None else int(found)
+
+
+def owners_with_digest(engine: Engine) -> list[int]:
+    """Users who turned the daily digest on (for the server's scheduler)."""
+    t = s.settings
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.owner_id).where(t.c.key == "digest.enabled",
+                                                       t.c.value == "true")).all()
+    return [int(r[0]) for r in rows]

@@ -19,6 +19,7 @@ from amity.book import open_engine, system_clock
 from amity.errors import Ambiguous, AmityError, Conflict, InvalidInput, NotEmpty, NotFound
 from amity.store.engine import resolve_url
 from amity.web.deps import CsrfRejected, NotSignedIn, WebConfig, is_api
+from amity.web.headers import SecurityHeaders
 from amity.web.limits import BodyLimit
 from amity.web.sessions import Sessions, session_secret
 
@@ -66,6 +67,7 @@ def create_app(db_url: str | None = None, *, clock: Callable[[], datetime] | Non
     app.add_middleware(Sessions, secret=session_secret(url),  # type: ignore[arg-type]
                        force_secure=cfg.secure_cookies)
     app.add_middleware(BodyLimit)  # type: ignore[arg-type]
+    app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     return app
 
 

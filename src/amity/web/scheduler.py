@@ -1,11 +1,72 @@
-"""The server's own scheduler for the daily digest (filled in below)."""
+"""The server's own scheduler for the daily digest: no cron needed.
+
+Every minute it looks for users whose digest is due (`digest.enabled`, past `digest.time` in
+their time zone) and asks their Book to send it. Sending is claimed per owner and day in the
+database (`digests_sent`, in the same transaction as the delivery), so several workers or
+servers running this scheduler never send one twice.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from datetime import date
 
+from amity.book import Book
+from amity.web import accounts
 from amity.web.deps import WebConfig
 
+log = logging.getLogger("amity.scheduler")
+INTERVAL_SECONDS = 60
 
-def start_digest_scheduler(cfg: WebConfig) -> Callable[[], None]:
-    return lambda: None
+
+class DigestRound:
+    """One pass over the users; remembers who is settled for the day (sent, already sent,
+    nothing to send) so later passes do not rebuild their agenda."""
+
+    def __init__(self, cfg: WebConfig) -> None:
+        self.cfg = cfg
+        self.settled: set[tuple[int, date]] = set()
+
+    def __call__(self) -> dict[int, str]:
+        outcomes: dict[int, str] = {}
+        try:
+            owners = accounts.owners_with_digest(self.cfg.engine)
+        except Exception:
+            log.exception("digest scheduler: cannot list users")
+            return outcomes
+        for owner_id in owners:
+            outcome = self.send_for(owner_id)
+            if outcome is not None:
+                outcomes[owner_id] = outcome
+        return outcomes
+
+    def send_for(self, owner_id: int) -> str | None:
+        from amity.notify.digest import digest_due, send_digest
+
+        book = Book(self.cfg.engine, owner_id, self.cfg.url, self.cfg.clock)
+        try:
+            day = digest_due(book.settings.all(reveal_secrets=True), book.ctx.now())
+            if day is None or (owner_id, day) in self.settled:
+                return None
+            outcome, _ = send_digest(book, today=day)
+        except Exception:
+            log.exception("digest for user %s failed", owner_id)
+            return "error"
+        self.settled.add((owner_id, day))
+        return outcome
+
+
+def start_digest_scheduler(cfg: WebConfig, *, interval: float = INTERVAL_SECONDS) -> Callable[[], None]:
+    """Start the background scheduler; returns the function that stops it."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    scheduler = BackgroundScheduler(daemon=True, timezone="UTC")
+    scheduler.add_job(DigestRound(cfg), "interval", seconds=interval, id="digest",
+                      max_instances=1, coalesce=True)
+    scheduler.start()
+
+    def stop() -> None:
+        scheduler.shutdown(wait=False)
+
+    return stop

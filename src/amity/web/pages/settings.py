@@ -86,37 +86,41 @@ def _check_all(book: Book, values: dict[str, Any]) -> None:
 
 @router.post("/settings/circles", response_class=HTMLResponse)
 async def save_circles(request: Request, book: BookDep) -> Response:
-    """Each circle's cadence in days (``circle-<id>`` fields)."""
+    """Each circle's cadence (``every-<id>``: 30d, 6w, never) and weight (``weight-<id>``)."""
     from starlette.concurrency import run_in_threadpool
 
-    form = await request.form()
-    changes: dict[int, int] = {}
+    form = {k: str(v) for k, v in (await request.form()).items()}
     try:
-        for key, value in form.items():
-            if not key.startswith("circle-") or not key[7:].isdigit():
-                continue
-            text = str(value).strip()
-            if not text.isdigit() or not 1 <= int(text) <= 3650:
-                raise InvalidInput("a cadence is a number of days between 1 and 3650",
-                                   field=key)
-            changes[int(key[7:])] = int(text)
-        await run_in_threadpool(set_cadences, book, changes)
+        await run_in_threadpool(set_circles, book, form)
     except AmityError as exc:
         message = str(exc)
         return await run_in_threadpool(lambda: _done(request, book, "circles", error=message))
     return await run_in_threadpool(lambda: _done(request, book, "circles", message="Saved."))
 
 
-def set_cadences(book: Book, changes: dict[int, int]) -> None:
-    setter = getattr(book, "set_circle_cadence", None)
-    if setter is None:
-        raise InvalidInput("changing circles is not available in this version")
-    known = {c["id"] for c in book.circles()}
-    unknown = set(changes) - known
-    if unknown:
-        raise InvalidInput("no such circle")
-    for circle_id, days in changes.items():
-        setter(circle_id, days)
+def set_circles(book: Book, form: dict[str, str]) -> None:
+    """Validate every circle's values, then store them (nothing half-saved)."""
+    from amity.rules.normalize import NormalizeError, parse_cadence
+
+    changes = []
+    for circle in book.circles():
+        every = form.get(f"every-{circle['id']}", "").strip()
+        weight_text = form.get(f"weight-{circle['id']}", "").strip()
+        if not every and not weight_text:
+            continue
+        try:
+            if every:
+                parse_cadence(every)
+            weight = float(weight_text) if weight_text else None
+        except (NormalizeError, ValueError):
+            raise InvalidInput(f"{circle['name']}: a cadence is like 30d, 6w or never and a "
+                               "weight is a number", field=f"every-{circle['id']}") from None
+        if weight is not None and not 0 < weight <= 10:
+            raise InvalidInput(f"{circle['name']}: a weight is above 0 and at most 10",
+                               field=f"weight-{circle['id']}")
+        changes.append((circle["name"], every or None, weight))
+    for name, every_value, weight in changes:
+        book.circle_settings.set(name, every=every_value, weight=weight)
 
 
 @router.post("/settings/digest", response_class=HTMLResponse)

@@ -1,0 +1,45 @@
+"""Running the app on uvicorn: what `amity serve` and `make run` call.
+
+With several workers uvicorn imports the app by name in each worker process, so the database
+URL travels in an environment variable and :func:`app_from_env` builds the app there.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+URL_ENV = "AMITY_SERVE_DATABASE_URL"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def app_from_env() -> Any:
+    """The app factory uvicorn calls in each worker (``factory=True``)."""
+    from amity.web.app import create_app
+
+    return create_app(os.environ.get(URL_ENV) or None)
+
+
+def address(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - displaying only
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def prepare(url: str) -> None:
+    """Create or upgrade the schema once, before any worker starts."""
+    from amity.book import open_engine
+
+    open_engine(url)
+
+
+def run(url: str, *, host: str = "127.0.0.1", port: int = 8787, workers: int = 1,
+        log_level: str = "info") -> None:
+    import uvicorn
+
+    prepare(url)
+    os.environ[URL_ENV] = url
+    uvicorn.run("amity.web.server:app_from_env", factory=True, host=host, port=port,
+                workers=workers if workers > 1 else None, log_level=log_level,
+                proxy_headers=True, server_header=False, timeout_graceful_shutdown=10)
