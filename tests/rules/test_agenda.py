@@ -121,9 +121,11 @@ class TestKeepInTouch:
         new = PersonInput(5, "Cleo", circle_cadence_days=90, created_at=ago(100), met_on=None)
         item = only(agenda(new))
         assert item.key == "keep_in_touch:p5:2026-02-04"
-        assert "not contacted in the 100 days since you added or met them" in item.reason
+        assert item.reason == "Cleo: no contact in the 100 days since you added them, cadence 90"
         met_later = replace(new, met_on=TODAY - timedelta(days=80))
         assert agenda(met_later) == []
+        met = only(agenda(met_later, today=TODAY + timedelta(days=10)))
+        assert met.reason == "Cleo: no contact in the 90 days since you met them, cadence 90"
 
     def test_unknown_start_means_no_item(self) -> None:
         assert agenda(PersonInput(6, "Dan", circle_cadence_days=30)) == []

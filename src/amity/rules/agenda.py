@@ -791,7 +791,8 @@ def _keep_in_touch_reason(ctx: _Context, person: PersonInput, status: CadenceSta
     if contacted:
         core = f"{person.name}: {plural(days, 'day')} since you last talked, cadence {cadence}"
     else:
-        core = f"{person.name}: not contacted in the {plural(days, 'day')} since you added or met them, cadence {cadence}"
+        how = "met" if person.met_on == status.since else "added"
+        core = f"{person.name}: no contact in the {plural(days, 'day')} since you {how} them, cadence {cadence}"
     if overdue:
         core += " (overdue)"
     hints = []
