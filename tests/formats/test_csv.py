@@ -153,3 +153,14 @@ def test_export_header_neutralised_cells_and_reimport() -> None:
         PartialDate(4, 15),
         "u1",
     )
+
+
+def test_csv_export_of_book_people() -> None:
+    from amity.formats.csv_export import write_csv as export
+    from amity.model import Person
+
+    text = export(
+        [Person(id=1, name="Ana", emails=["ana@x.example"], phones=["+4930123"], tags=["a"])]
+    )
+    row = list(csv.reader(io.StringIO(text)))[1]
+    assert (row[0], row[7], row[8], row[11]) == ("Ana", "ana@x.example", "'+4930123", "a")
