@@ -42,10 +42,9 @@ from amity.rules.agenda_extra import (
     agenda_settings_from,
     group_by_month,
     max_date_lead,
-    month_days_in_window,
     parse_item_key,
 )
-from amity.rules.dates import local_date, local_today, time_zone
+from amity.rules.dates import local_date, local_today, month_days_within, time_zone
 from amity.store import schema as s
 
 DATE_KINDS = ("birthday", "anniversary", "custom")
@@ -301,7 +300,7 @@ def load_people(conn: Connection, owner_id: int, person_id: int | None = None) -
 def load_dates(conn: Connection, owner_id: int, today: date, lead_days: int) -> list[DateInput]:
     """Important dates whose occurrence falls in the lead window (filtered in SQL)."""
     d = s.important_dates
-    months = group_by_month(month_days_in_window(today, lead_days))
+    months = group_by_month(month_days_within(today, lead_days))
     in_window = or_(*(and_(d.c.month == m, d.c.day.in_(days)) for m, days in months.items()))
     rows = conn.execute(
         select(d.c.id, d.c.person_id, d.c.kind, d.c.label, d.c.year, d.c.month, d.c.day)
@@ -319,7 +318,7 @@ def load_dates(conn: Connection, owner_id: int, today: date, lead_days: int) -> 
 
 def load_job_starts(conn: Connection, owner_id: int, today: date, lead_days: int) -> list[JobStartInput]:
     j = s.jobs
-    months = group_by_month(month_days_in_window(today, lead_days))
+    months = group_by_month(month_days_within(today, lead_days))
     month, day = extract("month", j.c.start_date), extract("day", j.c.start_date)
     in_window = or_(*(and_(month == m, day.in_(days)) for m, days in months.items()))
     rows = conn.execute(

@@ -9,10 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
-from amity.model.dates import is_leap
 from amity.rules.agenda import DEFAULT_DATE_LEAD_DAYS, DEFAULT_KIND_WEIGHTS, AgendaSettings
 
 MAX_KEY_LENGTH = 200  # agenda_states.item_key
@@ -76,22 +74,6 @@ def parse_promise_id(text: str) -> int:
     if not match:
         raise ValueError(f"{text!r} is not a promise id like P12")
     return int(match.group(1))
-
-
-def month_days_in_window(today: date, lead_days: int) -> set[tuple[int, int]]:
-    """The (month, day) pairs whose yearly occurrence falls in ``[today, today + lead_days]``.
-
-    29 February falls on 28 February in common years, so (2, 29) is included when a common
-    year's 28 February is in the window.
-    """
-    lead = min(max(lead_days, 0), MAX_LEAD_DAYS)
-    pairs: set[tuple[int, int]] = set()
-    for offset in range(lead + 1):
-        day = today + timedelta(days=offset)
-        pairs.add((day.month, day.day))
-        if day.month == 2 and day.day == 28 and not is_leap(day.year):
-            pairs.add((2, 29))
-    return pairs
 
 
 def group_by_month(pairs: set[tuple[int, int]]) -> dict[int, list[int]]:
