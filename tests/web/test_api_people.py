@@ -303,3 +303,27 @@ def test_facts_questions_and_dates(alice: ApiUser) -> None:
     assert [f["text"] for f in alice.client.get(alice.url(base + "/facts")).json()] == ["climbing"]
     assert len(alice.client.get(alice.url(base + "/questions")).json()) == 1
     assert alice.client.get(alice.url(base + "/dates")).json()[0]["label"] == "wedding"
+
+
+@pytest.mark.parametrize("query", [
+    "/people?tag=a%00b", "/people?org=%00", "/people?q=%00", "/search?q=a%00",
+    "/people?limit=0", "/people?limit=100000", "/people?cursor=" + "A" * 600,
+])
+def test_hostile_queries_are_422_on_both_backends(alice: ApiUser, query: str) -> None:
+    response = alice.client.get("/api/v1" + query)
+    assert response.status_code == 422, response.text
+    assert error_of(response)["code"] == "invalid_input"
+
+
+@pytest.mark.parametrize("body", [
+    '{"name": "\\ud800"}',                                  # an unpaired surrogate
+    '{"name": "' + "\ufdfa" * 100 + '"}',                  # folds to more than 300 characters
+    '{"name": "x", "urls": ["' + "\u0130" * 300 + '"]}',   # lower-cases past the column
+    '{"name": "x", "org": "' + "o" * 301 + '"}',
+    '{"name": "x", "phones": ["+1' + "9" * 60 + '"]}',
+])
+def test_hostile_bodies_are_422_and_store_nothing(alice: ApiUser, body: str) -> None:
+    response = alice.client.post(alice.url("/people"), content=body.encode(),
+                                 headers={"Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert alice.book.people.count(include_archived=True) == 0

@@ -87,7 +87,7 @@ def validation_fields(errors: Sequence[Any]) -> dict[str, str]:
         if loc and loc[0] in ("body", "query", "path", "header", "cookie") and len(loc) > 1:
             loc = loc[1:]
         key = ".".join(loc) or "body"
-        fields.setdefault(key, str(err.get("msg", "invalid")))
+        fields.setdefault(key, str(err.get("msg", "invalid")).removeprefix("Value error, "))
     return fields
 
 

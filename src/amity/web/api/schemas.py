@@ -56,6 +56,15 @@ Direction = Literal[DIRECTIONS]
 DateKind = Literal["birthday", "anniversary", "custom"]
 
 
+def lowers_short(value: str) -> str:
+    if len(value.strip().lower()) > 400:
+        raise ValueError("the address is too long once lower-cased")
+    return value
+
+
+Url = Annotated[Str300, AfterValidator(lowers_short)]
+
+
 def aware_utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("a time needs a time zone offset, e.g. 2026-11-02T15:00:00+01:00")
@@ -192,7 +201,7 @@ class PersonCreate(PersonFields):
     name: Name
     emails: list[Str254] = Field(default_factory=list, max_length=50)
     phones: list[Str64] = Field(default_factory=list, max_length=50)
-    urls: list[Str300] = Field(default_factory=list, max_length=50)
+    urls: list[Url] = Field(default_factory=list, max_length=50)
     tags: list[Str100] = Field(default_factory=list, max_length=100)
 
 
@@ -212,7 +221,7 @@ class PersonPage(BaseModel):
 
 class ContactPointCreate(Strict):
     kind: Literal["email", "phone", "url"]
-    value: Str300
+    value: Url
 
 
 class FactCreate(Strict):
