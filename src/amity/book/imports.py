@@ -75,6 +75,7 @@ class PersonDecision:
 class InteractionDecision:
     record: InteractionRecord
     people: list[int]  # person ids, or negative keys of people this plan creates
+    existing_id: int | None = None  # already imported: only link the people created now
 
 
 @dataclass
@@ -159,8 +160,8 @@ class Planner:
             _normalise_points(record, self._region)
         owner = self._ctx.owner_id
         uids = {record_uid(r) for r in people} - self._by_uid.keys()
-        emails = {cp.normalized for r in people for cp in r.emails}
-        emails |= {e.lower() for m in messages for e in _addresses(m)}
+        card_emails = {cp.normalized for r in people for cp in r.emails}
+        emails = card_emails | {e.lower() for m in messages for e in _addresses(m)}
         emails -= self._by_email.keys()
         phones = {cp.normalized for r in people for cp in r.phones
                   if _identifies(cp.normalized)} - self._by_phone.keys()  # fmt: skip
@@ -177,7 +178,8 @@ class Planner:
                         cp.c.owner_id == owner, cp.c.kind == kind, cp.c.normalized.in_(chunk))
                         .order_by(cp.c.person_id.desc())):  # fmt: skip
                     index[r.normalized] = r.person_id
-                    found.add(r.person_id)
+                    if kind == "phone" or r.normalized in card_emails:
+                        found.add(r.person_id)  # a card may merge into them: know what they have
         self._load_known(conn, sorted(found - self._known.keys()))
 
     def _load_known(self, conn: Connection, ids: list[int]) -> None:
@@ -204,17 +206,19 @@ class Planner:
                                          rel.c.name_hint.is_not(None))):  # fmt: skip
                 self._known[r.person_a_id].relations.add((r.kind, r.name_hint))
 
-    def _imported_refs(self, conn: Connection, messages: list[InteractionRecord]) -> set[tuple[str, str]]:
+    def _imported_refs(self, conn: Connection,
+                       messages: list[InteractionRecord]) -> dict[tuple[str, str], int]:
         i = s.interactions
         wanted: dict[str, set[str]] = {}
         for m in messages:
             wanted.setdefault(m.source or "import", set()).add(_fit(m.source_ref, 500) or "")
-        found: set[tuple[str, str]] = set()
+        found: dict[tuple[str, str], int] = {}
         for source, refs in wanted.items():
             for chunk in _chunks(sorted(refs), BATCH):
-                found.update((source, r) for r in conn.execute(select(i.c.source_ref).where(
-                    i.c.owner_id == self._ctx.owner_id, i.c.source == source,
-                    i.c.source_ref.in_(chunk))).scalars())  # fmt: skip
+                found.update(((source, r.source_ref), r.id) for r in conn.execute(
+                    select(i.c.id, i.c.source_ref).where(
+                        i.c.owner_id == self._ctx.owner_id, i.c.source == source,
+                        i.c.source_ref.in_(chunk))))  # fmt: skip
         return found
 
     # --- people --------------------------------------------------------------------------
@@ -300,7 +304,7 @@ class Planner:
     # --- interactions ------------------------------------------------------------------
 
     def _plan_interaction(self, record: InteractionRecord, plan: ImportPlan,
-                          already: set[tuple[str, str]]) -> None:  # fmt: skip
+                          already: dict[tuple[str, str], int]) -> None:  # fmt: skip
         problem = interaction_problem(record)
         if problem:
             plan.errors.append(RecordError(record.line, _label(record), problem))
@@ -312,6 +316,8 @@ class Planner:
             plan.thread_keys.add(_fit(record.thread_key, 500) or "")
         if ref in already or ref in self._seen_refs:
             self._skip(plan, None, counter="interactions_skipped")
+            if ref in already and self._options.create_people:
+                self._link_new_people(record, plan, already[ref])
             return
         people = self._participants(record, plan)
         if not people:
@@ -322,6 +328,12 @@ class Planner:
         plan.counts["interactions_new"] += 1
         if self._options.keep_decisions:
             plan.interactions.append(InteractionDecision(record, people))
+
+    def _link_new_people(self, record: InteractionRecord, plan: ImportPlan, existing: int) -> None:
+        """An imported meeting gains the attendees that --create-people adds now."""
+        created = [p for p in self._participants(record, plan) if p < 0]
+        if created:
+            plan.interactions.append(InteractionDecision(record, created, existing))
 
     def _participants(self, record: InteractionRecord, plan: ImportPlan) -> list[int]:
         people: list[int] = []
@@ -417,28 +429,31 @@ class Applier:
         children.add_all(person_id, decision.record, jobs=False)
 
     def apply_interactions(self, conn: Connection, decisions: Sequence[InteractionDecision]) -> int:
-        if not decisions:
-            return 0
         owner = self._ctx.owner_id
         now = self._ctx.now()
         i, ip = s.interactions, s.interaction_participants
-        rows = [_interaction_row(d.record, owner, now) for d in decisions]
-        created = conn.execute(insert(i).returning(i.c.id, sort_by_parameter_order=True),
-                               rows).scalars().all()
+        fresh = [d for d in decisions if d.existing_id is None]
+        rows = [_interaction_row(d.record, owner, now) for d in fresh]
+        created = list(conn.execute(insert(i).returning(i.c.id, sort_by_parameter_order=True),
+                                    rows).scalars()) if rows else []  # fmt: skip
+        linked = [d for d in decisions if d.existing_id is not None]
+        rows += [_interaction_row(d.record, owner, now) for d in linked]
+        created += [d.existing_id for d in linked]
         links, people = [], set()
-        for decision, row, interaction_id in zip(decisions, rows, created, strict=True):
+        for decision, row, interaction_id in zip(fresh + linked, rows, created, strict=True):
             for target in decision.people:
                 person_id = self.id_of(target)
                 people.add(person_id)
                 links.append({"owner_id": owner, "interaction_id": int(interaction_id),
                               "person_id": person_id, "occurred_at": row["occurred_at"],
                               "direction": row["direction"], "status": row["status"]})
-        conn.execute(insert(ip), links)
+        if links:
+            conn.execute(insert(ip), links)
         _refresh_last_contact(conn, owner, sorted(people))
         from amity.book.search import index_interactions
 
-        index_interactions(conn, owner, [int(x) for x in created])
-        return len(created)
+        index_interactions(conn, owner, [int(x) for x in created[: len(fresh)]])
+        return len(fresh)
 
 
 @dataclass
