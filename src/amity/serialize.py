@@ -234,3 +234,190 @@ def merge_json(m: Any) -> dict[str, Any]:
     return {"kept": ref_json(m.keep), "merged": ref_json(m.other), "moved": dict(m.moved),
             "filled": list(m.filled), "backup": str(m.backup) if m.backup else None,
             "summary": m.line()}
+
+
+# --- network, brief, articles, feedback, review (issue 6) -----------------------------------
+
+
+def event_json(e: Any) -> dict[str, Any]:
+    """amity.model.Event."""
+    return {"id": e.id, "name": e.name, "kind": e.kind, "starts_on": iso(e.starts_on),
+            "ends_on": iso(e.ends_on), "location": e.location, "url": e.url, "notes": e.notes}
+
+
+def event_summary_json(summary: Any) -> dict[str, Any]:
+    """amity.book.network.EventSummary: an event with how many people were there and met."""
+    return {**event_json(summary.event), "people": summary.people, "met": summary.met}
+
+
+def event_detail_json(detail: Any) -> dict[str, Any]:
+    """amity.book.network.EventDetail: who was there, whether you followed up since."""
+    return {**event_json(detail.event), "attendees": [
+        {"person": ref_json(a.person), "role": a.role, "met": a.met, "note": a.note,
+         "followed_up": a.followed_up} for a in detail.attendees]}
+
+
+def relationship_json(r: Any) -> dict[str, Any]:
+    return {"id": r.id, "a": ref_json(r.a), "b": ref_json(r.b), "kind": r.kind, "note": r.note}
+
+
+def introduction_json(i: Any) -> dict[str, Any]:
+    """amity.model.Introduction; ``by`` is null when you made the introduction."""
+    return {"id": i.id, "a": ref_json(i.a), "b": ref_json(i.b),
+            "by": None if i.by is None else ref_json(i.by), "occurred_on": iso(i.occurred_on),
+            "note": i.note, "outcome": i.outcome}
+
+
+def warm_path_json(p: Any) -> dict[str, Any]:
+    """amity.rules.paths.WarmPath: hops from you (``from`` null) to the target."""
+    return {"target": ref_json(p.target), "strength": p.strength, "explain": p.explain(),
+            "hops": [{"from": None if h.source is None else ref_json(h.source),
+                      "to": ref_json(h.target), "strength": h.strength, "reason": h.reason}
+                     for h in p.hops]}
+
+
+def path_result_json(r: Any) -> dict[str, Any]:
+    """amity.book.network.PathResult."""
+    return {"target": {"kind": r.target.kind, "label": r.target.label,
+                       "people": [ref_json(x) for x in r.target.people]},
+            "paths": [warm_path_json(p) for p in r.paths]}
+
+
+def exchange_json(x: Any) -> dict[str, Any]:
+    """amity.model.Exchange: something given to or received from a person."""
+    return {"id": x.id, "person": ref_json(x.person), "direction": x.direction, "kind": x.kind,
+            "text": x.text, "occurred_on": iso(x.occurred_on)}
+
+
+def balance_json(b: Any) -> dict[str, Any]:
+    """amity.book.network.Balance; ``balance`` > 0: you gave more than you received."""
+    return {"person": ref_json(b.person), "given": b.given, "received": b.received,
+            "balance": b.balance, "last_given": iso(b.last_given),
+            "last_received": iso(b.last_received),
+            "exchanges": [exchange_json(x) for x in b.exchanges]}
+
+
+def coverage_json(c: Any) -> dict[str, Any]:
+    """amity.book.network.CoverageTarget against the network."""
+    return {"id": c.id, "name": c.name, "selector_kind": c.selector_kind,
+            "selector": c.selector, "wanted": c.wanted, "have": c.have, "gap": c.gap,
+            "people": [ref_json(x) for x in c.people]}
+
+
+def article_json(a: Any, *, text: bool = False) -> dict[str, Any]:
+    """amity.model.Article; the text only when asked for."""
+    out = {"id": a.id, "url": a.url, "title": a.title, "topics": list(a.topics),
+           "created_at": iso(a.created_at)}
+    if text:
+        out["text"] = a.text
+    return out
+
+
+def match_json(m: Any) -> dict[str, Any]:
+    """amity.rules.matching.Match: a person who may care about an article, and why."""
+    return {"person": ref_json(m.person), "score": m.score, "strong": m.strong,
+            "topics": list(m.topics), "terms": list(m.terms), "evidence": list(m.evidence),
+            "reason": m.reason()}
+
+
+def share_result_json(r: Any) -> dict[str, Any]:
+    return {"article": article_json(r.article),
+            "interaction": None if r.interaction is None else interaction_json(r.interaction),
+            "shared": [ref_json(x) for x in r.shared], "skipped": [ref_json(x) for x in r.skipped]}
+
+
+def feedback_json(f: Any) -> dict[str, Any]:
+    """amity.model.Feedback."""
+    return {"id": f.id, "kind": f.kind, "text": f.text, "received_on": iso(f.received_on),
+            "person": None if f.person is None else ref_json(f.person), "context": f.context,
+            "themes": list(f.themes)}
+
+
+def feedback_request_json(r: Any) -> dict[str, Any]:
+    return {"id": r.id, "person": ref_json(r.person), "about": r.about, "by": iso(r.by_date),
+            "asked_on": iso(r.asked_on), "status": r.status, "created_on": iso(r.created_on)}
+
+
+def goal_json(g: Any) -> dict[str, Any]:
+    """amity.model.Goal."""
+    return {"id": g.id, "title": g.title, "theme": g.theme, "check_in_days": g.check_in_days,
+            "until": iso(g.until), "status": g.status}
+
+
+def check_in_json(c: Any) -> dict[str, Any]:
+    return {"id": c.id, "goal_id": c.goal_id, "progress": c.progress, "note": c.note,
+            "checked_on": iso(c.checked_on)}
+
+
+def goal_status_json(g: Any) -> dict[str, Any]:
+    """amity.book.feedback.GoalStatus: a goal with its progress and next check-in."""
+    return {**goal_json(g.goal), "created_on": iso(g.created_on), "progress": g.progress,
+            "last_check_in": iso(g.last_check_in), "next_check_in": iso(g.next_check_in),
+            "feedback_on_theme": g.feedback, "check_ins": [check_in_json(c) for c in g.check_ins]}
+
+
+def brief_json(b: Any) -> dict[str, Any]:
+    """amity.book.brief.Brief: everything to read before meeting someone."""
+    p = b.person
+    return {
+        "person": person_json(p, details=True),
+        "today": iso(b.today),
+        "how_met": {"how": p.how_met, "where": p.met_where, "on": iso(p.met_on),
+                    "event": b.met_event,
+                    "introduced_by": None if p.introduced_by is None else ref_json(p.introduced_by),
+                    "introductions": list(b.introductions)},
+        "circle": p.circle,
+        "cadence_days": b.cadence_days,
+        "health": None if b.health is None else health_json(b.health),
+        "recent_interactions": [interaction_json(i) for i in b.recent],
+        "promises_mine": [commitment_json(c) for c in b.promises_mine],
+        "promises_theirs": [commitment_json(c) for c in b.promises_theirs],
+        "awaiting_reply": [interaction_json(i) for i in b.awaiting_reply],
+        "interests": [fact_json(f) for f in b.interests],
+        "family": [fact_json(f) for f in b.family],
+        "other_facts": [fact_json(f) for f in b.other_facts],
+        "questions": [question_json(q) for q in b.questions],
+        "upcoming_dates": [{"kind": u.kind, "label": u.label, "on": iso(u.on),
+                            "days_until": u.days_until, "years": u.years} for u in b.upcoming],
+        "shared_articles": [{"id": a.article_id, "url": a.url, "title": a.title,
+                             "topics": a.topics, "shared_on": iso(a.shared_on)} for a in b.shared],
+        "balance": None if b.balance is None else balance_json(b.balance),
+        "mutual": [{"person": ref_json(m.person), "how": list(m.how)} for m in b.mutual],
+    }
+
+
+def meeting_json(m: Any) -> dict[str, Any]:
+    """amity.book.brief.Meeting: a planned interaction with a brief per participant."""
+    return {"interaction": interaction_json(m.interaction),
+            "briefs": [brief_json(b) for b in m.briefs]}
+
+
+def _compared(c: Any) -> dict[str, Any]:
+    return {"current": c.current, "previous": c.previous, "change": c.change}
+
+
+def review_json(r: Any) -> dict[str, Any]:
+    """amity.rules.review.Review: each measure as current, previous and change."""
+    return {
+        "kind": r.kind,
+        "period": {"start": iso(r.period.start), "end": iso(r.period.end)},
+        "previous_period": {"start": iso(r.previous_period.start),
+                            "end": iso(r.previous_period.end)},
+        "people_reached": _compared(r.people_reached),
+        "people_reached_by_circle": {k: _compared(v) for k, v in r.people_reached_by_circle.items()},
+        "interactions": _compared(r.interactions),
+        "interactions_by_kind": {k: _compared(v) for k, v in r.interactions_by_kind.items()},
+        "new_people": _compared(r.new_people),
+        "follow_ups_due": _compared(r.follow_ups_due),
+        "follow_ups_on_time": _compared(r.follow_ups_on_time),
+        "promises_judged": _compared(r.promises_judged),
+        "promises_kept_on_time": _compared(r.promises_kept_on_time),
+        "median_reply_hours": _compared(r.median_reply_hours),
+        "drifting": _compared(r.drifting),
+        "drifting_people": list(r.drifting_people),
+        "given": _compared(r.given),
+        "received": _compared(r.received),
+        "feedback_themes": {k: _compared(v) for k, v in r.feedback_themes.items()},
+        "goal_progress": [{"id": g.id, "title": g.title, **_compared(g.progress)}
+                          for g in r.goal_progress],
+    }

@@ -28,11 +28,13 @@ if TYPE_CHECKING:
 @click.option("--thread", "thread_key", help="Thread key (ties replies to a conversation).")
 @click.option("--channel", help="Channel: signal, whatsapp, linkedin...")
 @click.option("--note", "-n", "note_opt", help="Notes (or give them as the last words).")
+@click.option("--asked", "asked", multiple=True, metavar="Q-ID[=ANSWER]",
+              help="A question you asked (Q12), optionally with the answer (kept as a fact).")
 @json_option
 @pass_state
 def log(state: AppState, people: tuple[str, ...], kind: str, direction: str | None, at: str | None,
         needs_reply: bool, subject: str | None, thread_key: str | None, channel: str | None,
-        note_opt: str | None, as_json: bool) -> None:
+        note_opt: str | None, asked: tuple[str, ...], as_json: bool) -> None:
     """Log an interaction with PERSON... ; a last argument that names nobody is the notes.
 
     Example: amity log Ana "Ben Ode" --kind call --at "yesterday 15:00" "talked about the move"
@@ -47,9 +49,15 @@ def log(state: AppState, people: tuple[str, ...], kind: str, direction: str | No
         except WhenError as exc:
             raise click.BadParameter(str(exc), param_hint="--at") from None
     names, notes = _split_notes(book, list(people))
+    from amity.book.brief import parse_question_ref
+
+    questions = [parse_question_ref(q) for q in asked]
+    book.briefs.check_questions([q for q, _ in questions], names)
     result = book.interactions.log(InteractionInput(
         people=names, kind=kind, direction=direction, occurred_at=occurred, subject=subject,
         notes=note_opt or notes, needs_reply=needs_reply, thread_key=thread_key, channel=channel))
+    if questions:
+        book.briefs.mark_asked(questions, interaction_id=result.id)
     if as_json:
         emit_json(interaction_json(result))
     else:

@@ -52,6 +52,26 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "follow-ups": ("amity.cli.commitments", "follow_ups", "List planned follow-ups."),
     "circles": ("amity.cli.circles", "circles", "List circles and their cadences."),
     "circle": ("amity.cli.circles", "circle", "Change a circle's cadence or weight."),
+    # issue 6: brief, network, articles, feedback, review
+    "brief": ("amity.cli.brief", "brief", "Everything to read before meeting someone."),
+    "prepare": ("amity.cli.brief", "prepare", "Briefs for everyone in a day's planned meetings."),
+    "event": ("amity.cli.network", "event", "Add an event or community; show who you met there."),
+    "events": ("amity.cli.network", "events", "List events and communities."),
+    "met": ("amity.cli.network", "met", "Record people you met at an event."),
+    "relate": ("amity.cli.network", "relate", "Record how two people know each other."),
+    "intro": ("amity.cli.network", "intro", "Record an introduction (by you or someone)."),
+    "path": ("amity.cli.network", "path", "Warm paths to a person, organisation or tag."),
+    "gave": ("amity.cli.network", "gave", "Note something you gave someone (intro, advice...)."),
+    "got": ("amity.cli.network", "got", "Note something someone gave you."),
+    "balance": ("amity.cli.network", "balance", "The give/receive balance per person."),
+    "coverage": ("amity.cli.network", "coverage", "Coverage targets against your network."),
+    "article": ("amity.cli.articles", "article", "Add an article to your library; show one."),
+    "articles": ("amity.cli.articles", "articles", "List your articles."),
+    "share": ("amity.cli.articles", "share", "Share an article (or `share suggest` who'd care)."),
+    "feedback": ("amity.cli.feedback", "feedback", "Feedback log; add, ask for, themes."),
+    "goal": ("amity.cli.feedback", "goal", "Add an improvement goal; check in on it."),
+    "goals": ("amity.cli.feedback", "goals", "List goals with progress and next check-in."),
+    "review": ("amity.cli.review", "review", "Weekly or monthly review against the period before."),
 }
 
 

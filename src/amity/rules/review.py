@@ -128,6 +128,13 @@ class Compared:
         return round(self.current - self.previous, 2)
 
 
+@dataclass(frozen=True)
+class GoalProgress:
+    id: int
+    title: str
+    progress: Compared  # the latest check-in (0-100) by the end of each period
+
+
 @dataclass
 class Review:
     kind: str
@@ -148,7 +155,7 @@ class Review:
     given: Compared = field(default_factory=lambda: Compared(0, 0))
     received: Compared = field(default_factory=lambda: Compared(0, 0))
     feedback_themes: dict[str, Compared] = field(default_factory=dict)
-    goal_progress: dict[str, Compared] = field(default_factory=dict)
+    goal_progress: list[GoalProgress] = field(default_factory=list)
 
 
 def build_review(inputs: ReviewInputs, day: date, kind: str = "week") -> Review:
@@ -184,8 +191,9 @@ def build_review(inputs: ReviewInputs, day: date, kind: str = "week") -> Review:
         received=Compared(*(_exchanges(inputs.exchanges, p, "received") for p in (now, before))),
         feedback_themes=_compare_counts(*(Counter(t for f in inputs.feedback if f.on in p
                                                   for t in f.themes) for p in (now, before))),
-        goal_progress={g.title: Compared(_progress(g, now.end), _progress(g, before.end))
-                       for g in inputs.goals},
+        goal_progress=[GoalProgress(g.id, g.title, Compared(_progress(g, now.end),
+                                                            _progress(g, before.end)))
+                       for g in inputs.goals],
     )
 
 
