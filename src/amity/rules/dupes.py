@@ -2,9 +2,10 @@
 
 Names are folded (case and accents ignored) and compared with rapidfuzz; a shared e-mail
 address or phone number, a shared organisation or a shared (non-webmail) e-mail domain add
-evidence. Only people that share a *block* are compared — a name word, an e-mail address, a
-phone, an e-mail domain — so 10,000 people never cost 50 million comparisons; blocks larger
-than ``max_block`` (a very common first name) are left out because they say little.
+evidence. Only people that share a *block* are compared — a name word, an e-mail address or
+its local part, a phone — so 10,000 people never cost 50 million comparisons; blocks larger
+than ``max_block`` (a very common first name) are left out because they say little. A shared
+domain is evidence but not a block: everyone at a company shares it.
 """
 
 from __future__ import annotations
@@ -89,10 +90,7 @@ def blocking_keys(person: PersonSketch, folded_name: str) -> Iterable[str]:
     for email in person.emails:
         address = email.lower()
         yield "e:" + address
-        local, _, domain = address.partition("@")
-        if domain and domain not in WEBMAIL:
-            yield "d:" + domain
-        yield "l:" + local
+        yield "l:" + address.partition("@")[0]
     for phone in person.phones:
         yield "p:" + phone
 
