@@ -98,18 +98,33 @@ def make_user(book: Book, *, name: str = "Test User", admin: bool = False) -> st
     return str(book.owner()["email"])
 
 
+def session_cookie(data: dict[str, Any]) -> str:
+    """A session cookie as SessionMiddleware signs it (skips argon2 in most tests; the
+    sign-in form itself is tested in test_accounts.py)."""
+    import base64
+    import json
+
+    from itsdangerous import TimestampSigner
+
+    payload = base64.b64encode(json.dumps(data).encode())
+    return TimestampSigner(os.environ["AMITY_SECRET_KEY"]).sign(payload).decode()
+
+
 def sign_in(app: FastAPI, book: Book, *, admin: bool = False) -> WebUser:
+    """A user with a password and a signed-in session (cookie), like after the login form."""
+    from amity.web.sessions import COOKIE
+
     email = make_user(book, admin=admin)
+    user = accounts.user_by_id(book.ctx.engine, book.owner_id)
+    assert user is not None
+    csrf = uuid.uuid4().hex
     client = TestClient(app, follow_redirects=False)
-    page = client.get("/login")
-    assert page.status_code == 200, page.text
-    token = csrf_of(page.text)
-    answer = client.post("/login", data={"email": email, "password": PASSWORD,
-                                         "csrf_token": token})
-    assert answer.status_code == 303, answer.text
+    client.cookies.set(COOKIE, session_cookie({"uid": user.id, "epoch": user.session_epoch,
+                                               "csrf": csrf}))
     home = client.get("/")
     assert home.status_code == 200, home.text
-    return WebUser(client, book, email, csrf_of(home.text))
+    assert csrf_of(home.text) == csrf
+    return WebUser(client, book, email, csrf)
 
 
 @pytest.fixture
