@@ -319,7 +319,11 @@ def calendar(state: AppState, output: str | None) -> None:
     due promises and follow-ups as dated events (stable UIDs: re-import updates in place)."""
     data = state.book().agenda.calendar_feed()
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        import sys
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     import os
     import tempfile
