@@ -171,14 +171,16 @@ def _print_summary(result: Any, name: str, fmt: str, dry_run: bool, errors_file:
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json", show_default=True)
 @click.option("--version", "vcard_version", type=click.Choice(["3.0", "4.0"]), default="3.0",
               show_default=True, help="vCard version.")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="A file, or for vCard a folder (one .vcf per person); default: stdout.")
+@click.option("-o", "--output", "output_text", metavar="FILE|DIR/",
+              help="A file, or for vCard an existing folder or one ending in / (one .vcf per "
+                   "person, the vdirsyncer/khard layout); default: standard output.")
 @click.option("--include-secrets", is_flag=True, help="JSON: keep the SMTP password.")
 @pass_state
 @click.pass_context
 def export(ctx: click.Context, state: AppState, fmt: str, vcard_version: str,
-           output: Path | None, include_secrets: bool) -> None:  # fmt: skip
+           output_text: str | None, include_secrets: bool) -> None:  # fmt: skip
     """Export the book: JSON (a complete backup), vCard 3.0/4.0 or CSV."""
+    output = Path(output_text).expanduser() if output_text else None
     if fmt == "json":
         ctx.invoke(backup.export, fmt="json", output=output, include_secrets=include_secrets)
         return
@@ -192,7 +194,7 @@ def export(ctx: click.Context, state: AppState, fmt: str, vcard_version: str,
         return
     from amity.formats.vcard import write_vcard, write_vcards
 
-    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
+    if output is not None and (output.is_dir() or output_text.endswith(("/", "\\"))):
         output.mkdir(parents=True, exist_ok=True)
         for record in records:
             path = output / f"{vcard_file_name(record.uid or record.name)}.vcf"
