@@ -24,6 +24,7 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/people/{person_id}/facts": {"kind": "interest", "text": "hijacking"},
     "POST /api/v1/people/{person_id}/questions": {"text": "hijacked?"},
     "POST /api/v1/people/{person_id}/dates": {"kind": "custom", "date": "--01-01"},
+    "POST /api/v1/agenda/{key}/snooze": {"until": "2030-01-01"},
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -35,8 +36,14 @@ def alices_ids(alice: ApiUser) -> dict[str, int]:
     alice.book.people.add_question(ana.id, "How was the regatta?")
     talk = alice.book.interactions.log(InteractionInput(people=[ana.id], subject="Secret plan"))
     point = alice.book.people.get(ana.id).contact_points[0]
-    assert point.id is not None and talk.id is not None
-    return {"person_id": ana.id, "interaction_id": talk.id, "point_id": point.id}
+    promise = alice.book.commitments.add(ana.id, "send the slides", due_on=alice.book.agenda.today())
+    follow_up = alice.book.follow_ups.add(ana.id, "ask about the regatta", alice.book.agenda.today())
+    key = f"promise:c{promise.id}"
+    alice.book.agenda.dismiss(f"follow_up:f{follow_up.id}")  # a stored state B must not reopen
+    assert point.id is not None and talk.id is not None and promise.id and follow_up.id
+    return {"person_id": ana.id, "interaction_id": talk.id, "point_id": point.id,
+            "promise_id": promise.id, "follow_up_id": follow_up.id, "key": key,
+            "dismissed_key": f"follow_up:f{follow_up.id}"}
 
 
 def operations(user: ApiUser) -> list[tuple[str, str]]:
@@ -83,6 +90,17 @@ def test_user_b_cannot_reach_a_through_ids_in_bodies_or_own_records(alice: ApiUs
     assert response.status_code == 404
     response = bob.client.patch(f"/api/v1/people/{bens}", json={"introduced_by": ids["person_id"]})
     assert response.status_code == 404
+    response = bob.client.post("/api/v1/promises", json={"person": ids["person_id"], "text": "x"})
+    assert response.status_code == 404
+    response = bob.client.post("/api/v1/follow-ups", json={"person": ids["person_id"], "text": "x",
+                                                           "due_on": "2030-01-01"})
+    assert response.status_code == 404
+    response = bob.client.delete(f"/api/v1/agenda/{ids['dismissed_key']}/state")
+    assert response.status_code == 404
+    assert bob.client.get(f"/api/v1/promises?person={ids['person_id']}").status_code == 404
+    assert bob.client.get("/api/v1/agenda").json()["items"] == []
+    assert bob.client.get("/api/v1/promises?status=all").json() == []
+    assert bob.client.get("/api/v1/follow-ups?include_done=true").json() == []
     assert bob.book.interactions.count() == 0
     assert [p.name for p in bob.book.people.list()] == ["Ben"]
     assert alice.book.export_json() == before

@@ -29,16 +29,20 @@ pytest_plugins = ["tests.web.conftest_api"]
 EXAMPLES = 8
 
 
-def real_ids(alice: ApiUser) -> dict[str, int]:
+def real_ids(alice: ApiUser) -> dict[str, Any]:
     ana = alice.book.people.add(PersonInput(name="Ana", emails=["ana@example.org"],
                                             phones=["+14155550123"]))
     talk = alice.book.interactions.log(InteractionInput(people=[ana.id], subject="hello"))
     point = alice.book.people.get(ana.id).contact_points[0]
-    return {"person_id": ana.id, "interaction_id": talk.id or 0, "point_id": point.id or 0}
+    promise = alice.book.commitments.add(ana.id, "send the slides", due_on=alice.book.agenda.today())
+    follow_up = alice.book.follow_ups.add(ana.id, "ask", alice.book.agenda.today())
+    return {"person_id": ana.id, "interaction_id": talk.id or 0, "point_id": point.id or 0,
+            "promise_id": promise.id or 0, "follow_up_id": follow_up.id or 0,
+            "key": f"promise:c{promise.id}"}
 
 
 def run_operation(operation: Any, mode: GenerationMode, token: str,
-                  path_parameters: dict[str, int] | None) -> None:
+                  path_parameters: dict[str, Any] | None) -> None:
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
 
     @given(case=strategy)

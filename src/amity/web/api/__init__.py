@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
-from amity.web.api import interactions, people, transfer
+from amity.web.api import agenda, interactions, people, transfer
 from amity.web.api.errors import install_error_handlers
 
 PREFIX = "/api/v1"
@@ -22,6 +22,7 @@ router = APIRouter()
 router.include_router(people.router)
 router.include_router(interactions.router)
 router.include_router(transfer.router)
+router.include_router(agenda.router)
 
 __all__ = ["PREFIX", "install", "install_error_handlers", "openapi_document", "router"]
 

@@ -7,7 +7,7 @@ a NUL or an unpaired surrogate (PostgreSQL rejects both), so bad input is a 422,
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
@@ -305,3 +305,66 @@ class ImportPlan(BaseModel):
 class ImportApplied(BaseModel):
     format: str
     counts: dict[str, int] = Field(description="What was added, per kind of record")
+
+
+# --- agenda, promises, follow-ups --------------------------------------------------------------
+
+
+class ActionOut(BaseModel):
+    key: str = Field(description="Stable key; done/snooze/dismiss take it")
+    kind: str
+    people: list[PersonRefOut]
+    due: date | None
+    reason: str
+    score: float
+    details: dict[str, Any]
+
+
+class AgendaOut(BaseModel):
+    date: date
+    items: list[ActionOut]
+
+
+class SnoozeBody(Strict):
+    until: date = Field(description="The item comes back on this day")
+
+
+class ItemStateOut(BaseModel):
+    key: str
+    state: Literal["done", "snoozed", "dismissed", "open"]
+    until: date | None = None
+
+
+class PromiseCreate(Strict):
+    person: Id
+    text: LongText
+    direction: Literal["mine", "theirs"] = Field("mine", description="mine: I promised them")
+    due_on: date | None = None
+
+
+class PromiseOut(BaseModel):
+    id: int | None
+    ref: str
+    person: PersonRefOut
+    direction: str
+    text: str
+    due_on: date | None
+    status: str
+    created_at: Instant | None
+    done_at: Instant | None
+
+
+class FollowUpCreate(Strict):
+    person: Id
+    text: LongText
+    due_on: date
+
+
+class FollowUpOut(BaseModel):
+    id: int | None
+    key: str
+    person: PersonRefOut
+    text: str
+    due_on: date | None
+    created_at: Instant | None
+    done_at: Instant | None
