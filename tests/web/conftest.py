@@ -120,7 +120,7 @@ def sign_in(app: FastAPI, book: Book, *, admin: bool = False) -> WebUser:
     csrf = uuid.uuid4().hex
     client = TestClient(app, follow_redirects=False)
     client.cookies.set(COOKIE, session_cookie({"uid": user.id, "epoch": user.session_epoch,
-                                               "csrf": csrf}))
+                                               "csrf": csrf}), domain="testserver.local")
     home = client.get("/")
     assert home.status_code == 200, home.text
     assert csrf_of(home.text) == csrf
