@@ -94,9 +94,20 @@ def _replace_docs(conn: Connection, owner_id: int, kind: str, bodies: dict[int, 
     if doomed:
         conn.execute(delete(d).where(d.c.owner_id == owner_id, d.c.doc_kind == kind,
                                      d.c.ref_id.in_(doomed)))
-    if bodies:
-        conn.execute(insert(d), [{"owner_id": owner_id, "doc_kind": kind, "ref_id": ref,
-                                  "body": " ".join(words(body))} for ref, body in bodies.items()])
+    if not bodies:
+        return
+    rows = [(owner_id, kind, ref, " ".join(words(body))) for ref, body in bodies.items()]
+    if conn.dialect.name == "sqlite":
+        # One multi-row statement per batch: FTS5 flushes its pending terms at every statement
+        # (savepoint), so row-by-row inserts through the trigger were 5x slower (measured).
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start : start + BATCH]
+            conn.exec_driver_sql(
+                "INSERT INTO search_docs (owner_id, doc_kind, ref_id, body) VALUES "
+                + ", ".join(["(?, ?, ?, ?)"] * len(chunk)), tuple(v for row in chunk for v in row))
+        return
+    conn.execute(insert(d), [{"owner_id": o, "doc_kind": k, "ref_id": r, "body": b}
+                             for o, k, r, b in rows])
 
 
 def run_search(ctx: BookContext, query: str, *, limit: int = 20,
