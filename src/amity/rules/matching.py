@@ -118,7 +118,9 @@ def stem(word: str) -> str:
     if len(word) > 5 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 6 and word.endswith("ing"):
-        return word[:-3]
+        root = word[:-3]
+        doubled = root[-1] == root[-2] and root[-1] not in "aeiouls"
+        return root[:-1] if doubled else root
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word

@@ -1,0 +1,172 @@
+"""Events, met, relationships, introductions, warm paths, the ledger and coverage in the Book
+(run on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from amity.book import Book, InteractionInput, PersonInput
+from amity.errors import Ambiguous, InvalidInput, NotFound
+from tests.conftest import Clock, new_book
+
+
+def people(book: Book, *names: str, **kw: str) -> list[int]:
+    return [book.people.add(PersonInput(name=n, **kw)).id for n in names]  # type: ignore[arg-type]
+
+
+def test_an_event_records_whom_you_met_and_whether_you_followed_up(book: Book) -> None:
+    ana, ben = people(book, "Ana Lima", "Ben Ode")
+    event = book.network.add_event("PyCon 2026", "conference", starts_on=date(2026, 10, 1),
+                                   ends_on=date(2026, 10, 3), location="Lisbon")
+    assert event.kind == "conference" and event.id is not None
+    found, refs = book.network.met(["Ana", "Ben"], "pycon", note="rust talk")
+    assert found.id == event.id and [r.id for r in refs] == [ana, ben]
+    book.interactions.log(InteractionInput(people=[ben], kind="email", direction="outbound",
+                                           occurred_at=datetime(2026, 10, 5, tzinfo=UTC)))
+    detail = book.network.event("PyCon 2026")
+    assert [(a.person.name, a.followed_up, a.note) for a in detail.attendees] == [
+        ("Ana Lima", False, "rust talk"), ("Ben Ode", True, "rust talk")]
+    person = book.people.get(ana)
+    assert (person.met_event_id, person.met_on, person.met_where, person.how_met) == (
+        event.id, date(2026, 10, 1), "PyCon 2026", "conference")
+    summary = book.network.events()
+    assert [(s.event.name, s.people, s.met) for s in summary] == [("PyCon 2026", 2, 2)]
+
+
+def test_meeting_again_updates_attendance_and_keeps_the_first_meeting(book: Book) -> None:
+    people(book, "Ana")
+    book.network.add_event("Meetup A", "meetup", starts_on=date(2026, 1, 10))
+    book.network.add_event("Meetup B", "meetup", starts_on=date(2026, 3, 10))
+    book.network.met(["Ana"], "Meetup A")
+    book.network.met(["Ana"], "Meetup A", note="again", role="speaker")
+    book.network.met(["Ana"], "Meetup B")
+    assert book.people.get("Ana").met_on == date(2026, 1, 10)
+    detail = book.network.event("Meetup A")
+    assert [(a.role, a.note) for a in detail.attendees] == [("speaker", "again")]
+
+
+def test_bad_event_input_is_refused_before_writing(book: Book) -> None:
+    with pytest.raises(InvalidInput, match="one of"):
+        book.network.add_event("X", "party")
+    with pytest.raises(InvalidInput, match="end before"):
+        book.network.add_event("X", "meetup", starts_on=date(2026, 2, 2), ends_on=date(2026, 2, 1))
+    with pytest.raises(InvalidInput):
+        book.network.add_event("  ", "meetup")
+    book.network.add_event("Rust Meetup", "meetup")
+    book.network.add_event("Rust Conf", "conference")
+    with pytest.raises(Ambiguous):
+        book.network.event("rust")
+    with pytest.raises(NotFound):
+        book.network.met(["Nobody"], "Rust Meetup")
+    assert book.network.event("Rust Meetup").attendees == []
+
+
+def test_relationships_are_not_duplicated_and_need_two_people(book: Book) -> None:
+    people(book, "Ana", "Ben")
+    first = book.network.relate("Ana", "Ben", "colleague")
+    again = book.network.relate("Ben", "Ana", "colleague", note="same team")
+    assert first.id == again.id
+    assert [(r.kind, r.a.name, r.b.name) for r in book.network.relationships("Ben")] == [
+        ("colleague", "Ana", "Ben")]
+    with pytest.raises(InvalidInput):
+        book.network.relate("Ana", "Ana", "friend")
+    with pytest.raises(InvalidInput, match="relationship is one of"):
+        book.network.relate("Ana", "Ben", "nemesis")
+
+
+def test_an_introduction_you_made_is_an_intro_given_to_both(book: Book) -> None:
+    ana, ben, cleo = people(book, "Ana", "Ben", "Cleo")
+    mine = book.network.intro("Ana", "Ben", note="both into rust")
+    theirs = book.network.intro("Ben", "Cleo", by="Ana")
+    assert mine.by is None and theirs.by is not None and theirs.by.id == ana
+    ledger = book.network.exchanges()
+    assert sorted((x.person.id, x.direction, x.kind) for x in ledger) == [
+        (ana, "given", "intro"), (ben, "given", "intro")]
+    assert {i.id for i in book.network.introductions("Ana")} == {mine.id, theirs.id}
+    done = book.network.set_intro_outcome(mine.id or 0, "they started a project")
+    assert done.outcome == "they started a project"
+    with pytest.raises(InvalidInput):
+        book.network.intro("Ana", "Ben", by="Ana")
+    with pytest.raises(NotFound):
+        book.network.set_intro_outcome(99999, "x")
+    del cleo
+
+
+def test_warm_path_to_a_person_an_organisation_and_a_tag(book: Book, clock: Clock) -> None:
+    book.people.add(PersonInput(name="Ana", circle="inner"))
+    book.people.add(PersonInput(name="Ben", org="Acme", tags=["climate"]))
+    book.people.add(PersonInput(name="Cleo", org="Acme"))
+    book.interactions.log(InteractionInput(people=["Ana"], kind="call",
+                                           occurred_at=datetime(2026, 11, 20, tzinfo=UTC)))
+    book.network.relate("Ana", "Ben", "friend")
+    to_person = book.network.path("Ben")
+    assert to_person.target.kind == "person"
+    best = to_person.paths[0]
+    assert [h.target.name for h in best.hops] == ["Ana", "Ben"]
+    assert best.hops[1].reason == "friends"
+    to_org = book.network.path("acme")
+    assert to_org.target.kind == "org" and {p.name for p in to_org.target.people} == {"Ben", "Cleo"}
+    assert to_org.paths[0].introducers[0].name == "Ana"
+    to_tag = book.network.path("tag:climate")
+    assert to_tag.target.kind == "tag" and to_tag.paths[0].target.name == "Ben"
+    with pytest.raises(NotFound):
+        book.network.path("Initech")
+    with pytest.raises(InvalidInput):
+        book.network.path("Ben", limit=0)
+
+
+def test_the_ledger_balance_and_give_items(book: Book, clock: Clock) -> None:
+    ana, ben = people(book, "Ana", "Ben", circle="close")
+    book.people.add_fact("Ana", "interest", "sailing")
+    book.network.got("Ana", "intro", "to a client", on=date(2026, 9, 1))
+    book.network.got("Ana", "advice", "pricing", on=date(2026, 9, 20))
+    book.network.got("Ana", "referral", "a hire", on=date(2026, 10, 1))
+    book.network.gave("Ben", "favor", "moved boxes", on=date(2026, 10, 1))
+    balances = book.network.balance()
+    assert [(b.person.id, b.given, b.received, b.balance) for b in balances] == [
+        (ana, 0, 3, -3), (ben, 1, 0, 1)]
+    one = book.network.balance("Ana")[0]
+    assert len(one.exchanges) == 3 and one.last_received == date(2026, 10, 1)
+    assert book.network.balance("Ben")[0].exchanges[0].kind == "favour"
+    items = book.network.agenda_items(date(2026, 11, 25))
+    assert [(a.kind, a.people[0].id) for a in items] == [("give", ana)]
+    item = items[0]
+    assert item.key == f"give:p{ana}:2026-10-01"
+    assert "given you 3" in item.reason and "sailing" in item.reason
+    assert item.details["weight"] == 3.0  # circle close
+    assert book.network.agenda_items(date(2026, 9, 25)) == []  # not for a while yet
+    book.network.gave("Ana", "help", "reviewed her deck", on=date(2026, 11, 1))
+    assert book.network.agenda_items(date(2026, 11, 25)) == []  # you gave since
+    with pytest.raises(InvalidInput, match="exchange is one of"):
+        book.network.gave("Ana", "money", "x")
+    with pytest.raises(InvalidInput):
+        book.network.gave("Ana", "help", "  ")
+
+
+def test_coverage_counts_people_by_tag_org_and_title(book: Book) -> None:
+    book.people.add(PersonInput(name="Ana", tags=["climate"], title="CTO", org="Volta"))
+    book.people.add(PersonInput(name="Ben", tags=["climate"], org="Acme"))
+    book.network.add_coverage("Climate people", "tag", "climate", 3)
+    book.network.add_coverage("Acme", "org", "acme", 1)
+    target = book.network.add_coverage("CTOs", "title", "cto", 2)
+    rows = {c.name: (c.have, c.gap) for c in book.network.coverage()}
+    assert rows == {"Climate people": (2, 1), "Acme": (1, 0), "CTOs": (1, 1)}
+    book.network.remove_coverage(target.id)
+    assert len(book.network.coverage()) == 2
+    with pytest.raises(InvalidInput):
+        book.network.add_coverage("x", "tag", "y", 0)
+    with pytest.raises(NotFound):
+        book.network.remove_coverage(target.id)
+
+
+def test_another_owner_sees_none_of_it(book: Book, clock: Clock) -> None:
+    people(book, "Ana")
+    event = book.network.add_event("Private", "meetup")
+    book.network.gave("Ana", "help", "x")
+    other = new_book(book.ctx.url, clock)
+    with pytest.raises(NotFound):
+        other.network.event(str(event.id))
+    assert other.network.events() == [] and other.network.balance() == []
+    assert other.network.coverage() == []
