@@ -1,0 +1,113 @@
+"""Tenancy through the pages: user B, signed in, tries every page route with user A's ids.
+
+Each answer is 404 (not 403, so ids cannot be probed) and A's rows stay as they were. The
+route list comes from the app itself, so a new route with an id in its path must be added
+here or this test fails.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from amity.book import InteractionInput, PersonInput
+from amity.web import accounts
+from tests.conftest import Clock, new_book
+from tests.web.conftest import WebUser, sign_in
+
+SECRET_KEYED = {"/invite/{token}", "/calendar/{token}.ics"}  # the secret is the key, not an id
+FORMS: dict[str, dict[str, Any]] = {  # a valid body, so only the foreign id can make it fail
+    "/people/{person_id}/edit": {"name": "Hacked", "version": ""},
+    "/people/{person_id}/facts": {"kind": "interest", "text": "Hacked"},
+    "/people/{person_id}/questions": {"text": "Hacked?"},
+    "/people/{person_id}/dates": {"kind": "custom", "when": "--01-01", "label": "Hacked"},
+    "/promises/{commitment_id}": {"action": "done"},
+}
+
+
+@pytest.fixture
+def victim(web_app: FastAPI, db_url: str, clock: Clock) -> dict[str, Any]:
+    """User A's book with one of everything that has an id in a page URL."""
+    book = new_book(db_url, clock)
+    person = book.people.add(PersonInput(name="Alice's Friend", emails=["friend@example.com"]))
+    book.interactions.log(InteractionInput(people=[person.id], kind="call", subject="Private talk"))
+    promise = book.commitments.add(person.id, "A secret promise")
+    follow_up = book.follow_ups.add(person.id, "A secret follow-up", clock().date())
+    engine = book.ctx.engine
+    token_id, _ = accounts.create_api_token(engine, book.owner_id, "a's token", now=clock())
+    accounts.create_invitation(engine, book.owner_id, None, now=clock())
+    invitation_id = accounts.list_invitations(engine, book.owner_id)[0]["id"]
+    return {"book": book, "person_id": person.id, "commitment_id": promise.id,
+            "follow_up_id": follow_up.id, "token_id": token_id, "invitation_id": invitation_id}
+
+
+def all_routes(routes: list[Any], prefix: str = "") -> list[tuple[str, str]]:
+    """(method, path) of every route, also inside included routers (FastAPI nests them)."""
+    out = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            out.extend((method, prefix + route.path) for method in sorted(route.methods))
+        elif hasattr(route, "original_router"):
+            nested = prefix + getattr(route.include_context, "prefix", "")
+            out.extend(all_routes(route.original_router.routes, nested))
+    return out
+
+
+def id_routes(app: FastAPI) -> list[tuple[str, str]]:
+    return [(method, path) for method, path in all_routes(app.routes)
+            if not path.startswith("/api/") and "{" in path and path not in SECRET_KEYED]
+
+
+def leaks(text: str) -> bool:
+    return any(secret in text for secret in ("Alice's Friend", "Alice&#39;s Friend",
+                                             "friend@example.com", "A secret", "Private talk"))
+
+
+def snapshot(victim: dict[str, Any]) -> tuple[Any, ...]:
+    book = victim["book"]
+    person = book.people.get(victim["person_id"])
+    return (person.name, person.version, person.archived_at, len(person.facts), len(person.questions),
+            len(person.dates), book.commitments.get(victim["commitment_id"]).status,
+            [f.done_at for f in book.follow_ups.list(include_done=True)],
+            [(t["id"], t["revoked_at"]) for t in accounts.list_api_tokens(book.ctx.engine, book.owner_id)],
+            len(accounts.list_invitations(book.ctx.engine, book.owner_id)))
+
+
+def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
+        web_app: FastAPI, db_url: str, clock: Clock, victim: dict[str, Any]) -> None:
+    intruder = sign_in(web_app, new_book(db_url, clock), admin=True)
+    before = snapshot(victim)
+    routes = id_routes(web_app)
+    assert len(routes) >= 12, routes
+    for method, path in routes:
+        url = path
+        for name in ("person_id", "commitment_id", "follow_up_id", "token_id", "invitation_id"):
+            url = url.replace("{" + name + "}", str(victim[name]))
+        assert "{" not in url, f"add the id of {path} to the victim fixture"
+        if method == "GET":
+            answer = intruder.get(url)
+        else:
+            answer = intruder.post(url, FORMS.get(path, {}), htmx=True)
+        assert answer.status_code == 404, (method, path, answer.status_code, answer.text[:200])
+        assert not leaks(answer.text)
+    assert snapshot(victim) == before
+
+
+def test_user_b_cannot_reach_user_a_people_through_forms_or_search(
+        web_app: FastAPI, db_url: str, clock: Clock, victim: dict[str, Any]) -> None:
+    intruder: WebUser = sign_in(web_app, new_book(db_url, clock))
+    before = snapshot(victim)
+    pid = victim["person_id"]
+    assert intruder.post("/people/bulk", {"ids": [pid], "action": "archive"}).status_code == 404
+    assert intruder.post("/people/bulk", {"ids": [pid], "action": "tag", "value": "x"}).status_code == 404
+    capture = intruder.post("/capture", {"person_id": [pid], "subject": "Hacked"}, htmx=True)
+    assert capture.status_code == 422 and not leaks(capture.text)
+    for url in ("/people?q=Alice", "/capture/names?names=Alice", "/people?q=Private",
+                "/promises", "/awaiting", "/", "/settings"):
+        page = intruder.get(url)
+        assert page.status_code == 200 and not leaks(page.text), url
+    assert intruder.book.interactions.count() == 0
+    assert snapshot(victim) == before
