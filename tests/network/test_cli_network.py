@@ -106,7 +106,7 @@ def test_articles_suggest_and_share(book: Path, tmp_path: Path) -> None:
     assert all(s["strong"] for s in suggestions)
     shared = as_json("share", str(article["id"]), "Cleo", "--note", "for you")
     assert shared["interaction"]["direction"] == "outbound"
-    assert [p["name"] for p in as_json("share", "suggest", "grid")] == ["Ana Lima"]
+    assert [p["person"]["name"] for p in as_json("share", "suggest", "grid")] == ["Ana Lima"]
     listed = as_json("articles")
     assert listed[0]["shared_with"] == 1
     shown = as_json("article", "show", "grid")
