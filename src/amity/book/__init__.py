@@ -23,9 +23,17 @@ from amity.store import engine as store_engine
 from amity.store import schema as s
 
 if TYPE_CHECKING:
+    from amity.book.agenda import Agenda, RelationshipHealth, Replies
+    from amity.book.articles import Articles
+    from amity.book.brief import Briefs
+    from amity.book.circles import Circles
+    from amity.book.commitments import Commitments, FollowUps
     from amity.book.dupes import Dupes
+    from amity.book.feedback import FeedbackLog
     from amity.book.imports import Imports
     from amity.book.merge import MergeResult
+    from amity.book.network import Network
+    from amity.book.review import Reviews
 
 DEFAULT_CIRCLES = (  # name, cadence in days, weight in the agenda's ranking
     ("inner", 14, 4.0),
@@ -62,29 +70,76 @@ class Book:
         self.settings = Settings(self.ctx)
         self.people = People(self.ctx)
         self.interactions = Interactions(self.ctx, self.people)
-        # the agenda (issue 3): ranked actions, promises, follow-ups, replies, health
-        from amity.book.agenda import Agenda, RelationshipHealth, Replies
-        from amity.book.circles import Circles
-        from amity.book.commitments import Commitments, FollowUps
 
-        self.agenda = Agenda(self.ctx)
-        self.commitments = Commitments(self.ctx, self.people)
-        self.follow_ups = FollowUps(self.ctx, self.people)
-        self.replies = Replies(self.ctx, self.interactions)
-        self.health = RelationshipHealth(self.ctx, self.people)
-        self.circle_settings = Circles(self.ctx)
-        # issue 6: events, paths, ledger, brief, articles, feedback and goals, the review
-        from amity.book.articles import Articles
-        from amity.book.brief import Briefs
-        from amity.book.feedback import FeedbackLog
+    # The other parts are made on first use: `amity list` and `amity --help` then import
+    # none of them (whole-process start-up, see benchmarks/README.md).
+    # the agenda (issue 3): ranked actions, promises, follow-ups, replies, health
+    @cached_property
+    def agenda(self) -> Agenda:
+        from amity.book.agenda import Agenda
+
+        return Agenda(self.ctx)
+
+    @cached_property
+    def commitments(self) -> Commitments:
+        from amity.book.commitments import Commitments
+
+        return Commitments(self.ctx, self.people)
+
+    @cached_property
+    def follow_ups(self) -> FollowUps:
+        from amity.book.commitments import FollowUps
+
+        return FollowUps(self.ctx, self.people)
+
+    @cached_property
+    def replies(self) -> Replies:
+        from amity.book.agenda import Replies
+
+        return Replies(self.ctx, self.interactions)
+
+    @cached_property
+    def health(self) -> RelationshipHealth:
+        from amity.book.agenda import RelationshipHealth
+
+        return RelationshipHealth(self.ctx, self.people)
+
+    @cached_property
+    def circle_settings(self) -> Circles:
+        from amity.book.circles import Circles
+
+        return Circles(self.ctx)
+
+    # issue 6: events, paths, ledger, brief, articles, feedback and goals, the review
+    @cached_property
+    def network(self) -> Network:
         from amity.book.network import Network
+
+        return Network(self.ctx, self.people)
+
+    @cached_property
+    def briefs(self) -> Briefs:
+        from amity.book.brief import Briefs
+
+        return Briefs(self.ctx, self.people, self.interactions, self.network)
+
+    @cached_property
+    def articles(self) -> Articles:
+        from amity.book.articles import Articles
+
+        return Articles(self.ctx, self.people, self.interactions, self.network)
+
+    @cached_property
+    def feedback(self) -> FeedbackLog:
+        from amity.book.feedback import FeedbackLog
+
+        return FeedbackLog(self.ctx, self.people)
+
+    @cached_property
+    def reviews(self) -> Reviews:
         from amity.book.review import Reviews
 
-        self.network = Network(self.ctx, self.people)
-        self.briefs = Briefs(self.ctx, self.people, self.interactions, self.network)
-        self.articles = Articles(self.ctx, self.people, self.interactions, self.network)
-        self.feedback = FeedbackLog(self.ctx, self.people)
-        self.reviews = Reviews(self.ctx)
+        return Reviews(self.ctx)
 
     @property
     def owner_id(self) -> int:
