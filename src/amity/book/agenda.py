@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, extract, func, insert, or_, select, update
@@ -257,17 +257,64 @@ def _parse_key(key: str) -> ItemKey:
 
 def load_agenda_inputs(conn: Connection, owner_id: int, today: date,
                        settings: AgendaSettings) -> AgendaInputs:
-    """Everything the engine needs for ``today``: one query per input table."""
+    """Everything the engine needs for ``today``: one query per input table (plus one for the
+    cadences in use), whatever the number of people."""
+    dates = load_dates(conn, owner_id, today, max_date_lead(settings, DATE_KINDS))
+    jobs = load_job_starts(conn, owner_id, today, settings.lead_for("work_anniversary"))
+    follow_ups = load_follow_ups(conn, owner_id, today)
+    attendance = load_attendance(conn, owner_id, today, settings)
+    commitments = load_commitments(conn, owner_id, today + timedelta(days=settings.promise_lead_days))
+    replies = load_awaiting_replies(conn, owner_id)
+    referenced = {row.person_id for rows in (dates, jobs, follow_ups, attendance, commitments, replies)
+                  for row in rows}
     return AgendaInputs(
-        people=load_people(conn, owner_id),
-        dates=load_dates(conn, owner_id, today, max_date_lead(settings, DATE_KINDS)),
-        jobs=load_job_starts(conn, owner_id, today, settings.lead_for("work_anniversary")),
-        follow_ups=load_follow_ups(conn, owner_id, today),
-        attendance=load_attendance(conn, owner_id, today, settings),
-        commitments=load_commitments(conn, owner_id, today + timedelta(days=settings.promise_lead_days)),
-        awaiting_replies=load_awaiting_replies(conn, owner_id),
+        people=load_agenda_people(conn, owner_id, today, settings, referenced),
+        dates=dates, jobs=jobs, follow_ups=follow_ups, attendance=attendance,
+        commitments=commitments, awaiting_replies=replies,
         states=load_states(conn, owner_id, today),
     )
+
+
+MAX_CADENCE_GROUPS = 64
+MAX_REFERENCED_IN_QUERY = 5000
+
+
+def threshold_days(cadence_days: int, factor: float) -> int:
+    """Whole days for ``factor x cadence``, rounded up (as the engine does)."""
+    scaled = cadence_days * factor
+    return int(scaled) if int(scaled) == scaled else int(scaled) + 1
+
+
+def load_agenda_people(conn: Connection, owner_id: int, today: date, settings: AgendaSettings,
+                       referenced: set[int]) -> list[PersonInput]:
+    """The active people who may be on today's agenda, filtered in SQL: those whose last
+    contact (or, never contacted, their creation) is old enough for their cadence, those met
+    recently, and those the other inputs refer to. The filter is a superset (done items only
+    move a last contact later); the engine decides exactly."""
+    p, c = s.people, s.circles
+    cadence = func.coalesce(p.c.cadence_days, c.c.cadence_days)
+    cadences = sorted(d for d in conn.execute(
+        select(cadence).distinct().select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
+        .where(_active_people(owner_id))).scalars() if d is not None and d > 0)
+
+    def old_enough(days: int) -> Any:
+        bound = datetime.combine(today - timedelta(days=threshold_days(days, settings.soft_threshold) - 2),
+                                 datetime.min.time(), tzinfo=UTC)
+        return or_(p.c.last_interaction_at < bound,
+                   and_(p.c.last_interaction_at.is_(None), p.c.created_at < bound))
+
+    if len(cadences) <= MAX_CADENCE_GROUPS:
+        due = [and_(cadence == days, old_enough(days)) for days in cadences]
+    else:
+        due = [and_(cadence > 0, old_enough(cadences[0]))]
+    met_since = today - timedelta(days=settings.new_contact_follow_up_days
+                                  + settings.new_contact_window_days)
+    wanted = [*due, p.c.met_on >= met_since]
+    if len(referenced) > MAX_REFERENCED_IN_QUERY:
+        return load_people(conn, owner_id)
+    if referenced:
+        wanted.append(p.c.id.in_(sorted(referenced)))
+    return load_people(conn, owner_id, where=or_(*wanted))
 
 
 def _active_people(owner_id: int) -> Any:
@@ -275,26 +322,23 @@ def _active_people(owner_id: int) -> Any:
     return and_(p.c.owner_id == owner_id, p.c.archived_at.is_(None), p.c.is_group.is_(False))
 
 
-def load_people(conn: Connection, owner_id: int, person_id: int | None = None) -> list[PersonInput]:
+def load_people(conn: Connection, owner_id: int, person_id: int | None = None, *,
+                where: Any = None) -> list[PersonInput]:
+    """Active people as the engine's PersonInput (a hot path on big books: the columns are
+    selected in the dataclass's field order and passed positionally)."""
     p, c = s.people, s.circles
     query = (
-        select(p.c.id, p.c.name, c.c.name.label("circle"), c.c.cadence_days.label("circle_cadence"),
-               c.c.weight, p.c.cadence_days, p.c.created_at, p.c.met_on, p.c.met_event_id,
-               p.c.last_interaction_at, p.c.preferred_channel, p.c.timezone)
+        select(p.c.id, p.c.name, c.c.name, c.c.cadence_days,
+               func.coalesce(c.c.weight, 1.0), p.c.cadence_days, p.c.created_at, p.c.met_on,
+               p.c.met_event_id, p.c.last_interaction_at, p.c.preferred_channel, p.c.timezone)
         .select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
         .where(_active_people(owner_id))
     )
     if person_id is not None:
         query = query.where(p.c.id == person_id)
-    return [
-        PersonInput(
-            id=r.id, name=r.name, circle=r.circle, circle_cadence_days=r.circle_cadence,
-            circle_weight=1.0 if r.weight is None else float(r.weight),
-            cadence_days=r.cadence_days, created_at=r.created_at, met_on=r.met_on,
-            met_event_id=r.met_event_id, last_interaction_at=r.last_interaction_at,
-            preferred_channel=r.preferred_channel, timezone=r.timezone)
-        for r in conn.execute(query)
-    ]
+    if where is not None:
+        query = query.where(where)
+    return [PersonInput(*row) for row in conn.execute(query).tuples()]
 
 
 def load_dates(conn: Connection, owner_id: int, today: date, lead_days: int) -> list[DateInput]:

@@ -1,0 +1,103 @@
+"""Benchmark: `amity today --json`, whole process (Python start-up included), on a given book.
+
+Targets (issue 3): median under 0.5 s on the 10,000-person demo book with 3 years of history,
+under 3 s on the 100,000-person one.
+
+    run("/path/to/demo-10k.db")             -> {"median_s": ..., "target_s": 0.5, ...}
+    python benchmarks/bench_agenda.py DB [--runs 7] [--date 2026-11-25]
+    python benchmarks/bench_agenda.py DB --build 10000   # make a demo book first
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+TARGETS = ((20_000, 0.5), (200_000, 3.0))  # (up to this many people, seconds)
+
+
+def _people_in(db_path: str) -> int | None:
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+            return int(conn.execute(
+                "SELECT count(*) FROM people WHERE archived_at IS NULL").fetchone()[0])
+    except sqlite3.Error:
+        return None
+
+
+def target_for(people: int | None) -> float | None:
+    if people is None:
+        return None
+    return next((seconds for limit, seconds in TARGETS if people <= limit), None)
+
+
+def _command(db_path: str, day: str | None) -> list[str]:
+    command = [sys.executable, "-m", "amity", "--db", db_path, "today", "--json"]
+    return [*command, "--date", day] if day else command
+
+
+def run(db_path: str, *, runs: int = 7, warmup: int = 1, day: str | None = None) -> dict[str, Any]:
+    """Median, min and max wall time of ``amity today --json`` over ``runs`` fresh processes."""
+    if not Path(db_path).exists():
+        raise FileNotFoundError(db_path)
+    command = _command(db_path, day)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("AMITY_DATABASE_URL", None)
+    items = 0
+    for _ in range(max(warmup, 0)):
+        subprocess.run(command, check=True, capture_output=True, env=env)
+    times = []
+    for _ in range(max(runs, 1)):
+        start = time.perf_counter()
+        done = subprocess.run(command, check=True, capture_output=True, env=env)
+        times.append(time.perf_counter() - start)
+        items = len(json.loads(done.stdout))
+    people = _people_in(db_path)
+    median = statistics.median(times)
+    target = target_for(people)
+    return {
+        "name": "amity today --json (whole process)",
+        "db": db_path,
+        "people": people,
+        "items": items,
+        "runs": len(times),
+        "median_s": round(median, 4),
+        "min_s": round(min(times), 4),
+        "max_s": round(max(times), 4),
+        "target_s": target,
+        "meets_target": None if target is None else median < target,
+    }
+
+
+def build_demo(db_path: str, people: int, years: int = 3) -> None:
+    """A demo book (amity.book.demo) of ``people`` people and ``years`` of history."""
+    from amity.book import open_book
+    from amity.book.demo import generate_demo
+
+    book = open_book(db_path)
+    generate_demo(book, people=people, years=years)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("db", help="SQLite book to measure")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--date", dest="day", help="answer as of this day (YYYY-MM-DD)")
+    parser.add_argument("--build", type=int, metavar="PEOPLE",
+                        help="first build a demo book with this many people (file must not exist)")
+    args = parser.parse_args(argv)
+    if args.build:
+        build_demo(args.db, args.build)
+    print(json.dumps(run(args.db, runs=args.runs, day=args.day), indent=2))
+
+
+if __name__ == "__main__":
+    main()
