@@ -4,6 +4,7 @@ completes it without duplicates."""
 from __future__ import annotations
 
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -56,14 +57,32 @@ def _check_consistent(db: Path) -> dict[str, int]:
         conn.close()
 
 
+def _wait_for_progress(db: Path, process: subprocess.Popen[bytes], *, beyond: int) -> None:
+    """Until the running import has committed a batch past ``beyond`` interactions."""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+            done = conn.execute("SELECT count(*) FROM interactions").fetchone()[0]
+            conn.close()
+        except sqlite3.Error:
+            done = 0
+        if done > beyond:
+            return
+        time.sleep(0.02)
+
+
 def test_kill_9_at_random_moments_then_rerun_completes_without_duplicates(tmp_path: Path) -> None:
     mbox = write_mbox(tmp_path / "big.mbox", MESSAGES, correspondents=CORRESPONDENTS)
     db = tmp_path / "amity.db"
     assert _amity(db, "config", "set", "me.emails", "me@home.example").wait(30) == 0
-    seen = []
-    for delay in (0.8, 1.0, 1.2, 1.4):
+    seen: list[dict[str, int]] = []
+    moments = random.Random(4)
+    for _ in range(4):
+        before = seen[-1]["interactions"] if seen else 0
         process = _amity(db, "import", str(mbox), "--create-people")
-        time.sleep(delay)
+        _wait_for_progress(db, process, beyond=before)
+        time.sleep(moments.uniform(0.0, 0.2))  # somewhere inside a later batch, or between
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
         process.wait(30)

@@ -684,9 +684,10 @@ class Imports:
 
     def _start(self, fmt: str, filename: str | None) -> int:
         with self._ctx.write() as conn:
-            return int(conn.execute(insert(s.imports).values(
+            t = s.imports
+            return int(conn.execute(insert(t).returning(t.c.id).values(
                 owner_id=self._ctx.owner_id, format=(fmt or "unknown")[:20], filename=filename,
-                started_at=self._ctx.now())).inserted_primary_key[0])
+                started_at=self._ctx.now())).scalar_one())
 
     def _finish(self, import_id: int, summary: dict[str, int]) -> None:
         t = s.imports

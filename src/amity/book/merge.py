@@ -160,8 +160,10 @@ class Merger:
             conn.execute(delete(table).where(table.c.person_id == other, table.c[key].in_(kept)))
 
     def _move(self, conn: Connection, table: Table, column: Column[Any], keep: int, other: int) -> int:
-        owner = table.c.owner_id == self._ctx.owner_id if "owner_id" in table.c else True
-        return int(conn.execute(update(table).where(owner, column == other)
+        query = update(table).where(column == other)
+        if "owner_id" in table.c:
+            query = query.where(table.c.owner_id == self._ctx.owner_id)
+        return int(conn.execute(query
                                 .values({column.name: keep})).rowcount or 0)
 
     def _drop_self_references(self, conn: Connection, keep: int) -> None:

@@ -194,7 +194,7 @@ def export(ctx: click.Context, state: AppState, fmt: str, vcard_version: str,
         return
     from amity.formats.vcard import write_vcard, write_vcards
 
-    if output is not None and (output.is_dir() or output_text.endswith(("/", "\\"))):
+    if output_text and output and (output.is_dir() or output_text.endswith(("/", "\\"))):
         output.mkdir(parents=True, exist_ok=True)
         for record in records:
             path = output / f"{vcard_file_name(record.uid or record.name)}.vcf"
