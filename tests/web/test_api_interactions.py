@@ -142,10 +142,11 @@ def test_import_preview_then_apply_into_an_empty_book(alice: ApiUser, bob: ApiUs
     assert preview.status_code == 200, preview.text
     plan = preview.json()
     assert plan["can_apply"] is True and plan["counts"]["people"] == 1
+    assert plan["format"] == "json" and plan["applied"] is False
     assert bob.book.people.count() == 0  # a preview writes nothing
     applied = bob.client.post(bob.url("/import?format=json"), content=backup)
     assert applied.status_code == 200, applied.text
-    assert applied.json()["counts"]["people"] == 1
+    assert applied.json()["counts"]["people"] == 1 and applied.json()["applied"] is True
     assert [p.name for p in bob.book.people.list()] == ["Ana"]
     assert bob.book.export_json() == alice.book.export_json()
     again = bob.client.post(bob.url("/import/preview"), content=backup).json()
@@ -157,10 +158,59 @@ def test_import_preview_then_apply_into_an_empty_book(alice: ApiUser, bob: ApiUs
 
 def test_bad_imports_are_422(alice: ApiUser) -> None:
     for content, query in ((b"{not json", ""), (json.dumps({"format": "other"}).encode(), ""),
-                           (b"[" * 100_000, ""), (b"{}", "?format=tarot")):
+                           (b"[" * 100_000, ""), (b"{}", "?format=tarot"), (b"  ", "")):
         response = alice.client.post(alice.url("/import/preview" + query), content=content)
         assert response.status_code == 422, (content[:20], response.text)
         assert response.json()["error"]["code"] == "invalid_input"
         applied = alice.client.post(alice.url("/import" + query), content=content)
         assert applied.status_code == 422
     assert alice.book.people.count() == 0
+
+
+VCARDS = b"""BEGIN:VCARD
+VERSION:3.0
+FN:Ana Lima
+EMAIL;TYPE=work:ana@example.org
+TEL;TYPE=cell:+351 912 345 678
+ORG:Acme
+END:VCARD
+BEGIN:VCARD
+VERSION:3.0
+FN:Ben Ode
+EMAIL:ben@example.org
+TITLE:Cellist
+END:VCARD
+"""
+
+
+def test_vcard_import_preview_apply_and_reimport_changes_nothing(alice: ApiUser) -> None:
+    alice.book.people.add(PersonInput(name="Ben O.", emails=["ben@example.org"]))
+    preview = alice.client.post(alice.url("/import/preview?filename=contacts.vcf"), content=VCARDS)
+    assert preview.status_code == 200, preview.text
+    plan = preview.json()
+    assert plan["format"] == "vcard" and plan["applied"] is False
+    assert plan["counts"]["people_new"] == 1 and plan["counts"]["people_merged"] == 1
+    assert [m["person_id"] for m in plan["merged"]] == [alice.book.people.resolve("ben@example.org").id]
+    assert alice.book.people.count() == 1  # a preview writes nothing
+    applied = alice.client.post(alice.url("/import?format=vcard"), content=VCARDS)
+    assert applied.status_code == 200, applied.text
+    assert applied.json()["applied"] is True
+    stored = alice.book.people.get("ana@example.org")
+    assert stored.name == "Ana Lima" and stored.org == "Acme"
+    assert [c.normalized for c in stored.contact_points if c.kind == "phone"] == ["+351912345678"]
+    assert alice.book.people.count() == 2
+    before = alice.book.export_json()
+    again = alice.client.post(alice.url("/import"), content=VCARDS).json()
+    assert again["counts"]["people_new"] == 0
+    assert alice.book.people.count() == 2
+    assert len(alice.book.export_json()["tables"]["people"]) == len(before["tables"]["people"])
+
+
+def test_a_vcard_with_a_bad_card_imports_the_good_ones_and_reports_the_bad(alice: ApiUser) -> None:
+    broken = VCARDS + b"BEGIN:VCARD\nVERSION:3.0\nNOTE:a card with no name at all\nEND:VCARD\n"
+    response = alice.client.post(alice.url("/import?format=vcard"), content=broken)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["counts"]["people_new"] == 2
+    assert report["errors"] and report["errors"][0]["reason"]
+    assert alice.book.people.count() == 2

@@ -295,16 +295,38 @@ class SearchResults(BaseModel):
     hits: list[SearchHitOut]
 
 
-class ImportPlan(BaseModel):
+class ImportProblem(BaseModel):
+    line: int | None = Field(description="The record's first line (or message number)")
+    record: str
+    reason: str
+
+
+class ImportMerge(BaseModel):
+    line: int | None
+    name: str | None
+    person_id: int | None
+    matched_by: str | None
+    changes: list[str]
+
+
+class UnknownPerson(BaseModel):
+    email: str
+    name: str | None
+
+
+class ImportReport(BaseModel):
+    """What an import would do (preview) or did (apply)."""
+
     format: str
-    can_apply: bool = Field(description="False when the plan cannot be applied as it is")
+    applied: bool
+    can_apply: bool = Field(description="False when the file cannot be applied as it is")
     problems: list[str] = Field(description="Why it cannot be applied, one line each")
-    counts: dict[str, int] = Field(description="What would be added, per kind of record")
-
-
-class ImportApplied(BaseModel):
-    format: str
-    counts: dict[str, int] = Field(description="What was added, per kind of record")
+    counts: dict[str, int] = Field(description="Records per outcome (new, merged...) or table")
+    merged: list[ImportMerge] = Field(default_factory=list)
+    errors: list[ImportProblem] = Field(default_factory=list,
+                                        description="Bad records, left out; good ones go in")
+    skipped: list[ImportProblem] = Field(default_factory=list)
+    unknown_people: list[UnknownPerson] = Field(default_factory=list)
 
 
 # --- agenda, promises, follow-ups --------------------------------------------------------------

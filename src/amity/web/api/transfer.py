@@ -1,17 +1,18 @@
 """Search, export (the JSON backup) and import (preview, then apply).
 
 Import formats are a registry: ``IMPORTERS[name] = Importer(preview, apply)``, each taking the
-uploaded bytes. The JSON backup is built in; the other formats (vCard, CSV, iCalendar, mbox)
-plug in through :func:`register_importer` once their Book pipeline exists (see
-``amity.book.imports``), with no change to the routes.
+uploaded bytes. The JSON backup restores into an empty book; the record formats (vCard, CSV
+flavours, iCalendar, mbox/.eml) go through ``book.imports`` (parse -> match -> plan -> apply,
+idempotent). A new format is one :func:`register_importer` call; the routes do not change.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
@@ -20,7 +21,7 @@ from amity.book import Book
 from amity.errors import InvalidInput
 from amity.serialize import ref_json
 from amity.web.api import errors as e
-from amity.web.api.schemas import ImportApplied, ImportPlan, SearchResults, Str300
+from amity.web.api.schemas import ImportReport, SearchResults, Str200, Str300
 from amity.web.deps import get_book
 
 router = APIRouter()
@@ -30,11 +31,11 @@ BOOK_DATA_TABLES = ("people", "interactions", "events", "articles", "feedback", 
 
 @dataclass(frozen=True)
 class Importer:
-    """One import format: ``preview`` writes nothing; ``apply`` writes in transactions."""
+    """One import format. Both take the uploaded bytes and return an ImportReport's fields
+    (without ``format`` and ``applied``); ``preview`` writes nothing."""
 
-    preview: Callable[[Book, bytes], dict[str, Any]]  # -> ImportPlan's fields but "format"
-    apply: Callable[[Book, bytes], dict[str, int]]     # -> counts per kind of record
-    description: str = ""
+    preview: Callable[[Book, bytes, str | None], dict[str, Any]]
+    apply: Callable[[Book, bytes, str | None], dict[str, Any]]
 
 
 IMPORTERS: dict[str, Importer] = {}
@@ -63,7 +64,7 @@ def book_has_data(book: Book) -> bool:
     return any(counts.get(name, 0) for name in BOOK_DATA_TABLES)
 
 
-def preview_backup(book: Book, raw: bytes) -> dict[str, Any]:
+def preview_backup(book: Book, raw: bytes, filename: str | None) -> dict[str, Any]:
     doc = parse_backup(raw)
     counts = {name: len(rows) for name, rows in doc["tables"].items()}
     problems = (["this book already holds data; a JSON backup restores into an empty book only"]
@@ -71,12 +72,43 @@ def preview_backup(book: Book, raw: bytes) -> dict[str, Any]:
     return {"can_apply": not problems, "problems": problems, "counts": counts}
 
 
-def apply_backup(book: Book, raw: bytes) -> dict[str, int]:
-    return book.restore_json(parse_backup(raw))
+def apply_backup(book: Book, raw: bytes, filename: str | None) -> dict[str, Any]:
+    counts = book.restore_json(parse_backup(raw))
+    return {"can_apply": True, "problems": [], "counts": counts}
 
 
-register_importer("json", Importer(preview_backup, apply_backup,
-                                   "Amity's JSON backup, into an empty book"))
+register_importer("json", Importer(preview_backup, apply_backup))
+
+
+# --- record formats: the import pipeline of amity.book.imports ------------------------------
+
+
+def record_importer(fmt: str) -> Importer:
+    def run(book: Book, raw: bytes, filename: str | None, *, dry_run: bool) -> dict[str, Any]:
+        from amity.book.imports import read_items
+        from amity.serialize import import_json
+
+        items = read_items(book.ctx, io.BytesIO(raw), fmt)
+        result = book.imports.run(items, fmt=fmt, filename=filename, dry_run=dry_run)
+        report = import_json(result, fmt=fmt, filename=filename or "")
+        return {"can_apply": True, "problems": [],
+                **{k: report[k] for k in ("counts", "merged", "errors", "skipped", "unknown_people")}}
+
+    return Importer(lambda b, r, f: run(b, r, f, dry_run=True),
+                    lambda b, r, f: run(b, r, f, dry_run=False))
+
+
+RECORD_FORMATS = ("vcard", "csv", "linkedin", "google", "outlook", "ics", "mbox", "eml")
+for _fmt in RECORD_FORMATS:
+    register_importer(_fmt, record_importer(_fmt))
+
+
+def detect(raw: bytes) -> str:
+    """The format of an upload from its first bytes, as `amity import --format auto` does."""
+    from amity.formats.detect import csv_format, format_of_text
+
+    head = raw[:65536].decode("utf-8", errors="replace").lstrip("\ufeff")
+    return format_of_text(head) or csv_format(head)
 
 
 # --- routes -----------------------------------------------------------------------------------
@@ -102,38 +134,40 @@ def export(book: BookDep) -> JSONResponse:
         "Content-Disposition": f'attachment; filename="amity-backup-{day}.json"'})
 
 
-FormatQuery = Annotated[str, Query(max_length=20, description="The upload's format")]
+ImportFormat = Literal["auto", "json", "vcard", "csv", "linkedin", "google", "outlook", "ics",
+                       "mbox", "eml"]
+FormatQuery = Annotated[ImportFormat, Query(description="The upload's format; auto guesses it")]
+FilenameQuery = Annotated[Str200 | None, Query(description="The file's name, for the history")]
 UPLOAD_BODY = {"requestBody": {"required": True, "description": "The file, as the request body",
-                               "content": {"application/json": {"schema": {"type": "object"}},
-                                           "application/octet-stream": {
-                                               "schema": {"type": "string", "format": "binary"}}}}}
+                               "content": {"application/octet-stream": {
+                                   "schema": {"type": "string", "format": "binary"}}}}}
 
 
-def importer_for(name: str) -> Importer:
-    importer = IMPORTERS.get(name)
-    if importer is None:
-        raise InvalidInput(f"import format is one of {', '.join(sorted(IMPORTERS))}, not {name!r}",
-                           field="format")
-    return importer
+async def run_import(book: Book, request: Request, fmt: str, filename: str | None,
+                     *, apply: bool) -> dict[str, Any]:
+    from starlette.concurrency import run_in_threadpool
+
+    raw = await request.body()
+    if not raw.strip():
+        raise InvalidInput("the upload is empty", field="body")
+    name = detect(raw) if fmt == "auto" else fmt
+    importer = IMPORTERS[name]
+    step = importer.apply if apply else importer.preview
+    report = await run_in_threadpool(step, book, raw, filename)
+    return {"format": name, "applied": apply, **report}
 
 
-@router.post("/import/preview", response_model=ImportPlan, tags=["import"],
+@router.post("/import/preview", response_model=ImportReport, tags=["import"],
              responses={**e.WRITE}, openapi_extra=UPLOAD_BODY,
-             summary="What an import would do (writes nothing)")
-async def import_preview(book: BookDep, request: Request, format: FormatQuery = "json") -> dict[str, Any]:
-    from starlette.concurrency import run_in_threadpool
-
-    importer = importer_for(format)
-    plan = await run_in_threadpool(importer.preview, book, await request.body())
-    return {"format": format, **plan}
+             summary="What importing a file would do (writes nothing)")
+async def import_preview(book: BookDep, request: Request, format: FormatQuery = "auto",
+                         filename: FilenameQuery = None) -> dict[str, Any]:
+    return await run_import(book, request, format, filename, apply=False)
 
 
-@router.post("/import", response_model=ImportApplied, tags=["import"],
+@router.post("/import", response_model=ImportReport, tags=["import"],
              responses={**e.WRITE, **e.R409}, openapi_extra=UPLOAD_BODY,
-             summary="Import a file into this book")
-async def import_apply(book: BookDep, request: Request, format: FormatQuery = "json") -> dict[str, Any]:
-    from starlette.concurrency import run_in_threadpool
-
-    importer = importer_for(format)
-    counts = await run_in_threadpool(importer.apply, book, await request.body())
-    return {"format": format, "counts": counts}
+             summary="Import a file: vCard, CSV, iCalendar, mbox/.eml, or a JSON backup")
+async def import_apply(book: BookDep, request: Request, format: FormatQuery = "auto",
+                       filename: FilenameQuery = None) -> dict[str, Any]:
+    return await run_import(book, request, format, filename, apply=True)
