@@ -126,11 +126,24 @@ def test_export_downloads_the_json_backup(alice: ApiUser) -> None:
     person(alice, "Ana")
     response = alice.client.get(alice.url("/export"))
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"].startswith('attachment; filename="amity-backup-')
+    assert response.headers["Content-Disposition"] == 'attachment; filename="amity-2026-11-25.json"'
     doc = response.json()
     assert doc["format"] == "amity-backup"
     assert [p["name"] for p in doc["tables"]["people"]] == ["Ana"]
     assert doc == alice.book.export_json()
+
+
+def test_export_as_vcard_and_csv_round_trips_through_import(alice: ApiUser, bob: ApiUser) -> None:
+    person(alice, "Ana Lima", emails=["ana@example.org"], org="Acme")
+    cards = alice.client.get(alice.url("/export?format=vcard"))
+    assert cards.status_code == 200 and cards.headers["Content-Type"].startswith("text/vcard")
+    assert "FN:Ana Lima" in cards.text
+    table = alice.client.get(alice.url("/export?format=csv"))
+    assert table.status_code == 200 and "ana@example.org" in table.text
+    imported = bob.client.post(bob.url("/import"), content=cards.content)
+    assert imported.status_code == 200 and imported.json()["format"] == "vcard"
+    assert bob.book.people.get("ana@example.org").org == "Acme"
+    assert alice.client.get(alice.url("/export?format=pdf")).status_code == 422
 
 
 def test_import_preview_then_apply_into_an_empty_book(alice: ApiUser, bob: ApiUser) -> None:

@@ -327,3 +327,17 @@ def test_hostile_bodies_are_422_and_store_nothing(alice: ApiUser, body: str) -> 
                                  headers={"Content-Type": "application/json"})
     assert response.status_code == 422, response.text
     assert alice.book.people.count(include_archived=True) == 0
+
+
+def test_a_browser_session_works_with_its_csrf_token_and_is_403_without(ann: Any) -> None:
+    """The pages' signed-in session (tests/web/conftest.py) may call the API too."""
+    listed = ann.client.get("/api/v1/people")
+    assert listed.status_code == 200 and listed.json()["items"] == []
+    refused = ann.client.post("/api/v1/people", json={"name": "Ana"})
+    assert refused.status_code == 403
+    assert error_of(refused)["code"] == "csrf"
+    assert ann.book.people.count() == 0
+    made = ann.client.post("/api/v1/people", json={"name": "Ana"},
+                           headers={"X-CSRF-Token": ann.csrf})
+    assert made.status_code == 201
+    assert [p.name for p in ann.book.people.list()] == ["Ana"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from amity.book import Book
 from amity.errors import InvalidInput
@@ -124,14 +124,38 @@ def search(book: BookDep, q: Annotated[Str300, Query(min_length=1)],
          "people": [ref_json(r) for r in h.people]} for h in hits]}
 
 
-@router.get("/export", tags=["export"], responses={
-    **e.R401, 200: {"description": "The whole book as an Amity JSON backup (a download)",
-                    "content": {"application/json": {"schema": {"type": "object"}}}}},
-    summary="Download the JSON backup of this book")
-def export(book: BookDep) -> JSONResponse:
+EXPORT_TYPES = {"json": "application/json", "vcard": "text/vcard; charset=utf-8",
+                "csv": "text/csv; charset=utf-8"}
+EXPORT_SUFFIX = {"json": "json", "vcard": "vcf", "csv": "csv"}
+
+
+@router.get("/export", tags=["export"], response_class=Response, responses={
+    **e.R401, **e.R422,
+    200: {"description": "A download: the whole book as a JSON backup, or its people as vCard "
+                         "or CSV",
+          "content": {"application/json": {"schema": {"type": "object"}},
+                      "text/vcard": {"schema": {"type": "string"}},
+                      "text/csv": {"schema": {"type": "string"}}}}},
+    summary="Download the book: JSON backup (complete), vCard or CSV (people)")
+def export(book: BookDep, format: Literal["json", "vcard", "csv"] = "json",
+           vcard_version: Literal["3.0", "4.0"] = "3.0") -> Response:
     day = book.ctx.now().date().isoformat()
-    return JSONResponse(book.export_json(), headers={
-        "Content-Disposition": f'attachment; filename="amity-backup-{day}.json"'})
+    disposition = {"Content-Disposition":
+                   f'attachment; filename="amity-{day}.{EXPORT_SUFFIX[format]}"'}
+    if format == "json":
+        return JSONResponse(book.export_json(), headers=disposition)
+    from amity.book.imports import people_records
+
+    records = list(people_records(book.ctx))
+    if format == "csv":
+        from amity.formats.csv_import import write_csv
+
+        body = write_csv(records)
+    else:
+        from amity.formats.vcard import write_vcards
+
+        body = write_vcards(records, vcard_version)
+    return Response(body, media_type=EXPORT_TYPES[format], headers=disposition)
 
 
 ImportFormat = Literal["auto", "json", "vcard", "csv", "linkedin", "google", "outlook", "ics",
