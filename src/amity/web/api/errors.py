@@ -68,7 +68,7 @@ STATUS_OF: dict[type[AmityError], int] = {
 def status_of(exc: AmityError) -> int:
     for kind in type(exc).__mro__:
         if kind in STATUS_OF:
-            return STATUS_OF[kind]  # type: ignore[index]
+            return STATUS_OF[kind]
     return 400
 
 
@@ -149,19 +149,22 @@ def install_error_handlers(app: FastAPI) -> None:
 
 # --- what routes declare, so the OpenAPI lists every code a route can return ---------------
 
+Responses = dict[int | str, dict[str, Any]]
+
+
 def _doc(description: str) -> dict[str, Any]:
     return {"model": ErrorBody, "description": description}
 
 
-R400 = {400: _doc("The body is not valid JSON.")}
-R401 = {401: _doc("No valid session or API token.")}
-R403 = {403: _doc("A session request without its CSRF token.")}
-R404 = {404: _doc("No such record in this book (also for another user's ids).")}
-R409 = {409: _doc("The request clashes with the book's state.")}
-R412 = {412: _doc("If-Match named a stale version; read the record again.")}
-R422 = {422: _doc("Invalid input; `fields` says which.")}
+R400: Responses = {400: _doc("The body is not valid JSON.")}
+R401: Responses = {401: _doc("No valid session or API token.")}
+R403: Responses = {403: _doc("A session request without its CSRF token.")}
+R404: Responses = {404: _doc("No such record in this book (also for another user's ids).")}
+R409: Responses = {409: _doc("The request clashes with the book's state.")}
+R412: Responses = {412: _doc("If-Match named a stale version; read the record again.")}
+R422: Responses = {422: _doc("Invalid input; `fields` says which.")}
 
-READ = {**R401, **R422}
-READ_ONE = {**R401, **R404, **R422}
-WRITE = {**R400, **R401, **R403, **R422}
-WRITE_ONE = {**WRITE, **R404}
+READ: Responses = {**R401, **R422}
+READ_ONE: Responses = {**R401, **R404, **R422}
+WRITE: Responses = {**R400, **R401, **R403, **R422}
+WRITE_ONE: Responses = {**WRITE, **R404}

@@ -241,7 +241,8 @@ def list_contact_points(book: BookDep, person_id: PersonId) -> list[dict[str, An
              tags=["contact points"], summary="Add an e-mail address, phone number or URL")
 def add_contact_point(book: BookDep, person_id: PersonId, body: ContactPointCreate) -> dict[str, Any]:
     before = {c.id for c in book.people.get(person_id).contact_points}
-    data = PersonInput(**{body.kind + "s": [body.value]})
+    data = PersonInput()
+    setattr(data, body.kind + "s", [body.value])  # emails, phones or urls
     person = book.people.edit(person_id, data)
     added = [c for c in person.contact_points if c.id not in before]
     if not added:

@@ -50,9 +50,9 @@ Notes = Annotated[str, StringConstraints(max_length=100_000), Storable]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(storable),
                  AfterValidator(folds_short)]
-FactKind = Literal[FACT_KINDS]
-InteractionKind = Literal[INTERACTION_KINDS]
-Direction = Literal[DIRECTIONS]
+FactKind = Literal[FACT_KINDS]  # type: ignore[valid-type]
+InteractionKind = Literal[INTERACTION_KINDS]  # type: ignore[valid-type]
+Direction = Literal[DIRECTIONS]  # type: ignore[valid-type]
 DateKind = Literal["birthday", "anniversary", "custom"]
 
 
