@@ -170,3 +170,26 @@ def test_merging_keeps_what_the_user_typed(book: Book) -> None:
     ana = book.people.get("ana@acme.example")
     assert ana.name == "Ana L." and ana.org == "Acme Corp"  # not overwritten
     assert ana.phones == ["+1 415 555 0101"] and ana.tags == ["friends", "python"]
+
+
+LINKEDIN = b"""Notes:
+"When exporting your connection data, you may notice that some of the email addresses are missing."
+
+First Name,Last Name,URL,Email Address,Company,Position,Connected On
+Ana,Lima,https://www.linkedin.com/in/ana-lima,ana@acme.example,"Acme, Inc.",CTO,12 Mar 2024
+Bruno,Costa,https://www.linkedin.com/in/bruno-costa,,Globex,Engineer,01 Feb 2023
+"""
+
+
+def test_linkedin_rows_without_email_are_found_again_by_profile(book: Book) -> None:
+    first = _run(book, LINKEDIN, "linkedin")
+    assert first.summary()["people_new"] == 2
+    bruno = book.people.get("Bruno Costa")
+    assert bruno.how_met == "LinkedIn" and str(bruno.met_on) == "2023-02-01"
+    assert bruno.org == "Globex"
+    assert _run(book, LINKEDIN, "linkedin").summary()["people_unchanged"] == 2
+    moved = LINKEDIN.replace(b"Globex,Engineer", b"Initech,Director")
+    later = _run(book, moved, "linkedin")
+    assert later.summary()["people_new"] == 0
+    assert book.people.count() == 2
+    assert book.people.get("Bruno Costa").org == "Globex"  # what is there is never overwritten

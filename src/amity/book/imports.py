@@ -3,7 +3,7 @@
 The pipeline is parse (``amity.formats``) -> match -> plan -> apply:
 
 - **match**: a person record is the same person as one in the book (or earlier in the file)
-  when it carries the same UID, the same e-mail address or the same phone (E.164); an
+  when it carries the same UID, e-mail address, phone (E.164) or social profile URL; an
   interaction record is already imported when its ``(source, source_ref)`` is in the book;
 - **plan**: one decision per record — a new person, merged into an existing one (with the
   fields it fills in), unchanged, an interaction to add, skipped, an error — and the counts;
@@ -123,6 +123,7 @@ class Planner:
         self._by_uid: dict[str, int] = {}
         self._by_email: dict[str, int] = {}
         self._by_phone: dict[str, int] = {}
+        self._by_social: dict[str, int] = {}
         self._known: dict[int, _Known] = {}
         self._seen_refs: set[tuple[str, str]] = set()
         self._unknown: set[str] = set()
@@ -133,6 +134,7 @@ class Planner:
         self._by_uid.clear()
         self._by_email.clear()
         self._by_phone.clear()
+        self._by_social.clear()
         self._known.clear()
 
     def plan(self, conn: Connection, items: Sequence[Item], plan: ImportPlan) -> None:
@@ -165,6 +167,7 @@ class Planner:
         emails -= self._by_email.keys()
         phones = {cp.normalized for r in people for cp in r.phones
                   if _identifies(cp.normalized)} - self._by_phone.keys()  # fmt: skip
+        socials = {cp.normalized for r in people for cp in r.socials} - self._by_social.keys()
         p, cp = s.people, s.contact_points
         found: set[int] = set()
         for chunk in _chunks(sorted(uids), BATCH):
@@ -172,13 +175,14 @@ class Planner:
                                   p.c.uid.in_(chunk)).order_by(p.c.id.desc())):  # fmt: skip
                 self._by_uid[r.uid] = r.id
                 found.add(r.id)
-        for kind, keys, index in (("email", emails, self._by_email), ("phone", phones, self._by_phone)):
+        for kind, keys, index in (("email", emails, self._by_email), ("phone", phones, self._by_phone),
+                                  ("social", socials, self._by_social)):
             for chunk in _chunks(sorted(keys), BATCH):
                 for r in conn.execute(select(cp.c.person_id, cp.c.normalized).where(
                         cp.c.owner_id == owner, cp.c.kind == kind, cp.c.normalized.in_(chunk))
                         .order_by(cp.c.person_id.desc())):  # fmt: skip
                     index[r.normalized] = r.person_id
-                    if kind == "phone" or r.normalized in card_emails:
+                    if kind != "email" or r.normalized in card_emails:
                         found.add(r.person_id)  # a card may merge into them: know what they have
         self._load_known(conn, sorted(found - self._known.keys()))
 
@@ -233,6 +237,9 @@ class Planner:
         for point in record.phones:
             if point.normalized in self._by_phone:
                 return self._by_phone[point.normalized], f"phone {point.normalized}"
+        for point in record.socials:
+            if point.normalized in self._by_social:
+                return self._by_social[point.normalized], f"profile {point.normalized}"
         return None, None
 
     def _plan_person(self, record: PersonRecord, plan: ImportPlan) -> None:
@@ -270,6 +277,8 @@ class Planner:
         for point in record.phones:
             if _identifies(point.normalized):
                 self._by_phone.setdefault(point.normalized, target)
+        for point in record.socials:
+            self._by_social.setdefault(point.normalized, target)
 
     def _merge_into(self, target: int, record: PersonRecord) -> list[str]:
         """What ``record`` adds to the known person; the snapshot is updated as planned."""
@@ -792,6 +801,16 @@ def _normalise_points(record: PersonRecord, region: str) -> None:
         point.normalized = _fit((point.normalized or point.value).strip().lower(), 400) or ""
     for point in record.phones:
         point.normalized = _fit(phone_match_key(point.value, region), 400) or ""
+    for point in record.socials:
+        point.normalized = _fit(profile_key(point.value), 400) or ""
+
+
+def profile_key(url: str) -> str:
+    """``https://www.LinkedIn.com/in/ana/`` -> ``linkedin.com/in/ana``: one profile, one key."""
+    text = url.strip().lower()
+    for prefix in ("https://", "http://", "www."):
+        text = text.removeprefix(prefix)
+    return text.rstrip("/")
 
 
 def phone_match_key(value: str, region: str) -> str:
