@@ -44,16 +44,17 @@ def create_app(db_url: str | None = None, *, clock: Callable[[], datetime] | Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        stop: Callable[[], None] | None = None
+        app.state.digest_scheduler = None
         if run_scheduler:
             from amity.web.scheduler import start_digest_scheduler
 
-            stop = start_digest_scheduler(cfg)
+            app.state.digest_scheduler = start_digest_scheduler(cfg)
         try:
             yield
         finally:
-            if stop is not None:
-                stop()
+            if app.state.digest_scheduler is not None:
+                app.state.digest_scheduler()
+                app.state.digest_scheduler = None
 
     app = FastAPI(title="Amity", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)
