@@ -316,3 +316,44 @@ class TestDigestClaim:
         assert book.agenda.digest_record(TODAY)["sent_at"] == NOW  # type: ignore[index]
         assert book.agenda.send_digest_once(TODAY + timedelta(days=1), lambda: sent.append(3)) == "sent"
         assert sent == [1, 3]
+
+
+class TestThePeopleFilterDropsNobody:
+    """The SQL filter on people is a superset: the agenda is the same as with everyone loaded,
+    whatever the cadences, thresholds, time zone and day."""
+
+    @pytest.mark.parametrize(("zone", "soft"), [("UTC", 1.0), ("Pacific/Kiritimati", 1.2),
+                                                ("Pacific/Pago_Pago", 0.8)])
+    def test_same_agenda_as_with_everyone(self, book: Book, zone: str, soft: float) -> None:
+        import random
+
+        from amity.book.agenda import load_agenda_inputs, load_people
+        from amity.rules.agenda import build_agenda
+        from amity.rules.agenda_extra import agenda_settings_from
+
+        rng = random.Random(f"{zone}{soft}")
+        ids = bulk_people(book, 120)
+        circles = [c["id"] for c in book.circle_settings.list()]
+        with book.ctx.write() as conn:
+            for table in (s.important_dates, s.commitments, s.follow_ups, s.interactions):
+                conn.execute(table.delete().where(table.c.owner_id == book.owner_id))
+            for pid in ids:
+                last = rng.choice([None, NOW - timedelta(days=rng.randint(0, 400), hours=rng.randint(0, 23))])
+                conn.execute(s.people.update().where(s.people.c.id == pid).values(
+                    last_interaction_at=last,
+                    created_at=NOW - timedelta(days=rng.randint(0, 400), hours=rng.randint(0, 23)),
+                    cadence_days=rng.choice([None, None, 0, 7, 10, 45]),
+                    circle_id=rng.choice([None, *circles]),
+                    met_on=rng.choice([None, TODAY - timedelta(days=rng.randint(0, 60))])))
+        for offset in (0, 1, 17, 45):
+            day = TODAY + timedelta(days=offset)
+            with book.ctx.read() as conn:
+                settings = agenda_settings_from({"timezone": zone, "agenda.due_factor": soft})
+                filtered = load_agenda_inputs(conn, book.owner_id, day, settings)
+                everyone = type(filtered)(**{**filtered.__dict__,
+                                             "people": load_people(conn, book.owner_id)})
+            assert {p.id for p in filtered.people} <= {p.id for p in everyone.people}
+            if offset == 0:
+                assert 0 < len(filtered.people) < len(everyone.people)  # the filter is at work
+            assert [a.key for a in build_agenda(filtered, day, settings=settings)] == [
+                a.key for a in build_agenda(everyone, day, settings=settings)]

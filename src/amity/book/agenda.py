@@ -338,7 +338,7 @@ def load_people(conn: Connection, owner_id: int, person_id: int | None = None, *
         query = query.where(p.c.id == person_id)
     if where is not None:
         query = query.where(where)
-    return [PersonInput(*row) for row in conn.execute(query).tuples()]
+    return [PersonInput(*row) for row in conn.execute(query)]
 
 
 def load_dates(conn: Connection, owner_id: int, today: date, lead_days: int) -> list[DateInput]:

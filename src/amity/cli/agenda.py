@@ -18,12 +18,17 @@ def _today(state: AppState) -> date:
 # --- today ----------------------------------------------------------------------------------
 
 
+DEFAULT_TODAY_LIMIT = 50
+
+
 @click.command()
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many items.")
+@click.option("--limit", type=click.IntRange(min=1), default=DEFAULT_TODAY_LIMIT, show_default=True,
+              help="At most this many items (the most important).")
+@click.option("--all", "show_all", is_flag=True, help="Every item, however many.")
 @date_option
 @json_option
 @pass_state
-def today(state: AppState, limit: int | None, as_json: bool) -> None:
+def today(state: AppState, limit: int, show_all: bool, as_json: bool) -> None:
     """Today's actions, most important first, each with the reason it is there.
 
     Score = urgency x weight: urgency is the kind's weight times how pressing it is
@@ -32,7 +37,8 @@ def today(state: AppState, limit: int | None, as_json: bool) -> None:
     """
     from amity.serialize import action_json
 
-    items = state.book().agenda.items(today=state.today_override, limit=limit)
+    items = state.book().agenda.items(today=state.today_override,
+                                      limit=None if show_all else limit)
     if as_json:
         emit_json([action_json(a) for a in items])
         return
