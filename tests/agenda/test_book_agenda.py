@@ -357,3 +357,39 @@ class TestThePeopleFilterDropsNobody:
                 assert 0 < len(filtered.people) < len(everyone.people)  # the filter is at work
             assert [a.key for a in build_agenda(filtered, day, settings=settings)] == [
                 a.key for a in build_agenda(everyone, day, settings=settings)]
+
+
+class TestDigestAcrossWorkers:
+    def test_two_workers_at_once_send_one_digest(self, book: Book) -> None:
+        import threading
+        import time
+
+        deliveries: list[str] = []
+        outcomes: list[str] = []
+
+        def deliver() -> None:
+            deliveries.append(threading.current_thread().name)
+            time.sleep(0.3)  # the other worker arrives while this one is sending
+
+        def worker() -> None:
+            twin = Book(book.ctx.engine, book.owner_id, book.ctx.url, book.ctx.clock)
+            outcomes.append(twin.agenda.send_digest_once(TODAY, deliver))
+
+        threads = [threading.Thread(target=worker, name=f"w{i}") for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert sorted(outcomes) == ["already_sent", "sent"]
+        assert len(deliveries) == 1
+
+    def test_digest_is_due_after_its_time_in_the_users_zone(self) -> None:
+        from amity.notify.digest import digest_due
+
+        settings = {"digest.enabled": True, "digest.time": "07:30", "timezone": "Asia/Tokyo"}
+        assert digest_due(settings, datetime(2026, 11, 24, 22, 29, tzinfo=UTC)) is None
+        assert digest_due(settings, datetime(2026, 11, 24, 22, 31, tzinfo=UTC)) == date(2026, 11, 25)
+        assert digest_due({**settings, "digest.enabled": False},
+                          datetime(2026, 11, 24, 23, 0, tzinfo=UTC)) is None
+        assert digest_due({**settings, "digest.time": "late"},  # bad time: 07:30
+                          datetime(2026, 11, 24, 22, 31, tzinfo=UTC)) == date(2026, 11, 25)
