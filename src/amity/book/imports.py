@@ -340,9 +340,9 @@ class Planner:
 
     def _link_new_people(self, record: InteractionRecord, plan: ImportPlan, existing: int) -> None:
         """An imported meeting gains the attendees that --create-people adds now."""
-        created = [p for p in self._participants(record, plan) if p < 0]
-        if created:
-            plan.interactions.append(InteractionDecision(record, created, existing))
+        people = self._participants(record, plan)
+        if people:
+            plan.interactions.append(InteractionDecision(record, people, existing))
 
     def _participants(self, record: InteractionRecord, plan: ImportPlan) -> list[int]:
         people: list[int] = []
@@ -449,9 +449,13 @@ class Applier:
         rows += [_interaction_row(d.record, owner, now) for d in linked]
         created += [d.existing_id for d in linked]
         links, people = [], set()
+        taken = _linked_already(conn, [d.existing_id for d in linked if d.existing_id])
         for decision, row, interaction_id in zip(fresh + linked, rows, created, strict=True):
             for target in decision.people:
                 person_id = self.id_of(target)
+                if (interaction_id, person_id) in taken:
+                    continue
+                taken.add((interaction_id, person_id))
                 people.add(person_id)
                 links.append({"owner_id": owner, "interaction_id": int(interaction_id),
                               "person_id": person_id, "occurred_at": row["occurred_at"],
@@ -562,6 +566,15 @@ def _link_tags(conn: Connection, owner: int, pairs: list[tuple[int, str]]) -> No
     rows = [{"owner_id": owner, "person_id": p, "tag_id": tag} for p, tag in sorted(links - existing)]
     if rows:
         conn.execute(insert(pt), rows)
+
+
+def _linked_already(conn: Connection, interaction_ids: list[int]) -> set[tuple[int, int]]:
+    ip = s.interaction_participants
+    found: set[tuple[int, int]] = set()
+    for chunk in _chunks(sorted(set(interaction_ids)), BATCH):
+        found.update((r.interaction_id, r.person_id) for r in conn.execute(
+            select(ip.c.interaction_id, ip.c.person_id).where(ip.c.interaction_id.in_(chunk))))
+    return found
 
 
 def _refresh_last_contact(conn: Connection, owner: int, person_ids: list[int]) -> None:
