@@ -1,0 +1,1 @@
+"""Amity benchmarks: `make bench` runs `python -m benchmarks` (see README.md)."""
