@@ -178,6 +178,12 @@ class TestWhatTheUserDid:
             book.agenda.done("nonsense")
         with pytest.raises(NotFound):
             book.agenda.done("promise:c999999")
+        with pytest.raises(NotFound):  # beyond a 32-bit id: not found, not a database error
+            book.agenda.snooze("promise:c99999999999", TODAY + timedelta(days=1))
+        with pytest.raises(NotFound):
+            book.commitments.done(99999999999)
+        with pytest.raises(NotFound):
+            book.follow_ups.done(99999999999)
         other = new_book(db_url, clock)
         theirs = add(other, "Someone Else")
         with pytest.raises(NotFound):

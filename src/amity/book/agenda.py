@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, extract, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from amity.book.agenda_network import close_later_record, later_items
 from amity.book.context import DEFAULT_SETTINGS, BookContext
 from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
@@ -37,6 +38,7 @@ from amity.rules.agenda import (
     effective_last_contact,
 )
 from amity.rules.agenda_extra import (
+    MAX_ID,
     ItemKey,
     NotAnItemKey,
     agenda_settings_from,
@@ -100,7 +102,9 @@ class Agenda:
             settings = self.settings(conn)
             day = today or local_today(self._ctx.now(), settings.time_zone)
             inputs = load_agenda_inputs(conn, self._ctx.owner_id, day, settings)
-        return build_agenda(inputs, day, settings=settings, now=self._ctx.now(), limit=limit)
+        extra = later_items(self._ctx, day, settings)  # give, share, goal_checkin, feedback
+        return build_agenda(inputs, day, settings=settings, now=self._ctx.now(), limit=limit,
+                            extra=extra)
 
     def states(self) -> list[StoredState]:
         t = s.agenda_states
@@ -119,6 +123,9 @@ class Agenda:
             self._check_record(conn, parsed)
             now = self._ctx.now()
             self._close_record(conn, parsed, now)
+            if parsed.family == "feedback_request":  # asking is done: wait for the answer
+                close_later_record(conn, self._ctx.owner_id, parsed,
+                                   local_today(now, self.settings(conn).time_zone))
             self._store(conn, parsed.key, "done", None, now)
         return parsed
 
@@ -154,6 +161,8 @@ class Agenda:
     def _check_record(self, conn: Connection, parsed: ItemKey) -> None:
         if parsed.record is None or parsed.record_id is None:
             return
+        if parsed.record_id > MAX_ID:
+            raise NotFound(f"no agenda item {parsed.key!r}")
         table = RECORD_TABLES[parsed.record]
         found = conn.execute(select(table.c.id).where(table.c.owner_id == self._ctx.owner_id,
                                                       table.c.id == parsed.record_id)).first()

@@ -14,6 +14,7 @@ from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
 from amity.model import Commitment, FollowUp, PersonRef
 from amity.model.types import COMMITMENT_DIRECTIONS
+from amity.rules.agenda_extra import MAX_ID
 from amity.rules.dates import local_date, local_today, time_zone
 from amity.rules.reliability import KeptRate, PromiseRecord, reliability
 from amity.store import schema as s
@@ -64,6 +65,8 @@ class Commitments:
             return self._get(conn, commitment_id)
 
     def _get(self, conn: Connection, commitment_id: int) -> Commitment:
+        if not 0 < commitment_id <= MAX_ID:
+            raise NotFound(f"no promise P{commitment_id}")
         found = self._load(conn, [s.commitments.c.id == commitment_id])
         if not found:
             raise NotFound(f"no promise P{commitment_id}")
@@ -173,6 +176,8 @@ class FollowUps:
                              r.done_at, r.id) for r in conn.execute(query)]
 
     def done(self, follow_up_id: int) -> None:
+        if not 0 < follow_up_id <= MAX_ID:
+            raise NotFound(f"no open follow-up {follow_up_id}")
         f = s.follow_ups
         with self._ctx.write() as conn:
             changed = conn.execute(update(f).where(

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from amity.rules.agenda import DEFAULT_DATE_LEAD_DAYS, DEFAULT_KIND_WEIGHTS, AgendaSettings
 
 MAX_KEY_LENGTH = 200  # agenda_states.item_key
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 MAX_LEAD_DAYS = 366
 LATER_KINDS = ("give", "share", "goal_checkin", "feedback_request")
 
@@ -58,10 +60,20 @@ def parse_item_key(text: str) -> ItemKey:
     for family, (pattern, record) in _KEY_PATTERNS.items():
         match = pattern.fullmatch(key)
         if match:
+            _check_anchor_date(key)
             return ItemKey(key, family, record, int(match.group(1)))
     if _LATER_KEY.fullmatch(key):
         return ItemKey(key, key.split(":", 1)[0], None, None)
     raise NotAnItemKey(f"{text!r} is not an agenda key (see `amity today` for the keys)")
+
+
+def _check_anchor_date(key: str) -> None:
+    anchor = key.rsplit(":", 1)[1]
+    if len(anchor) == 10:
+        try:
+            date.fromisoformat(anchor)
+        except ValueError:
+            raise NotAnItemKey(f"{key!r} is not an agenda key: {anchor} is not a date") from None
 
 
 def looks_like_item_key(text: str) -> bool:
