@@ -154,7 +154,9 @@ def list_people(
     offset = offset_of(decode_cursor(cursor, filters))
     ids = None
     if q is not None:
-        ids = [h.id for h in book.search(q, limit=SEARCH_WINDOW) if h.kind == "person"]
+        from amity.book.search import run_search
+
+        ids = [h.id for h in run_search(book.ctx, q, limit=SEARCH_WINDOW, kinds=("person",))]
     people = book.people.list(tag=tag, circle=circle, org=org, sort=sort, reverse=reverse,
                               limit=limit + 1, offset=offset, only_archived=archived, ids=ids)
     return person_page(people, offset, limit, filters)
