@@ -252,6 +252,11 @@ class TestCommitments:
             book.commitments.done(424242)
         with pytest.raises(InvalidInput):
             book.commitments.list(status="sideways")
+        with pytest.raises(InvalidInput):
+            book.follow_ups.add(ana, "broken \udcff text", TODAY)
+        assert book.commitments.add(ana, "nul\x00 stripped").text == "nul stripped"
+        with pytest.raises(InvalidInput):
+            book.circle_settings.set("bad\udcff", every="3d", create=True)
 
 
 class TestCircles:

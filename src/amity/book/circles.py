@@ -37,7 +37,11 @@ class Circles:
 
         With ``create``, a circle that does not exist yet is added (last in the list).
         """
-        label = " ".join(name.split())
+        label = " ".join(name.replace("\x00", "").split())
+        try:
+            label.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInput("a circle name is not valid text", field="name") from None
         if not label or len(label) > 100:
             raise InvalidInput("a circle name has 1 to 100 characters", field="name")
         if every is None and weight is None and not create:

@@ -25,6 +25,10 @@ PROMISE_FILTERS = ("open", "overdue", "done", "dropped", "all")
 
 def _text(value: str, what: str) -> str:
     body = value.replace("\x00", "").strip()
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{what} is not valid text (broken characters)", field="text") from None
     if not body:
         raise InvalidInput(f"{what} needs some text", field="text")
     if len(body) > MAX_TEXT:
