@@ -193,3 +193,17 @@ def test_calendar_to_a_file(ana: int, tmp_path: Path) -> None:
 def test_bad_input_is_one_line_and_exit_2(ana: int, capsys: pytest.CaptureFixture[str],
                                           args: tuple[str, ...], message: str) -> None:
     assert message in refused(capsys, *args)
+
+
+def test_today_shows_the_50_most_important_unless_all(cli_env: Path) -> None:
+    from amity.book import open_book
+    from tests.agenda.helpers import NOW, bulk_people
+
+    book = open_book(clock=lambda: NOW)
+    bulk_people(book, 11)  # 5 items each
+    day = NOW.date().isoformat()
+    shown = as_json("today", "--date", day)
+    every = as_json("today", "--date", day, "--all")
+    assert (len(shown), len(every)) == (50, 55)
+    assert shown == every[:50]
+    assert [i["score"] for i in every] == sorted((i["score"] for i in every), reverse=True)
