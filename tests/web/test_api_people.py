@@ -205,7 +205,7 @@ def test_list_filters_match_the_cli(alice: ApiUser) -> None:
     ana = add(alice, name="Ana", tags=["pycon"], circle="inner", org="Acme Corp")
     ben = add(alice, name="Ben", tags=["pycon"], circle="network", org="Globex",
               notes="plays the cello")
-    add(alice, name="Cy", circle="inner")
+    cy = add(alice, name="Cy", circle="inner")
 
     def names(query: str) -> list[str]:
         response = alice.client.get(alice.url("/people" + query))
@@ -217,6 +217,10 @@ def test_list_filters_match_the_cli(alice: ApiUser) -> None:
     assert names("?circle=inner") == ["Ana", "Cy"]
     assert names("?org=acme") == ["Ana"]
     assert names("?q=cello") == ["Ben"]
+    from amity.book import InteractionInput
+
+    alice.book.interactions.log(InteractionInput(people=[cy["id"]], subject="kayak trip"))
+    assert names("?q=kayak") == ["Cy"]  # matched through a conversation, as the People page
     assert names("?tag=pycon&circle=inner") == ["Ana"]
     assert names("?sort=name&reverse=true") == ["Cy", "Ben", "Ana"]
     assert names("?sort=added") == ["Cy", "Ben", "Ana"]

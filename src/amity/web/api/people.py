@@ -44,7 +44,7 @@ router = APIRouter(tags=["people"])
 BookDep = Annotated[Book, Depends(get_book)]
 PersonId = Annotated[int, Path(ge=1, le=MAX_ID, description="The person's id")]
 Sort = Literal[SORTS]  # type: ignore[valid-type]
-SEARCH_WINDOW = 1000  # people a ?q= filter considers, best matches first
+SEARCH_WINDOW = 300  # search hits a ?q= filter considers, best first (as the People page)
 SCALARS = ("org", "title", "circle", "cadence", "met_where", "how_met", "preferred_channel",
            "timezone", "language", "best_time", "style_notes", "nickname")
 ETAG_DOC = {"ETag": {"description": "The person's version; send it back as If-Match",
@@ -124,6 +124,16 @@ def replace_lists(book: Book, current: Person, body: PersonUpdate, sent: set[str
     return removals
 
 
+def people_matching(book: Book, q: str) -> list[int]:
+    """People whose profile matches, then people in matching conversations (as the page)."""
+    hits = book.search(q, limit=SEARCH_WINDOW)
+    ids = dict.fromkeys(h.id for h in hits if h.kind == "person")
+    for hit in hits:
+        if hit.kind == "interaction":
+            ids.update(dict.fromkeys(p.id for p in hit.people))
+    return list(ids)
+
+
 def person_page(people: list[Person], offset: int, limit: int,
                 filters: dict[str, Any]) -> dict[str, Any]:
     more = len(people) > limit
@@ -144,7 +154,8 @@ def list_people(
     tag: Annotated[Str100 | None, Query()] = None,
     circle: Annotated[Str100 | None, Query()] = None,
     org: Annotated[Str300 | None, Query()] = None,
-    q: Annotated[Str300 | None, Query(description="Full-text search among people")] = None,
+    q: Annotated[Str300 | None, Query(
+        description="Full-text search: people whose profile or conversations match")] = None,
     sort: Sort = "name",
     reverse: bool = False,
     archived: Annotated[bool, Query(description="List archived people instead")] = False,
@@ -154,9 +165,7 @@ def list_people(
     offset = offset_of(decode_cursor(cursor, filters))
     ids = None
     if q is not None:
-        from amity.book.search import run_search
-
-        ids = [h.id for h in run_search(book.ctx, q, limit=SEARCH_WINDOW, kinds=("person",))]
+        ids = people_matching(book, q)
     people = book.people.list(tag=tag, circle=circle, org=org, sort=sort, reverse=reverse,
                               limit=limit + 1, offset=offset, only_archived=archived, ids=ids)
     return person_page(people, offset, limit, filters)
