@@ -217,7 +217,7 @@ class TestLoadingIsSetBased:
         assert len(book.agenda.items()) == 200 * 5  # keep in touch, date, promise, follow-up, reply
         few, many = self._count_statements(small), self._count_statements(book)
         assert few == many
-        assert many <= 12
+        assert many <= 13  # 12 + one EXISTS for the later kinds (book/agenda_network.py)
 
 
 class TestCommitments:
