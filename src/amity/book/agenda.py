@@ -440,33 +440,33 @@ def load_feed_entries(conn: Connection, owner_id: int) -> list[Any]:
 
     p, d, j, c, f = s.people, s.important_dates, s.jobs, s.commitments, s.follow_ups
     entries: list[FeedEntry] = []
-    for r in conn.execute(select(d.c.id, d.c.kind, d.c.label, d.c.year, d.c.month, d.c.day, p.c.name)
+    for row in conn.execute(select(d.c.id, d.c.kind, d.c.label, d.c.year, d.c.month, d.c.day, p.c.name)
                           .join(p, p.c.id == d.c.person_id)
                           .where(d.c.owner_id == owner_id, _active_people(owner_id))
                           .order_by(d.c.id)):
         try:
-            when = PartialDate(r.month, r.day, r.year)
+            when = PartialDate(row.month, row.day, row.year)
         except ValueError:
             continue
-        entries.append(FeedEntry.yearly_date(r.id, r.kind, r.name, when, r.label))
-    for r in conn.execute(select(j.c.id, j.c.organisation, j.c.start_date, p.c.name)
+        entries.append(FeedEntry.yearly_date(row.id, row.kind, row.name, when, row.label))
+    for job in conn.execute(select(j.c.id, j.c.organisation, j.c.start_date, p.c.name)
                           .join(p, p.c.id == j.c.person_id)
                           .where(j.c.owner_id == owner_id, _active_people(owner_id),
                                  j.c.start_date.is_not(None), j.c.end_date.is_(None))
                           .order_by(j.c.id)):
-        entries.append(FeedEntry.work_anniversary(r.id, r.name, r.organisation, r.start_date))
-    for r in conn.execute(select(c.c.id, c.c.direction, c.c.text, c.c.due_on, p.c.name)
+        entries.append(FeedEntry.work_anniversary(job.id, job.name, job.organisation, job.start_date))
+    for promise in conn.execute(select(c.c.id, c.c.direction, c.c.text, c.c.due_on, p.c.name)
                           .join(p, p.c.id == c.c.person_id)
                           .where(c.c.owner_id == owner_id, c.c.status == "open",
                                  c.c.due_on.is_not(None), p.c.archived_at.is_(None))
                           .order_by(c.c.id)):
-        entries.append(FeedEntry.promise(r.id, r.direction, r.name, r.text, r.due_on))
-    for r in conn.execute(select(f.c.id, f.c.text, f.c.due_on, p.c.name)
+        entries.append(FeedEntry.promise(promise.id, promise.direction, promise.name, promise.text, promise.due_on))
+    for follow in conn.execute(select(f.c.id, f.c.text, f.c.due_on, p.c.name)
                           .join(p, p.c.id == f.c.person_id)
                           .where(f.c.owner_id == owner_id, f.c.done_at.is_(None),
                                  p.c.archived_at.is_(None))
                           .order_by(f.c.id)):
-        entries.append(FeedEntry.follow_up(r.id, r.name, r.text, r.due_on))
+        entries.append(FeedEntry.follow_up(follow.id, follow.name, follow.text, follow.due_on))
     return entries
 
 
@@ -594,13 +594,14 @@ class RelationshipHealth:
             state_query = state_query.where(t.c.item_key.like(f"keep\\_in\\_touch:p{person_id}:%",
                                                               escape="\\"))
         touches: dict[int, list[Touch]] = {}
-        for r in conn.execute(touch_query):
-            touches.setdefault(r.person_id, []).append(Touch(local_date(r.occurred_at, tz), r.direction))
+        for touch in conn.execute(touch_query):
+            touches.setdefault(touch.person_id, []).append(
+                Touch(local_date(touch.occurred_at, tz), touch.direction))
         promises: dict[int, list[PromiseRecord]] = {}
-        for r in conn.execute(promise_query):
-            done_on = None if r.done_at is None else local_date(r.done_at, tz)
-            promises.setdefault(r.person_id, []).append(
-                PromiseRecord(r.id, r.person_id, r.direction, r.due_on, r.status, done_on))
+        for row in conn.execute(promise_query):
+            done_on = None if row.done_at is None else local_date(row.done_at, tz)
+            promises.setdefault(row.person_id, []).append(
+                PromiseRecord(row.id, row.person_id, row.direction, row.due_on, row.status, done_on))
         awaiting: dict[int, list[date]] = {}
         for reply in load_awaiting_replies(conn, owner):
             awaiting.setdefault(reply.person_id, []).append(local_date(reply.occurred_at, tz))

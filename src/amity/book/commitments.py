@@ -3,6 +3,7 @@ follow-ups ("follow up with Ana in 3 days")."""
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -36,6 +37,12 @@ def _text(value: str, what: str) -> str:
     return body
 
 
+def _new_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 @dataclass(frozen=True)
 class ReliabilityReport:
     """Kept-on-time rates for one direction: overall and per person (most judged first)."""
@@ -59,10 +66,10 @@ class Commitments:
         with self._ctx.write() as conn:
             person = self._people.resolve_in(conn, ref, include_archived=False)
             now = self._ctx.now()
-            new_id = conn.execute(insert(s.commitments).values(
+            new_id = _new_id(conn.execute(insert(s.commitments).values(
                 owner_id=self._ctx.owner_id, person_id=person.id, direction=direction, text=body,
-                due_on=due_on, status="open", created_at=now)).inserted_primary_key[0]
-        return Commitment(person, direction, body, due_on, "open", now, None, int(new_id))
+                due_on=due_on, status="open", created_at=now)))
+        return Commitment(person, direction, body, due_on, "open", now, None, new_id)
 
     def get(self, commitment_id: int) -> Commitment:
         with self._ctx.read() as conn:
@@ -77,7 +84,8 @@ class Commitments:
         return found[0]
 
     def list(self, *, direction: str | None = None, status: str = "open",
-             person: str | int | None = None, today: date | None = None) -> list[Commitment]:
+             person: str | int | None = None,
+             today: date | None = None) -> builtins.list[Commitment]:
         """Promises, soonest due first (no due date last). ``status``: open, overdue (open and
         past due), done, dropped or all."""
         c = s.commitments
@@ -143,7 +151,7 @@ class Commitments:
     def _today(self, conn: Connection) -> date:
         return local_today(self._ctx.now(), self._ctx.setting("timezone", conn))
 
-    def _load(self, conn: Connection, where: list[Any]) -> list[Commitment]:
+    def _load(self, conn: Connection, where: builtins.list[Any]) -> builtins.list[Commitment]:
         c, p = s.commitments, s.people
         rows = conn.execute(
             select(c, p.c.name).join(p, p.c.id == c.c.person_id)
@@ -164,10 +172,10 @@ class FollowUps:
         with self._ctx.write() as conn:
             person = self._people.resolve_in(conn, ref, include_archived=False)
             now = self._ctx.now()
-            new_id = conn.execute(insert(s.follow_ups).values(
+            new_id = _new_id(conn.execute(insert(s.follow_ups).values(
                 owner_id=self._ctx.owner_id, person_id=person.id, text=body, due_on=due_on,
-                created_at=now)).inserted_primary_key[0]
-        return FollowUp(person, body, due_on, now, None, int(new_id))
+                created_at=now)))
+        return FollowUp(person, body, due_on, now, None, new_id)
 
     def list(self, *, include_done: bool = False) -> list[FollowUp]:
         f, p = s.follow_ups, s.people

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -88,7 +89,7 @@ def parse_promise_id(text: str) -> int:
     return int(match.group(1))
 
 
-def group_by_month(pairs: set[tuple[int, int]]) -> dict[int, list[int]]:
+def group_by_month(pairs: AbstractSet[tuple[int, int]]) -> dict[int, list[int]]:
     months: dict[int, list[int]] = {}
     for month, day in sorted(pairs):
         months.setdefault(month, []).append(day)
