@@ -355,7 +355,7 @@ class Planner:
                 name = record.names_by_email.get(address) or record.names_by_email.get(email)
                 person = PersonRecord(name=_clean(name) or email, source=record.source,
                                       emails=[ContactPoint("email", address, None, email)],
-                                      line=record.line)  # fmt: skip
+                                      source_ref=f"email:{email}", line=record.line)  # fmt: skip
                 target = self._new_person(person)
                 self._by_email[email] = target
                 plan.counts["people_new"] += 1
@@ -396,8 +396,7 @@ class Applier:
         p = s.people
         if new:
             rows = [_person_row(d.record, owner, now) for d in new]
-            created = conn.execute(insert(p).returning(p.c.id, sort_by_parameter_order=True),
-                                   rows).scalars().all()
+            created = insert_returning_ids(conn, p, rows, "uid")
             for decision, person_id in zip(new, created, strict=True):
                 self.ids[decision.target] = int(person_id)
         touched: list[int] = []
@@ -443,11 +442,10 @@ class Applier:
         i, ip = s.interactions, s.interaction_participants
         fresh = [d for d in decisions if d.existing_id is None]
         rows = [_interaction_row(d.record, owner, now) for d in fresh]
-        created = list(conn.execute(insert(i).returning(i.c.id, sort_by_parameter_order=True),
-                                    rows).scalars()) if rows else []  # fmt: skip
+        created: list[int] = insert_returning_ids(conn, i, rows, "source_ref") if rows else []
         linked = [d for d in decisions if d.existing_id is not None]
         rows += [_interaction_row(d.record, owner, now) for d in linked]
-        created += [d.existing_id for d in linked]
+        created += [d.existing_id or 0 for d in linked]
         links, people = [], set()
         taken = _linked_already(conn, [d.existing_id for d in linked if d.existing_id])
         for decision, row, interaction_id in zip(fresh + linked, rows, created, strict=True):
@@ -566,6 +564,22 @@ def _link_tags(conn: Connection, owner: int, pairs: list[tuple[int, str]]) -> No
     rows = [{"owner_id": owner, "person_id": p, "tag_id": tag} for p, tag in sorted(links - existing)]
     if rows:
         conn.execute(insert(pt), rows)
+
+
+def insert_returning_ids(conn: Connection, table: Any, rows: list[dict[str, Any]],
+                         key: str) -> list[int]:  # fmt: skip
+    """Insert rows in one statement and return their ids in order.
+
+    ``sort_by_parameter_order`` makes SQLAlchemy insert row by row on SQLite (measured: 500
+    statements for 500 rows), so the ids are matched back through a column unique in the batch.
+    """
+    keys = [row[key] for row in rows]
+    if len(set(keys)) != len(keys) or None in keys:
+        return [int(x) for x in conn.execute(insert(table).returning(
+            table.c.id, sort_by_parameter_order=True), rows).scalars()]  # fmt: skip
+    found = {r[1]: int(r[0]) for r in conn.execute(
+        insert(table).returning(table.c.id, table.c[key]), rows)}
+    return [found[k] for k in keys]
 
 
 def _linked_already(conn: Connection, interaction_ids: list[int]) -> set[tuple[int, int]]:
@@ -813,7 +827,9 @@ def _normalise_points(record: PersonRecord, region: str) -> None:
     for point in record.emails:
         point.normalized = _fit((point.normalized or point.value).strip().lower(), 400) or ""
     for point in record.phones:
-        point.normalized = _fit(phone_match_key(point.value, region), 400) or ""
+        known = point.normalized  # the reader's E.164 for the same region, when it parsed
+        e164 = known.startswith("+") and known[1:].isdigit()
+        point.normalized = _fit(known if e164 else phone_match_key(point.value, region), 400) or ""
     for point in record.socials:
         point.normalized = _fit(profile_key(point.value), 400) or ""
 
