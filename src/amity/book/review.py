@@ -71,7 +71,8 @@ class Reviews:
         messages = []
         for r in conn.execute(select(i.c.id, i.c.kind, i.c.occurred_at, i.c.direction,
                                      i.c.thread_key, i.c.needs_reply).where(
-                i.c.owner_id == owner, i.c.status == "done", i.c.occurred_at >= history)):
+                i.c.owner_id == owner, i.c.status == "done",
+                i.c.occurred_at >= datetime.combine(first, time(0), tzinfo=tz))):
             interactions.append(InteractionRecord(r.id, r.kind, local_date(r.occurred_at, tz),
                                                   tuple(participants.get(r.id, ()))))
             messages.extend(Message(r.id, pid, r.direction, r.occurred_at, r.thread_key,

@@ -171,8 +171,39 @@ def _bounded(value: float) -> float:
     return round(min(max(value, MIN_STRENGTH), 1.0), 4)
 
 
-def build_graph(ties: Iterable[Tie], links: Iterable[Link], today: date) -> Any:
-    """You -> each person (your tie) and person <-> person (their strongest evidence).
+def strongest_links(links: Iterable[Link], today: date) -> dict[tuple[int, int], tuple[float, str]]:
+    """The strongest evidence per pair of people (the pair sorted), with its label."""
+    best: dict[tuple[int, int], tuple[float, str]] = {}
+    for link in links:
+        if link.a == link.b:
+            continue
+        pair = (min(link.a, link.b), max(link.a, link.b))
+        strength = link_strength(link, today)
+        if pair not in best or best[pair][0] < strength:
+            best[pair] = (strength, link.label)
+    return best
+
+
+def near(targets: Iterable[int], pairs: Iterable[tuple[int, int]], depth: int) -> set[int]:
+    """People at most ``depth`` links away from any target (the targets included)."""
+    neighbours: dict[int, set[int]] = {}
+    for a, b in pairs:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    found = set(targets)
+    frontier = set(found)
+    for _ in range(depth):
+        frontier = {n for p in frontier for n in neighbours.get(p, ())} - found
+        if not frontier:
+            break
+        found |= frontier
+    return found
+
+
+def build_graph(ties: Iterable[Tie], links: Iterable[Link], today: date,
+                only: set[int] | None = None) -> Any:
+    """You -> each person (your tie) and person <-> person (their strongest evidence);
+    with ``only``, just those people.
 
     networkx is imported here, not at the top, so that commands without paths start fast.
     """
@@ -181,20 +212,19 @@ def build_graph(ties: Iterable[Tie], links: Iterable[Link], today: date) -> Any:
     graph = nx.DiGraph()
     people: dict[int, PersonRef] = {}
     for tie in ties:
+        if only is not None and tie.person.id not in only:
+            continue
         people[tie.person.id] = tie.person
         strength, reason = tie_strength(tie, today)
-        graph.add_edge(
-            ME, tie.person.id, strength=strength, reason=reason, cost=-math.log(strength)
-        )
-    for link in links:
-        if link.a == link.b or link.a not in people or link.b not in people:
+        graph.add_edge(ME, tie.person.id, strength=strength, reason=reason,
+                       cost=-math.log(strength))
+    inside = (x for x in links if only is None or (x.a in only and x.b in only))
+    for (a, b), (strength, label) in strongest_links(inside, today).items():
+        if a not in people or b not in people:
             continue
-        strength = link_strength(link, today)
-        current = graph.get_edge_data(link.a, link.b)
-        if current is not None and current["strength"] >= strength:
-            continue
-        for x, y in ((link.a, link.b), (link.b, link.a)):
-            graph.add_edge(x, y, strength=strength, reason=link.label, cost=-math.log(strength))
+        cost = -math.log(strength)
+        graph.add_edge(a, b, strength=strength, reason=label, cost=cost)
+        graph.add_edge(b, a, strength=strength, reason=label, cost=cost)
     nx.set_node_attributes(graph, dict(people.items()), "ref")
     return graph
 
@@ -218,8 +248,10 @@ def warm_paths(
         return []
     import networkx as nx
 
-    graph = build_graph(ties, links, today)
-    wanted = {t for t in targets if t in graph}
+    goals = set(targets)
+    pairs = [(link.a, link.b) for link in links if link.a != link.b]
+    graph = build_graph(ties, links, today, only=near(goals, pairs, max_hops - 1))
+    wanted = {t for t in goals if t in graph}
     if not wanted:
         return []
     graph.add_node(SINK)
