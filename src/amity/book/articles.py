@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import functools
 import hashlib
 import re
@@ -17,7 +18,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from amity.book.context import BookContext
 from amity.book.interactions import InteractionInput, Interactions
-from amity.book.network import Network, clean, local_today_of
+from amity.book.network import Network, clean, insert_id, local_today_of
 from amity.book.people import People
 from amity.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from amity.model import Action, Article, Interaction, PersonRef
@@ -74,9 +75,9 @@ class Articles:
             if existing is not None:
                 raise Conflict(f"{link} is already in your library as article {existing}",
                                id=int(existing))
-            aid = conn.execute(insert(a).values(
+            aid = insert_id(conn, insert(a).values(
                 owner_id=self._ctx.owner_id, url=link, title=clean(title), text=body,
-                topics=", ".join(names) or None, created_at=now)).inserted_primary_key[0]
+                topics=", ".join(names) or None, created_at=now))
         return Article(link, clean(title), body, names, now, int(aid))
 
     def list(self) -> list[ArticleSummary]:
@@ -121,11 +122,11 @@ class Articles:
 
     # --- matching -------------------------------------------------------------------------
 
-    def profiles(self, conn: Connection) -> list[Profile]:
+    def profiles(self, conn: Connection) -> builtins.list[Profile]:
         """What every active person cares about, by field, in five queries."""
         owner = self._ctx.owner_id
         p, f, pt, t, sh, a = s.people, s.facts, s.person_tags, s.tags, s.shares, s.articles
-        fields: dict[int, dict[str, list[str]]] = {}
+        fields: dict[int, dict[str, builtins.list[str]]] = {}
         refs: dict[int, PersonRef] = {}
         for r in conn.execute(select(p.c.id, p.c.name, p.c.title, p.c.org, p.c.notes).where(
                 p.c.owner_id == owner, p.c.archived_at.is_(None))):
@@ -134,21 +135,24 @@ class Articles:
             fields[r.id]["role"].extend(x for x in (r.title, r.org) if x)
             if r.notes:
                 fields[r.id]["note"].append(r.notes)
-        for r in conn.execute(select(f.c.person_id, f.c.kind, f.c.text).where(f.c.owner_id == owner)):
-            if r.person_id in fields:
-                fields[r.person_id]["interest" if r.kind == "interest" else "fact"].append(r.text)
-        for r in conn.execute(select(pt.c.person_id, t.c.name).join(t, t.c.id == pt.c.tag_id)
-                              .where(pt.c.owner_id == owner)):
-            if r.person_id in fields:
-                fields[r.person_id]["tag"].append(r.name.replace("-", " "))
-        for r in conn.execute(select(sh.c.person_id, a.c.title, a.c.topics)
-                              .join(a, a.c.id == sh.c.article_id).where(sh.c.owner_id == owner)):
-            if r.person_id in fields:
-                fields[r.person_id]["shared"].extend(
-                    x for x in (r.title, *_topics(r.topics)) if x)
+        for fact in conn.execute(select(f.c.person_id, f.c.kind, f.c.text)
+                                 .where(f.c.owner_id == owner)):
+            if fact.person_id in fields:
+                kind = "interest" if fact.kind == "interest" else "fact"
+                fields[fact.person_id][kind].append(fact.text)
+        for tag in conn.execute(select(pt.c.person_id, t.c.name).join(t, t.c.id == pt.c.tag_id)
+                                .where(pt.c.owner_id == owner)):
+            if tag.person_id in fields:
+                fields[tag.person_id]["tag"].append(tag.name.replace("-", " "))
+        for share in conn.execute(select(sh.c.person_id, a.c.title, a.c.topics)
+                                  .join(a, a.c.id == sh.c.article_id)
+                                  .where(sh.c.owner_id == owner)):
+            if share.person_id in fields:
+                fields[share.person_id]["shared"].extend(
+                    x for x in (share.title, *_topics(share.topics)) if x)
         return [Profile(refs[pid], dict(fields[pid])) for pid in sorted(refs)]
 
-    def suggest(self, ref: str | int, *, limit: int = 10, ranker: str = "lexical") -> list[Match]:
+    def suggest(self, ref: str | int, *, limit: int = 10, ranker: str = "lexical") -> builtins.list[Match]:
         """People who would care about the article, best first; those who have it are skipped."""
         if limit < 1:
             raise InvalidInput("limit must be at least 1", field="limit")
@@ -210,7 +214,7 @@ class Articles:
                                                  article_id=article.id)
         return ShareResult(article, interaction, new, skipped)
 
-    def shares(self, ref: str | int) -> list[tuple[PersonRef, datetime]]:
+    def shares(self, ref: str | int) -> builtins.list[tuple[PersonRef, datetime]]:
         sh, p = s.shares, s.people
         with self._ctx.read() as conn:
             article = self.resolve_in(conn, ref)
@@ -221,7 +225,7 @@ class Articles:
 
     # --- the agenda -----------------------------------------------------------------------
 
-    def agenda_items(self, today: date | None = None) -> list[Action]:
+    def agenda_items(self, today: date | None = None) -> builtins.list[Action]:
         """``share`` items: strong matches for articles added in the last two weeks."""
         from amity.rules.agenda import make_action
 

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from amity.book.context import BookContext
 from amity.book.interactions import Interactions
-from amity.book.network import Balance, Network, local_today_of
+from amity.book.network import Balance, Network, insert_id, local_today_of
 from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
 from amity.model import Commitment, Fact, Interaction, Person, PersonRef, Question
@@ -279,10 +279,10 @@ class Briefs:
                 text = (answer or "").strip() or None
                 fact_id = None
                 if text is not None:
-                    fact_id = int(conn.execute(insert(s.facts).values(
+                    fact_id = int(insert_id(conn, insert(s.facts).values(
                         owner_id=self._ctx.owner_id, person_id=row.person_id, kind="other",
                         text=f"{row.text} — {text}", source="question", created_at=now,
-                    )).inserted_primary_key[0])
+                    )))
                 conn.execute(update(q).where(q.c.id == qid).values(
                     asked_at=now, asked_interaction_id=interaction_id, answer=text,
                     answer_fact_id=fact_id))

@@ -3,6 +3,7 @@ check-ins, and the themes across feedback with their trend."""
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from amity.book.context import BookContext
-from amity.book.network import clean, local_today_of, required
+from amity.book.network import clean, insert_id, local_today_of, required
 from amity.book.people import People
 from amity.errors import Ambiguous, InvalidInput, NotFound
 from amity.model import Action, Feedback, Goal, PersonRef
@@ -92,10 +93,10 @@ class FeedbackLog:
         with self._ctx.write() as conn:
             ref = self._people.resolve_in(conn, person) if person is not None else None
             request_id = self._open_request(conn, ref.id) if ref else None
-            fid = int(conn.execute(insert(s.feedback).values(
+            fid = int(insert_id(conn, insert(s.feedback).values(
                 owner_id=self._ctx.owner_id, person_id=ref.id if ref else None, kind=kind,
                 context=clean(context), text=body, received_on=day, request_id=request_id,
-                created_at=self._ctx.now())).inserted_primary_key[0])
+                created_at=self._ctx.now())))
             if names:
                 conn.execute(insert(s.feedback_themes), [
                     {"owner_id": self._ctx.owner_id, "feedback_id": fid, "theme": t} for t in names])
@@ -132,9 +133,9 @@ class FeedbackLog:
                          PersonRef(r.person_id, r.name) if r.person_id else None, r.context,
                          themes.get(r.id, []), r.id) for r in rows]
 
-    def _themes_of(self, conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+    def _themes_of(self, conn: Connection, ids: Sequence[int]) -> dict[int, builtins.list[str]]:
         ft = s.feedback_themes
-        out: dict[int, list[str]] = defaultdict(list)
+        out: dict[int, builtins.list[str]] = defaultdict(list)
         if ids:
             for r in conn.execute(select(ft.c.feedback_id, ft.c.theme).where(
                     ft.c.owner_id == self._ctx.owner_id, ft.c.feedback_id.in_(list(ids)))
@@ -142,12 +143,12 @@ class FeedbackLog:
                 out[r.feedback_id].append(r.theme)
         return out
 
-    def themes(self, *, today: date | None = None, window_days: int = 90) -> list[dict[str, Any]]:
+    def themes(self, *, today: date | None = None, window_days: int = 90) -> builtins.list[dict[str, Any]]:
         """Per theme: counts by kind, the last ``window_days`` against the window before, and
         the goals on that theme."""
         day = today or local_today_of(self._ctx)
         items = [(t, f.kind, f.received_on) for f in self.list() for t in f.themes]
-        goals = defaultdict(list)
+        goals: dict[str, list[Goal]] = defaultdict(list)
         for status in self.goals(include_closed=True, today=day):
             if status.goal.theme:
                 goals[status.goal.theme].append(status.goal)
@@ -155,7 +156,7 @@ class FeedbackLog:
         out = []
         for trend in trends:
             out.append({**trend, "goals": [{"id": g.id, "title": g.title, "status": g.status}
-                                           for g in goals.get(trend["theme"], [])]})
+                                           for g in goals.get(str(trend["theme"]), [])]})
         return out
 
     # --- requests -------------------------------------------------------------------------
@@ -169,10 +170,10 @@ class FeedbackLog:
             raise InvalidInput("the date to have feedback by is in the past", field="by")
         with self._ctx.write() as conn:
             ref = self._people.resolve_in(conn, person)
-            rid = int(conn.execute(insert(s.feedback_requests).values(
+            rid = int(insert_id(conn, insert(s.feedback_requests).values(
                 owner_id=self._ctx.owner_id, person_id=ref.id, about=text, by_date=by,
                 asked_on=day if asked else None, status="open",
-                created_at=self._ctx.now())).inserted_primary_key[0])
+                created_at=self._ctx.now())))
         return FeedbackRequest(rid, ref, text, by, day if asked else None, "open", day)
 
     def mark_requested(self, request_id: int, *, on: date | None = None) -> FeedbackRequest:
@@ -191,7 +192,7 @@ class FeedbackLog:
                 raise NotFound(f"no feedback request with id {request_id}")
             return self._requests(conn, [request_id])[0]
 
-    def requests(self, *, status: str | None = "open") -> list[FeedbackRequest]:
+    def requests(self, *, status: str | None = "open") -> builtins.list[FeedbackRequest]:
         r = s.feedback_requests
         with self._ctx.read() as conn:
             query = select(r.c.id).where(r.c.owner_id == self._ctx.owner_id)
@@ -199,7 +200,7 @@ class FeedbackLog:
                 query = query.where(r.c.status == status)
             return self._requests(conn, [x[0] for x in conn.execute(query.order_by(r.c.id))])
 
-    def _requests(self, conn: Connection, ids: Sequence[int]) -> list[FeedbackRequest]:
+    def _requests(self, conn: Connection, ids: Sequence[int]) -> builtins.list[FeedbackRequest]:
         if not ids:
             return []
         r, p = s.feedback_requests, s.people
@@ -216,9 +217,9 @@ class FeedbackLog:
         days = check_in_days(check_in)
         name = _theme(theme) if theme else None
         with self._ctx.write() as conn:
-            gid = int(conn.execute(insert(s.goals).values(
+            gid = int(insert_id(conn, insert(s.goals).values(
                 owner_id=self._ctx.owner_id, title=text, theme=name, check_in_days=days,
-                until=until, status="active", created_at=self._ctx.now())).inserted_primary_key[0])
+                until=until, status="active", created_at=self._ctx.now())))
         return Goal(text, name, days, until, "active", gid)
 
     def resolve_goal_in(self, conn: Connection, ref: str | int) -> Goal:
@@ -251,10 +252,9 @@ class FeedbackLog:
         day = on or local_today_of(self._ctx)
         with self._ctx.write() as conn:
             goal = self.resolve_goal_in(conn, ref)
-            cid = int(conn.execute(insert(s.goal_checkins).values(
+            cid = int(insert_id(conn, insert(s.goal_checkins).values(
                 owner_id=self._ctx.owner_id, goal_id=goal.id, progress=progress,
-                note=clean(note), checked_on=day, created_at=self._ctx.now()))
-                .inserted_primary_key[0])
+                note=clean(note), checked_on=day, created_at=self._ctx.now())))
             if progress == 100:
                 g = s.goals
                 conn.execute(update(g).where(g.c.id == goal.id).values(status="done"))
@@ -270,7 +270,7 @@ class FeedbackLog:
         goal.status = status
         return goal
 
-    def goals(self, *, include_closed: bool = False, today: date | None = None) -> list[GoalStatus]:
+    def goals(self, *, include_closed: bool = False, today: date | None = None) -> builtins.list[GoalStatus]:
         """Goals with their latest progress, check-ins and when the next one is due."""
         g, c, ft = s.goals, s.goal_checkins, s.feedback_themes
         with self._ctx.read() as conn:
@@ -278,7 +278,7 @@ class FeedbackLog:
             if not include_closed:
                 query = query.where(g.c.status == "active")
             rows = conn.execute(query.order_by(g.c.id)).all()
-            checks: dict[int, list[CheckIn]] = defaultdict(list)
+            checks: dict[int, builtins.list[CheckIn]] = defaultdict(list)
             for r in conn.execute(select(c).where(c.c.owner_id == self._ctx.owner_id)
                                   .order_by(c.c.checked_on, c.c.id)):
                 checks[r.goal_id].append(CheckIn(r.id, r.goal_id, r.progress, r.note, r.checked_on))
@@ -301,7 +301,7 @@ class FeedbackLog:
 
     # --- the agenda -----------------------------------------------------------------------
 
-    def agenda_items(self, today: date | None = None) -> list[Action]:
+    def agenda_items(self, today: date | None = None) -> builtins.list[Action]:
         """``goal_checkin`` items for due check-ins and ``feedback_request`` items: ask
         (a request not yet made) and follow up (asked, nothing came by the date)."""
         from amity.rules.agenda import due_timing, make_action

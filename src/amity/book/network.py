@@ -45,6 +45,13 @@ def local_today_of(ctx: BookContext) -> date:
     return local_today(ctx.now(), ctx.setting("timezone"))
 
 
+def insert_id(conn: Connection, statement: Any) -> int:
+    """Run an INSERT and return the new row's id."""
+    key = conn.execute(statement).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def clean(value: str | None) -> str | None:
     if value is None:
         return None
@@ -155,12 +162,12 @@ class Network:
             raise InvalidInput("an event name is at most 300 characters", field="name")
         if starts_on and ends_on and ends_on < starts_on:
             raise InvalidInput("an event cannot end before it starts", field="to")
-        values = {"owner_id": self._ctx.owner_id, "name": title, "kind": kind,
+        values: dict[str, Any] = {"owner_id": self._ctx.owner_id, "name": title, "kind": kind,
                   "starts_on": starts_on, "ends_on": ends_on or starts_on,
                   "location": clean(location), "url": clean(url), "notes": clean(notes),
                   "created_at": self._ctx.now()}
         with self._ctx.write() as conn:
-            event_id = int(conn.execute(insert(s.events).values(**values)).inserted_primary_key[0])
+            event_id = int(insert_id(conn, insert(s.events).values(**values)))
         return Event(title, kind, starts_on, values["ends_on"], values["location"],
                      values["url"], values["notes"], event_id)
 
@@ -284,9 +291,9 @@ class Network:
                 if note is not None:
                     conn.execute(update(r).where(r.c.id == existing).values(note=clean(note)))
                 return Relationship(int(existing), first, second, kind, clean(note))
-            rid = conn.execute(insert(r).values(
+            rid = insert_id(conn, insert(r).values(
                 owner_id=self._ctx.owner_id, person_a_id=first.id, person_b_id=second.id,
-                kind=kind, note=clean(note), created_at=self._ctx.now())).inserted_primary_key[0]
+                kind=kind, note=clean(note), created_at=self._ctx.now()))
         return Relationship(int(rid), first, second, kind, clean(note))
 
     def relationships(self, person: str | int | None = None) -> list[Relationship]:
@@ -318,10 +325,10 @@ class Network:
             broker = self._people.resolve_in(conn, by) if by is not None else None
             if broker is not None and broker.id in (first.id, second.id):
                 raise InvalidInput("the introducer is one of the two people", field="by")
-            iid = int(conn.execute(insert(s.introductions).values(
+            iid = int(insert_id(conn, insert(s.introductions).values(
                 owner_id=self._ctx.owner_id, person_a_id=first.id, person_b_id=second.id,
                 introduced_by_id=broker.id if broker else None, occurred_on=day,
-                note=clean(note), created_at=self._ctx.now())).inserted_primary_key[0])
+                note=clean(note), created_at=self._ctx.now())))
             if broker is None:
                 for ref, other in ((first, second), (second, first)):
                     self.record_exchange_in(conn, ref, "given", "intro",
@@ -524,7 +531,7 @@ class Network:
         for x in conn.execute(query):
             groups[x.event_id].append(x.person_id)
             names[x.event_id] = (x.name, x.starts_on)
-        links = []
+        links: list[Link] = []
         for event_id, members in groups.items():
             if len(members) > MAX_GROUP_LINKS:
                 continue
@@ -543,7 +550,7 @@ class Network:
                 p.c.owner_id == self._ctx.owner_id, p.c.id == person_id)))
         for x in conn.execute(query):
             groups[fold(x.org)].append((x.id, x.org))
-        links = []
+        links: list[Link] = []
         for members in groups.values():
             if len(members) > MAX_GROUP_LINKS:
                 continue
@@ -572,10 +579,10 @@ class Network:
                            article_id: int | None = None) -> Exchange:
         if direction not in ("given", "received"):
             raise InvalidInput("an exchange is given or received", field="direction")
-        xid = conn.execute(insert(s.exchanges).values(
+        xid = insert_id(conn, insert(s.exchanges).values(
             owner_id=self._ctx.owner_id, person_id=ref.id, direction=direction,
             kind=_exchange_kind(kind), text=text, occurred_on=day, interaction_id=interaction_id,
-            article_id=article_id, created_at=self._ctx.now())).inserted_primary_key[0]
+            article_id=article_id, created_at=self._ctx.now()))
         return Exchange(ref, direction, kind, text, day, int(xid))
 
     def exchanges(self, person: str | int | None = None, *, since: date | None = None,
@@ -668,17 +675,18 @@ class Network:
                               .where(p.c.owner_id == self._ctx.owner_id, p.c.id.in_(ids),
                                      p.c.archived_at.is_(None))):
             out[r.id] = (float(r.weight or 1.0), r.name, [])
-        for r in conn.execute(select(cm.c.person_id, cm.c.text).where(
+        for promise in conn.execute(select(cm.c.person_id, cm.c.text).where(
                 cm.c.owner_id == self._ctx.owner_id, cm.c.person_id.in_(ids),
                 cm.c.direction == "mine", cm.c.status == "open").order_by(cm.c.id)):
-            if r.person_id in out:
-                out[r.person_id][2].append(f"keep your promise: {one_line(r.text, 60)}")
-        for r in conn.execute(select(f.c.person_id, f.c.kind, f.c.text).where(
+            if promise.person_id in out:
+                out[promise.person_id][2].append(
+                    f"keep your promise: {one_line(promise.text, 60)}")
+        for fact in conn.execute(select(f.c.person_id, f.c.kind, f.c.text).where(
                 f.c.owner_id == self._ctx.owner_id, f.c.person_id.in_(ids),
                 f.c.kind.in_(("goal", "interest"))).order_by(f.c.kind, f.c.id)):
-            if r.person_id in out:
-                what = "help with their goal" if r.kind == "goal" else "something about"
-                out[r.person_id][2].append(f"{what} {one_line(r.text, 60)}")
+            if fact.person_id in out:
+                what = "help with their goal" if fact.kind == "goal" else "something about"
+                out[fact.person_id][2].append(f"{what} {one_line(fact.text, 60)}")
         return out
 
     # --- coverage -------------------------------------------------------------------------
@@ -691,9 +699,9 @@ class Network:
         if wanted < 1:
             raise InvalidInput("want at least 1 person", field="want")
         with self._ctx.write() as conn:
-            cid = conn.execute(insert(s.coverage_targets).values(
+            cid = insert_id(conn, insert(s.coverage_targets).values(
                 owner_id=self._ctx.owner_id, name=title, selector_kind=selector_kind,
-                selector=value, wanted=wanted, created_at=self._ctx.now())).inserted_primary_key[0]
+                selector=value, wanted=wanted, created_at=self._ctx.now()))
         return CoverageTarget(int(cid), title, selector_kind, value, wanted)
 
     def remove_coverage(self, target_id: int) -> None:

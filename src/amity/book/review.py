@@ -67,16 +67,17 @@ class Reviews:
                 ip.c.owner_id == owner, ip.c.status == "done", ip.c.occurred_at >= history)):
             participants[r.interaction_id].append(r.person_id)
             touches[r.person_id].append(Touch(local_date(r.occurred_at, tz), r.direction))
-        interactions = []
-        messages = []
-        for r in conn.execute(select(i.c.id, i.c.kind, i.c.occurred_at, i.c.direction,
+        interactions: list[InteractionRecord] = []
+        messages: list[Message] = []
+        for row in conn.execute(select(i.c.id, i.c.kind, i.c.occurred_at, i.c.direction,
                                      i.c.thread_key, i.c.needs_reply).where(
                 i.c.owner_id == owner, i.c.status == "done",
                 i.c.occurred_at >= datetime.combine(first, time(0), tzinfo=tz))):
-            interactions.append(InteractionRecord(r.id, r.kind, local_date(r.occurred_at, tz),
-                                                  tuple(participants.get(r.id, ()))))
-            messages.extend(Message(r.id, pid, r.direction, r.occurred_at, r.thread_key,
-                                    r.needs_reply) for pid in participants.get(r.id, ()))
+            interactions.append(InteractionRecord(row.id, row.kind,
+                                                  local_date(row.occurred_at, tz),
+                                                  tuple(participants.get(row.id, ()))))
+            messages.extend(Message(row.id, pid, row.direction, row.occurred_at, row.thread_key,
+                                    row.needs_reply) for pid in participants.get(row.id, ()))
         promises = self._promises(conn, tz)
         promises_of: dict[int, list[PromiseRecord]] = defaultdict(list)
         for record in promises:

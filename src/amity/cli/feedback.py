@@ -149,7 +149,7 @@ def feedback_themes(state: AppState, as_json: bool) -> None:
                 "goals"):
         table.add_column(col)
     for r in rows:
-        goals = ", ".join(str(g["title"]) for g in r["goals"])  # type: ignore[attr-defined]
+        goals = ", ".join(str(g["title"]) for g in r["goals"])
         table.add_row(str(r["theme"]), str(r["total"]), str(r["positive"]), str(r["constructive"]),
                       str(r["recent"]), str(r["previous"]), str(r["trend"]), goals)
     console().print(table)
