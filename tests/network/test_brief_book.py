@@ -10,6 +10,7 @@ from amity.book import Book, InteractionInput, PersonInput
 from amity.book.brief import parse_question_ref
 from amity.errors import InvalidInput, NotFound
 from amity.store import schema as s
+from tests.conftest import Clock
 
 
 def at(day: int, month: int = 11, hour: int = 12) -> datetime:
@@ -112,3 +113,16 @@ def test_questions_for_someone_else_or_unknown_are_refused(book: Book, ana: int)
     with pytest.raises(InvalidInput):
         parse_question_ref("what?")
     assert parse_question_ref("12") == (12, None)
+
+
+def test_work_anniversaries_are_among_the_upcoming_dates(book: Book, clock: Clock) -> None:
+    from datetime import timedelta
+
+    clock.set(datetime(2024, 12, 10, 12, tzinfo=UTC))
+    book.people.add(PersonInput(name="Dora", org="Initech"))
+    book.people.edit("Dora", PersonInput(org="Volta"))  # a new job from 2024-12-10
+    clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
+    b = book.briefs.brief("Dora", today=date(2026, 11, 25))
+    assert [(u.kind, u.label, u.on, u.years) for u in b.upcoming] == [
+        ("work_anniversary", "Volta", date(2026, 12, 10), 2)]
+    assert book.briefs.brief("Dora", today=date(2026, 12, 11) + timedelta(days=1)).upcoming == []

@@ -177,3 +177,19 @@ def test_review_json_and_text(book: Path) -> None:
     month = as_json("review", "--month", "--date", "2026-11-25")
     assert month["kind"] == "month" and month["previous_period"]["end"] == "2026-10-26"
     assert "people reached" in amity("review", "--date", "2026-11-25").output
+
+
+def test_participation_log_and_introductions_with_outcomes(book: Path) -> None:
+    as_json("event", "add", "Climate Slack", "--kind", "community")
+    logged = as_json("event", "log", "climate", "answered", "a", "question", "--on", "2026-11-02")
+    assert logged["notes"] == "2026-11-02: answered a question"
+    as_json("event", "log", "climate", "shared our report", "--on", "2026-11-09")
+    shown = amity("event", "show", "climate").output
+    assert "2026-11-02: answered a question" in shown and "2026-11-09: shared our report" in shown
+    intro = as_json("intro", "Ana", "Ben")
+    done = as_json("intro-outcome", str(intro["id"]), "they", "hired", "each", "other")
+    assert done["outcome"] == "they hired each other"
+    assert [i["outcome"] for i in as_json("intros", "Ben")] == ["they hired each other"]
+    assert as_json("intros", "Cleo") == []
+    assert run_main("intro-outcome", "99999", "x") == 2
+    assert run_main("event", "log", "climate", "") == 2

@@ -14,7 +14,7 @@ from amity.book.interactions import Interactions
 from amity.book.network import Balance, Network, insert_id, local_today_of
 from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
-from amity.model import Commitment, Fact, Interaction, Person, PersonRef, Question
+from amity.model import Commitment, Fact, Interaction, PartialDate, Person, PersonRef, Question
 from amity.rules.cadence import effective_cadence
 from amity.rules.dates import local_date, time_zone, upcoming_occurrence
 from amity.rules.health import Health, HealthInput, Touch, health
@@ -310,12 +310,21 @@ def _intro_phrase(intro: Any, person_id: int) -> str:
 
 
 def _upcoming(person: Person, day: date) -> list[UpcomingDate]:
+    """Birthdays, anniversaries, custom dates and work anniversaries in the next 60 days."""
     found = []
     for d in person.dates:
         occurrence = upcoming_occurrence(d.when, day, UPCOMING_DAYS)
         if occurrence is not None:
             found.append(UpcomingDate(d.kind, d.label, occurrence.on, occurrence.days_until,
                                       occurrence.years))
+    for job in person.jobs:
+        if job.start_date is None or job.end_date is not None:
+            continue
+        occurrence = upcoming_occurrence(PartialDate.from_date(job.start_date), day,
+                                         UPCOMING_DAYS)
+        if occurrence is not None and occurrence.years:
+            found.append(UpcomingDate("work_anniversary", job.organisation, occurrence.on,
+                                      occurrence.days_until, occurrence.years))
     return sorted(found, key=lambda u: (u.on, u.kind))
 
 

@@ -221,6 +221,23 @@ class Network:
             query = query.where(ip.c.occurred_at >= _start_of(day, tz))
         return {r[0] for r in conn.execute(query.distinct())}
 
+    def log_participation(self, event: str | int, text: str, *, on: date | None = None) -> Event:
+        """Your own participation in an event or community ("gave a talk", "answered three
+        questions in the forum"), kept as dated lines in the event's notes."""
+        body = required(text, "a participation note", "text")
+        if "\n" in body or len(body) > 500:
+            raise InvalidInput("a participation note is one line of at most 500 characters",
+                               field="text")
+        day = on or local_today_of(self._ctx)
+        e = s.events
+        with self._ctx.write() as conn:
+            found = self.resolve_event_in(conn, event)
+            notes = "\n".join(x for x in (found.notes, f"{day.isoformat()}: {body}") if x)
+            conn.execute(update(e).where(e.c.owner_id == self._ctx.owner_id, e.c.id == found.id)
+                         .values(notes=notes))
+        found.notes = notes
+        return found
+
     def events(self) -> list[EventSummary]:
         """Every event, newest first, with how many people you met there."""
         e, a = s.events, s.attendance

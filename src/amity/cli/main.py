@@ -60,6 +60,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "met": ("amity.cli.network", "met", "Record people you met at an event."),
     "relate": ("amity.cli.network", "relate", "Record how two people know each other."),
     "intro": ("amity.cli.network", "intro", "Record an introduction (by you or someone)."),
+    "intros": ("amity.cli.network", "intros", "List introductions and what came of them."),
+    "intro-outcome": ("amity.cli.network", "intro_outcome", "Note what came of an introduction."),
     "path": ("amity.cli.network", "path", "Warm paths to a person, organisation or tag."),
     "gave": ("amity.cli.network", "gave", "Note something you gave someone (intro, advice...)."),
     "got": ("amity.cli.network", "got", "Note something someone gave you."),

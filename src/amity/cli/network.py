@@ -83,6 +83,11 @@ def event_show(state: AppState, ref: str, as_json: bool) -> None:
               + (f"  {e.location}" if e.location else ""))
     if e.url:
         out.print(f"  {e.url}")
+    if e.notes:
+        out.print("\n[bold]Notes and your participation[/bold]")
+        for line in e.notes.splitlines():
+            out.print(f"  {line}")
+        out.print()
     if not detail.attendees:
         out.print("[dim]Nobody recorded yet: amity met PERSON... --at EVENT[/dim]")
     for a in detail.attendees:
@@ -90,6 +95,23 @@ def event_show(state: AppState, ref: str, as_json: bool) -> None:
         role = f" ({a.role})" if a.role and a.role != "attendee" else ""
         note = f"  [dim]{a.note}[/dim]" if a.note else ""
         out.print(f"  {a.person.name}{role}  {mark}{note}")
+
+
+@event.command("log")
+@click.argument("ref", metavar="EVENT")
+@click.argument("text", nargs=-1, required=True)
+@click.option("--on", "on", metavar="DATE", help="When (default: today).")
+@json_option
+@pass_state
+def event_log(state: AppState, ref: str, text: tuple[str, ...], on: str | None,
+              as_json: bool) -> None:
+    """Log your own participation in EVENT or a community (a talk, a forum answer...)."""
+    result = state.book().network.log_participation(ref, " ".join(text),
+                                                    on=parse_day(on, state, "--on"))
+    if as_json:
+        emit_json(event_json(result))
+    else:
+        click.echo(f"Logged your participation in {result.name}.")
 
 
 @click.command()
@@ -171,6 +193,39 @@ def intro(state: AppState, a: str, b: str, by: str | None, note: str | None, on:
     click.echo(f"{who} introduced {result.a.name} and {result.b.name} (id {result.id}).")
     if result.by is None:
         click.echo("Logged as an intro you gave to each of them (amity balance).")
+
+
+@click.command()
+@click.argument("person", required=False)
+@json_option
+@pass_state
+def intros(state: AppState, person: str | None, as_json: bool) -> None:
+    """Introductions (involving PERSON), newest first, with what came of them."""
+    rows = state.book().network.introductions(person)
+    if as_json:
+        emit_json([introduction_json(i) for i in rows])
+        return
+    out = console()
+    if not rows:
+        out.print("[dim]No introductions yet: amity intro A B [--by C][/dim]")
+    for i in rows:
+        who = i.by.name if i.by else "you"
+        outcome = f"  -> {i.outcome}" if i.outcome else ""
+        out.print(f"#{i.id}  {i.occurred_on}  {i.a.name} & {i.b.name}  [dim]by {who}[/dim]{outcome}")
+
+
+@click.command("intro-outcome")
+@click.argument("intro_id", type=int, metavar="ID")
+@click.argument("text", nargs=-1, required=True)
+@json_option
+@pass_state
+def intro_outcome(state: AppState, intro_id: int, text: tuple[str, ...], as_json: bool) -> None:
+    """Note what came of introduction ID."""
+    result = state.book().network.set_intro_outcome(intro_id, " ".join(text))
+    if as_json:
+        emit_json(introduction_json(result))
+    else:
+        click.echo(f"Noted the outcome of introduction {result.id}.")
 
 
 @click.command()
