@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -26,7 +27,7 @@ def brief(state: AppState, person: str, as_json: bool) -> None:
     if as_json:
         emit_json(brief_json(result))
     else:
-        print_brief(console(), result)
+        print_brief(console(), result, state.now())
 
 
 @click.command()
@@ -41,20 +42,23 @@ def prepare(state: AppState, day: str | None, as_json: bool) -> None:
         emit_json({"date": when.isoformat(), "meetings": [meeting_json(m) for m in meetings]})
         return
     out = console()
+    from amity.rules.when import zone
+
+    tz = zone(state.book().settings.get("timezone"))
     if not meetings:
         out.print(f"[dim]No planned meetings on {when}. Plan one with "
                   "amity log PERSON --kind meeting --at \"DATE TIME\".[/dim]")
     for m in meetings:
         i = m.interaction
         with_ = ", ".join(r.name for r in i.people)
-        out.rule(f"{i.occurred_at.strftime('%H:%M')} UTC  {i.kind} with {with_}"
+        out.rule(f"{i.occurred_at.astimezone(tz).strftime('%H:%M')}  {i.kind} with {with_}"
                  + (f": {i.subject}" if i.subject else ""))
         for b in m.briefs:
-            print_brief(out, b)
+            print_brief(out, b, i.occurred_at)
             out.print()
 
 
-def print_brief(out: Any, b: Brief) -> None:
+def print_brief(out: Any, b: Brief, now: datetime | None = None) -> None:
     p = b.person
     role = " · ".join(x for x in (p.title, p.org) if x)
     out.print(f"[bold]{p.name}[/bold]  [dim]#{p.id}[/dim]" + (f"  {role}" if role else ""))
@@ -71,7 +75,8 @@ def print_brief(out: Any, b: Brief) -> None:
     health = f", health {b.health.score}" if b.health else ""
     lines.append(("circle", f"{p.circle or '-'} ({cadence}{health})"))
     prefs = ", ".join(f"{k} {v}" for k, v in (("channel", p.preferred_channel),
-                                             ("time zone", p.timezone), ("language", p.language),
+                                             ("time zone", _their_time(p.timezone, now)),
+                                             ("language", p.language),
                                              ("best time", p.best_time)) if v)
     if prefs:
         lines.append(("reach them", prefs))
@@ -100,6 +105,18 @@ def print_brief(out: Any, b: Brief) -> None:
                                           for a in b.shared])
     _section(out, "People you both know", [f"{m.person.name} [dim]({'; '.join(m.how)})[/dim]"
                                            for m in b.mutual[:10]])
+
+
+def _their_time(tz_name: str | None, now: datetime | None) -> str | None:
+    """``Europe/Lisbon (09:10 there)``: the zone and, when known, what time it is there."""
+    if not tz_name or now is None:
+        return tz_name
+    from amity.rules.when import WhenError, zone
+
+    try:
+        return f"{tz_name} ({now.astimezone(zone(tz_name)).strftime('%H:%M')} there)"
+    except WhenError:
+        return tz_name
 
 
 def _section(out: Any, title: str, rows: list[str]) -> None:
