@@ -345,3 +345,25 @@ def test_a_browser_session_works_with_its_csrf_token_and_is_403_without(ann: Any
                            headers={"X-CSRF-Token": ann.csrf})
     assert made.status_code == 201
     assert [p.name for p in ann.book.people.list()] == ["Ana"]
+
+
+def test_unknown_api_paths_and_methods_answer_in_the_error_shape(alice: ApiUser) -> None:
+    missing = alice.client.get("/api/v1/no-such-thing")
+    assert missing.status_code == 404 and error_of(missing)["code"] == "not_found"
+    wrong = alice.client.put("/api/v1/people")
+    assert wrong.status_code == 405 and error_of(wrong)["code"] == "method_not_allowed"
+    page = alice.client.get("/no-such-page")  # outside /api/ the pages keep their own errors
+    assert page.status_code == 404
+    assert not page.headers["content-type"].startswith("application/json") or "error" not in page.json()
+
+
+def test_the_openapi_document_lists_every_route_with_its_error_codes(alice: ApiUser) -> None:
+    doc = alice.client.get("/api/v1/openapi.json").json()
+    assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    for path, item in doc["paths"].items():
+        assert path.startswith("/api/v1/")
+        for method, operation in item.items():
+            codes = set(operation["responses"])
+            assert "401" in codes and "422" in codes, (method, path)
+            if "{" in path:
+                assert "404" in codes, (method, path)
