@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from amity.book import InteractionInput, PersonInput
+from tests.web.network_samples import API_BODIES, network_ids
 
 if TYPE_CHECKING:
     from tests.web.conftest_api import ApiUser
@@ -25,6 +26,7 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/people/{person_id}/questions": {"text": "hijacked?"},
     "POST /api/v1/people/{person_id}/dates": {"kind": "custom", "date": "--01-01"},
     "POST /api/v1/agenda/{key}/snooze": {"until": "2030-01-01"},
+    **API_BODIES,  # issue 6
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -43,7 +45,7 @@ def alices_ids(alice: ApiUser) -> dict[str, int]:
     assert point.id is not None and talk.id is not None and promise.id and follow_up.id
     return {"person_id": ana.id, "interaction_id": talk.id, "point_id": point.id,
             "promise_id": promise.id, "follow_up_id": follow_up.id, "key": key,
-            "dismissed_key": f"follow_up:f{follow_up.id}"}
+            "dismissed_key": f"follow_up:f{follow_up.id}", **network_ids(alice.book)}
 
 
 def operations(user: ApiUser) -> list[tuple[str, str]]:

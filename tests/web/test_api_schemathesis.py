@@ -21,6 +21,7 @@ from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from amity.book import InteractionInput, PersonInput
+from tests.web.network_samples import network_ids
 
 if TYPE_CHECKING:
     from tests.web.conftest_api import ApiUser
@@ -38,7 +39,7 @@ def real_ids(alice: ApiUser) -> dict[str, Any]:
     follow_up = alice.book.follow_ups.add(ana.id, "ask", alice.book.agenda.today())
     return {"person_id": ana.id, "interaction_id": talk.id or 0, "point_id": point.id or 0,
             "promise_id": promise.id or 0, "follow_up_id": follow_up.id or 0,
-            "key": f"promise:c{promise.id}"}
+            "key": f"promise:c{promise.id}", **network_ids(alice.book)}
 
 
 def run_operation(operation: Any, mode: GenerationMode, token: str,
