@@ -220,22 +220,27 @@ def search_latency(db: Path, passes: int = 5) -> dict[str, Any]:
     queries = search_queries(db)
     for query in queries:
         book.search(query)
-    times, empty = [], 0
+    times, cpu, empty = [], [], 0
     for _ in range(passes):
         for query in queries:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             hits = book.search(query)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
             empty += not hits
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
     slowest = max(queries, key=lambda q: _time_one(book, q))
-    step(f"search: median {statistics.median(times):.2f} ms, p95 {p95:.2f} ms "
-         f"over {len(queries)} queries x {passes}")
+    step(f"search: median {statistics.median(times):.2f} ms, p95 {_p95(times):.2f} ms "
+         f"(cpu {statistics.median(cpu):.2f} / {_p95(cpu):.2f} ms) over {len(queries)} queries x {passes}")
     return {"queries": len(queries), "samples": len(times), "backend": book.ctx.dialect,
-            "median_ms": round(statistics.median(times), 3), "p95_ms": round(p95, 3),
-            "max_ms": round(times[-1], 3), "slowest_query": slowest,
-            "empty_results": empty // passes}
+            "median_ms": round(statistics.median(times), 3), "p95_ms": round(_p95(times), 3),
+            "max_ms": round(max(times), 3), "cpu_median_ms": round(statistics.median(cpu), 3),
+            "cpu_p95_ms": round(_p95(cpu), 3), "slowest_query": slowest,
+            "empty_results": empty // passes, "query_set": queries}
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
 
 
 def _time_one(book: Any, query: str) -> float:
@@ -290,9 +295,9 @@ def print_table(f: dict[str, Any]) -> None:
         ("amity list --json --limit 50, whole process, median", _process_shown(f["list"]),
          f["list"]["median_s"], TARGETS["list_s"], "s"),
         (f"search median ({f['search']['queries']} queries, in process)",
-         f"{f['search']['median_ms']:.2f} ms", None, None, ""),
-        ("search p95", f"{f['search']['p95_ms']:.2f} ms", f["search"]["p95_ms"],
-         TARGETS["search_p95_ms"], "ms"),
+         f"{f['search']['median_ms']:.2f} ms (cpu {f['search']['cpu_median_ms']:.2f} ms)", None, None, ""),
+        ("search p95", f"{f['search']['p95_ms']:.2f} ms (cpu {f['search']['cpu_p95_ms']:.2f} ms)",
+         f["search"]["p95_ms"], TARGETS["search_p95_ms"], "ms"),
     ]
     for name, value in f["others"].items():
         rows += _other_rows(name, value)

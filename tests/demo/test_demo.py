@@ -165,3 +165,22 @@ def test_history_ends_at_the_books_clock(sqlite_book: Book, clock: Clock) -> Non
     generate_demo(sqlite_book, people=15, years=2, seed=9)
     latest = max(p.last_interaction_at for p in sqlite_book.people.list() if p.last_interaction_at)
     assert latest <= clock() and latest.date() >= date(2024, 1, 1)
+
+
+def test_a_very_common_word_ranks_the_newest_candidates_of_each_kind(
+        sqlite_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    from amity.book import search
+
+    mine, theirs = new_book(sqlite_url, clock), new_book(sqlite_url, clock)
+    generate_demo(mine, people=40, years=1, seed=2)
+    generate_demo(theirs, people=40, years=1, seed=2)
+    exact = {(h.kind, h.id) for h in mine.search("talked about", limit=1000)}
+    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", 3)  # every query takes the capped path
+    monkeypatch.setattr(search, "RECENT_CANDIDATES", 15)
+    capped = mine.search("talked about", limit=50)
+    assert capped and {h.kind for h in capped} == {"interaction"}
+    assert {(h.kind, h.id) for h in capped} <= exact  # only this owner's documents
+    tagged = mine.search("python")
+    assert any(h.kind == "person" for h in tagged) and all(h.score > 0 for h in tagged)
+    people_of_theirs = {p.id for p in theirs.people.list()}
+    assert not {h.id for h in tagged if h.kind == "person"} & people_of_theirs

@@ -112,6 +112,7 @@ def generate_demo(book: Book, *, people: int = 200, years: int = 3, seed: int = 
             row["circle_id"] = circle_ids[row.pop("circle")]
         real_ids = _write_rows(conn, ctx.owner_id, rows, report)
         _index(conn, ctx.owner_id, real_ids, report)
+        _analyze(conn, [t for t in s.metadata.sorted_tables if rows.get(t.name)] + [s.search_docs])
     return {name: len(table_rows) for name, table_rows in rows.items() if table_rows}
 
 
@@ -224,6 +225,14 @@ def _sqlite_instant(value: datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(UTC)
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _analyze(conn: Connection, tables: list[Table]) -> None:
+    """Fresh planner statistics after a bulk load. Without them SQLite chose the owner_id
+    index over primary keys for `owner_id = ? AND id IN (...)` (150 ms instead of 0.3 ms on
+    10k people, measured); ANALYZE of the filled tables takes about a second."""
+    for table in tables:
+        conn.exec_driver_sql(f"ANALYZE {table.name}")
 
 
 def _index(conn: Connection, owner_id: int, real: dict[str, list[int]], report: Progress) -> None:
