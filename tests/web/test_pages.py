@@ -168,7 +168,7 @@ def test_quick_capture_refuses_unknown_names_and_bad_dates_without_writing(ann: 
     person = ann.book.people.add(PersonInput(name="Jo"))
     unknown = ann.post("/capture", {"names": "Nobody Here"}, htmx=True)
     assert unknown.status_code == 422 and "no person matches" in unknown.text
-    bad_when = ann.post("/capture", {"person_id": [person.id], "when": "the day after never"},
+    bad_when = ann.post("/capture", {"person_id": [person.id], "when": "banana"},
                         htmx=True)
     assert bad_when.status_code == 422
     nobody = ann.post("/capture", {}, htmx=True)
@@ -303,3 +303,20 @@ def test_every_page_renders_with_the_csrf_token_and_nav(ann: WebUser, path: str)
     assert f'data-csrf="{ann.csrf}"' in page.text
     assert 'src="/static/htmx.min.js"' in page.text
     assert "http://" not in page.text.split("<main", 1)[0]  # nothing loaded from another site
+
+
+def test_people_filter_due_shows_only_people_the_agenda_says_to_contact(ann: WebUser, clock: Clock) -> None:
+    late = ann.book.people.add(PersonInput(name="Late Larry", circle="close"))
+    ann.book.interactions.log(InteractionInput(people=[late.id], occurred_at=clock() - timedelta(days=50)))
+    fresh = ann.book.people.add(PersonInput(name="Fresh Fran", circle="close"))
+    ann.book.interactions.log(InteractionInput(people=[fresh.id], occurred_at=clock() - timedelta(days=2)))
+    page = ann.get("/people?overdue=1").text
+    assert "Late Larry" in page and "Fresh Fran" not in page
+
+
+def test_export_csv_has_a_header_and_everyone(ann: WebUser) -> None:
+    ann.book.people.add(PersonInput(name="Rosa Park", emails=["rosa@example.com"]))
+    sheet = ann.get("/export/amity-people.csv")
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
+    lines = sheet.text.splitlines()
+    assert len(lines) == 2 and "Rosa Park" in lines[1] and "rosa@example.com" in lines[1]

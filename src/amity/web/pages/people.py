@@ -51,9 +51,7 @@ def find_people(book: Book, query: PeopleQuery) -> tuple[list[Person], bool]:
         ids = list(dict.fromkeys(h.id for h in hits if h.kind == "person"))
         ids += [p.id for h in hits if h.kind == "interaction" for p in h.people if p.id not in ids]
     if query.overdue:
-        from amity.web.pages.today import agenda_actions
-
-        actions, _ = agenda_actions(book, user_today(book))
+        actions = book.agenda.items(today=user_today(book))  # all of them, not just the top
         due = {p.id for a in actions if a.kind == "keep_in_touch" for p in a.people}
         ids = [i for i in ids if i in due] if ids is not None else sorted(due)
     sort = {"name": "name", "last-contact": "last-contact", "stale": "last-contact",

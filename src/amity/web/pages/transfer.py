@@ -191,17 +191,8 @@ def export_page(request: Request, book: BookDep) -> Response:
 
 
 def export_formats() -> list[tuple[str, str]]:
-    out = [("json", "JSON backup (everything, lossless)")]
-    out.append(("vcf", "vCard 3.0 (contacts apps)"))
-    if _exists("amity.formats.csv_export"):
-        out.append(("csv", "CSV (spreadsheets)"))
-    return out
-
-
-def _exists(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
+    return [("json", "JSON backup (everything, lossless)"), ("vcf", "vCard 3.0 (contacts apps)"),
+            ("csv", "CSV (spreadsheets)")]
 
 
 @router.post("/export/calendar-token")
@@ -219,39 +210,26 @@ def export_backup(book: BookDep) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="amity-{stamp}.json"'})
 
 
+def people_records(book: Book) -> list[Any]:
+    """Everyone as import/export records (the same records `amity export` writes)."""
+    from amity.book.imports import people_records as records
+
+    return list(records(book.ctx))
+
+
 @router.get("/export/amity-people.vcf")
 def export_vcards(book: BookDep) -> Response:
-    body = people_as_vcards(book)
-    return Response(body, media_type="text/vcard; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="amity-people.vcf"'})
-
-
-def people_as_vcards(book: Book) -> str:
-    exporter = getattr(book, "export_vcards", None)
-    if callable(exporter):
-        return str(exporter())
-    from amity.formats.records import PersonRecord
     from amity.formats.vcard import write_vcards
-    from amity.model import ContactPoint
 
-    records = [  # people.list loads everyone in a handful of queries (no query per person)
-        PersonRecord(name=p.name, org=p.org, title=p.title, birthday=p.birthday,
-                     tags=list(p.tags), nickname=p.nickname, uid=p.uid,
-                     emails=[ContactPoint("email", e) for e in p.emails],
-                     phones=[ContactPoint("phone", x) for x in p.phones])
-        for p in book.people.list(limit=None)]
-    return write_vcards(records)
+    return Response(write_vcards(people_records(book)), media_type="text/vcard; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="amity-people.vcf"'})
 
 
 @router.get("/export/amity-people.csv")
 def export_csv(book: BookDep) -> Response:
-    if not _exists("amity.formats.csv_export"):
-        raise NotFound("CSV export is not available in this version")
-    import importlib
+    from amity.formats.csv_import import write_csv
 
-    module = importlib.import_module("amity.formats.csv_export")
-    body = module.write_csv(book.people.list(limit=None))
-    return Response(body, media_type="text/csv; charset=utf-8",
+    return Response(write_csv(people_records(book)), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="amity-people.csv"'})
 
 
