@@ -261,6 +261,21 @@ def test_cursor_pages_cover_the_list_once_without_gaps(alice: ApiUser) -> None:
     assert garbage.status_code == 422
 
 
+def test_cursor_pages_absorb_people_added_and_removed_before_the_page(alice: ApiUser) -> None:
+    ids = [alice.book.people.add(PersonInput(name=f"Person {n:02d}")).id for n in range(20)]
+    first = alice.client.get(alice.url("/people?limit=5")).json()
+    seen = [p["id"] for p in first["items"]]
+    alice.book.people.add(PersonInput(name="Aaron"))  # sorts before everyone seen
+    alice.book.people.add(PersonInput(name="Abby"))
+    alice.book.people.purge(ids[1])  # one of the first page goes
+    cursor = first["next_cursor"]
+    while cursor:
+        body = alice.client.get(alice.url(f"/people?limit=5&cursor={cursor}")).json()
+        seen.extend(p["id"] for p in body["items"])
+        cursor = body["next_cursor"]
+    assert seen == ids  # nothing repeated, nothing skipped
+
+
 # --- contact points, facts, questions, dates --------------------------------------------------
 
 

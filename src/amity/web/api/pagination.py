@@ -2,8 +2,9 @@
 
 A cursor is URL-safe base64 of a small JSON object. It carries a fingerprint of the filters it
 was made for, so a cursor sent with other filters is refused instead of paging the wrong list.
-People pages by position in the sorted list; interactions page by their (occurred_at, id) key,
-which stays exact while new rows arrive.
+People page by position in the sorted list, anchored on the previous page's last person (so
+a few rows added or removed before it shift nothing); interactions page by their
+(occurred_at, id) key, which stays exact while rows arrive.
 """
 
 from __future__ import annotations

@@ -134,11 +134,31 @@ def people_matching(book: Book, q: str) -> list[int]:
     return list(ids)
 
 
-def person_page(people: list[Person], offset: int, limit: int,
+ANCHOR_SLACK = 10  # rows added or removed before a page's end that the next page absorbs
+
+
+def person_page(book: Book, query: dict[str, Any], position: dict[str, Any] | None, limit: int,
                 filters: dict[str, Any]) -> dict[str, Any]:
-    more = len(people) > limit
-    items = people[:limit]
-    cursor = encode_cursor({"o": offset + limit}, filters) if more else None
+    """One page after the cursor's anchor (the previous page's last person).
+
+    The anchor is looked for a few rows around where it was, so people added or removed
+    before it since the last page shift nothing: no one is repeated or skipped. When the
+    anchor itself is gone, the page starts at the cursor's position.
+    """
+    offset = offset_of(position)
+    anchor = None if position is None else position.get("a")
+    if anchor is not None and (not isinstance(anchor, int) or isinstance(anchor, bool)):
+        raise InvalidInput("the cursor is not one this API made", field="cursor")
+    start = max(0, offset - 1 - ANCHOR_SLACK) if anchor is not None else offset
+    rows = book.people.list(**query, offset=start,
+                            limit=(offset - start) + ANCHOR_SLACK + limit + 1)
+    found = next((n for n, p in enumerate(rows) if p.id == anchor), None)
+    first = found + 1 if found is not None else offset - start
+    page = rows[first:first + limit + 1]
+    items = page[:limit]
+    cursor = None
+    if len(page) > limit:
+        cursor = encode_cursor({"o": start + first + limit, "a": items[-1].id}, filters)
     return {"items": [person_json(p) for p in items], "next_cursor": cursor}
 
 
@@ -162,13 +182,11 @@ def list_people(
 ) -> dict[str, Any]:
     filters = {"tag": tag, "circle": circle, "org": org, "q": q, "sort": sort,
                "reverse": reverse, "archived": archived}
-    offset = offset_of(decode_cursor(cursor, filters))
-    ids = None
-    if q is not None:
-        ids = people_matching(book, q)
-    people = book.people.list(tag=tag, circle=circle, org=org, sort=sort, reverse=reverse,
-                              limit=limit + 1, offset=offset, only_archived=archived, ids=ids)
-    return person_page(people, offset, limit, filters)
+    position = decode_cursor(cursor, filters)
+    ids = None if q is None else people_matching(book, q)
+    query = {"tag": tag, "circle": circle, "org": org, "sort": sort, "reverse": reverse,
+             "only_archived": archived, "ids": ids}
+    return person_page(book, query, position, limit, filters)
 
 
 @router.post("/people", response_model=PersonDetail, status_code=status.HTTP_201_CREATED,
