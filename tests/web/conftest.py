@@ -195,7 +195,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def chromium_browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
