@@ -183,10 +183,11 @@ def create_api_token(engine: Engine, owner_id: int, name: str, *, now: datetime)
     token = new_token(API_TOKEN_PREFIX)
     t = s.api_tokens
     with store_engine.write_transaction(engine) as conn:
-        token_id = conn.execute(insert(t).values(
+        inserted = conn.execute(insert(t).values(
             owner_id=owner_id, name=label, token_hash=hash_token(token),
-            prefix=token[:12], created_at=now)).inserted_primary_key[0]
-    return int(token_id), token
+            prefix=token[:12], created_at=now)).inserted_primary_key
+    assert inserted is not None
+    return int(inserted[0]), token
 
 
 def list_api_tokens(engine: Engine, owner_id: int) -> list[dict[str, Any]]:

@@ -65,10 +65,10 @@ def create_app(db_url: str | None = None, *, clock: Callable[[], datetime] | Non
     from amity.web.pages import router as pages
 
     app.include_router(pages)
-    app.add_middleware(Sessions, secret=session_secret(url),  # type: ignore[arg-type]
+    app.add_middleware(Sessions, secret=session_secret(url),
                        force_secure=cfg.secure_cookies)
-    app.add_middleware(BodyLimit)  # type: ignore[arg-type]
-    app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

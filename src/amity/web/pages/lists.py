@@ -25,7 +25,7 @@ def promises_page(request: Request, book: BookDep, status: str = "open") -> Resp
         mine = commitments.list(direction="mine", status=status, today=today)
         theirs = commitments.list(direction="theirs", status=status, today=today)
     if part(book, "follow_ups") is not None and status == "open":
-        follow_ups = book.follow_ups.list()  # type: ignore[attr-defined]
+        follow_ups = book.follow_ups.list()
     return render(request, "promises.html", {
         "available": commitments is not None, "mine": mine, "theirs": theirs,
         "follow_ups": follow_ups, "status": status, "views": PROMISE_VIEWS, "today": today})

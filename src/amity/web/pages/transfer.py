@@ -50,7 +50,7 @@ async def upload_and_preview(request: Request) -> Response:
     """Keep the upload (owner-scoped name) and show what importing it would do."""
     book = await get_book(request)
     await check_csrf(request)
-    form = await request.form(**FORM_LIMITS)  # type: ignore[arg-type]
+    form = await request.form(**FORM_LIMITS)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return render(request, "import.html", {"history": [], "preview": None,
@@ -83,7 +83,7 @@ async def upload_and_preview(request: Request) -> Response:
 async def apply_import(request: Request) -> Response:
     book = await get_book(request)
     await check_csrf(request)
-    form = await request.form(**FORM_LIMITS)  # type: ignore[arg-type]
+    form = await request.form(**FORM_LIMITS)
     upload_id = str(form.get("upload_id") or "")
     if not UPLOAD_ID.match(upload_id):
         raise NotFound("this upload is unknown; upload the file again")
