@@ -101,6 +101,16 @@ def test_first_run_add_person_capture_and_mark_done(chromium_browser: Any, live_
     item.wait_for(state="detached")
     page.reload()
     assert page.locator(".agenda-group[data-kind=reply]").count() == 0
+
+    page.get_by_role("link", name="People").click()
+    page.get_by_role("link", name="Ana Lima").click()
+    page.get_by_role("button", name="Log interaction").click()  # the person comes prefilled
+    assert page.locator("#capture-chips .chip").inner_text().startswith("Ana Lima")
+    page.fill("#capture-form input[name=subject]", "Reviewed the talk together")
+    page.keyboard.press("Control+Enter")
+    page.locator("#capture-form .ok").wait_for()
+    page.keyboard.press("Escape")
+    page.locator("#timeline").get_by_text("Reviewed the talk together").wait_for()  # no reload
     assert problems == []
     context.close()
 

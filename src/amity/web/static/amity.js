@@ -22,8 +22,8 @@
 
   function openCapture(trigger) {
     var d = dialog();
-    if (!d) { window.location.href = "/capture"; return; }
     var f = form();
+    if (!d && !f) { window.location.href = "/capture"; return; }
     if (trigger && f) {
       var ids = JSON.parse(trigger.getAttribute("data-people") || "[]");
       var names = JSON.parse(trigger.getAttribute("data-names") || "[]");
@@ -33,7 +33,7 @@
       var direction = trigger.getAttribute("data-direction");
       if (f.elements.direction) f.elements.direction.value = direction || "";
     }
-    if (!d.open) d.showModal();
+    if (d && !d.open) d.showModal();
     var names = document.getElementById("capture-names");
     if (names) names.focus();
   }
