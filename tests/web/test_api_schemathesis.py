@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from tests.web.conftest_api import ApiUser
 
 pytest_plugins = ["tests.web.conftest_api"]
-EXAMPLES = 6
+# requests per operation and mode: PostgreSQL runs fewer (it is there for what only it
+# refuses: NUL bytes, over-long strings, 32-bit ids), SQLite more
+EXAMPLES = {"sqlite": 6, "postgresql": 3}
 
 
 def real_ids(alice: ApiUser) -> dict[str, Any]:
@@ -43,11 +45,11 @@ def real_ids(alice: ApiUser) -> dict[str, Any]:
 
 
 def run_operation(operation: Any, mode: GenerationMode, token: str,
-                  path_parameters: dict[str, Any] | None) -> None:
+                  path_parameters: dict[str, Any] | None, examples: int) -> None:
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
 
     @given(case=strategy)
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     def check(case: Any) -> None:
         # the real token replaces a generated bearer; a removed or mangled one stays (-> 401)
@@ -59,7 +61,8 @@ def run_operation(operation: Any, mode: GenerationMode, token: str,
     check()
 
 
-def test_every_operation_conforms_to_the_openapi(api_app: Any, alice: ApiUser) -> None:
+def test_every_operation_conforms_to_the_openapi(api_app: Any, alice: ApiUser, db_url: str) -> None:
+    examples = EXAMPLES["sqlite" if db_url.startswith("sqlite") else "postgresql"]
     ids = real_ids(alice)
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", api_app)
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -67,7 +70,7 @@ def test_every_operation_conforms_to_the_openapi(api_app: Any, alice: ApiUser) -
     for operation in operations:
         names = {p.name for p in operation.path_parameters}
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            run_operation(operation, mode, alice.token, None)
+            run_operation(operation, mode, alice.token, None, examples)
         if names:
             run_operation(operation, GenerationMode.POSITIVE, alice.token,
-                          {name: ids[name] for name in names})
+                          {name: ids[name] for name in names}, examples)
