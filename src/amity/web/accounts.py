@@ -103,6 +103,8 @@ def create_owner(engine: Engine, *, name: str, email: str, password_hash: str,
                 return int(local)
     user_id = create_user(engine, address, name=name, is_admin=True, now=now)
     with store_engine.write_transaction(engine) as conn:
+        if conn.execute(select(u.c.id).where(u.c.password_hash.is_not(None))).first():
+            raise Conflict("this install already has an owner; sign in instead")  # a race lost
         claimed = conn.execute(update(u).where(u.c.id == user_id, u.c.password_hash.is_(None))
                                .values(name=name, password_hash=password_hash, is_admin=True))
         if claimed.rowcount != 1:

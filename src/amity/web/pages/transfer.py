@@ -28,6 +28,7 @@ router = APIRouter(include_in_schema=False)
 UPLOADS = "uploads"
 UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 PREVIEW_ROWS = 20
+UPLOAD_LIFETIME = 24 * 3600
 
 
 # --- import ---------------------------------------------------------------------------------
@@ -45,6 +46,19 @@ def upload_folder(request: Request) -> Path:
     return folder
 
 
+def forget_old_uploads(folder: Path, *, max_age_seconds: float = UPLOAD_LIFETIME) -> None:
+    """Uploads previewed but never confirmed are removed after a day."""
+    import time
+
+    cutoff = time.time() - max_age_seconds
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            continue
+
+
 @router.post("/import", response_class=HTMLResponse)
 async def upload_and_preview(request: Request) -> Response:
     """Keep the upload (owner-scoped name) and show what importing it would do."""
@@ -58,7 +72,9 @@ async def upload_and_preview(request: Request) -> Response:
     fmt = str(form.get("format") or "auto")
     create_people = form.get("create_people") in ("1", "on")
     upload_id = os.urandom(18).hex()
-    path = upload_folder(request) / f"{book.owner_id}-{upload_id}"
+    folder = upload_folder(request)
+    await run_in_threadpool(forget_old_uploads, folder)
+    path = folder / f"{book.owner_id}-{upload_id}"
     size = 0
     with path.open("wb") as out:
         while chunk := await upload.read(1024 * 1024):
