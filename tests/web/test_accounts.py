@@ -150,6 +150,11 @@ def test_log_out_everywhere_ends_every_session(web_app: FastAPI, ben: WebUser) -
     assert again.get("/people").status_code == 200
 
 
+def test_the_sign_in_page_sends_a_signed_in_user_home(ben: WebUser) -> None:
+    answer = ben.get("/login?next=/people")
+    assert answer.status_code == 303 and answer.headers["location"] == "/people"
+
+
 def test_sign_out_ends_this_session(ben: WebUser) -> None:
     assert ben.post("/logout").status_code == 303
     assert ben.get("/").status_code == 303

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from amity.errors import AmityError, InvalidInput
 from amity.web import accounts
 from amity.web.accounts import User
-from amity.web.deps import check_csrf, config, get_user, sign_in, sign_out
+from amity.web.deps import check_csrf, config, get_user, session_user, sign_in, sign_out
 from amity.web.security import hash_password, password_problem, verify_password
 from amity.web.templating import render
 
@@ -66,6 +66,8 @@ async def login_form(request: Request, next: str = "/") -> Response:
     cfg = config(request)
     if not await run_in_threadpool(accounts.has_owner, cfg.engine):
         return _home("/setup")
+    if await session_user(request) is not None:
+        return _home(safe_next(next))
     return render(request, "login.html", {"email": "", "error": None, "next": safe_next(next)})
 
 
