@@ -111,8 +111,9 @@ def generate_demo(book: Book, *, people: int = 200, years: int = 3, seed: int = 
         for row in rows["people"]:
             row["circle_id"] = circle_ids[row.pop("circle")]
         real_ids = _write_rows(conn, ctx.owner_id, rows, report)
+        _analyze(conn, [t for t in s.metadata.sorted_tables if rows.get(t.name)])
         _index(conn, ctx.owner_id, real_ids, report)
-        _analyze(conn, [t for t in s.metadata.sorted_tables if rows.get(t.name)] + [s.search_docs])
+        _analyze(conn, [s.search_docs])
     return {name: len(table_rows) for name, table_rows in rows.items() if table_rows}
 
 
@@ -198,6 +199,9 @@ def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     """One executemany. On SQLite the values are turned into what SQLAlchemy would store
     (same text forms for instants and dates) and handed to the driver directly: the per-row
     parameter processing of Core was the largest cost of the whole demo (measured)."""
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        _copy_rows(conn, table, rows)
+        return
     if conn.dialect.name != "sqlite":
         conn.execute(insert(table), rows)
         return
@@ -208,6 +212,23 @@ def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     pairs = list(zip(columns, convert, strict=True))
     conn.exec_driver_sql(sql, [tuple(None if row[name] is None else fn(row[name]) if fn else row[name]
                                      for name, fn in pairs) for row in rows])
+
+
+def _copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: COPY in the same transaction (twice as fast as executemany, measured);
+    instants as naive UTC, as UTCDateTime stores them."""
+    columns = list(rows[0])
+    instants = [isinstance(table.c[name].type, UTCDateTime) for name in columns]
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([_naive_utc(row[name]) if instant and row[name] is not None else row[name]
+                            for name, instant in zip(columns, instants, strict=True)])
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
 def _sqlite_converter(kind: Any) -> Callable[[Any], Any] | None:
@@ -243,10 +264,10 @@ def _index(conn: Connection, owner_id: int, real: dict[str, list[int]], report: 
     report("indexing", 0, total)
     step = 2_000
     for start in range(0, len(people), step):
-        index_people(conn, owner_id, people[start : start + step])
+        index_people(conn, owner_id, people[start : start + step], new=True)
         report("indexing", min(start + step, len(people)), total)
     for start in range(0, len(interactions), step * 5):
-        index_interactions(conn, owner_id, interactions[start : start + step * 5])
+        index_interactions(conn, owner_id, interactions[start : start + step * 5], new=True)
         report("indexing", len(people) + min(start + step * 5, len(interactions)), total)
 
 

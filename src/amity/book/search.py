@@ -36,14 +36,18 @@ class SearchHit:
     people: list[PersonRef] = field(default_factory=list)
 
 
-def index_people(conn: Connection, owner_id: int, person_ids: Sequence[int]) -> None:
-    """Rebuild the search documents of these people with a few set-based queries per batch."""
+def index_people(conn: Connection, owner_id: int, person_ids: Sequence[int], *,
+                 new: bool = False) -> None:
+    """Rebuild the search documents of these people with a few set-based queries per batch.
+
+    ``new``: they have no documents yet (a bulk load), so none are deleted first.
+    """
     ids = list(dict.fromkeys(person_ids))
     for start in range(0, len(ids), BATCH):
-        _index_people_batch(conn, owner_id, ids[start : start + BATCH])
+        _index_people_batch(conn, owner_id, ids[start : start + BATCH], new=new)
 
 
-def _index_people_batch(conn: Connection, owner_id: int, ids: list[int]) -> None:
+def _index_people_batch(conn: Connection, owner_id: int, ids: list[int], *, new: bool) -> None:
     parts: dict[int, list[str]] = defaultdict(list)
     p = s.people
     for r in conn.execute(select(p.c.id, p.c.name, p.c.nickname, p.c.org, p.c.title, p.c.notes,
@@ -73,10 +77,11 @@ def _index_people_batch(conn: Connection, owner_id: int, ids: list[int]) -> None
                           .where(j.c.owner_id == owner_id, j.c.person_id.in_(ids))):
         parts[r.person_id].extend(v for v in (r.organisation, r.title) if v)
     _replace_docs(conn, owner_id, "person", {pid: " ".join(dict.fromkeys(parts[pid]))
-                                             for pid in ids if pid in parts})
+                                             for pid in ids if pid in parts}, new=new)
 
 
-def index_interactions(conn: Connection, owner_id: int, interaction_ids: Sequence[int]) -> None:
+def index_interactions(conn: Connection, owner_id: int, interaction_ids: Sequence[int], *,
+                       new: bool = False) -> None:
     ids = list(dict.fromkeys(interaction_ids))
     i = s.interactions
     for start in range(0, len(ids), BATCH):
@@ -87,14 +92,14 @@ def index_interactions(conn: Connection, owner_id: int, interaction_ids: Sequenc
             body = " ".join(v for v in (r.subject, r.notes, r.location) if v)
             if body:
                 bodies[r.id] = body
-        _replace_docs(conn, owner_id, "interaction", bodies, also_delete=batch)
+        _replace_docs(conn, owner_id, "interaction", bodies, also_delete=batch, new=new)
 
 
 def _replace_docs(conn: Connection, owner_id: int, kind: str, bodies: dict[int, str],
-                  also_delete: Sequence[int] = ()) -> None:
+                  also_delete: Sequence[int] = (), *, new: bool = False) -> None:
     d = s.search_docs
     doomed = list(set(bodies) | set(also_delete))
-    if doomed:
+    if doomed and not new:
         conn.execute(delete(d).where(d.c.owner_id == owner_id, d.c.doc_kind == kind,
                                      d.c.ref_id.in_(doomed)))
     if not bodies:
