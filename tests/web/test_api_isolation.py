@@ -43,7 +43,9 @@ def alices_ids(alice: ApiUser) -> dict[str, int]:
     key = f"promise:c{promise.id}"
     alice.book.agenda.dismiss(f"follow_up:f{follow_up.id}")  # a stored state B must not reopen
     assert point.id is not None and talk.id is not None and promise.id and follow_up.id
+    question = alice.book.people.get(ana.id).questions[0]
     return {"person_id": ana.id, "interaction_id": talk.id, "point_id": point.id,
+            "question_id": question.id,
             "promise_id": promise.id, "follow_up_id": follow_up.id, "key": key,
             "dismissed_key": f"follow_up:f{follow_up.id}", **network_ids(alice.book)}
 

@@ -382,3 +382,21 @@ def test_the_openapi_document_lists_every_route_with_its_error_codes(alice: ApiU
             assert "401" in codes and "422" in codes, (method, path)
             if "{" in path:
                 assert "404" in codes, (method, path)
+
+
+def test_mark_a_question_asked_keeps_the_answer_as_a_fact(alice: ApiUser) -> None:
+    ana = add(alice, name="Ana")
+    question = alice.client.post(alice.url(f"/people/{ana['id']}/questions"),
+                                 json={"text": "How was Porto?"}).json()
+    url = alice.url(f"/people/{ana['id']}/questions/{question['id']}/asked")
+    response = alice.client.post(url, json={"answer": "loved the tiles"})
+    assert response.status_code == 200, response.text
+    assert response.json()["answer"] == "loved the tiles" and response.json()["asked_at"]
+    stored = alice.book.people.get(ana["id"])
+    assert stored.questions[0].asked_at is not None
+    assert any("loved the tiles" in f.text for f in stored.facts)
+    assert alice.client.post(url, json={}).status_code == 422
+    other = add(alice, name="Ben")
+    wrong = alice.client.post(alice.url(f"/people/{other['id']}/questions/{question['id']}/asked"),
+                              json={})
+    assert wrong.status_code == 404

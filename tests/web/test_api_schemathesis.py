@@ -39,7 +39,8 @@ def real_ids(alice: ApiUser) -> dict[str, Any]:
     point = alice.book.people.get(ana.id).contact_points[0]
     promise = alice.book.commitments.add(ana.id, "send the slides", due_on=alice.book.agenda.today())
     follow_up = alice.book.follow_ups.add(ana.id, "ask", alice.book.agenda.today())
-    return {"person_id": ana.id, "interaction_id": talk.id or 0, "point_id": point.id or 0,
+    question = alice.book.people.add_question(ana.id, "How was Porto?")
+    return {"question_id": question.id or 0, "person_id": ana.id, "interaction_id": talk.id or 0, "point_id": point.id or 0,
             "promise_id": promise.id or 0, "follow_up_id": follow_up.id or 0,
             "key": f"promise:c{promise.id}", **network_ids(alice.book)}
 

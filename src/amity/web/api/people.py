@@ -33,6 +33,7 @@ from amity.web.api.schemas import (
     PersonDetail,
     PersonPage,
     PersonUpdate,
+    QuestionAsked,
     QuestionCreate,
     QuestionOut,
     Str100,
@@ -326,6 +327,21 @@ def list_questions(book: BookDep, person_id: PersonId) -> list[dict[str, Any]]:
              responses=e.WRITE_ONE, tags=["questions"], summary="Note a question to ask next time")
 def add_question(book: BookDep, person_id: PersonId, body: QuestionCreate) -> dict[str, Any]:
     return question_json(book.people.add_question(person_id, body.text))
+
+
+@router.post("/people/{person_id}/questions/{question_id}/asked", response_model=QuestionOut,
+             responses={**e.WRITE_ONE}, tags=["questions"],
+             summary="Mark a question asked, with their answer (kept as a fact)")
+def question_asked(book: BookDep, person_id: PersonId,
+                   question_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+                   body: QuestionAsked | None = None) -> dict[str, Any]:
+    question = next((q for q in book.people.get(person_id).questions if q.id == question_id), None)
+    if question is None:
+        raise NotFound(f"no question Q{question_id} for this person")
+    if question.asked_at is not None:
+        raise InvalidInput(f"Q{question_id} was already asked", field="question_id")
+    answer = None if body is None else body.answer
+    return question_json(book.briefs.mark_asked([(question_id, answer)])[0])
 
 
 @router.get("/people/{person_id}/dates", response_model=list[DateOut], responses=e.READ_ONE,

@@ -234,6 +234,10 @@ class QuestionCreate(Strict):
     text: LongText
 
 
+class QuestionAsked(Strict):
+    answer: LongText | None = Field(None, description="What they said; kept as a fact")
+
+
 class DateCreate(Strict):
     kind: DateKind
     date: Str20 = Field(description="1990-04-15, --04-15 or 04-15")
