@@ -309,7 +309,17 @@ def print_table(f: dict[str, Any]) -> None:
         verdict = ""
         if target is not None and number is not None:
             verdict = f"< {target:g} {unit}  " + ("ok" if number < target else "MISSED")
+            cpu = _cpu_in(shown)
+            if number >= target and cpu is not None and cpu < target:
+                verdict += " on the wall clock; CPU time within (see the load average)"
         print(f"{label:<{width}}{shown:<44}{verdict}")
+
+
+def _cpu_in(shown: str) -> float | None:
+    """The CPU figure printed beside a wall-clock one ("0.75 s (cpu 0.35 s)")."""
+    if "(cpu " not in shown:
+        return None
+    return float(shown.split("(cpu ", 1)[1].split(maxsplit=1)[0])
 
 
 def _process_shown(figure: dict[str, Any]) -> str:

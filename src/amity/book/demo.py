@@ -142,9 +142,10 @@ def _circle_ids(conn: Connection, owner_id: int) -> dict[str, int]:
     found = {r.name: r.id for r in conn.execute(select(c.c.id, c.c.name).where(c.c.owner_id == owner_id))}
     missing = [(i, n, d, w) for i, (n, d, w) in enumerate(DEFAULT_CIRCLES) if n not in found]
     for position, name, days, weight in missing:
-        found[name] = int(conn.execute(insert(c).values(
+        new_id = conn.execute(insert(c).values(
             owner_id=owner_id, name=name, cadence_days=days, weight=weight,
-            position=position)).inserted_primary_key[0])
+            position=position)).inserted_primary_key
+        found[name] = int(new_id[0]) if new_id else 0
     return found
 
 
@@ -333,7 +334,7 @@ class _DemoBuilder:
 
     def _from_list(self, names: _NameList) -> str:
         options, cum = names
-        return self._weighted(options, cum) if cum else self._pick(options)
+        return str(self._weighted(options, cum) if cum else self._pick(options))
 
     def _moment(self, lo: datetime, hi: datetime | None = None) -> datetime:
         """A plausible moment (a working hour, minutes in fives) between lo and hi."""
@@ -903,9 +904,9 @@ class _DemoBuilder:
             if status == "received":
                 self._one_feedback(p, asked + timedelta(days=rng.randint(1, 10)), request_id)
         for _ in range(self.years * 14 + 4):
-            p = rng.choice(givers) if rng.random() < 0.9 else None
-            since = max(p.met_at, self.start).date() if p else self.start.date()
-            self._one_feedback(p, self._day(since, self.today), None)
+            giver = rng.choice(givers) if rng.random() < 0.9 else None
+            since = max(giver.met_at, self.start).date() if giver else self.start.date()
+            self._one_feedback(giver, self._day(since, self.today), None)
 
     def _one_feedback(self, p: _Person | None, day: date, request_id: int | None) -> None:
         rng = self.rng
@@ -970,8 +971,8 @@ class _Words(dict[str, str]):
             value = b._pick(D.DETAILS).format_map(self)
         else:
             raise KeyError(key)
-        self[key] = value
-        return value
+        self[key] = str(value)
+        return str(value)
 
 
 def _mark_replies(drafts: Sequence[_Interaction]) -> None:

@@ -141,7 +141,7 @@ def run_search(ctx: BookContext, query: str, *, limit: int = 20,
         return _describe(conn, ctx.owner_id, ranked, terms)
 
 
-def _sqlite_matches(conn: Connection, fts: str, owner_id: int, n: int) -> list[Any]:
+def _sqlite_matches(conn: Connection, fts: str, owner_id: int, n: int) -> Sequence[Any]:
     """The best ``n`` documents by bm25; for a very common term, among the newest ones.
 
     bm25 costs ~10 us per matching document (a word in 7,500 documents: 80 ms), so beyond
