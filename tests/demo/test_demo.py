@@ -184,3 +184,15 @@ def test_a_very_common_word_ranks_the_newest_candidates_of_each_kind(
     assert any(h.kind == "person" for h in tagged) and all(h.score > 0 for h in tagged)
     people_of_theirs = {p.id for p in theirs.people.list()}
     assert not {h.id for h in tagged if h.kind == "person"} & people_of_theirs
+
+
+def test_nothing_happened_after_now(demo: Tables, clock: Clock) -> None:
+    from amity.store import schema as s
+    from amity.store.schema import UTCDateTime
+
+    now = clock().isoformat()
+    for table in s.metadata.sorted_tables:
+        instants = [c.name for c in table.c if isinstance(c.type, UTCDateTime)]
+        for row in demo.get(table.name, []):
+            late = {name: row[name] for name in instants if row[name] and row[name] > now}
+            assert not late, (table.name, late)

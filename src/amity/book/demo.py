@@ -915,7 +915,8 @@ class _DemoBuilder:
         feedback_id = self._add("feedback", {
             "person_id": p.id if p else None, "kind": kind,
             "context": rng.choice(D.FEEDBACK_CONTEXTS), "text": rng.choice(D.FEEDBACK_TEXTS[kind]),
-            "received_on": day, "request_id": request_id, "created_at": _at(day, 18)})
+            "received_on": day, "request_id": request_id,
+            "created_at": min(_at(day, 18), self.now)})
         for theme in dict.fromkeys(rng.choices(D.FEEDBACK_THEMES, k=rng.randint(1, 2))):
             self.rows["feedback_themes"].append({"feedback_id": feedback_id, "theme": theme})
 
@@ -934,7 +935,7 @@ class _DemoBuilder:
                 progress = max(0, min(100, progress + rng.randint(-6, 12)))
                 self._add("goal_checkins", {"goal_id": goal_id, "progress": progress,
                                             "note": rng.choice(D.CHECKIN_NOTES), "checked_on": day,
-                                            "created_at": _at(day, 21)})
+                                            "created_at": min(_at(day, 21), self.now)})
                 day += timedelta(days=every)
                 if done and progress >= 100:
                     break
