@@ -88,6 +88,14 @@ def test_agenda_refuses_bad_keys_and_dates(alice: ApiUser) -> None:
         response = alice.client.post(alice.url(f"/agenda/{key}/done"))
         assert response.status_code in (404, 422), (key, response.text)
     assert alice.client.get(alice.url("/agenda?date=2026-02-30")).status_code == 422
+    for far in ("0001-01-01", "9999-12-31"):  # the agenda's date arithmetic stays in range
+        assert alice.client.get(alice.url(f"/agenda?date={far}")).status_code == 422
+        ana = alice.book.people.add(PersonInput(name=f"Ana {far}")).id
+        refused = alice.client.patch(alice.url(f"/people/{ana}"), json={"met_on": far})
+        assert refused.status_code == 422 and "met_on" in refused.json()["error"]["fields"]
+        assert alice.client.post(alice.url("/promises"), json={
+            "person": ana, "text": "x", "due_on": far}).status_code == 422
+    assert alice.client.get(alice.url("/agenda")).status_code == 200
     assert alice.book.agenda.states() == []
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
@@ -15,6 +14,7 @@ from amity.web.api import errors as e
 from amity.web.api.schemas import (
     MAX_ID,
     AgendaOut,
+    Day,
     FollowUpCreate,
     FollowUpOut,
     ItemStateOut,
@@ -47,7 +47,7 @@ def known_key(key: str) -> str:
 
 @router.get("/agenda", response_model=AgendaOut, responses=e.READ, tags=["agenda"],
             summary="Today's ranked actions, each with its reason")
-def agenda(book: BookDep, day: Annotated[date | None, Query(alias="date")] = None,
+def agenda(book: BookDep, day: Annotated[Day | None, Query(alias="date")] = None,
            limit: Annotated[int | None, Query(ge=1, le=500)] = None) -> dict[str, Any]:
     when = day or book.agenda.today()
     return {"date": when, "items": [action_json(a) for a in book.agenda.items(today=when,

@@ -65,13 +65,29 @@ def lowers_short(value: str) -> str:
 Url = Annotated[Str300, AfterValidator(lowers_short)]
 
 
+# days and times are bounded so that the agenda's date arithmetic (next birthday, cadences,
+# snoozes) never leaves Python's date range, whatever was stored
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def within_range(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError("a day between 1900-01-01 and 2199-12-31")
+    return value
+
+
+Day = Annotated[date, AfterValidator(within_range)]
+
+
 def aware_utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("a time needs a time zone offset, e.g. 2026-11-02T15:00:00+01:00")
     try:
-        return value.astimezone(UTC)
+        moment = value.astimezone(UTC)
     except OverflowError:
         raise ValueError("the time is out of range") from None
+    within_range(moment.date())
+    return moment
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(aware_utc)]
@@ -185,7 +201,7 @@ class PersonFields(Strict):
         None, description="Stay-in-touch cadence override: 30d, 6w, 3m, 1y or never")
     birthday: Str20 | None = Field(None, description="1990-04-15, --04-15 or 04-15")
     met_where: Str300 | None = None
-    met_on: date | None = None
+    met_on: Day | None = None
     how_met: Str200 | None = None
     introduced_by: Id | None = Field(None, description="The id of the person who introduced you")
     notes: Notes | None = None
@@ -227,7 +243,7 @@ class ContactPointCreate(Strict):
 class FactCreate(Strict):
     kind: FactKind
     text: LongText
-    happened_on: date | None = None
+    happened_on: Day | None = None
 
 
 class QuestionCreate(Strict):
@@ -352,7 +368,7 @@ class AgendaOut(BaseModel):
 
 
 class SnoozeBody(Strict):
-    until: date = Field(description="The item comes back on this day")
+    until: Day = Field(description="The item comes back on this day")
 
 
 class ItemStateOut(BaseModel):
@@ -365,7 +381,7 @@ class PromiseCreate(Strict):
     person: Id
     text: LongText
     direction: Literal["mine", "theirs"] = Field("mine", description="mine: I promised them")
-    due_on: date | None = None
+    due_on: Day | None = None
 
 
 class PromiseOut(BaseModel):
@@ -383,7 +399,7 @@ class PromiseOut(BaseModel):
 class FollowUpCreate(Strict):
     person: Id
     text: LongText
-    due_on: date
+    due_on: Day
 
 
 class FollowUpOut(BaseModel):
