@@ -35,13 +35,23 @@ def victim(web_app: FastAPI, db_url: str, clock: Clock) -> dict[str, Any]:
     person = book.people.add(PersonInput(name="Alice's Friend", emails=["friend@example.com"]))
     book.interactions.log(InteractionInput(people=[person.id], kind="call", subject="Private talk"))
     promise = book.commitments.add(person.id, "A secret promise")
+    question = book.people.add_question(person.id, "A secret question?")
+    event = book.network.add_event("A secret summit", "conference")
+    article = book.articles.add("https://example.com/a-secret-article", title="A secret article")
+    request = book.feedback.ask(person.id, "A secret talk")
+    goal = book.feedback.add_goal("A secret goal", check_in="weekly")
+    other = book.people.add(PersonInput(name="Alice's Other Friend"))
+    intro = book.network.intro(person.id, other.id, note="A secret intro")
+    target = book.network.add_coverage("A secret target", "tag", "secret", 2)
     follow_up = book.follow_ups.add(person.id, "A secret follow-up", clock().date())
     engine = book.ctx.engine
     token_id, _ = accounts.create_api_token(engine, book.owner_id, "a's token", now=clock())
     accounts.create_invitation(engine, book.owner_id, None, now=clock())
     invitation_id = accounts.list_invitations(engine, book.owner_id)[0]["id"]
     return {"book": book, "person_id": person.id, "commitment_id": promise.id,
-            "follow_up_id": follow_up.id, "token_id": token_id, "invitation_id": invitation_id}
+            "follow_up_id": follow_up.id, "token_id": token_id, "question_id": question.id,
+            "event_id": event.id, "article_id": article.id, "request_id": request.id,
+            "goal_id": goal.id, "intro_id": intro.id, "target_id": target.id, "invitation_id": invitation_id}
 
 
 def all_routes(routes: list[Any], prefix: str = "") -> list[tuple[str, str]]:
@@ -69,7 +79,8 @@ def leaks(text: str) -> bool:
 def snapshot(victim: dict[str, Any]) -> tuple[Any, ...]:
     book = victim["book"]
     person = book.people.get(victim["person_id"])
-    return (person.name, person.version, person.archived_at, len(person.facts), len(person.questions),
+    return (person.name, person.version, person.archived_at, len(person.facts),
+            [(q.id, q.asked_at) for q in person.questions],
             len(person.dates), book.commitments.get(victim["commitment_id"]).status,
             [f.done_at for f in book.follow_ups.list(include_done=True)],
             [(t["id"], t["revoked_at"]) for t in accounts.list_api_tokens(book.ctx.engine, book.owner_id)],
@@ -84,7 +95,9 @@ def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
     assert len(routes) >= 12, routes
     for method, path in routes:
         url = path
-        for name in ("person_id", "commitment_id", "follow_up_id", "token_id", "invitation_id"):
+        for name in ("person_id", "commitment_id", "follow_up_id", "token_id", "invitation_id",
+                 "question_id", "event_id", "article_id", "request_id", "goal_id", "intro_id",
+                 "target_id"):
             url = url.replace("{" + name + "}", str(victim[name]))
         assert "{" not in url, f"add the id of {path} to the victim fixture"
         if method == "GET":

@@ -131,6 +131,19 @@ def test_person_page_edits_in_place_and_adds_facts_questions_dates(ann: WebUser)
     assert "Bouldering" in page and "How was Lisbon?" in page and "Wedding" in page
 
 
+def test_marking_a_question_asked_keeps_the_answer_as_a_fact(ann: WebUser) -> None:
+    person = ann.book.people.add(PersonInput(name="Quinn"))
+    question = ann.book.people.add_question(person.id, "Which city next?")
+    answer = ann.post(f"/people/{person.id}/questions/{question.id}/asked", {"answer": "Porto"},
+                      htmx=True)
+    assert answer.status_code == 200 and "Which city next?" not in answer.text
+    details = ann.book.people.get(person.id)
+    assert details.questions[0].asked_at is not None and details.questions[0].answer == "Porto"
+    assert any("Porto" in f.text for f in details.facts)
+    again = ann.post(f"/people/{person.id}/questions/{question.id}/asked", {}, htmx=True)
+    assert again.status_code == 422 and "already asked" in again.text
+
+
 def test_archive_and_restore_a_person(ann: WebUser) -> None:
     person = ann.book.people.add(PersonInput(name="Finn"))
     assert ann.post(f"/people/{person.id}/archive").status_code == 303

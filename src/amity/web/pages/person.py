@@ -144,6 +144,23 @@ def add_question(request: Request, book: BookDep, person_id: int, text: Text = "
                   status_code=422 if error else 200)
 
 
+@router.post("/people/{person_id}/questions/{question_id}/asked", response_class=HTMLResponse)
+def question_asked(request: Request, book: BookDep, person_id: int, question_id: int,
+                   answer: Text = "") -> Response:
+    """Asked it: the question leaves the list; an answer is kept as a fact."""
+    person = book.people.resolve(person_id)  # another user's person is not found
+    error = None
+    try:
+        book.briefs.check_questions([question_id], [person.id])
+        book.briefs.mark_asked([(question_id, short_text(answer, "answer", limit=2000) or None)])
+    except InvalidInput as exc:
+        error = str(exc)
+    return render(request, "partials/person_questions.html",
+                  {"p": book.people.get(person.id), "error": error, "answered": not error},
+                  status_code=422 if error else 200,
+                  headers=None if error else {"HX-Trigger": "question-asked"})
+
+
 @router.post("/people/{person_id}/dates", response_class=HTMLResponse)
 def add_date(request: Request, book: BookDep, person_id: int, kind: Text = "custom",
              when: Text = "", label: Text = "") -> Response:
