@@ -227,3 +227,16 @@ def test_a_vcard_with_a_bad_card_imports_the_good_ones_and_reports_the_bad(alice
     assert report["counts"]["people_new"] == 2
     assert report["errors"] and report["errors"][0]["reason"]
     assert alice.book.people.count() == 2
+
+
+def test_patch_phones_keeps_an_imported_number_written_with_spaces(alice: ApiUser) -> None:
+    alice.client.post(alice.url("/import?format=vcard"), content=VCARDS)
+    ana = alice.book.people.get("ana@example.org")
+    before = [c.id for c in ana.contact_points if c.kind == "phone"]
+    response = alice.client.patch(alice.url(f"/people/{ana.id}"),
+                                  json={"phones": ["+351912345678", "+1 415 555 0123"]})
+    assert response.status_code == 200, response.text
+    after = alice.book.people.get(ana.id)
+    phones = {c.normalized: c.id for c in after.contact_points if c.kind == "phone"}
+    assert set(phones) == {"+351912345678", "+14155550123"}
+    assert phones["+351912345678"] == before[0]  # the same row, not removed and re-added

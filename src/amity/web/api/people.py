@@ -117,7 +117,7 @@ def replace_lists(book: Book, current: Person, body: PersonUpdate, sent: set[str
         region = book.settings.get("phone.region")
         wanted = _keys(body.phones or [], lambda v: phone_key(v, region), "phones")
         data.phones = list(body.phones or [])
-        removals["remove_phones"] = [x for x in current.phones if x not in wanted]
+        removals["remove_phones"] = [x for x in current.phones if phone_key(x, region) not in wanted]
     if "tags" in sent:
         wanted = _keys(body.tags or [], normalize_tag, "tags")
         data.tags = sorted(wanted)
