@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from itertools import accumulate
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Connection, Date, Table, func, insert, select, text
@@ -206,13 +207,24 @@ def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     if conn.dialect.name != "sqlite":
         conn.execute(insert(table), rows)
         return
+    conn.exec_driver_sql(*_sqlite_statement(table, rows))
+
+
+def _sqlite_statement(table: Table, rows: list[dict[str, Any]]) -> tuple[str, list[tuple[Any, ...]]]:
     columns = list(rows[0])
-    convert = [_sqlite_converter(table.c[name].type) for name in columns]
+    values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    converted = [(n, fn) for n, fn in enumerate(_sqlite_converter(table.c[c].type) for c in columns)
+                 if fn is not None]
+    params = []
+    for row in rows:
+        out = list(values(row))
+        for n, fn in converted:
+            if out[n] is not None:
+                out[n] = fn(out[n])
+        params.append(tuple(out))
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join('?' * len(columns))})")
-    pairs = list(zip(columns, convert, strict=True))
-    conn.exec_driver_sql(sql, [tuple(None if row[name] is None else fn(row[name]) if fn else row[name]
-                                     for name, fn in pairs) for row in rows])
+    return sql, params
 
 
 def _copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -244,9 +256,10 @@ def _sqlite_converter(kind: Any) -> Callable[[Any], Any] | None:
 
 
 def _sqlite_instant(value: datetime) -> str:
+    """'2026-11-25 12:00:00.000000', the form SQLAlchemy stores (and compares as text)."""
     if value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(" ", "microseconds")
 
 
 def _analyze(conn: Connection, tables: list[Table]) -> None:
