@@ -818,7 +818,7 @@ class _DemoBuilder:
             first_after = next((t for t, _ in p.interactions if t.date() > event["starts_on"]), None)
             if first_after is not None and first_after.date() <= due + timedelta(days=20):
                 done_at: datetime | None = first_after
-            elif due < self.today - timedelta(days=45) and rng.random() < 0.8:
+            elif due < self.today - timedelta(days=45) and rng.random() < 0.97:
                 done_at = _at(due + timedelta(days=rng.randint(1, 10)), 10)
             else:
                 done_at = None
