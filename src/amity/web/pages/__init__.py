@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from amity.web.pages import auth, capture, lists, people, person, settings, today, transfer
+from amity.web.pages import (
+    auth,
+    capture,
+    growth,
+    lists,
+    network,
+    people,
+    person,
+    review,
+    settings,
+    today,
+    transfer,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, today, people, person, capture, lists, transfer, settings):
+for module in (auth, today, people, person, capture, lists, transfer, settings,
+               network, growth, review):  # issue 6: brief, prepare, events, network...
     router.include_router(module.router)
