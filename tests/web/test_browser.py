@@ -34,7 +34,8 @@ def watch_for_problems(page: Any) -> list[str]:
     page.on("console", lambda m: problems.append(f"console: {m.text}")
             if m.type == "error" and "Failed to load resource" not in m.text else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("requestfailed", lambda r: None if "ERR_ABORTED" in (r.failure or "")  # navigated on
+            else problems.append(f"failed: {r.url} {r.failure}"))
     page.on("response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None)
     page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:"))
             else problems.append(f"other site: {r.url}"))
