@@ -343,19 +343,28 @@ class TestThePeopleFilterDropsNobody:
         from amity.rules.agenda_extra import agenda_settings_from
 
         rng = random.Random(f"{zone}{soft}")
-        ids = bulk_people(book, 120)
+        ids = bulk_people(book, 200)
         circles = [c["id"] for c in book.circle_settings.list()]
         with book.ctx.write() as conn:
             for table in (s.important_dates, s.commitments, s.follow_ups, s.interactions):
                 conn.execute(table.delete().where(table.c.owner_id == book.owner_id))
             for pid in ids:
-                last = rng.choice([None, NOW - timedelta(days=rng.randint(0, 400), hours=rng.randint(0, 23))])
+                last = rng.choice([None, *[NOW - timedelta(days=rng.randint(0, 150), hours=rng.randint(0, 23))] * 3])
                 conn.execute(s.people.update().where(s.people.c.id == pid).values(
                     last_interaction_at=last,
                     created_at=NOW - timedelta(days=rng.randint(0, 400), hours=rng.randint(0, 23)),
-                    cadence_days=rng.choice([None, None, 0, 7, 10, 45]),
+                    cadence_days=rng.choice([None, 0, 30, 45, 60, 90]),
                     circle_id=rng.choice([None, *circles]),
-                    met_on=rng.choice([None, TODAY - timedelta(days=rng.randint(0, 60))])))
+                    met_on=rng.choice([None, None, None, TODAY - timedelta(days=rng.randint(0, 60))])))
+        with book.ctx.read() as conn:  # a few items done or dismissed: their people move
+            settings = agenda_settings_from({"timezone": zone, "agenda.due_factor": soft})
+            first = build_agenda(load_agenda_inputs(conn, book.owner_id, TODAY, settings), TODAY,
+                                 settings=settings)
+        touched = [a.key for a in first if a.kind == "keep_in_touch"][:6]
+        for key in touched[:3]:
+            book.agenda.done(key)
+        for key in touched[3:]:
+            book.agenda.dismiss(key)
         for offset in (0, 1, 17, 45):
             day = TODAY + timedelta(days=offset)
             with book.ctx.read() as conn:
@@ -366,6 +375,12 @@ class TestThePeopleFilterDropsNobody:
             assert {p.id for p in filtered.people} <= {p.id for p in everyone.people}
             if offset == 0:
                 assert 0 < len(filtered.people) < len(everyone.people)  # the filter is at work
+            for limit in (1, 3, 10):
+                with book.ctx.read() as conn:
+                    cut = load_agenda_inputs(conn, book.owner_id, day, settings, limit=limit)
+                assert len(cut.people) <= len(filtered.people)
+                assert [a.key for a in build_agenda(cut, day, settings=settings, limit=limit)] == [
+                    a.key for a in build_agenda(everyone, day, settings=settings, limit=limit)]
             assert [a.key for a in build_agenda(filtered, day, settings=settings)] == [
                 a.key for a in build_agenda(everyone, day, settings=settings)]
 

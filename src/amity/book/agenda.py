@@ -11,10 +11,25 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, extract, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    Float,
+    and_,
+    case,
+    cast,
+    delete,
+    extract,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from amity.book.agenda_network import close_later_record, later_items
@@ -23,6 +38,7 @@ from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
 from amity.model import Action, PartialDate, PersonRef
 from amity.rules.agenda import (
+    MAX_TIMING,
     AgendaInputs,
     AgendaSettings,
     AgendaState,
@@ -36,6 +52,7 @@ from amity.rules.agenda import (
     build_agenda,
     done_contact_dates,
     effective_last_contact,
+    keep_in_touch_person_id,
 )
 from amity.rules.agenda_extra import (
     MAX_ID,
@@ -101,7 +118,7 @@ class Agenda:
         with self._ctx.read() as conn:
             settings = self.settings(conn)
             day = today or local_today(self._ctx.now(), settings.time_zone)
-            inputs = load_agenda_inputs(conn, self._ctx.owner_id, day, settings)
+            inputs = load_agenda_inputs(conn, self._ctx.owner_id, day, settings, limit=limit)
         extra = later_items(self._ctx, day, settings)  # give, share, goal_checkin, feedback
         return build_agenda(inputs, day, settings=settings, now=self._ctx.now(), limit=limit,
                             extra=extra)
@@ -265,65 +282,90 @@ def _parse_key(key: str) -> ItemKey:
 
 
 def load_agenda_inputs(conn: Connection, owner_id: int, today: date,
-                       settings: AgendaSettings) -> AgendaInputs:
-    """Everything the engine needs for ``today``: one query per input table (plus one for the
-    cadences in use), whatever the number of people."""
+                       settings: AgendaSettings, *, limit: int | None = None) -> AgendaInputs:
+    """Everything the engine needs for ``today``: one query per input table (plus two for the
+    cadences in use and, with a ``limit``, the score floor), whatever the number of people."""
     dates = load_dates(conn, owner_id, today, max_date_lead(settings, DATE_KINDS))
     jobs = load_job_starts(conn, owner_id, today, settings.lead_for("work_anniversary"))
     follow_ups = load_follow_ups(conn, owner_id, today)
     attendance = load_attendance(conn, owner_id, today, settings)
     commitments = load_commitments(conn, owner_id, today + timedelta(days=settings.promise_lead_days))
     replies = load_awaiting_replies(conn, owner_id)
+    states = load_states(conn, owner_id, today)
     referenced = {row.person_id for rows in (dates, jobs, follow_ups, attendance, commitments, replies)
                   for row in rows}
+    acted_on = {pid for state in states
+                if (pid := keep_in_touch_person_id(state.item_key)) is not None}
     return AgendaInputs(
-        people=load_agenda_people(conn, owner_id, today, settings, referenced),
+        people=load_agenda_people(conn, owner_id, today, settings, referenced | acted_on,
+                                  limit=limit),
         dates=dates, jobs=jobs, follow_ups=follow_ups, attendance=attendance,
-        commitments=commitments, awaiting_replies=replies,
-        states=load_states(conn, owner_id, today),
+        commitments=commitments, awaiting_replies=replies, states=states,
     )
 
 
-MAX_CADENCE_GROUPS = 64
-MAX_REFERENCED_IN_QUERY = 5000
+MAX_REFERENCED_IN_QUERY = 20_000  # bound parameters: SQLite allows 32,766
+FLOAT_SLACK = 1e-9
 
 
-def threshold_days(cadence_days: int, factor: float) -> int:
-    """Whole days for ``factor x cadence``, rounded up (as the engine does)."""
-    scaled = cadence_days * factor
-    return int(scaled) if int(scaled) == scaled else int(scaled) + 1
+def _days_since(conn: Connection, column: Any, today: date) -> Any:
+    """Whole days from the UTC date of ``column`` to ``today`` (the local date differs by at
+    most one day either way)."""
+    if conn.dialect.name == "sqlite":
+        return func.julianday(literal(today.isoformat())) - func.julianday(func.date(column))
+    return cast(literal(today, Date) - cast(column, Date), Float)
+
+
+def _capped(ratio: Any) -> Any:
+    return case((ratio > MAX_TIMING, MAX_TIMING), else_=ratio)
 
 
 def load_agenda_people(conn: Connection, owner_id: int, today: date, settings: AgendaSettings,
-                       referenced: set[int]) -> list[PersonInput]:
+                       explicit: set[int], *, limit: int | None = None) -> list[PersonInput]:
     """The active people who may be on today's agenda, filtered in SQL: those whose last
     contact (or, never contacted, their creation) is old enough for their cadence, those met
-    recently, and those the other inputs refer to. The filter is a superset (done items only
-    move a last contact later); the engine decides exactly."""
+    recently, and ``explicit`` ones (referred to by another input or by a stored state).
+
+    The filter is a superset: SQL counts days between UTC dates, which differ from local ones
+    by at most a day, so it keeps two days of slack; done items only move a last contact
+    later; the engine decides exactly. With a ``limit``, keep-in-touch candidates are also
+    cut at a score floor: the ``limit``-th best *lower bound* of the keep-in-touch score among
+    people nothing else touches; whoever's *upper bound* is below it cannot make the list.
+    """
+    if len(explicit) > MAX_REFERENCED_IN_QUERY:
+        return load_people(conn, owner_id)
     p, c = s.people, s.circles
     cadence = func.coalesce(p.c.cadence_days, c.c.cadence_days)
-    cadences = sorted(d for d in conn.execute(
-        select(cadence).distinct().select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
-        .where(_active_people(owner_id))).scalars() if d is not None and d > 0)
-
-    def old_enough(days: int) -> Any:
-        bound = datetime.combine(today - timedelta(days=threshold_days(days, settings.soft_threshold) - 2),
-                                 datetime.min.time(), tzinfo=UTC)
-        return or_(p.c.last_interaction_at < bound,
-                   and_(p.c.last_interaction_at.is_(None), p.c.created_at < bound))
-
-    if len(cadences) <= MAX_CADENCE_GROUPS:
-        due = [and_(cadence == days, old_enough(days)) for days in cadences]
-    else:
-        due = [and_(cadence > 0, old_enough(cadences[0]))]
+    days = _days_since(conn, func.coalesce(p.c.last_interaction_at, p.c.created_at), today)
+    soft_days = cadence * settings.soft_threshold
+    may_be_due = and_(cadence > 0, days + 2 >= soft_days)
     met_since = today - timedelta(days=settings.new_contact_follow_up_days
                                   + settings.new_contact_window_days)
-    wanted = [*due, p.c.met_on >= met_since]
-    if len(referenced) > MAX_REFERENCED_IN_QUERY:
-        return load_people(conn, owner_id)
-    if referenced:
-        wanted.append(p.c.id.in_(sorted(referenced)))
+    if limit is not None:
+        floor = _score_floor(conn, owner_id, limit, explicit, days, cadence, soft_days, met_since)
+        if floor is not None:
+            upper = _capped((days + 1) / cadence) * func.coalesce(c.c.weight, 1.0)
+            may_be_due = and_(may_be_due, upper >= floor - FLOAT_SLACK)
+    wanted = [p.c.met_on >= met_since, may_be_due]
+    if explicit:
+        wanted.append(p.c.id.in_(sorted(explicit)))
     return load_people(conn, owner_id, where=or_(*wanted))
+
+
+def _score_floor(conn: Connection, owner_id: int, limit: int, explicit: set[int], days: Any,
+                 cadence: Any, soft_days: Any, met_since: date) -> float | None:
+    """The ``limit``-th best lower bound of the keep-in-touch score among people surely due
+    and touched by nothing else (no state, no other item, not met recently), or None."""
+    p, c = s.people, s.circles
+    lower = case((and_(p.c.last_interaction_at.is_(None), p.c.met_on.is_not(None)), 0.0),
+                 else_=_capped((days - 1) / cadence)) * func.coalesce(c.c.weight, 1.0)
+    clean = [_active_people(owner_id), cadence > 0, days - 2 >= soft_days,
+             or_(p.c.met_on.is_(None), p.c.met_on < met_since)]
+    if explicit:
+        clean.append(p.c.id.not_in(sorted(explicit)))
+    floor = conn.execute(select(lower).select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
+                         .where(*clean).order_by(lower.desc()).limit(1).offset(limit - 1)).scalar()
+    return None if floor is None else float(floor)
 
 
 def _active_people(owner_id: int) -> Any:
