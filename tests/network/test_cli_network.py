@@ -193,3 +193,38 @@ def test_participation_log_and_introductions_with_outcomes(book: Path) -> None:
     assert as_json("intros", "Cleo") == []
     assert run_main("intro-outcome", "99999", "x") == 2
     assert run_main("event", "log", "climate", "") == 2
+
+
+def test_the_read_commands_answer_json_on_both_backends(db_url: str, cli_env: Path) -> None:
+    """The same commands through --db on SQLite and PostgreSQL, each in its own user's book."""
+    import uuid
+
+    base = ("--db", db_url, "--user", f"cli-{uuid.uuid4().hex[:10]}@example.org")
+
+    def j(*args: str) -> Any:
+        return json.loads(amity(*base, *args, "--json").stdout)
+
+    j("add", "Ana Lima", "--org", "Acme", "--tag", "energy")
+    j("add", "Ben Ode", "--org", "Acme")
+    j("relate", "Ana", "Ben", "--as", "friend")
+    j("edit", "Ana", "--circle", "inner")
+    j("log", "Ana", "--kind", "call", "--at", "2026-11-20")
+    j("event", "add", "PyCon", "--kind", "conference", "--from", "2026-10-01")
+    j("met", "Ana", "--at", "PyCon")
+    j("gave", "Ben", "advice", "pricing")
+    article = j("article", "add", "https://x.org/a", "--title", "Energy storage", "--topics", "energy")
+    j("feedback", "add", "--kind", "positive", "--theme", "talks", "good talk")
+    j("goal", "add", "Talk slower", "--check-in", "weekly")
+    best = j("path", "Ben", "--date", "2026-11-25")["paths"][0]
+    assert [h["to"]["name"] for h in best["hops"]] == ["Ana Lima", "Ben Ode"]
+    assert j("events")[0]["people"] == 1
+    assert j("event", "show", "PyCon")["attendees"][0]["person"]["name"] == "Ana Lima"
+    assert j("balance")[0]["given"] == 1
+    assert j("share", "suggest", str(article["id"]))[0]["person"]["name"] == "Ana Lima"
+    assert j("articles")[0]["id"] == article["id"]
+    assert j("feedback")[0]["themes"] == ["talks"]
+    assert j("goals")[0]["title"] == "Talk slower"
+    assert j("brief", "Ana")["mutual"][0]["person"]["name"] == "Ben Ode"
+    assert j("review", "--date", "2026-11-25")["kind"] == "week"
+    assert j("coverage") == []
+    assert j("intros") == []
