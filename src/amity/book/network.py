@@ -522,9 +522,10 @@ class Network:
         small = (select(ip.c.interaction_id).where(ip.c.owner_id == owner, ip.c.status == "done")
                  .group_by(ip.c.interaction_id)
                  .having(func.count().between(2, MAX_PARTICIPANTS_LINKED)))
-        if person_id is not None:
-            small = small.where(ip.c.interaction_id.in_(select(ip.c.interaction_id).where(
-                ip.c.owner_id == owner, ip.c.person_id == person_id)))
+        if person_id is not None:  # their interactions first (an index probe), then the groups
+            theirs = [r[0] for r in conn.execute(select(ip.c.interaction_id).where(
+                ip.c.owner_id == owner, ip.c.person_id == person_id, ip.c.status == "done"))]
+            small = small.where(ip.c.interaction_id.in_(theirs))
         groups: dict[int, list[tuple[int, date]]] = defaultdict(list)
         for x in conn.execute(select(ip.c.interaction_id, ip.c.person_id, ip.c.occurred_at)
                               .where(ip.c.owner_id == owner, ip.c.interaction_id.in_(small))):

@@ -37,6 +37,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 from amity.model.types import PersonRef
@@ -155,16 +156,34 @@ class _Doc:
     phrases: tuple[tuple[str, str, frozenset[str]], ...]  # field, phrase, its words
 
 
+@lru_cache(maxsize=65536)
+def _phrase_terms(phrase: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A profile phrase's words, cached: tags, organisations and titles repeat a lot."""
+    words = tuple(terms(phrase))
+    return words, frozenset(words)
+
+
+def _length_and_hit(profile: Profile, query: Mapping[str, int]) -> tuple[int, bool]:
+    """A profile's weighted length and whether any query word is in it."""
+    length, hit = 0, False
+    for name, weight in FIELD_WEIGHTS.items():
+        for phrase in profile.fields.get(name, ()):
+            words, distinct = _phrase_terms(phrase)
+            length += weight * len(words)
+            hit = hit or not distinct.isdisjoint(query)
+    return length, hit
+
+
 def _document(profile: Profile) -> _Doc:
     tf: Counter[str] = Counter()
     phrases = []
     for name, weight in FIELD_WEIGHTS.items():
         for phrase in profile.fields.get(name, ()):
-            words = terms(phrase)
+            words, distinct = _phrase_terms(phrase)
             for word in words:
                 tf[word] += weight
             if words:
-                phrases.append((name, phrase, frozenset(words)))
+                phrases.append((name, phrase, distinct))
     return _Doc(profile, tf, sum(tf.values()), tuple(phrases))
 
 
@@ -180,13 +199,21 @@ class LexicalRanker:
     def rank(
         self, article: ArticleQuery, profiles: Sequence[Profile], *, limit: int = 10
     ) -> list[Match]:
-        docs = [_document(p) for p in profiles]
         query = query_terms(article)
-        if not docs or not query:
+        if not profiles or not query:
             return []
-        average = sum(d.length for d in docs) / len(docs) or 1.0
+        # Lengths of every profile, but full documents only for those sharing a word with
+        # the query: the same BM25, without building 10,000 documents for 30 matches.
+        total, docs = 0, []
+        for profile in profiles:
+            length, hit = _length_and_hit(profile, query)
+            total += length
+            if hit:
+                docs.append(_document(profile))
+        average = total / len(profiles) or 1.0
         frequency = Counter(w for d in docs for w in d.tf if w in query)
-        idf = {w: math.log(1 + (len(docs) - n + 0.5) / (n + 0.5)) for w, n in frequency.items()}
+        idf = {w: math.log(1 + (len(profiles) - n + 0.5) / (n + 0.5))
+               for w, n in frequency.items()}
         topics = [(t, frozenset(terms(t))) for t in article.topics]
         matches = []
         for doc in docs:
