@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from amity.web.pages import (
     auth,
@@ -17,8 +17,9 @@ from amity.web.pages import (
     today,
     transfer,
 )
+from amity.web.pages.common import bounded_input
 
 router = APIRouter(include_in_schema=False)
 for module in (auth, today, people, person, capture, lists, transfer, settings,
                network, growth, review):  # issue 6: brief, prepare, events, network...
-    router.include_router(module.router)
+    router.include_router(module.router, dependencies=[Depends(bounded_input)])

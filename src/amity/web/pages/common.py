@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Depends, Form
+from fastapi import Depends, Form, Request
 
 from amity.book import Book
-from amity.errors import InvalidInput
+from amity.errors import InvalidInput, NotFound
 from amity.web.deps import get_book
 
 BookDep = Annotated[Book, Depends(get_book)]
@@ -54,3 +54,27 @@ def parse_day(value: str, field: str) -> date | None:
 def part(book: Book, name: str) -> Any | None:
     """A Book part that another engineer may not have delivered yet (agenda, commitments...)."""
     return getattr(book, name, None)
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger one cannot exist
+
+
+async def bounded_input(request: Request) -> None:
+    """Before any page route: an id out of range is simply not found (404), and text with a
+    NUL character is refused (PostgreSQL cannot store it) instead of failing deep down."""
+    for name, value in request.path_params.items():
+        if name.endswith("_id") and not (value.isdigit() and 1 <= int(value) <= MAX_ID):
+            raise NotFound("no such record")
+    for key, value in request.query_params.multi_items():
+        if "\x00" in key or "\x00" in value:
+            raise InvalidInput("text may not contain NUL characters", field=key.strip("\x00"))
+    content_type = request.headers.get("content-type", "")
+    if request.method in ("POST", "PUT", "PATCH") and content_type.startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        from amity.web.limits import FORM_LIMITS
+
+        form = await request.form(**FORM_LIMITS)  # cached: the route reads the same form
+        for key, item in form.multi_items():
+            if "\x00" in key or (isinstance(item, str) and "\x00" in item):
+                raise InvalidInput("text may not contain NUL characters",
+                                   field=key.strip("\x00"))
