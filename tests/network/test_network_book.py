@@ -170,3 +170,26 @@ def test_another_owner_sees_none_of_it(book: Book, clock: Clock) -> None:
         other.network.event(str(event.id))
     assert other.network.events() == [] and other.network.balance() == []
     assert other.network.coverage() == []
+
+
+def test_talking_during_the_event_is_not_a_follow_up(book: Book) -> None:
+    people(book, "Ana")
+    book.network.add_event("Summit", "conference", starts_on=date(2026, 10, 1),
+                           ends_on=date(2026, 10, 3))
+    book.network.met(["Ana"], "Summit")
+    book.interactions.log(InteractionInput(people=["Ana"], kind="meeting",
+                                           occurred_at=datetime(2026, 10, 3, 18, tzinfo=UTC)))
+    assert book.network.event("Summit").attendees[0].followed_up is False
+    book.interactions.log(InteractionInput(people=["Ana"], kind="email", direction="outbound",
+                                           occurred_at=datetime(2026, 10, 4, 9, tzinfo=UTC)))
+    assert book.network.event("Summit").attendees[0].followed_up is True
+
+
+def test_your_participation_in_a_community_is_logged_by_date(book: Book) -> None:
+    book.network.add_event("Rust forum", "community", notes="joined in 2025")
+    book.network.log_participation("rust", "answered a question", on=date(2026, 11, 2))
+    event = book.network.log_participation("rust", "posted a guide", on=date(2026, 11, 9))
+    assert event.notes == "joined in 2025\n2026-11-02: answered a question\n2026-11-09: posted a guide"
+    assert book.network.event("rust").event.notes == event.notes
+    with pytest.raises(InvalidInput):
+        book.network.log_participation("rust", "two\nlines")

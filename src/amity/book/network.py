@@ -72,7 +72,7 @@ class Attendee:
     role: str | None
     met: bool
     note: str | None
-    followed_up: bool  # a done interaction since the event started
+    followed_up: bool  # a done interaction after the event's last day
 
 
 @dataclass
@@ -196,7 +196,8 @@ class Network:
         return _event(rows[0])
 
     def event(self, ref: str | int) -> EventDetail:
-        """The event with everyone you met there and whether you followed up since."""
+        """The event with everyone you met there and whether you followed up: a done
+        interaction with them after the event's last day (any time, for an undated one)."""
         with self._ctx.read() as conn:
             event = self.resolve_event_in(conn, ref)
             a, p = s.attendance, s.people
@@ -205,7 +206,9 @@ class Network:
                 .join(p, p.c.id == a.c.person_id)
                 .where(a.c.owner_id == self._ctx.owner_id, a.c.event_id == event.id)
                 .order_by(p.c.name_key)).all()
-            followed = self._contacted_since(conn, [r.person_id for r in rows], event.starts_on)
+            last_day = event.ends_on or event.starts_on
+            after = None if last_day is None else last_day + timedelta(days=1)
+            followed = self._contacted_since(conn, [r.person_id for r in rows], after)
         return EventDetail(event, [
             Attendee(PersonRef(r.person_id, r.name), r.role, bool(r.met), r.note,
                      r.person_id in followed) for r in rows])
