@@ -13,13 +13,13 @@ from html import escape
 
 from markupsafe import Markup
 
-WIDTH = 640
-LABEL_WIDTH = 170
-VALUE_WIDTH = 70
+WIDTH = 480
+LABEL_WIDTH = 150
+VALUE_WIDTH = 50
 ROW_HEIGHT = 34
 BAR_HEIGHT = 12
 TOP = 8
-LABEL_CHARS = 26
+LABEL_CHARS = 19
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def rows(measures: dict[str, Compared]) -> list[Row]:
 
 def charts(review: Review) -> list[tuple[str, str, Any]]:
     """(id, heading, svg) for every chart of the page."""
-    kept = shares_as_percent([Row("promises kept on time", review.promises_kept_on_time.current,
+    kept = shares_as_percent([Row("promises on time", review.promises_kept_on_time.current,
                                   review.promises_kept_on_time.previous),
                               Row("follow-ups on time", review.follow_ups_on_time.current,
                                   review.follow_ups_on_time.previous)])

@@ -1,0 +1,97 @@
+"""Issue 6 pages in a real browser (Playwright driving Debian's Chromium): the Review page draws
+its SVG charts, the person page loads its Brief panel through htmx, and sharing an article
+from its suggestions works without a reload. No request leaves for another site.
+
+The screenshot goes to a temporary folder; with AMITY_SCREENSHOTS=1 it is written to
+docs/screenshots/review.png (as the other screenshots are made).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from amity.book import Book, InteractionInput, PersonInput, open_book
+from tests.web.conftest import LiveServer
+from tests.web.test_browser import create_owner, screenshot_folder, watch_for_problems
+
+pytestmark = pytest.mark.browser
+
+
+def a_fortnight_of_networking(book: Book) -> dict[str, int]:
+    """Two weeks of calls, meetings and messages, a ledger, feedback and goals (real clock)."""
+    now = datetime.now(UTC)
+    today = now.date()
+    people = {}
+    for name, circle, org in [("Ana Lima", "close", "Globex"), ("Ben Okafor", "inner", "Acme"),
+                              ("Chen Wei", "network", "Initech"), ("Dana Ruiz", "close", "Acme")]:
+        people[name] = book.people.add(PersonInput(name=name, circle=circle, org=org)).id
+    for days, name, kind in [(1, "Ana Lima", "call"), (2, "Ben Okafor", "meeting"),
+                             (3, "Chen Wei", "email"), (4, "Ana Lima", "message"),
+                             (5, "Dana Ruiz", "call"), (9, "Ben Okafor", "call"),
+                             (10, "Ana Lima", "meeting"), (12, "Chen Wei", "email")]:
+        book.interactions.log(InteractionInput(people=[people[name]], kind=kind,
+                                               occurred_at=now - timedelta(days=days)))
+    book.people.add_fact(people["Ana Lima"], "interest", "sailing")
+    event = book.network.add_event("PyCon", "conference", starts_on=today - timedelta(days=20))
+    book.network.met([people["Ana Lima"], people["Ben Okafor"]], event.id or 0)
+    book.network.gave(people["Ana Lima"], "advice", "pricing", on=today - timedelta(days=2))
+    book.network.got(people["Ben Okafor"], "intro", "to Acme's CTO", on=today - timedelta(days=3))
+    book.network.got(people["Dana Ruiz"], "referral", "a client", on=today - timedelta(days=9))
+    for days, kind, theme in [(1, "constructive", "pacing"), (3, "positive", "clarity"),
+                              (8, "constructive", "pacing")]:
+        book.feedback.add(f"{theme} note", kind=kind, themes=[theme],
+                          on=today - timedelta(days=days))
+    goal = book.feedback.add_goal("Speak slower", theme="pacing", check_in="weekly")
+    book.feedback.check_in(goal.id or 0, 30, on=today - timedelta(days=8))
+    book.feedback.check_in(goal.id or 0, 55, on=today - timedelta(days=1))
+    book.commitments.add(people["Dana Ruiz"], "send the slides", due_on=today - timedelta(days=2))
+    book.articles.add("https://example.org/sailing", title="Sailing the Atlantic",
+                      topics=["sailing"])
+    return people
+
+
+def test_review_charts_brief_panel_and_sharing(chromium_browser: Any, live_server: LiveServer,
+                                               tmp_path: Path) -> None:
+    shots = screenshot_folder(tmp_path)
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems = watch_for_problems(page)
+    create_owner(page, live_server)
+    people = a_fortnight_of_networking(open_book(live_server.db_url, "olga@example.com"))
+
+    page.get_by_role("link", name="Review").click()
+    page.wait_for_url("**/review")
+    charts = page.locator("svg.chart")
+    assert charts.count() == 7
+    bars = page.locator("#chart-interactions svg.chart rect.bar-current")
+    assert bars.count() >= 4
+    box = bars.first.bounding_box()
+    assert box is not None and box["width"] > 10 and box["height"] > 5  # drawn, not just present
+    fill = page.evaluate("getComputedStyle(document.querySelector("
+                         "'#chart-interactions rect.bar-current')).fill")
+    assert fill not in ("", "none", "rgb(0, 0, 0)"), "the stylesheet colours the bars"
+    assert "Speak slower" in page.locator("#chart-goals").inner_text()
+    page.screenshot(path=str(shots / "review.png"), full_page=True)
+    assert (shots / "review.png").stat().st_size > 20_000
+    page.get_by_role("link", name="month").click()
+    page.wait_for_url("**/review?period=month*")
+    assert page.locator("svg.chart").count() == 7
+
+    page.goto(f"{live_server.url}/people/{people['Ana Lima']}")
+    brief = page.locator("#brief .brief")
+    brief.wait_for()  # loaded by htmx after the page
+    assert "PyCon" in brief.inner_text() and "you gave 1" in brief.inner_text()
+
+    page.get_by_role("link", name="Articles").click()
+    page.get_by_role("link", name="Sailing the Atlantic").click()
+    suggestion = page.locator("#share input[name=person_id]").first
+    assert suggestion.is_checked()  # a strong match is ticked
+    page.get_by_role("button", name="Share").click()
+    page.locator("#share p[role=status]").wait_for()
+    assert "Ana Lima" in page.locator("#shared").inner_text()
+    assert problems == []
+    context.close()
