@@ -99,3 +99,30 @@ def test_other_users_and_an_empty_book_have_no_later_items(book: Book, db_url: s
                                             occurred_at=datetime(2026, 11, 1, tzinfo=UTC)))
     assert not set(kinds(other.agenda.items(today=TODAY))) & {
         "give", "share", "goal_checkin", "feedback_request"}
+
+
+def test_amity_today_lists_later_kinds_and_dismiss_hides_them(cli_env: object) -> None:
+    """`amity today` (CLI, SQLite in the private data folder) shows and hides them too."""
+    import json
+
+    from click.testing import CliRunner
+
+    from amity.book import open_book
+    from amity.cli.main import cli
+
+    book = open_book()
+    ana = book.people.add(PersonInput(name="Ana Lima")).id
+    for day in (date(2026, 9, 1), date(2026, 9, 20)):
+        book.network.got(ana, "advice", "useful", on=day)
+
+    def today() -> list[dict[str, object]]:
+        result = CliRunner().invoke(cli, ["today", "--json", "--date", "2026-11-25"],
+                                    catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return list(json.loads(result.stdout))
+
+    key = f"give:p{ana}:2026-09-20"
+    assert key in [item["key"] for item in today()]
+    result = CliRunner().invoke(cli, ["dismiss", key], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert key not in [item["key"] for item in today()]

@@ -275,3 +275,19 @@ def test_isolation_samples_cover_every_new_page_route_with_an_id(web_app: Any) -
     posted = {path for method, path in id_routes(web_app) if method == "POST" and path in mine}
     assert posted <= set(PAGE_FORMS), posted - set(PAGE_FORMS)
     assert len(posted) == 6
+
+
+def test_the_today_page_shows_later_kinds_and_acts_on_them(ann: WebUser) -> None:
+    ana = person(ann, "Ana Lima")
+    for day in (date(2026, 9, 1), date(2026, 9, 20)):
+        ann.book.network.got(ana, "advice", "useful", on=day)
+    ann.book.feedback.add_goal("Speak slower", check_in="weekly")
+    ann.book.feedback.ask(ana, "my talk")
+    ann.book.articles.add("https://x.org/a", title="Sailing")
+    page = ann.get("/").text
+    give = f"give:p{ana}:2026-09-20"
+    assert f'data-key="{give}"' in page and "has given you 2" in page
+    assert 'data-kind="goal_checkin"' not in page  # its first check-in is due in a week
+    assert 'data-kind="feedback_request"' in page and "ask Ana Lima for feedback" in page
+    assert ann.post("/today/act", {"key": give, "action": "done"}, htmx=True).status_code == 200
+    assert f'data-key="{give}"' not in ann.get("/").text
