@@ -176,7 +176,7 @@ def test_screenshots_of_the_main_pages(chromium_browser: Any, live_server: LiveS
     pages = {"today": "/", "people": "/people", "person": f"/people/{people['Ana Lima'].id}",
              "promises": "/promises", "settings": "/settings", "export": "/export"}
     for name, path in pages.items():
-        page.goto(live_server.url + path)
+        page.goto(live_server.url + path, wait_until="networkidle")  # htmx panels loaded too
         page.screenshot(path=str(shots / f"{name}.png"), full_page=name != "settings")
         assert (shots / f"{name}.png").stat().st_size > 10_000
     page.goto(live_server.url + "/people")
