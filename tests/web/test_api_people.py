@@ -400,3 +400,13 @@ def test_mark_a_question_asked_keeps_the_answer_as_a_fact(alice: ApiUser) -> Non
     wrong = alice.client.post(alice.url(f"/people/{other['id']}/questions/{question['id']}/asked"),
                               json={})
     assert wrong.status_code == 404
+
+
+def test_tags_and_circles_for_the_filters(alice: ApiUser) -> None:
+    add(alice, name="Ana", tags=["pycon", "lisbon"], circle="inner")
+    add(alice, name="Ben", tags=["pycon"])
+    tags = alice.client.get(alice.url("/tags")).json()
+    assert tags == [{"name": "lisbon", "people": 1}, {"name": "pycon", "people": 2}]
+    circles = {c["name"]: c for c in alice.client.get(alice.url("/circles")).json()}
+    assert circles["inner"]["people"] == 1 and circles["inner"]["cadence_days"] == 14
+    assert set(circles) == {c["name"] for c in alice.book.circles()}

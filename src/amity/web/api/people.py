@@ -23,6 +23,7 @@ from amity.web.api.errors import PreconditionFailed
 from amity.web.api.pagination import decode_cursor, encode_cursor, offset_of
 from amity.web.api.schemas import (
     MAX_ID,
+    CircleOut,
     ContactPointCreate,
     ContactPointOut,
     DateCreate,
@@ -38,6 +39,7 @@ from amity.web.api.schemas import (
     QuestionOut,
     Str100,
     Str300,
+    TagOut,
 )
 from amity.web.deps import get_book
 
@@ -354,3 +356,19 @@ def list_dates(book: BookDep, person_id: PersonId) -> list[dict[str, Any]]:
              responses=e.WRITE_ONE, tags=["dates"], summary="Add a date to remember")
 def add_date(book: BookDep, person_id: PersonId, body: DateCreate) -> dict[str, Any]:
     return date_json(book.people.add_date(person_id, body.kind, body.date, body.label))
+
+
+# --- what the filters take ------------------------------------------------------------------
+
+
+@router.get("/tags", response_model=list[TagOut], responses=e.READ, tags=["people"],
+            summary="Every tag, with how many people carry it")
+def list_tags(book: BookDep) -> list[dict[str, Any]]:
+    pairs: Any = book.people.all_tags()  # typed with People.list's shadowed name for `list`
+    return [{"name": name, "people": count} for name, count in pairs]
+
+
+@router.get("/circles", response_model=list[CircleOut], responses=e.READ, tags=["people"],
+            summary="The circles, their cadences and how many people are in each")
+def list_circles(book: BookDep) -> list[dict[str, Any]]:
+    return book.circles()

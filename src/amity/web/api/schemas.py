@@ -230,6 +230,19 @@ class PersonUpdate(PersonFields):
     tags: list[Str100] | None = Field(None, max_length=100)
 
 
+class TagOut(BaseModel):
+    name: str
+    people: int
+
+
+class CircleOut(BaseModel):
+    id: int
+    name: str
+    cadence_days: int | None = Field(description="Stay-in-touch cadence; null: none")
+    weight: float = Field(description="Weight in the agenda's ranking")
+    people: int = Field(description="People in this circle (not archived)")
+
+
 class PersonPage(BaseModel):
     items: list[PersonSummary]
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null at the end")
