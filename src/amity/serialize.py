@@ -301,7 +301,8 @@ def coverage_json(c: Any) -> dict[str, Any]:
     """amity.book.network.CoverageTarget against the network."""
     return {"id": c.id, "name": c.name, "selector_kind": c.selector_kind,
             "selector": c.selector, "wanted": c.wanted, "have": c.have, "gap": c.gap,
-            "people": [ref_json(x) for x in c.people]}
+            "people": [ref_json(x) for x in c.people],
+            "groups": {k: [ref_json(x) for x in v] for k, v in c.groups.items()}}
 
 
 def article_json(a: Any, *, text: bool = False) -> dict[str, Any]:

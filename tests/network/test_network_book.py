@@ -193,3 +193,17 @@ def test_your_participation_in_a_community_is_logged_by_date(book: Book) -> None
     assert book.network.event("rust").event.notes == event.notes
     with pytest.raises(InvalidInput):
         book.network.log_participation("rust", "two\nlines")
+
+
+def test_someone_at_every_top_customer(book: Book) -> None:
+    book.people.add(PersonInput(name="Ana", org="Acme"))
+    book.people.add(PersonInput(name="Ben", org="Acme"))
+    book.people.add(PersonInput(name="Cleo", org="Globex"))
+    target = book.network.add_coverage("Top customers", "org", " Acme, Globex ,Initech,")
+    assert (target.selector, target.wanted) == ("Acme, Globex, Initech", 3)
+    [found] = book.network.coverage()
+    assert {k: [p.name for p in v] for k, v in found.groups.items()} == {
+        "Acme": ["Ana", "Ben"], "Globex": ["Cleo"], "Initech": []}
+    assert (found.have, found.gap, len(found.people)) == (2, 1, 3)
+    with pytest.raises(InvalidInput):
+        book.network.add_coverage("x", "org", " , ")

@@ -127,15 +127,21 @@ class Balance:
 
 @dataclass
 class CoverageTarget:
+    """People matching a selector, or, for a comma-separated list ("Acme, Globex"), one
+    group per value: then ``have`` counts the values covered by at least one person."""
+
     id: int
     name: str
     selector_kind: str
     selector: str
     wanted: int
     people: list[PersonRef] = field(default_factory=list)
+    groups: dict[str, list[PersonRef]] = field(default_factory=dict)
 
     @property
     def have(self) -> int:
+        if self.groups:
+            return sum(1 for found in self.groups.values() if found)
         return len(self.people)
 
     @property
@@ -712,11 +718,19 @@ class Network:
 
     # --- coverage -------------------------------------------------------------------------
 
-    def add_coverage(self, name: str, selector_kind: str, selector: str, wanted: int) -> CoverageTarget:
+    def add_coverage(self, name: str, selector_kind: str, selector: str,
+                     wanted: int | None = None) -> CoverageTarget:
+        """A target: ``wanted`` people by tag, organisation or title; with several values
+        ("Acme, Globex, Initech") someone at each, so ``wanted`` defaults to their number."""
         title = required(name, "a coverage target", "name")
         if selector_kind not in COVERAGE_KINDS:
             raise InvalidInput(f"cover by one of {', '.join(COVERAGE_KINDS)}", field="selector")
-        value = required(selector, "a selector", "selector")
+        values = _selector_values(selector)
+        if not values:
+            raise InvalidInput("a selector needs some text", field="selector")
+        value = ", ".join(values)
+        if wanted is None:
+            wanted = len(values)
         if wanted < 1:
             raise InvalidInput("want at least 1 person", field="want")
         with self._ctx.write() as conn:
@@ -733,25 +747,39 @@ class Network:
         if not gone:
             raise NotFound(f"no coverage target with id {target_id}")
 
+    def _matching(self, conn: Connection, kind: str, value: str) -> list[PersonRef]:
+        if kind == "tag":
+            return self._tagged(conn, value)
+        if kind == "org":
+            return self._at_org(conn, value)
+        p = s.people
+        key = "%" + value.lower().replace("%", "").replace("_", "") + "%"
+        return [PersonRef(r.id, r.name) for r in conn.execute(
+            select(p.c.id, p.c.name).where(
+                p.c.owner_id == self._ctx.owner_id, p.c.archived_at.is_(None),
+                func.lower(p.c.title).like(key)).order_by(p.c.name_key))]
+
     def coverage(self) -> list[CoverageTarget]:
         """Each target with the people in your network who meet it."""
-        t, p = s.coverage_targets, s.people
+        t = s.coverage_targets
         with self._ctx.read() as conn:
             targets = [CoverageTarget(r.id, r.name, r.selector_kind, r.selector, r.wanted)
                        for r in conn.execute(select(t).where(t.c.owner_id == self._ctx.owner_id)
                                              .order_by(t.c.id))]
             for target in targets:
-                if target.selector_kind == "tag":
-                    target.people = self._tagged(conn, target.selector)
-                elif target.selector_kind == "org":
-                    target.people = self._at_org(conn, target.selector)
+                values = _selector_values(target.selector)
+                if len(values) > 1:
+                    target.groups = {v: self._matching(conn, target.selector_kind, v)
+                                     for v in values}
+                    target.people = list(dict.fromkeys(
+                        ref for found in target.groups.values() for ref in found))
                 else:
-                    key = "%" + target.selector.lower() + "%"
-                    target.people = [PersonRef(r.id, r.name) for r in conn.execute(
-                        select(p.c.id, p.c.name).where(
-                            p.c.owner_id == self._ctx.owner_id, p.c.archived_at.is_(None),
-                            func.lower(p.c.title).like(key)).order_by(p.c.name_key))]
+                    target.people = self._matching(conn, target.selector_kind, target.selector)
         return targets
+
+
+def _selector_values(selector: str) -> list[str]:
+    return [v.strip() for v in selector.split(",") if v.strip()]
 
 
 def _start_of(day: date, tz: Any) -> Any:

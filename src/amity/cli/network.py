@@ -341,9 +341,11 @@ def coverage(ctx: click.Context, as_json: bool) -> None:
         mark = "[green]covered[/green]" if c.gap == 0 else f"[yellow]{c.gap} to go[/yellow]"
         out.print(f"[bold]{c.name}[/bold] [dim]#{c.id} {c.selector_kind}={c.selector}[/dim]  "
                   f"{c.have}/{c.wanted}  {mark}")
-        if c.people:
-            names = ", ".join(p.name for p in c.people[:8])
-            out.print(f"  {names}{' …' if len(c.people) > 8 else ''}")
+        for label, found in (c.groups.items() if c.groups else [("", c.people)]):
+            names = ", ".join(p.name for p in found[:8]) or "[yellow]nobody yet[/yellow]"
+            prefix = f"{label}: " if label else ""
+            if found or label:
+                out.print(f"  {prefix}{names}{' …' if len(found) > 8 else ''}")
 
 
 @coverage.command("add")
@@ -351,13 +353,14 @@ def coverage(ctx: click.Context, as_json: bool) -> None:
 @click.option("--tag", help="People with this tag.")
 @click.option("--org", help="People at this organisation.")
 @click.option("--title", help="People whose job title contains this.")
-@click.option("--want", type=click.IntRange(min=1), default=1, show_default=True,
-              help="How many people you want.")
+@click.option("--want", type=click.IntRange(min=1),
+              help="How many you want (default 1; with A,B,C: someone at each).")
 @json_option
 @pass_state
 def coverage_add(state: AppState, name: str, tag: str | None, org: str | None, title: str | None,
-                 want: int, as_json: bool) -> None:
-    """Add a coverage target NAME: people by --tag, --org or --title."""
+                 want: int | None, as_json: bool) -> None:
+    """Add a coverage target NAME: people by --tag, --org or --title; a comma-separated list
+    (--org "Acme,Globex,Initech") wants someone at each."""
     chosen = [(k, v) for k, v in (("tag", tag), ("org", org), ("title", title)) if v]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --tag, --org, --title")
