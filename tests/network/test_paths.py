@@ -106,3 +106,36 @@ def test_unknown_targets_and_links_to_strangers_are_ignored() -> None:
     assert warm_paths(ties, [Link(ANA.id, 99, "friend", "f")], [99], TODAY) == []
     assert warm_paths(ties, [], [ANA.id], TODAY, limit=0) == []
     assert warm_paths([], [], [1], TODAY) == []
+
+
+def test_warm_path_invariants_on_random_networks() -> None:
+    """Any network: chains end at a target, pass through none, respect max_hops, and their
+    strength is the product of their links, strongest first."""
+    import math
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    people = [PersonRef(i, f"P{i}") for i in range(1, 9)]
+    kinds = st.sampled_from(["friend", "colleague", "event", "org", "introduced", "other"])
+
+    @settings(max_examples=60, deadline=None)
+    @given(days=st.lists(st.one_of(st.none(), st.integers(0, 800)), min_size=8, max_size=8),
+           edges=st.lists(st.tuples(st.integers(1, 8), st.integers(1, 8), kinds), max_size=20),
+           targets=st.sets(st.integers(1, 8), min_size=1, max_size=3),
+           hops=st.integers(1, 4))
+    def check(days: list[int | None], edges: list[tuple[int, int, str]], targets: set[int],
+              hops: int) -> None:
+        ties = [tie(p, d, n=(d or 0) % 7) for p, d in zip(people, days, strict=True)]
+        links = [Link(a, b, k, k) for a, b, k in edges]
+        paths = warm_paths(ties, links, targets, TODAY, limit=5, max_hops=hops)
+        assert paths  # you know everyone directly, so a target is always reachable
+        strengths = [p.strength for p in paths]
+        assert strengths == sorted(strengths, reverse=True)
+        for p in paths:
+            assert p.target.id in targets and len(p.hops) <= hops
+            assert all(h.target.id not in targets for h in p.hops[:-1])
+            assert math.isclose(p.strength, math.prod(h.strength for h in p.hops), abs_tol=1e-3)
+            assert p.hops[0].source is None
+
+    check()
