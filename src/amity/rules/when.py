@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo
 from amity.model.dates import PartialDate
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Phrases are read in English: trying every language dateparser knows takes seconds for
+# text that is not a date at all, and guesses wrongly on short words.
+LANGUAGES = ["en"]
 _RELATIVE = re.compile(r"^\s*(?:in\s+)?(\d+)\s*([dwmy])\s*$", re.IGNORECASE)
 
 
@@ -51,6 +54,7 @@ def _natural(value: str, now: datetime, tz: ZoneInfo) -> datetime:
     local_now = now.astimezone(tz).replace(tzinfo=None)
     parsed = dateparser.parse(
         value,
+        languages=LANGUAGES,
         settings={
             "RELATIVE_BASE": local_now,
             "PREFER_DATES_FROM": "past",
@@ -79,6 +83,7 @@ def parse_date(text: str, today: date, *, future: bool = False) -> date:
 
     parsed = dateparser.parse(
         value,
+        languages=LANGUAGES,
         settings={
             "RELATIVE_BASE": datetime(today.year, today.month, today.day, 12),
             "PREFER_DATES_FROM": "future" if future else "past",
