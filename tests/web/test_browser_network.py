@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from amity.book import Book, InteractionInput, PersonInput, open_book
-from tests.web.conftest import LiveServer
-from tests.web.test_browser import create_owner, screenshot_folder, watch_for_problems
+from tests.web.conftest import PASSWORD, LiveServer
+from tests.web.test_browser import PHONE, create_owner, screenshot_folder, watch_for_problems
 
 pytestmark = pytest.mark.browser
 
@@ -95,3 +95,17 @@ def test_review_charts_brief_panel_and_sharing(chromium_browser: Any, live_serve
     assert "Ana Lima" in page.locator("#shared").inner_text()
     assert problems == []
     context.close()
+
+    phone = chromium_browser.new_context(**PHONE)
+    small = phone.new_page()
+    phone_problems = watch_for_problems(small)
+    small.goto(live_server.url + "/login")
+    small.fill("input[name=email]", "olga@example.com")
+    small.fill("input[name=password]", PASSWORD)
+    small.click("button[type=submit]")
+    small.wait_for_url(live_server.url + "/")
+    small.goto(live_server.url + "/review")
+    assert small.locator("svg.chart").count() == 7
+    assert small.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
+    assert phone_problems == []
+    phone.close()
