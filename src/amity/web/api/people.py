@@ -153,8 +153,8 @@ def person_page(book: Book, query: dict[str, Any], position: dict[str, Any] | No
     if anchor is not None and (not isinstance(anchor, int) or isinstance(anchor, bool)):
         raise InvalidInput("the cursor is not one this API made", field="cursor")
     start = max(0, offset - 1 - ANCHOR_SLACK) if anchor is not None else offset
-    rows = book.people.list(**query, offset=start,
-                            limit=(offset - start) + ANCHOR_SLACK + limit + 1)
+    slack = ANCHOR_SLACK if anchor is not None else 0
+    rows = book.people.list(**query, offset=start, limit=(offset - start) + slack + limit + 1)
     found = next((n for n, p in enumerate(rows) if p.id == anchor), None)
     first = found + 1 if found is not None else offset - start
     page = rows[first:first + limit + 1]
