@@ -270,3 +270,13 @@ def test_another_users_ids_in_bodies_and_filters_are_not_found(alice: ApiUser,
         assert ok(bob.client.get(url)) == [], url
     assert "Secret" not in bob.client.get("/api/v1/review").text
     assert alice.book.export_json() == before
+
+
+def test_coverage_of_several_organisations_lists_each(alice: ApiUser) -> None:
+    person(alice, "Ana Lima", org="Acme")
+    made = ok(alice.client.post("/api/v1/coverage", json={
+        "name": "Key customers", "selector_kind": "org", "selector": "Acme, Globex",
+        "wanted": 2}), 201)
+    assert (made["have"], made["gap"]) == (1, 1)
+    assert {k: [p["name"] for p in v] for k, v in made["groups"].items()} == {
+        "Acme": ["Ana Lima"], "Globex": []}

@@ -291,3 +291,11 @@ def test_the_today_page_shows_later_kinds_and_acts_on_them(ann: WebUser) -> None
     assert 'data-kind="feedback_request"' in page and "ask Ana Lima for feedback" in page
     assert ann.post("/today/act", {"key": give, "action": "done"}, htmx=True).status_code == 200
     assert f'data-key="{give}"' not in ann.get("/").text
+
+
+def test_coverage_of_several_organisations_shows_each(ann: WebUser) -> None:
+    person(ann, "Ana Lima", org="Acme")
+    page = ann.post("/network/coverage", {"name": "Key customers", "selector_kind": "org",
+                                          "selector": "Acme, Globex", "wanted": "2"}, htmx=True)
+    assert page.status_code == 200
+    assert "✓ Acme" in page.text and "✗ Globex" in page.text and "1 to go" in page.text

@@ -283,9 +283,11 @@ class CoverageOut(BaseModel):
     selector_kind: str
     selector: str
     wanted: int
-    have: int
+    have: int = Field(description="People found; for several values, the values covered")
     gap: int
     people: list[PersonRefOut]
+    groups: dict[str, list[PersonRefOut]] = Field(
+        default_factory=dict, description="For a comma-separated selector: the people per value")
 
 
 # --- articles ----------------------------------------------------------------------------------
