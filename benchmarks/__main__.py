@@ -105,6 +105,8 @@ def demo_book(people: int, years: int) -> tuple[Path, dict[str, Any]]:
     key = f"demo-{people}-{years}y-seed{SEED}-{generator_version()}"
     db, meta_file = DATA / f"{key}.db", DATA / f"{key}.json"
     if os.environ.get("BENCH_FRESH") or not (db.exists() and meta_file.exists()):
+        for stale in DATA.glob(f"demo-{people}-{years}y-seed{SEED}-*"):  # older generators
+            stale.unlink()
         meta = build_demo(db, people, years)
         meta_file.write_text(json.dumps(meta, indent=2) + "\n")
         meta["cached"] = False
