@@ -419,3 +419,27 @@ class TestDigestAcrossWorkers:
                           datetime(2026, 11, 24, 23, 0, tzinfo=UTC)) is None
         assert digest_due({**settings, "digest.time": "late"},  # bad time: 07:30
                           datetime(2026, 11, 24, 22, 31, tzinfo=UTC)) == date(2026, 11, 25)
+
+
+class TestFarAwayDays:
+    @pytest.mark.parametrize("day", [date(1, 1, 1), date(1799, 12, 31), date(9001, 1, 1),
+                                     date(9999, 12, 31)])
+    def test_days_out_of_range_are_refused_not_crashed(self, book: Book, day: date) -> None:
+        ana = add(book, "Ana Lima", circle="close", birthday="--12-31")
+        with pytest.raises(InvalidInput, match="out of range"):
+            book.agenda.items(today=day)
+        with pytest.raises(InvalidInput, match="out of range"):
+            book.health.all(today=day)
+        with pytest.raises(InvalidInput, match="out of range"):
+            book.commitments.add(ana, "x", due_on=day)
+        with pytest.raises(InvalidInput, match="out of range"):
+            book.follow_ups.add(ana, "x", day)
+        assert book.commitments.list(status="all") == []
+
+    @pytest.mark.parametrize("day", [date(1800, 1, 1), date(9000, 12, 31)])
+    def test_the_edges_of_the_range_work(self, book: Book, day: date) -> None:
+        ana = add(book, "Ana Lima", circle="close", birthday="--12-31")
+        book.commitments.add(ana, "x", due_on=day)
+        assert isinstance(book.agenda.items(today=day, limit=5), list)
+        assert book.health.of(ana, today=day).score >= 0
+        assert b"BEGIN:VCALENDAR" in book.agenda.calendar_feed()

@@ -207,3 +207,8 @@ def test_today_shows_the_50_most_important_unless_all(cli_env: Path) -> None:
     assert (len(shown), len(every)) == (50, 55)
     assert shown == every[:50]
     assert [i["score"] for i in every] == sorted((i["score"] for i in every), reverse=True)
+
+
+def test_a_far_away_date_is_refused(ana: int, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "out of range" in refused(capsys, "today", "--date", "9999-12-31")
+    assert "out of range" in refused(capsys, "promise", "Ana", "x", "--due", "9999-12-30")

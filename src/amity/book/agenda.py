@@ -62,6 +62,7 @@ from amity.rules.agenda_extra import (
     group_by_month,
     max_date_lead,
     parse_item_key,
+    supported_day,
 )
 from amity.rules.dates import local_date, local_today, month_days_within, time_zone
 from amity.store import schema as s
@@ -115,6 +116,7 @@ class Agenda:
         """Today's ranked actions (done, dismissed and snoozed ones hidden)."""
         if limit is not None and limit < 1:
             raise InvalidInput("limit must be at least 1", field="limit")
+        check_day(today)
         with self._ctx.read() as conn:
             settings = self.settings(conn)
             day = today or local_today(self._ctx.now(), settings.time_zone)
@@ -149,6 +151,8 @@ class Agenda:
     def snooze(self, key: str, until: date, *, today: date | None = None) -> ItemKey:
         """Hide an item until ``until``; it comes back on that day."""
         parsed = _parse_key(key)
+        check_day(today)
+        check_day(until, "until")
         day = today or self.today()
         if until <= day:
             raise InvalidInput(f"snooze until a day after {day.isoformat()}, not {until.isoformat()}",
@@ -269,6 +273,13 @@ class Agenda:
             entries = load_feed_entries(conn, self._ctx.owner_id)
         return write_feed(entries, name=name, stamp=self._ctx.now(),
                           owner_id=self._ctx.owner_id)
+
+
+def check_day(day: date | None, field: str = "date") -> None:
+    """Refuse a day so far out that date arithmetic would overflow (the CLI's --date)."""
+    if day is not None and not supported_day(day):
+        raise InvalidInput(f"{day.isoformat()} is out of range: pick a day between 1800 and 9000",
+                           field=field)
 
 
 def _parse_key(key: str) -> ItemKey:
@@ -616,6 +627,7 @@ class RelationshipHealth:
         from amity.rules.health import HealthInput, Touch
         from amity.rules.reliability import PromiseRecord
 
+        check_day(today)
         owner = self._ctx.owner_id
         settings = agenda_settings_from(load_settings(conn, owner))
         tz = time_zone(settings.time_zone)

@@ -15,7 +15,7 @@ from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
 from amity.model import Commitment, FollowUp, PersonRef
 from amity.model.types import COMMITMENT_DIRECTIONS
-from amity.rules.agenda_extra import MAX_ID
+from amity.rules.agenda_extra import MAX_ID, supported_day
 from amity.rules.dates import local_date, local_today, time_zone
 from amity.rules.reliability import KeptRate, PromiseRecord, reliability
 from amity.store import schema as s
@@ -35,6 +35,13 @@ def _text(value: str, what: str) -> str:
     if len(body) > MAX_TEXT:
         raise InvalidInput(f"{what} is at most {MAX_TEXT} characters", field="text")
     return body
+
+
+def _due(day: date | None) -> date | None:
+    if day is not None and not supported_day(day):
+        raise InvalidInput(f"{day.isoformat()} is out of range: a due date between 1800 and 9000",
+                           field="due_on")
+    return day
 
 
 def _new_id(result: Any) -> int:
@@ -63,6 +70,7 @@ class Commitments:
         if direction not in COMMITMENT_DIRECTIONS:
             raise InvalidInput(f"a promise is mine or theirs, not {direction!r}", field="direction")
         body = _text(text, "a promise")
+        due_on = _due(due_on)
         with self._ctx.write() as conn:
             person = self._people.resolve_in(conn, ref, include_archived=False)
             now = self._ctx.now()
@@ -100,6 +108,8 @@ class Commitments:
             where.append(c.c.status == "open")
         elif status != "all":
             where.append(c.c.status == status)
+        if today is not None and not supported_day(today):
+            raise InvalidInput(f"{today.isoformat()} is out of range", field="date")
         with self._ctx.read() as conn:
             if status == "overdue":
                 day = today or self._today(conn)
@@ -169,6 +179,7 @@ class FollowUps:
     def add(self, ref: str | int, text: str, due_on: date) -> FollowUp:
         """Follow up with PERSON on ``due_on``: it shows on the agenda from that day."""
         body = _text(text, "a follow-up")
+        _due(due_on)
         with self._ctx.write() as conn:
             person = self._people.resolve_in(conn, ref, include_archived=False)
             now = self._ctx.now()

@@ -60,7 +60,8 @@ class FeedEntry:
     def work_anniversary(
         cls, job_id: int, name: str, organisation: str, started: date
     ) -> FeedEntry:
-        first = PartialDate(started.month, started.day).occurrence_in(started.year + 1)
+        year = min(started.year + 1, date.max.year)
+        first = PartialDate(started.month, started.day).occurrence_in(year)
         return cls(
             uid_key=f"job-{job_id}",
             summary=f"{_flat(name)}: work anniversary at {_flat(organisation)}",
@@ -123,7 +124,8 @@ def write_feed(entries: Sequence[FeedEntry], *, name: str, stamp: datetime, owne
         event.add("dtstamp", stamp)
         event.add("summary", entry.summary)
         event.add("dtstart", entry.start)
-        event.add("dtend", entry.start + timedelta(days=1))
+        if entry.start < date.max:
+            event.add("dtend", entry.start + timedelta(days=1))
         event.add("transp", "TRANSPARENT")
         if entry.yearly:
             rule: dict[str, object] = {"freq": "yearly"}

@@ -17,6 +17,10 @@ from amity.rules.agenda import DEFAULT_DATE_LEAD_DAYS, DEFAULT_KIND_WEIGHTS, Age
 
 MAX_KEY_LENGTH = 200  # agenda_states.item_key
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+# the days the agenda answers for and due dates it accepts: far from date.min and date.max,
+# so that date arithmetic (lead times, windows, a year of history) never overflows
+FIRST_DAY = date(1800, 1, 1)
+LAST_DAY = date(9000, 12, 31)
 MAX_LEAD_DAYS = 366
 LATER_KINDS = ("give", "share", "goal_checkin", "feedback_request")
 
@@ -75,6 +79,10 @@ def _check_anchor_date(key: str) -> None:
             date.fromisoformat(anchor)
         except ValueError:
             raise NotAnItemKey(f"{key!r} is not an agenda key: {anchor} is not a date") from None
+
+
+def supported_day(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def looks_like_item_key(text: str) -> bool:
