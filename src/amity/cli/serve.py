@@ -5,6 +5,8 @@ FastAPI is imported only here, when the command runs, never by the other command
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from amity.cli.options import pass_state
@@ -38,4 +40,7 @@ def serve(state: AppState, host: str, port: int, workers: int, db: str | None,
         click.echo("Listening beyond this machine: serve it behind HTTPS (cookies are marked "
                    "Secure for HTTPS requests; set AMITY_SECURE_COOKIES=1 to force it).")
     click.echo("Press Ctrl+C to stop.")
+    # the address people use for links (invitations, calendar feed); set AMITY_BASE_URL when
+    # the app sits behind a proxy or a domain name
+    os.environ.setdefault("AMITY_BASE_URL", address(host, port))
     run(url, host=host, port=port, workers=workers, log_level=log_level)

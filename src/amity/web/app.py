@@ -30,6 +30,7 @@ STATUS: dict[type[AmityError], int] = {
 SECURE_ENV = "AMITY_SECURE_COOKIES"
 SCHEDULER_ENV = "AMITY_SCHEDULER"
 BASE_URL_ENV = "AMITY_BASE_URL"
+DEFAULT_BASE_URL = "http://127.0.0.1:8787"
 
 
 def create_app(db_url: str | None = None, *, clock: Callable[[], datetime] | None = None,
@@ -39,7 +40,9 @@ def create_app(db_url: str | None = None, *, clock: Callable[[], datetime] | Non
     cfg = WebConfig(
         engine=open_engine(url), url=url, clock=clock or system_clock,
         secure_cookies=_flag(SECURE_ENV) if secure_cookies is None else secure_cookies,
-        base_url=os.environ.get(BASE_URL_ENV, "").rstrip("/"))
+        # links in pages and e-mails come from configuration, never from the request's Host
+        # header (a forged Host would otherwise mint links to another site: STACK.md)
+        base_url=(os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/"))
     run_scheduler = _flag(SCHEDULER_ENV, default=True) if scheduler is None else scheduler
 
     @asynccontextmanager

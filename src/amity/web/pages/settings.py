@@ -25,7 +25,7 @@ TLS_MODES = ("starttls", "ssl", "none")
 def settings_context(request: Request, book: Book, **extra: Any) -> dict[str, Any]:
     cfg = config(request)
     user: User = request.state.user
-    base = cfg.base_url or str(request.base_url).rstrip("/")
+    base = cfg.base_url
     context = {
         "s": book.settings.all(), "circles": book.circles(), "tls_modes": TLS_MODES,
         "tokens": accounts.list_api_tokens(cfg.engine, user.id),
@@ -226,7 +226,7 @@ def invite(request: Request, book: BookDep, email: Text = "") -> Response:
         token = accounts.create_invitation(cfg.engine, user.id, email, now=cfg.clock())
     except AmityError as exc:
         return _done(request, book, "users", error=str(exc))
-    base = cfg.base_url or str(request.base_url).rstrip("/")
+    base = cfg.base_url
     return _done(request, book, "users", invite_link=f"{base}/invite/{token}",
                  message="Send this link to the person you invite; it works once, for 7 days.")
 

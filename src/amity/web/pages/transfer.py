@@ -201,7 +201,7 @@ def apply_file(book: Book, path: Path, fmt: str, filename: str,
 def export_page(request: Request, book: BookDep) -> Response:
     cfg = config(request)
     token = accounts.calendar_token(cfg.engine, book.owner_id)
-    base = cfg.base_url or str(request.base_url).rstrip("/")
+    base = cfg.base_url
     return render(request, "export.html", {
         "feed_url": f"{base}/calendar/{token}.ics", "formats": export_formats()})
 
