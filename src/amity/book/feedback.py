@@ -319,8 +319,9 @@ class FeedbackLog:
                 f"check in on your goal “{one_line(goal.title, 60)}” ({progress})",
                 timing=due_timing((day - due).days), weight=1.0,
                 details={"goal_id": goal.id, "progress": status.progress}))
-        weights = self._weights()
-        for request in self.requests():
+        requests = self.requests()
+        weights = self._weights({r.person.id for r in requests})
+        for request in requests:
             weight, circle = weights.get(request.person.id, (1.0, None))
             label = f"circle {circle}" if circle else None
             about = one_line(request.about, 60)
@@ -345,13 +346,17 @@ class FeedbackLog:
                 details={"request_id": request.id, "stage": "follow_up"}))
         return actions
 
-    def _weights(self) -> dict[int, tuple[float, str | None]]:
+    def _weights(self, person_ids: set[int]) -> dict[int, tuple[float, str | None]]:
+        """Circle weight and name of these people (only those the items are about)."""
+        if not person_ids:
+            return {}
         p, c = s.people, s.circles
         with self._ctx.read() as conn:
             return {r.id: (float(r.weight or 1.0), r.name) for r in conn.execute(
                 select(p.c.id, c.c.name, c.c.weight)
                 .select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
-                .where(p.c.owner_id == self._ctx.owner_id, p.c.archived_at.is_(None)))}
+                .where(p.c.owner_id == self._ctx.owner_id, p.c.archived_at.is_(None),
+                       p.c.id.in_(sorted(person_ids))))}
 
 
 def _theme(value: str) -> str:

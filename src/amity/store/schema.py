@@ -336,6 +336,8 @@ interactions = Table(
     UniqueConstraint("owner_id", "source", "source_ref"),
     Index("ix_interactions_owner_time", "owner_id", "occurred_at"),
     Index("ix_interactions_thread", "owner_id", "thread_key"),
+    # "awaiting your reply" is a probe, not a scan of every interaction
+    Index("ix_interactions_awaiting", "owner_id", "needs_reply", "replied_at"),
 )
 
 interaction_participants = Table(

@@ -259,6 +259,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_interactions_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index('ix_interactions_owner_time', ['owner_id', 'occurred_at'], unique=False)
         batch_op.create_index('ix_interactions_thread', ['owner_id', 'thread_key'], unique=False)
+        batch_op.create_index('ix_interactions_awaiting', ['owner_id', 'needs_reply', 'replied_at'], unique=False)
 
     op.create_table('people',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -746,6 +747,7 @@ def downgrade() -> None:
 
     op.drop_table('people')
     with op.batch_alter_table('interactions', schema=None) as batch_op:
+        batch_op.drop_index('ix_interactions_awaiting')
         batch_op.drop_index('ix_interactions_thread')
         batch_op.drop_index('ix_interactions_owner_time')
         batch_op.drop_index(batch_op.f('ix_interactions_owner_id'))
