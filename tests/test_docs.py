@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from amity.cli.reference import all_command_paths, render
+from amity.cli.reference import all_command_paths, render, render_agenda_doc
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -26,3 +26,11 @@ def test_readme_names_the_two_commands_and_links_the_reference() -> None:
     text = README.read_text(encoding="utf-8")
     assert "make run" in text and "make test" in text
     assert "docs/cli.md" in text
+
+
+def test_agenda_ranking_doc_is_the_engine_docstring() -> None:
+    text = (DOCS / "agenda.md").read_text(encoding="utf-8")
+    assert text == render_agenda_doc(), "docs/agenda.md is stale: run `make docs`"
+    for kind in ("reply", "promise_mine", "promise_theirs", "follow_up", "event_follow_up",
+                 "keep_in_touch", "date", "give", "share", "goal_checkin", "feedback_request"):
+        assert f"`{kind}`" in text

@@ -41,10 +41,24 @@ def render() -> str:
     return "\n".join(parts)
 
 
+def render_agenda_doc() -> str:
+    """docs/agenda.md: the ranking rules, from the docstring of rules/agenda.py."""
+    from amity.rules import agenda
+
+    body = (agenda.__doc__ or "").split("\n", 1)[1].strip()
+    for title in ("How ranking works", "Settings", "What you did to an item", "Keys"):
+        body = body.replace(f"{title}\n{'=' * len(title)}", f"## {title}")
+    return ("# The agenda: how items get there and how they are ranked\n\n"
+            "This page is the docstring of `src/amity/rules/agenda.py`, written by `make docs`"
+            " (a test keeps them the same).\n\n" + body + "\n")
+
+
 def all_command_paths() -> list[str]:
     root = click.Context(cli, info_name="amity")
     return [path for path, _, _ in command_paths(cli, root, "amity")]
 
 
 if __name__ == "__main__":
-    print(render(), end="")
+    import sys
+
+    print(render_agenda_doc() if "--agenda" in sys.argv else render(), end="")

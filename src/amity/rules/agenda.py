@@ -23,6 +23,13 @@ Kind weights (configurable in `AgendaSettings.kind_weights`):
 | `event_follow_up` | 2.0 | people you met at an event have had no interaction 2 days after it ended (one item per event, for 30 days) |
 | `promise_theirs` | 1.5 | their promise to you is overdue (a gentle nudge) |
 | `keep_in_touch` | 1.0 | the days since the last contact reached the cadence |
+| `feedback_request` | 1.5 | a feedback request to make, or to follow up when nothing came by its date |
+| `goal_checkin` | 1.0 | an improvement goal's check-in is due |
+| `give` | 1.0 | someone has given you clearly more than they received, for a while |
+| `share` | 0.8 | a newly added article strongly matches someone's interests |
+
+Default circle weights: inner 4.0, close 3.0, network 2.0, acquaintance 1.0
+(`amity circle set NAME --weight W`).
 
 Timing says how pressing the item is today:
 
@@ -35,10 +42,10 @@ Timing says how pressing the item is today:
   Dates (birthdays...) leave the agenda after their day, so they are highest on the day.
   A reply is "due" the day it arrived, so it gains 1/7 per day it waits.
 
-Example: Ana is in the circle *close* (weight 2.0, cadence 30 days) and you last talked 47
-days ago. Timing = 47 / 30 = 1.57; urgency = 1.0 x 1.57; score = 1.57 x 2.0 = **3.13**. Her
-birthday on the day scores 2.5 x 1.0 x 2.0 = **5.0**; a promise to her 2 days late scores
-3.0 x (1 + 2/7) x 2.0 = **7.71**. Each action carries this arithmetic in
+Example: Ana is in the circle *close* (default weight 3.0, cadence 30 days) and you last
+talked 47 days ago. Timing = 47 / 30 = 1.57; urgency = 1.0 x 1.57; score = 1.57 x 3.0 =
+**4.70**. Her birthday on the day scores 2.5 x 1.0 x 3.0 = **7.5**; a promise to her 2 days
+late scores 3.0 x (1 + 2/7) x 3.0 = **11.57**. Each action carries this arithmetic in
 `details["explain"]`.
 
 Settings
