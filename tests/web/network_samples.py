@@ -11,12 +11,14 @@ from amity.book import Book, PersonInput
 
 API_BODIES: dict[str, Any] = {
     "POST /api/v1/events/{event_id}/attendance": {"people": [1]},
+    "POST /api/v1/events/{event_id}/participation": {"text": "hijacked"},
     "POST /api/v1/introductions/{intro_id}/outcome": {"outcome": "hijacked"},
     "POST /api/v1/articles/{article_id}/shares": {"people": [1]},
     "POST /api/v1/goals/{goal_id}/check-ins": {"progress": 50},
 }
 PAGE_FORMS: dict[str, dict[str, Any]] = {
     "/events/{event_id}/met": {"people": "Someone", "note": "Hacked"},
+    "/events/{event_id}/participation": {"text": "Hacked"},
     "/articles/{article_id}/share": {"person_id": ["1"]},
     "/goals/{goal_id}/check-in": {"progress": "50", "note": "Hacked"},
     "/feedback/requests/{request_id}": {"action": "asked"},

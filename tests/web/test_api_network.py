@@ -46,6 +46,11 @@ def test_events_record_whom_you_met_and_who_you_followed_up_with(alice: ApiUser)
     listed = ok(alice.client.get("/api/v1/events"))
     assert [(e["name"], e["people"], e["met"]) for e in listed] == [("PyCon 2026", 2, 2)]
     assert alice.book.people.get(ana).met_where == "PyCon 2026"
+    logged = ok(alice.client.post(f"/api/v1/events/{event['id']}/participation",
+                                  json={"text": "gave a talk", "on": "2026-10-02"}))
+    assert logged["notes"] == "2026-10-02: gave a talk"
+    assert alice.client.post(f"/api/v1/events/{event['id']}/participation",
+                             json={"text": "a\nb"}).status_code == 422
     bad = alice.client.post("/api/v1/events", json={"name": "X", "kind": "party"})
     assert bad.status_code == 422 and "kind" in bad.json()["error"]["fields"]
     backwards = alice.client.post("/api/v1/events", json={

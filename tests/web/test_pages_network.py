@@ -111,6 +111,12 @@ def test_event_forms_write_rows(ann: WebUser, clock: Clock) -> None:
     assert [a.person.name for a in ann.book.network.event(summary.event.id).attendees] == ["Ana Lima"]
     unknown = ann.post(f"/events/{summary.event.id}/met", {"people": "Nobody Known"}, htmx=True)
     assert unknown.status_code == 422 and "Nobody Known" in unknown.text
+    logged = ann.post(f"/events/{summary.event.id}/participation",
+                      {"text": "gave a lightning talk", "on": "2026-11-21"}, htmx=True)
+    assert logged.status_code == 200 and "2026-11-21: gave a lightning talk" in logged.text
+    assert ann.book.network.event(summary.event.id).event.notes == "2026-11-21: gave a lightning talk"
+    two_lines = ann.post(f"/events/{summary.event.id}/participation", {"text": "a\nb"}, htmx=True)
+    assert two_lines.status_code == 422
     bad = ann.post("/events", {"name": "X", "kind": "party"}, htmx=True)
     assert bad.status_code == 422 and "event is one of" in bad.text
     assert len(ann.book.network.events()) == 1
@@ -196,6 +202,7 @@ def post_routes(ids: dict[str, int]) -> dict[str, dict[str, Any]]:
     return {
         "/events": {"name": "Sneaky"},
         f"/events/{ids['event']}/met": {"people": "Ben Ode"},
+        f"/events/{ids['event']}/participation": {"text": "sneaky"},
         "/network/exchanges": {"person": "Ana Lima", "kind": "help", "text": "sneaky"},
         "/network/coverage": {"name": "Sneaky", "selector_kind": "tag", "selector": "x",
                               "wanted": "1"},
@@ -234,7 +241,7 @@ def test_another_users_ids_are_404_and_change_nothing(ann: WebUser, ben: WebUser
         assert answer.status_code == 404, url
         assert "Ana Lima" not in answer.text and "PyCon" not in answer.text
     with_ids = [url for url in post_routes(ids) if any(ch.isdigit() for ch in url)]
-    assert len(with_ids) == 5
+    assert len(with_ids) == 6
     for url in with_ids:
         assert ben.post(url, post_routes(ids)[url], htmx=True).status_code == 404, url
     for url in ("/network?target=Ana", "/network/paths?target=org:Acme", "/events", "/articles",
@@ -274,7 +281,7 @@ def test_isolation_samples_cover_every_new_page_route_with_an_id(web_app: Any) -
             if path.startswith(("/events/", "/articles/", "/goals/", "/feedback/", "/network/"))}
     posted = {path for method, path in id_routes(web_app) if method == "POST" and path in mine}
     assert posted <= set(PAGE_FORMS), posted - set(PAGE_FORMS)
-    assert len(posted) == 6
+    assert len(posted) == 7
 
 
 def test_the_today_page_shows_later_kinds_and_acts_on_them(ann: WebUser) -> None:

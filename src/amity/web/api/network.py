@@ -44,6 +44,7 @@ from amity.web.api.network_schemas import (
     IntroductionOut,
     MatchOut,
     OutcomeBody,
+    ParticipationCreate,
     PathResultOut,
     PrepareOut,
     RelationshipCreate,
@@ -121,6 +122,13 @@ def add_attendance(book: BookDep, event_id: EventId, body: AttendanceCreate) -> 
     book.network.met(body.people, event_id, note=body.note, role=body.role,
                      first_met=body.first_met)
     return j.event_detail_json(book.network.event(event_id))
+
+
+@router.post("/events/{event_id}/participation", response_model=EventOut,
+             responses=e.WRITE_ONE, tags=["events"],
+             summary="Log your own participation (a dated line in the event's notes)")
+def log_participation(book: BookDep, event_id: EventId, body: ParticipationCreate) -> dict[str, Any]:
+    return j.event_json(book.network.log_participation(event_id, body.text, on=body.on))
 
 
 # --- relationships and introductions ----------------------------------------------------------

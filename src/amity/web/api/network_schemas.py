@@ -28,6 +28,7 @@ from amity.web.api.schemas import (
     Str50,
     Str100,
     Str300,
+    Str500,
     Strict,
     storable,
 )
@@ -192,6 +193,11 @@ class AttendanceCreate(Strict):
     note: LongText | None = None
     role: Literal["attendee", "speaker", "organiser", "member"] | None = None
     first_met: bool = Field(True, description="You met them there (sets how and where you met)")
+
+
+class ParticipationCreate(Strict):
+    text: Str500 = Field(min_length=1, description="One line: gave a talk, answered in the forum")
+    on: Day | None = None
 
 
 # --- relationships, introductions, paths -------------------------------------------------------

@@ -149,6 +149,16 @@ def met_at_event(request: Request, book: BookDep, event_id: int, people: Text = 
                   f"/events/{event_id}")
 
 
+@router.post("/events/{event_id}/participation", response_class=HTMLResponse)
+def log_participation(request: Request, book: BookDep, event_id: int, text: Text = "",
+                      on: Text = "") -> Response:
+    book.network.event(own(event_id, "event"))  # another user's event is not found
+    error = attempt(lambda: book.network.log_participation(
+        event_id, short_text(text, "text", limit=500), on=bounded_day(on, "on")))
+    return answer(request, "network/event.html", event_context(book, event_id), error,
+                  f"/events/{event_id}")
+
+
 # --- the network page: warm paths, balance, coverage, relationships ---------------------------
 
 
