@@ -15,12 +15,14 @@ API_BODIES: dict[str, Any] = {
     "POST /api/v1/introductions/{intro_id}/outcome": {"outcome": "hijacked"},
     "POST /api/v1/articles/{article_id}/shares": {"people": [1]},
     "POST /api/v1/goals/{goal_id}/check-ins": {"progress": 50},
+    "POST /api/v1/goals/{goal_id}/status": {"status": "dropped"},
 }
 PAGE_FORMS: dict[str, dict[str, Any]] = {
     "/events/{event_id}/met": {"people": "Someone", "note": "Hacked"},
     "/events/{event_id}/participation": {"text": "Hacked"},
     "/articles/{article_id}/share": {"person_id": ["1"]},
     "/goals/{goal_id}/check-in": {"progress": "50", "note": "Hacked"},
+    "/goals/{goal_id}/status": {"status": "dropped"},
     "/feedback/requests/{request_id}": {"action": "asked"},
     "/network/coverage/{target_id}/remove": {},
     "/network/introductions/{intro_id}/outcome": {"outcome": "Hacked"},

@@ -156,6 +156,8 @@ def test_articles_suggestions_and_shares(alice: ApiUser) -> None:
     shared = ok(alice.client.post(f"/api/v1/articles/{made['id']}/shares",
                                   json={"people": [ana], "note": "thought of you"}), 201)
     assert [p["id"] for p in shared["shared"]] == [ana]
+    shares = ok(alice.client.get(f"/api/v1/articles/{made['id']}/shares"))
+    assert [s["person"]["id"] for s in shares] == [ana] and shares[0]["shared_at"]
     assert shared["interaction"]["direction"] == "outbound"
     assert [x.kind for x in alice.book.network.exchanges(ana)] == ["article"]
     assert ana not in [m["person"]["id"] for m in ok(alice.client.get(
@@ -202,6 +204,12 @@ def test_feedback_requests_goals_and_themes(alice: ApiUser) -> None:
     assert ok(alice.client.get("/api/v1/goals?include_closed=true"))[0]["status"] == "done"
     assert alice.client.post(f"/api/v1/goals/{goal['id']}/check-ins",
                              json={"progress": 101}).status_code == 422
+    other = ok(alice.client.post("/api/v1/goals", json={"title": "Write weekly"}), 201)
+    dropped_goal = ok(alice.client.post(f"/api/v1/goals/{other['id']}/status",
+                                        json={"status": "dropped"}))
+    assert dropped_goal["status"] == "dropped"
+    assert alice.client.post(f"/api/v1/goals/{other['id']}/status",
+                             json={"status": "someday"}).status_code == 422
     second = ok(alice.client.post("/api/v1/feedback/requests",
                                   json={"person": ana, "about": "the plan"}), 201)
     dropped = ok(alice.client.post(f"/api/v1/feedback/requests/{second['id']}/drop"))

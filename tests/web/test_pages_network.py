@@ -193,9 +193,15 @@ def test_feedback_and_goal_forms_write_rows(ann: WebUser) -> None:
     assert ann.book.feedback.goals()[0].progress == 60
     bad = ann.post(f"/goals/{goal.goal.id}/check-in", {"progress": "150"}, htmx=True)
     assert bad.status_code == 422 and "between 0 and 100" in bad.text
+    wrong = ann.post(f"/goals/{goal.goal.id}/status", {"status": "someday"}, htmx=True)
+    assert wrong.status_code == 422
+    assert ann.post(f"/goals/{goal.goal.id}/status", {"status": "dropped"}).status_code == 303
+    assert ann.book.feedback.goals() == []
+    assert ann.book.feedback.goals(include_closed=True)[0].goal.status == "dropped"
     empty = ann.post("/feedback", {"text": " ", "kind": "positive"}, htmx=True)
     assert empty.status_code == 422
-    assert len(ann.book.feedback.list()) == 1 and len(ann.book.feedback.goals()[0].check_ins) == 1
+    assert len(ann.book.feedback.list()) == 1
+    assert len(ann.book.feedback.goals(include_closed=True)[0].check_ins) == 1
 
 
 def post_routes(ids: dict[str, int]) -> dict[str, dict[str, Any]]:
@@ -216,6 +222,7 @@ def post_routes(ids: dict[str, int]) -> dict[str, dict[str, Any]]:
         f"/feedback/requests/{ids['request']}": {"action": "drop"},
         "/goals": {"title": "Sneaky"},
         f"/goals/{ids['goal']}/check-in": {"progress": "99"},
+        f"/goals/{ids['goal']}/status": {"status": "dropped"},
     }
 
 
@@ -241,7 +248,7 @@ def test_another_users_ids_are_404_and_change_nothing(ann: WebUser, ben: WebUser
         assert answer.status_code == 404, url
         assert "Ana Lima" not in answer.text and "PyCon" not in answer.text
     with_ids = [url for url in post_routes(ids) if any(ch.isdigit() for ch in url)]
-    assert len(with_ids) == 6
+    assert len(with_ids) == 7
     for url in with_ids:
         assert ben.post(url, post_routes(ids)[url], htmx=True).status_code == 404, url
     for url in ("/network?target=Ana", "/network/paths?target=org:Acme", "/events", "/articles",
@@ -281,7 +288,7 @@ def test_isolation_samples_cover_every_new_page_route_with_an_id(web_app: Any) -
             if path.startswith(("/events/", "/articles/", "/goals/", "/feedback/", "/network/"))}
     posted = {path for method, path in id_routes(web_app) if method == "POST" and path in mine}
     assert posted <= set(PAGE_FORMS), posted - set(PAGE_FORMS)
-    assert len(posted) == 7
+    assert len(posted) == 8
 
 
 def test_the_today_page_shows_later_kinds_and_acts_on_them(ann: WebUser) -> None:

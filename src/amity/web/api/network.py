@@ -40,6 +40,7 @@ from amity.web.api.network_schemas import (
     FeedbackRequestOut,
     GoalCreate,
     GoalOut,
+    GoalStatusBody,
     IntroductionCreate,
     IntroductionOut,
     MatchOut,
@@ -51,6 +52,7 @@ from amity.web.api.network_schemas import (
     RelationshipOut,
     ReviewOut,
     ShareCreate,
+    ShareOut,
     ShareResultOut,
     ThemeOut,
 )
@@ -266,6 +268,13 @@ def share(book: BookDep, article_id: ArticleId, body: ShareCreate) -> dict[str, 
     return j.share_result_json(result)
 
 
+@router.get("/articles/{article_id}/shares", response_model=list[ShareOut],
+            responses=e.READ_ONE, tags=["articles"], summary="Whom you shared the article with")
+def article_shares(book: BookDep, article_id: ArticleId) -> list[dict[str, Any]]:
+    return [{"person": j.ref_json(ref), "shared_at": j.iso(at)}
+            for ref, at in book.articles.shares(article_id)]
+
+
 # --- feedback and goals -----------------------------------------------------------------------
 
 
@@ -342,6 +351,13 @@ def add_goal(book: BookDep, body: GoalCreate) -> dict[str, Any]:
              summary="Record progress 0-100 (100 marks the goal done)")
 def check_in(book: BookDep, goal_id: GoalId, body: CheckInCreate) -> dict[str, Any]:
     return j.check_in_json(book.feedback.check_in(goal_id, body.progress, body.note, on=body.on))
+
+
+@router.post("/goals/{goal_id}/status", response_model=GoalOut, responses={**ACTED, **e.R400},
+             tags=["goals"], summary="Mark a goal done, dropped or active again")
+def set_goal_status(book: BookDep, goal_id: GoalId, body: GoalStatusBody) -> dict[str, Any]:
+    book.feedback.set_goal_status(goal_id, body.status)
+    return goal_status(book, goal_id)
 
 
 def goal_status(book: Book, goal_id: int) -> dict[str, Any]:

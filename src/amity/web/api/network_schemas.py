@@ -411,6 +411,15 @@ class CheckInCreate(Strict):
     on: Day | None = None
 
 
+class GoalStatusBody(Strict):
+    status: Literal["active", "done", "dropped"]
+
+
+class ShareOut(BaseModel):
+    person: PersonRefOut
+    shared_at: Instant
+
+
 class CheckInOut(BaseModel):
     id: int
     goal_id: int

@@ -159,3 +159,12 @@ def check_in(request: Request, book: BookDep, goal_id: int, progress: Text = "",
 
     error = attempt(record)
     return answer(request, "network/feedback.html", feedback_context(book), error, "/feedback")
+
+
+@router.post("/goals/{goal_id}/status", response_class=HTMLResponse)
+def set_goal_status(request: Request, book: BookDep, goal_id: int,
+                    status: Text = "done") -> Response:
+    if goal_id not in {g.goal.id for g in book.feedback.goals(include_closed=True)}:
+        raise NotFound(f"no goal with id {goal_id}")
+    error = attempt(lambda: book.feedback.set_goal_status(goal_id, status))
+    return answer(request, "network/feedback.html", feedback_context(book), error, "/feedback")
