@@ -109,3 +109,58 @@ def test_review_charts_brief_panel_and_sharing(chromium_browser: Any, live_serve
     assert small.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
     assert phone_problems == []
     phone.close()
+
+
+def store_network_payloads(book: Book, payload: str) -> dict[str, int]:
+    """The payload in every issue-6 text field; a planned meeting today for Prepare."""
+    now = datetime.now(UTC)
+    ana = book.people.add(PersonInput(name="Ana " + payload, org=payload, tags=["xss"])).id
+    ben = book.people.add(PersonInput(name="Ben Okafor", org=payload)).id
+    event = book.network.add_event(payload, "meetup", starts_on=now.date(), location=payload,
+                                   url="javascript:window.__xss=4", notes=payload)
+    book.network.met([ana, ben], event.id or 0, note=payload)
+    book.network.log_participation(event.id or 0, payload[:200])
+    book.network.relate(ana, ben, "friend", note=payload)
+    intro = book.network.intro(ana, ben, note=payload)
+    book.network.set_intro_outcome(intro.id or 0, payload)
+    book.network.got(ana, "advice", payload)
+    book.network.add_coverage(payload, "org", payload, 2)
+    article = book.articles.add("javascript:window.__xss=5", title=payload, text=payload,
+                                topics=[payload[:90]])
+    book.articles.share(article.id or 0, [ben], note=payload)
+    book.feedback.add(payload, kind="constructive", person=ana, context=payload,
+                      themes=[payload[:90]])
+    book.feedback.ask(ana, payload)
+    goal = book.feedback.add_goal(payload, theme=payload[:90], check_in="weekly")
+    book.feedback.check_in(goal.id or 0, 40, payload)
+    book.interactions.log(InteractionInput(people=[ana], kind="meeting", subject=payload,
+                                           notes=payload, location=payload,
+                                           occurred_at=now + timedelta(minutes=30)))
+    return {"ana": ana, "event": event.id or 0, "article": article.id or 0}
+
+
+def test_no_payload_runs_on_the_issue_6_pages(chromium_browser: Any, live_server: LiveServer) -> None:
+    from tests.web.test_xss import PAYLOAD
+
+    context = chromium_browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    create_owner(page, live_server)
+    ids = store_network_payloads(open_book(live_server.db_url, "olga@example.com"), PAYLOAD)
+    for path in (f"/people/{ids['ana']}", "/prepare", "/events", f"/events/{ids['event']}",
+                 "/network", "/network?target=tag:xss", "/articles", f"/articles/{ids['article']}",
+                 "/feedback", "/review", "/"):
+        page.goto(live_server.url + path)
+        if path.startswith("/people/"):
+            page.locator("#brief .brief").wait_for()  # the panel came in through htmx
+        found = page.evaluate("""() => ({
+            ran: window.__xss === undefined ? null : window.__xss,
+            nodes: document.querySelectorAll('img[src="x"], svg[onload], script:not([src])').length,
+            links: document.querySelectorAll('a[href^="javascript:"]').length,
+            text: document.body.innerText.includes('<script>window.__x')})""")
+        assert found["ran"] is None, path
+        assert found["nodes"] == 0 and found["links"] == 0, path
+        assert found["text"], f"{path} shows the payload as text"
+    assert dialogs == []
+    context.close()
