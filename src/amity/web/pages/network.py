@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from amity.book import Book
@@ -92,8 +92,9 @@ def brief_panel(request: Request, book: BookDep, person_id: int) -> Response:
 
 
 @router.get("/prepare", response_class=HTMLResponse)
-def prepare_page(request: Request, book: BookDep, date: str = "") -> Response:
-    day = bounded_day(date, "date") or user_today(book)
+def prepare_page(request: Request, book: BookDep,
+                 typed: Annotated[str, Query(alias="date")] = "") -> Response:
+    day = bounded_day(typed, "date") or user_today(book)
     meetings = book.briefs.prepare(day)
     return render(request, "network/prepare.html", {"day": day, "meetings": meetings,
                                                     "today": user_today(book)})

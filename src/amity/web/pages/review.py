@@ -4,9 +4,9 @@ time, give/receive, feedback themes, goal progress)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from amity.errors import InvalidInput
@@ -58,10 +58,11 @@ def charts(review: Review) -> list[tuple[str, str, Any]]:
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review_page(request: Request, book: BookDep, period: str = "week", date: str = "") -> Response:
+def review_page(request: Request, book: BookDep, period: str = "week",
+                typed: Annotated[str, Query(alias="date")] = "") -> Response:
     if period not in PERIODS:
         raise InvalidInput("review a week or a month", field="period")
-    day = bounded_day(date, "date") or user_today(book)
+    day = bounded_day(typed, "date") or user_today(book)
     review = book.reviews.review(period, today=day)
     return render(request, "network/review.html", {
         "r": review, "charts": charts(review), "period": period, "periods": PERIODS,
