@@ -32,7 +32,9 @@ def command_paths(group: click.Group, ctx: click.Context, prefix: str) -> list[t
 
 
 def render() -> str:
-    root = click.Context(cli, info_name="amity", max_content_width=100, terminal_width=100)
+    root = click.Context(cli, info_name="amity", **{**cli.context_settings,
+                                                    "max_content_width": 100,
+                                                    "terminal_width": 100})
     parts = [HEADER, "## amity\n", "```text", cli.get_help(root).rstrip(), "```\n"]
     for path, command, ctx in command_paths(cli, root, "amity"):
         ctx.max_content_width = 100
@@ -54,7 +56,7 @@ def render_agenda_doc() -> str:
 
 
 def all_command_paths() -> list[str]:
-    root = click.Context(cli, info_name="amity")
+    root = click.Context(cli, info_name="amity", **cli.context_settings)
     return [path for path, _, _ in command_paths(cli, root, "amity")]
 
 
