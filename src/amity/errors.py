@@ -12,7 +12,7 @@ class AmityError(Exception):
     code = "error"
 
 
-class InvalidInput(AmityError):  # noqa: N818 - reads as the condition
+class InvalidInput(AmityError):
     """Input refused before anything was written."""
 
     code = "invalid_input"
@@ -22,11 +22,11 @@ class InvalidInput(AmityError):  # noqa: N818 - reads as the condition
         self.field = field
 
 
-class NotFound(AmityError):  # noqa: N818
+class NotFound(AmityError):
     code = "not_found"
 
 
-class Ambiguous(AmityError):  # noqa: N818
+class Ambiguous(AmityError):
     """A reference that matches several records; ``candidates`` lists (id, label)."""
 
     code = "ambiguous"
@@ -36,7 +36,7 @@ class Ambiguous(AmityError):  # noqa: N818
         self.candidates = list(candidates)
 
 
-class Conflict(AmityError):  # noqa: N818
+class Conflict(AmityError):
     """The record changed since it was read (a stale ETag), or a uniqueness clash."""
 
     code = "conflict"
@@ -46,7 +46,7 @@ class Conflict(AmityError):  # noqa: N818
         self.details = details
 
 
-class NotEmpty(AmityError):  # noqa: N818
+class NotEmpty(AmityError):
     """A restore into a book that already holds data."""
 
     code = "not_empty"

@@ -4,8 +4,8 @@ from amity.model.dates import PartialDate
 from amity.model.types import (
     CONTACT_KINDS,
     DIRECTIONS,
-    EXCHANGE_KINDS,
     EVENT_KINDS,
+    EXCHANGE_KINDS,
     FACT_KINDS,
     INTERACTION_KINDS,
     Action,

@@ -24,6 +24,10 @@ KIND_TITLES = OrderedDict([
     ("event_follow_up", "After events"),
     ("promise_theirs", "Promises to you"),
     ("keep_in_touch", "Keep in touch"),
+    ("feedback_request", "Ask for feedback"),
+    ("goal_checkin", "Goal check-ins"),
+    ("give", "Give back"),
+    ("share", "Worth sharing"),
 ])
 SNOOZE_CHOICES = {"1d": 1, "3d": 3, "1w": 7, "1m": 30}
 MAX_ITEMS = 60  # the page shows the most pressing; the rest wait their turn
