@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, insert, select
 
-from amity.book.context import BookContext
+from amity.book.context import BookContext, new_id
 from amity.book.interactions import InteractionInput, Interactions
 from amity.book.people import People, PersonInput
 from amity.book.settings import Settings
@@ -226,9 +226,9 @@ def create_user(engine: Engine, email: str, *, name: str = "", password_hash: st
         existing = conn.execute(select(s.users.c.id).where(s.users.c.email == address)).scalar()
         if existing is not None:
             return int(existing)
-        user_id = int(conn.execute(insert(s.users).values(
+        user_id = new_id(conn.execute(insert(s.users).values(
             email=address, name=name, password_hash=password_hash, is_admin=is_admin,
-            created_at=moment)).inserted_primary_key[0])
+            created_at=moment)))
         conn.execute(insert(s.circles), [
             {"owner_id": user_id, "name": n, "cadence_days": days, "weight": w, "position": i}
             for i, (n, days, w) in enumerate(DEFAULT_CIRCLES)])

@@ -26,7 +26,7 @@ from sqlalchemy import (
     update,
 )
 
-from amity.book.context import BookContext
+from amity.book.context import BookContext, new_id
 from amity.errors import InvalidInput, NotEmpty
 from amity.store import schema as s
 from amity.store.schema import UTCDateTime
@@ -177,11 +177,11 @@ def restore_document(ctx: BookContext, doc: dict[str, Any],
                 old_id = values.pop("id", None)
                 result = conn.execute(insert(table).values(**values))
                 if old_id is not None:
-                    new_id = int(result.inserted_primary_key[0])
-                    id_maps[table.name][int(old_id)] = new_id
+                    created = new_id(result)
+                    id_maps[table.name][int(old_id)] = created
                     for pending in [d for d in deferred if d[1] == -int(old_id) and d[0] is table]:
                         deferred.remove(pending)
-                        deferred.append((table, new_id, pending[2], pending[3]))
+                        deferred.append((table, created, pending[2], pending[3]))
             counts[table.name] = len(rows)
             if progress:
                 progress(table.name, len(rows))

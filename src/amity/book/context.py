@@ -36,6 +36,14 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 
 
+def new_id(result: Any) -> int:
+    """The primary key a single-row INSERT created."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the statement inserted no row")
+    return int(key[0])
+
+
 @dataclass
 class BookContext:
     engine: Engine

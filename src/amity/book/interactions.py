@@ -6,10 +6,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, true, update
 
-from amity.book.context import BookContext
+from amity.book.context import BookContext, new_id
 from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
 from amity.model import DIRECTIONS, INTERACTION_KINDS, Interaction, PersonRef
@@ -61,7 +62,7 @@ class Interactions:
         if when.tzinfo is None:
             raise InvalidInput("occurred_at needs a time zone", field="occurred_at")
         status = "planned" if when > now else "done"
-        values = {
+        values: dict[str, Any] = {
             "owner_id": self._ctx.owner_id, "kind": kind, "direction": direction,
             "occurred_at": when, "status": status, "subject": _clean(data.subject),
             "notes": _clean(data.notes), "needs_reply": data.needs_reply,
@@ -69,7 +70,7 @@ class Interactions:
             "location": _clean(data.location), "event_id": data.event_id,
             "source": data.source or "cli", "source_ref": data.source_ref, "created_at": now,
         }
-        interaction_id = int(conn.execute(insert(s.interactions).values(**values)).inserted_primary_key[0])
+        interaction_id = new_id(conn.execute(insert(s.interactions).values(**values)))
         conn.execute(insert(s.interaction_participants), [
             {"owner_id": self._ctx.owner_id, "interaction_id": interaction_id, "person_id": r.id,
              "occurred_at": when, "direction": direction, "status": status} for r in refs])
@@ -99,7 +100,8 @@ class Interactions:
                       thread_key: str | None) -> None:
         """An outbound message answers earlier inbound ones (in its thread when known)."""
         i, ip = s.interactions, s.interaction_participants
-        same_thread = or_(i.c.thread_key.is_(None), i.c.thread_key == thread_key) if thread_key else True
+        same_thread = (or_(i.c.thread_key.is_(None), i.c.thread_key == thread_key) if thread_key
+                       else true())
         conn.execute(update(i).where(
             i.c.owner_id == self._ctx.owner_id, i.c.needs_reply.is_(True), i.c.replied_at.is_(None),
             i.c.direction == "inbound", i.c.occurred_at <= when, same_thread,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
-from amity.book.context import BookContext
+from amity.book.context import BookContext, new_id
 from amity.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from amity.model import (
     CONTACT_KINDS,
@@ -171,7 +172,7 @@ class People:
         ]
         return person
 
-    def load_many(self, conn: Connection, ids: Sequence[int]) -> list[Person]:
+    def load_many(self, conn: Connection, ids: Sequence[int]) -> builtins.list[Person]:
         """People with what lists show (e-mails, phones, tags, circle, birthday): 4 queries."""
         if not ids:
             return []
@@ -184,8 +185,9 @@ class People:
                          .outerjoin(intro, intro.c.id == p.c.introduced_by_id))
             .where(p.c.owner_id == owner, p.c.id.in_(ids))
         ).all()
-        by_id = {r.id: _person_from_row(r) for r in rows}
+        by_id = {row.id: _person_from_row(row) for row in rows}
         missing = [i for i in ids if i not in by_id]
+        r: Any  # rows of several shapes below
         if missing:
             raise NotFound(f"no person with id {missing[0]}")
         cp = s.contact_points
@@ -250,6 +252,7 @@ class People:
                                      func.lower(c.c.name) == circle.strip().lower())))
         if org:
             query = query.where(func.lower(p.c.org).like("%" + org.strip().lower() + "%"))
+        order: builtins.list[Any]
         if sort == "name":
             order = [p.c.name_key.desc() if reverse else p.c.name_key, p.c.id]
         elif sort == "added":
@@ -291,7 +294,7 @@ class People:
             }
             if data.circle is None:
                 values.setdefault("circle_id", None)
-            person_id = int(conn.execute(insert(s.people).values(**values)).inserted_primary_key[0])
+            person_id = new_id(conn.execute(insert(s.people).values(**values)))
             self._apply_lists(conn, person_id, prepared)
             if data.org:
                 conn.execute(insert(s.jobs).values(owner_id=self._ctx.owner_id, person_id=person_id,
@@ -392,7 +395,7 @@ class People:
     def untag(self, ref: str | int, tags: Sequence[str]) -> Person:
         return self.edit(ref, PersonInput(), remove_tags=tags)
 
-    def all_tags(self) -> list[tuple[str, int]]:
+    def all_tags(self) -> builtins.list[tuple[str, int]]:
         t, pt = s.tags, s.person_tags
         with self._ctx.read() as conn:
             rows = conn.execute(
@@ -411,9 +414,9 @@ class People:
         with self._ctx.write() as conn:
             person = self.resolve_in(conn, ref)
             now = self._ctx.now()
-            fact_id = conn.execute(insert(s.facts).values(
+            fact_id = new_id(conn.execute(insert(s.facts).values(
                 owner_id=self._ctx.owner_id, person_id=person.id, kind=kind, text=body,
-                happened_on=happened_on, created_at=now)).inserted_primary_key[0]
+                happened_on=happened_on, created_at=now)))
             self.reindex(conn, [person.id])
             return Fact(kind, body, person.id, happened_on, now, int(fact_id))
 
@@ -424,9 +427,9 @@ class People:
         with self._ctx.write() as conn:
             person = self.resolve_in(conn, ref)
             now = self._ctx.now()
-            qid = conn.execute(insert(s.questions).values(
+            qid = new_id(conn.execute(insert(s.questions).values(
                 owner_id=self._ctx.owner_id, person_id=person.id, text=body, created_at=now,
-            )).inserted_primary_key[0]
+            )))
             self.reindex(conn, [person.id])
             return Question(body, person.id, now, id=int(qid))
 
@@ -436,9 +439,9 @@ class People:
         partial = _partial(when)
         with self._ctx.write() as conn:
             person = self.resolve_in(conn, ref)
-            did = conn.execute(insert(s.important_dates).values(
+            did = new_id(conn.execute(insert(s.important_dates).values(
                 owner_id=self._ctx.owner_id, person_id=person.id, kind=kind, label=label,
-                year=partial.year, month=partial.month, day=partial.day)).inserted_primary_key[0]
+                year=partial.year, month=partial.month, day=partial.day)))
             return ImportantDate(kind, partial, label, int(did))
 
     # --- helpers ------------------------------------------------------------------------
@@ -545,7 +548,7 @@ class People:
         for name in dict.fromkeys(names):
             tag_id = conn.execute(select(t.c.id).where(t.c.owner_id == owner, t.c.name == name)).scalar()
             if tag_id is None:
-                tag_id = conn.execute(insert(t).values(owner_id=owner, name=name)).inserted_primary_key[0]
+                tag_id = new_id(conn.execute(insert(t).values(owner_id=owner, name=name)))
             linked = conn.execute(select(pt.c.tag_id).where(pt.c.person_id == person_id,
                                                             pt.c.tag_id == tag_id)).first()
             if linked is None:

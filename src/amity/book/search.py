@@ -50,6 +50,7 @@ def index_people(conn: Connection, owner_id: int, person_ids: Sequence[int], *,
 def _index_people_batch(conn: Connection, owner_id: int, ids: list[int], *, new: bool) -> None:
     parts: dict[int, list[str]] = defaultdict(list)
     p = s.people
+    r: Any  # rows of several shapes below
     for r in conn.execute(select(p.c.id, p.c.name, p.c.nickname, p.c.org, p.c.title, p.c.notes,
                                  p.c.met_where, p.c.how_met)
                           .where(p.c.owner_id == owner_id, p.c.id.in_(ids))):
@@ -190,6 +191,7 @@ def _describe(conn: Connection, owner_id: int, ranked: list[tuple[str, int, floa
         select(i.c.id, i.c.kind, i.c.subject, i.c.notes, i.c.occurred_at)
         .where(i.c.owner_id == owner_id, i.c.id.in_(interaction_ids)))}
     participants: dict[int, list[PersonRef]] = defaultdict(list)
+    r: Any  # rows of several shapes below
     # "owner_id + 0": without planner statistics SQLite preferred the owner_id index (every
     # participant of the book, 150 ms on 10k people) to the primary key (measured)
     for r in conn.execute(select(ip.c.interaction_id, p.c.id, p.c.name).join(p, p.c.id == ip.c.person_id)

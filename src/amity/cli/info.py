@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from amity.cli.options import console, emit_json, json_option, pass_state
@@ -17,7 +19,7 @@ def info(state: AppState, as_json: bool) -> None:
     from amity.store.engine import current_revision, describe_url, head_revision
 
     book = state.book()
-    data = {
+    data: dict[str, Any] = {
         "version": __version__,
         "database": describe_url(book.ctx.url),
         "backend": book.ctx.dialect,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
 import click
 
@@ -12,6 +14,8 @@ from amity.cli.state import AppState
 from amity.model import FACT_KINDS, Person
 from amity.rules.normalize import format_cadence
 from amity.serialize import fact_json, person_json, question_json
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _parse_day(value: str | None, state: AppState) -> date | None:
@@ -25,7 +29,7 @@ def _parse_day(value: str | None, state: AppState) -> date | None:
         raise click.BadParameter(str(exc)) from None
 
 
-def person_options(func):  # type: ignore[no-untyped-def]
+def person_options(func: F) -> F:
     options = [
         click.option("--email", "emails", multiple=True, metavar="ADDRESS", help="E-mail (repeatable)."),
         click.option("--phone", "phones", multiple=True, metavar="NUMBER",
@@ -67,7 +71,7 @@ def _person_input(state: AppState, name: str | None, **kw: object) -> PersonInpu
 @person_options
 @json_option
 @pass_state
-def add(state: AppState, name: str, as_json: bool, **kw: object) -> None:
+def add(state: AppState, /, name: str, as_json: bool, **kw: object) -> None:
     """Add a person called NAME."""
     person = state.book().people.add(_person_input(state, name, **kw))
     if as_json:
@@ -84,7 +88,7 @@ def add(state: AppState, name: str, as_json: bool, **kw: object) -> None:
 @click.option("--remove-phone", multiple=True, help="Remove a phone number.")
 @json_option
 @pass_state
-def edit(state: AppState, person: str, name: str | None, remove_email: tuple[str, ...],
+def edit(state: AppState, /, person: str, name: str | None, remove_email: tuple[str, ...],
          remove_phone: tuple[str, ...], as_json: bool, **kw: object) -> None:
     """Change PERSON's details; list options (--email, --tag...) add to what is there."""
     result = state.book().people.edit(person, _person_input(state, name, **kw),
