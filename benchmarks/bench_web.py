@@ -79,9 +79,9 @@ def _prepare_owner(db: Path, secret: str) -> dict[str, Any]:
 
     from itsdangerous import TimestampSigner
 
+    from amity import accounts
     from amity.book import Book, find_user, open_engine
-    from amity.web import accounts
-    from amity.web.security import hash_password
+    from amity.security import hash_password
 
     url = f"sqlite:///{db}"
     engine = open_engine(url)

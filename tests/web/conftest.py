@@ -22,10 +22,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from amity import accounts
 from amity.book import Book
-from amity.web import accounts
+from amity.security import hash_password
 from amity.web.app import create_app
-from amity.web.security import hash_password
 from tests.conftest import Clock, new_book, skip_or_fail
 
 CHROMIUM = "/usr/bin/chromium"

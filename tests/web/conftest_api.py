@@ -14,8 +14,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from amity.accounts import create_api_token
 from amity.book import Book
-from amity.web.accounts import create_api_token
 from amity.web.app import create_app
 from tests.conftest import Clock, new_book
 

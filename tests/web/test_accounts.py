@@ -9,9 +9,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from amity import accounts
 from amity.book import PersonInput, open_book
 from amity.store import schema as s
-from amity.web import accounts
 from amity.web.app import create_app
 from tests.conftest import Clock
 from tests.web.conftest import PASSWORD, WebUser, csrf_of, make_user

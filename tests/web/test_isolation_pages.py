@@ -13,8 +13,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from amity import accounts
 from amity.book import InteractionInput, PersonInput
-from amity.web import accounts
 from tests.conftest import Clock, new_book
 from tests.web.conftest import WebUser, sign_in
 

@@ -250,7 +250,7 @@ def test_export_downloads_backup_and_vcards_and_shows_feed_url(ann: WebUser) -> 
 
 
 def test_calendar_feed_is_served_at_the_secret_url_only(ann: WebUser, web_app: FastAPI) -> None:
-    from amity.web.accounts import calendar_token
+    from amity.accounts import calendar_token
 
     token = calendar_token(ann.book.ctx.engine, ann.book.owner_id)
     anonymous = type(ann.client)(web_app)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from amity import accounts
 from amity.book import Book, InteractionInput, PersonInput, open_book
-from amity.web import accounts
 from tests.conftest import Clock
 from tests.web.conftest import LiveServer, WebUser
 

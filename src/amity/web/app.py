@@ -111,7 +111,7 @@ def _add_error_handlers(app: FastAPI) -> None:
                                 headers={"WWW-Authenticate": "Bearer"})
         from starlette.concurrency import run_in_threadpool
 
-        from amity.web.accounts import has_owner
+        from amity.accounts import has_owner
 
         owner_exists = await run_in_threadpool(has_owner, request.app.state.amity.engine)
         target = "/login" if owner_exists else "/setup"

@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from fastapi import Request
-from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from amity import accounts
+from amity.accounts import User
 from amity.book import Book
-from amity.web import accounts
-from amity.web.accounts import User
-from amity.web.security import new_token, same_secret
+from amity.security import new_token, same_secret
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"

@@ -12,8 +12,8 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
+from amity import accounts
 from amity.book import Book
-from amity.web import accounts
 from amity.web.deps import WebConfig
 
 log = logging.getLogger("amity.scheduler")

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from amity import accounts
+from amity.accounts import User
 from amity.errors import AmityError, InvalidInput
-from amity.web import accounts
-from amity.web.accounts import User
+from amity.security import hash_password, password_problem, verify_password
 from amity.web.deps import check_csrf, config, get_user, session_user, sign_in, sign_out
-from amity.web.security import hash_password, password_problem, verify_password
 from amity.web.templating import render
 
 router = APIRouter(include_in_schema=False)

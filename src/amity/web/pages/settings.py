@@ -8,13 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from amity import accounts
+from amity.accounts import User
 from amity.book import Book
 from amity.errors import AmityError, InvalidInput
-from amity.web import accounts
-from amity.web.accounts import User
+from amity.security import hash_password, password_problem, verify_password
 from amity.web.deps import config, sign_in
 from amity.web.pages.common import BookDep, Text, split_list
-from amity.web.security import hash_password, password_problem, verify_password
 from amity.web.templating import render
 
 router = APIRouter(include_in_schema=False)

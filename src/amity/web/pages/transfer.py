@@ -15,10 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from amity import accounts
 from amity.book import Book
 from amity.errors import AmityError, InvalidInput, NotFound
 from amity.store.engine import data_folder
-from amity.web import accounts
 from amity.web.deps import check_csrf, config, get_book
 from amity.web.limits import FORM_LIMITS, MAX_UPLOAD
 from amity.web.pages.common import BookDep, part

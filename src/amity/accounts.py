@@ -1,9 +1,10 @@
-"""Accounts of the web door: users and their passwords, sessions' epochs, API tokens,
-invitations and login attempts.
+"""Accounts: users and their passwords, sessions' epochs, API tokens, invitations and sign-in
+attempts.
 
-These rows are not part of any one book (a user *owns* a book), so they live here, beside the
-door that needs them, instead of in a Book part. Every function takes the engine and the
-current time explicitly.
+These rows belong to the installation, not to any one book (a user *owns* a book), so this
+module is the second door to data beside the Book: the only code outside book/ and store/
+that touches tables. The web app (and any other adapter) calls it and never the schema.
+Every function takes the engine and the current time explicitly.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 
 from amity.book import LOCAL_OWNER_EMAIL, create_user
 from amity.errors import Conflict, InvalidInput, NotFound
+from amity.security import hash_token, new_token
 from amity.store import engine as store_engine
 from amity.store import schema as s
-from amity.web.security import hash_token, new_token
 
 INVITATION_DAYS = 7
 LOGIN_WINDOW = timedelta(minutes=15)

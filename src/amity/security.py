@@ -1,4 +1,4 @@
-"""Secrets: password hashing (argon2id), random tokens stored as hashes, CSRF comparison."""
+"""Password hashing (argon2id) and secret tokens: shared by accounts and the web door."""
 
 from __future__ import annotations
 
