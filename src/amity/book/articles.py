@@ -242,14 +242,17 @@ class Articles:
                 return []
             profiles = self.profiles(conn)
             had = self._shared_with(conn, [x.id or 0 for x in recent])
-            weights = self._weights(conn)
-        ranker = LexicalRanker()
+            ranker = LexicalRanker()
+            chosen = []
+            for article in recent:
+                skip = had.get(article.id or 0, set())
+                candidates = [p for p in profiles if p.person.id not in skip]
+                strong = [m for m in ranker.rank(_query(article), candidates, limit=20) if m.strong]
+                chosen.append((article, strong[:SHARE_ITEMS_PER_ARTICLE]))
+            weights = self._weights(conn, {m.person.id for _, ms in chosen for m in ms})
         actions = []
-        for article in recent:
-            skip = had.get(article.id or 0, set())
-            candidates = [p for p in profiles if p.person.id not in skip]
-            strong = [m for m in ranker.rank(_query(article), candidates, limit=20) if m.strong]
-            for match in strong[:SHARE_ITEMS_PER_ARTICLE]:
+        for article, matches in chosen:
+            for match in matches:
                 weight, circle = weights.get(match.person.id, (1.0, None))
                 title = one_line(article.title or article.url, 60)
                 actions.append(make_action(
@@ -261,11 +264,15 @@ class Articles:
                              "topics": list(match.topics), "match_score": match.score}))
         return actions
 
-    def _weights(self, conn: Connection) -> dict[int, tuple[float, str | None]]:
+    def _weights(self, conn: Connection, person_ids: set[int]) -> dict[int, tuple[float, str | None]]:
+        """Circle weight and name of the people the items are about (not the whole book)."""
+        if not person_ids:
+            return {}
         p, c = s.people, s.circles
         return {r.id: (float(r.weight or 1.0), r.name) for r in conn.execute(
             select(p.c.id, c.c.name, c.c.weight).select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
-            .where(p.c.owner_id == self._ctx.owner_id, p.c.archived_at.is_(None)))}
+            .where(p.c.owner_id == self._ctx.owner_id, p.c.archived_at.is_(None),
+                   p.c.id.in_(sorted(person_ids))))}
 
 
 # --- the optional semantic ranker --------------------------------------------------------------
