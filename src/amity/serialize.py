@@ -254,7 +254,13 @@ def event_detail_json(detail: Any) -> dict[str, Any]:
     """amity.book.network.EventDetail: who was there, whether you followed up since."""
     return {**event_json(detail.event), "attendees": [
         {"person": ref_json(a.person), "role": a.role, "met": a.met, "note": a.note,
-         "followed_up": a.followed_up} for a in detail.attendees]}
+         "followed_up": a.followed_up} for a in detail.attendees],
+        "participation": [participation_json(x) for x in detail.participation]}
+
+
+def participation_json(p: Any) -> dict[str, Any]:
+    """amity.book.network.Participation: your own part in an event, newest first."""
+    return {"interaction_id": p.interaction_id, "on": iso(p.day), "text": p.text}
 
 
 def relationship_json(r: Any) -> dict[str, Any]:

@@ -182,10 +182,15 @@ def test_review_json_and_text(book: Path) -> None:
 def test_participation_log_and_introductions_with_outcomes(book: Path) -> None:
     as_json("event", "add", "Climate Slack", "--kind", "community")
     logged = as_json("event", "log", "climate", "answered", "a", "question", "--on", "2026-11-02")
-    assert logged["notes"] == "2026-11-02: answered a question"
+    assert logged["notes"] is None
+    assert [(p["on"], p["text"]) for p in logged["participation"]] == [
+        ("2026-11-02", "answered a question")]
     as_json("event", "log", "climate", "shared our report", "--on", "2026-11-09")
     shown = amity("event", "show", "climate").output
-    assert "2026-11-02: answered a question" in shown and "2026-11-09: shared our report" in shown
+    assert "Your participation" in shown
+    assert shown.index("2026-11-09  shared our report") < shown.index("2026-11-02  answered a question")
+    listed = as_json("event", "show", "climate")["participation"]
+    assert [p["text"] for p in listed] == ["shared our report", "answered a question"]
     intro = as_json("intro", "Ana", "Ben")
     done = as_json("intro-outcome", str(intro["id"]), "they", "hired", "each", "other")
     assert done["outcome"] == "they hired each other"

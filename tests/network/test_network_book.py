@@ -189,11 +189,37 @@ def test_your_participation_in_a_community_is_logged_by_date(book: Book) -> None
     book.network.add_event("Rust forum", "community", notes="joined in 2025")
     book.network.log_participation("rust", "answered a question", on=date(2026, 11, 2))
     event = book.network.log_participation("rust", "posted a guide", on=date(2026, 11, 9))
-    assert event.notes == "joined in 2025\n2026-11-02: answered a question\n2026-11-09: posted a guide"
-    assert book.network.event("rust").event.notes == event.notes
+    assert event.notes == "joined in 2025"  # the event's own notes stay its own
+    assert [(p.day, p.text) for p in book.network.event("rust").participation] == [
+        (date(2026, 11, 9), "posted a guide"), (date(2026, 11, 2), "answered a question")]
     with pytest.raises(InvalidInput):
         book.network.log_participation("rust", "two\nlines")
+    assert len(book.network.participations("rust")) == 2  # nothing half-written
 
+
+def test_a_participation_is_an_interaction_linked_to_the_event(
+        book: Book, db_url: str, clock: Clock) -> None:
+    book.settings.set("timezone", "America/New_York")
+    event = book.network.add_event("Rust forum", "community")
+    book.network.log_participation(event.id or 0, "answered a question", on=date(2026, 11, 2))
+    book.network.log_participation(event.id or 0, "posted a guide", on=date(2026, 11, 9))
+    found = book.network.participations("rust")
+    assert [(p.day, p.text) for p in found] == [
+        (date(2026, 11, 9), "posted a guide"), (date(2026, 11, 2), "answered a question")]
+    newest = book.interactions.get(found[0].interaction_id)
+    assert (newest.kind, newest.direction, newest.status, newest.notes, newest.people) == (
+        "event", "outbound", "done", "posted a guide", [])
+    assert newest.occurred_at == datetime(2026, 11, 9, 17, tzinfo=UTC)  # noon in New York
+    assert [x.id for x in book.interactions.timeline(None)] == [p.interaction_id for p in found]
+    assert any("guide" in str(hit) for hit in book.search("guide"))
+    review = book.reviews.review("week", today=date(2026, 11, 9))
+    assert review.interactions_by_kind["event"].current == 1
+    assert review.people_reached.current == 0  # contact with nobody
+    document = book.export_json()
+    target = new_book(db_url, clock)
+    target.restore_json(document)
+    assert [(p.day, p.text) for p in target.network.participations("rust")] == [
+        (p.day, p.text) for p in found]
 
 def test_someone_at_every_top_customer(book: Book) -> None:
     book.people.add(PersonInput(name="Ana", org="Acme"))

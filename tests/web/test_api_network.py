@@ -48,7 +48,10 @@ def test_events_record_whom_you_met_and_who_you_followed_up_with(alice: ApiUser)
     assert alice.book.people.get(ana).met_where == "PyCon 2026"
     logged = ok(alice.client.post(f"/api/v1/events/{event['id']}/participation",
                                   json={"text": "gave a talk", "on": "2026-10-02"}))
-    assert logged["notes"] == "2026-10-02: gave a talk"
+    assert logged["notes"] is None and logged["attendees"]
+    assert [(p["on"], p["text"]) for p in logged["participation"]] == [("2026-10-02", "gave a talk")]
+    shown = ok(alice.client.get(f"/api/v1/events/{event['id']}"))
+    assert shown["participation"] == logged["participation"]
     assert alice.client.post(f"/api/v1/events/{event['id']}/participation",
                              json={"text": "a\nb"}).status_code == 422
     bad = alice.client.post("/api/v1/events", json={"name": "X", "kind": "party"})

@@ -79,6 +79,16 @@ class Attendee:
 class EventDetail:
     event: Event
     attendees: list[Attendee] = field(default_factory=list)
+    participation: list[Participation] = field(default_factory=list)
+
+
+@dataclass
+class Participation:
+    """Your own part in an event or community: an interaction without participants."""
+
+    interaction_id: int
+    day: date
+    text: str
 
 
 @dataclass
@@ -215,9 +225,10 @@ class Network:
             last_day = event.ends_on or event.starts_on
             after = None if last_day is None else last_day + timedelta(days=1)
             followed = self._contacted_since(conn, [r.person_id for r in rows], after)
+            participation = self._participations_in(conn, event.id or 0)
         return EventDetail(event, [
             Attendee(PersonRef(r.person_id, r.name), r.role, bool(r.met), r.note,
-                     r.person_id in followed) for r in rows])
+                     r.person_id in followed) for r in rows], participation)
 
     def _contacted_since(self, conn: Connection, ids: Sequence[int], day: date | None) -> set[int]:
         if not ids:
@@ -232,20 +243,39 @@ class Network:
 
     def log_participation(self, event: str | int, text: str, *, on: date | None = None) -> Event:
         """Your own participation in an event or community ("gave a talk", "answered three
-        questions in the forum"), kept as dated lines in the event's notes."""
+        questions in the forum"), kept as an interaction (kind "event", no participants)
+        linked to the event, at noon of that day in your time zone."""
         body = required(text, "a participation note", "text")
         if "\n" in body or len(body) > 500:
             raise InvalidInput("a participation note is one line of at most 500 characters",
                                field="text")
-        day = on or local_today_of(self._ctx)
-        e = s.events
+        from amity.book.search import index_interactions
+
+        now = self._ctx.now()
         with self._ctx.write() as conn:
             found = self.resolve_event_in(conn, event)
-            notes = "\n".join(x for x in (found.notes, f"{day.isoformat()}: {body}") if x)
-            conn.execute(update(e).where(e.c.owner_id == self._ctx.owner_id, e.c.id == found.id)
-                         .values(notes=notes))
-        found.notes = notes
+            tz = time_zone(self._ctx.setting("timezone", conn))
+            day = on or local_date(now, tz)
+            interaction_id = insert_id(conn, insert(s.interactions).values(
+                owner_id=self._ctx.owner_id, kind="event", direction="outbound",
+                occurred_at=_noon_of(day, tz), status="done", notes=body, event_id=found.id,
+                source="participation", created_at=now))
+            index_interactions(conn, self._ctx.owner_id, [interaction_id])
         return found
+
+    def participations(self, event: str | int) -> list[Participation]:
+        """Your participation in EVENT, newest first."""
+        with self._ctx.read() as conn:
+            found = self.resolve_event_in(conn, event)
+            return self._participations_in(conn, found.id or 0)
+
+    def _participations_in(self, conn: Connection, event_id: int) -> list[Participation]:
+        i = s.interactions
+        tz = time_zone(self._ctx.setting("timezone", conn))
+        rows = conn.execute(select(i.c.id, i.c.occurred_at, i.c.notes).where(
+            i.c.owner_id == self._ctx.owner_id, i.c.event_id == event_id,
+            i.c.source == "participation").order_by(i.c.occurred_at.desc(), i.c.id.desc()))
+        return [Participation(r.id, local_date(r.occurred_at, tz), r.notes or "") for r in rows]
 
     def events(self) -> list[EventSummary]:
         """Every event, newest first, with how many people you met there."""
@@ -786,6 +816,12 @@ def _start_of(day: date, tz: Any) -> Any:
     from datetime import datetime, time
 
     return datetime.combine(day, time(0), tzinfo=tz)
+
+
+def _noon_of(day: date, tz: Any) -> Any:
+    from datetime import UTC, datetime, time
+
+    return datetime.combine(day, time(12), tzinfo=tz).astimezone(UTC)
 
 
 def _exchange_kind(kind: str) -> str:

@@ -84,9 +84,14 @@ def event_show(state: AppState, ref: str, as_json: bool) -> None:
     if e.url:
         out.print(f"  {e.url}")
     if e.notes:
-        out.print("\n[bold]Notes and your participation[/bold]")
+        out.print("\n[bold]Notes[/bold]")
         for line in e.notes.splitlines():
             out.print(f"  {line}")
+    if detail.participation:
+        out.print("\n[bold]Your participation[/bold]")
+        for p in detail.participation:
+            out.print(f"  {p.day.isoformat()}  {p.text}")
+    if e.notes or detail.participation:
         out.print()
     if not detail.attendees:
         out.print("[dim]Nobody recorded yet: amity met PERSON... --at EVENT[/dim]")
@@ -106,10 +111,11 @@ def event_show(state: AppState, ref: str, as_json: bool) -> None:
 def event_log(state: AppState, ref: str, text: tuple[str, ...], on: str | None,
               as_json: bool) -> None:
     """Log your own participation in EVENT or a community (a talk, a forum answer...)."""
-    result = state.book().network.log_participation(ref, " ".join(text),
-                                                    on=parse_day(on, state, "--on"))
+    book = state.book()
+    result = book.network.log_participation(ref, " ".join(text),
+                                            on=parse_day(on, state, "--on"))
     if as_json:
-        emit_json(event_json(result))
+        emit_json(event_detail_json(book.network.event(result.id or 0)))
     else:
         click.echo(f"Logged your participation in {result.name}.")
 

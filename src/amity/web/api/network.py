@@ -126,11 +126,12 @@ def add_attendance(book: BookDep, event_id: EventId, body: AttendanceCreate) -> 
     return j.event_detail_json(book.network.event(event_id))
 
 
-@router.post("/events/{event_id}/participation", response_model=EventOut,
+@router.post("/events/{event_id}/participation", response_model=EventDetailOut,
              responses=e.WRITE_ONE, tags=["events"],
-             summary="Log your own participation (a dated line in the event's notes)")
+             summary="Log your own participation (an interaction linked to the event)")
 def log_participation(book: BookDep, event_id: EventId, body: ParticipationCreate) -> dict[str, Any]:
-    return j.event_json(book.network.log_participation(event_id, body.text, on=body.on))
+    book.network.log_participation(event_id, body.text, on=body.on)
+    return j.event_detail_json(book.network.event(event_id))
 
 
 # --- relationships and introductions ----------------------------------------------------------

@@ -184,8 +184,16 @@ class AttendeeOut(BaseModel):
     followed_up: bool = Field(description="You had a done interaction with them since it started")
 
 
+class ParticipationOut(BaseModel):
+    interaction_id: int
+    on: date
+    text: str
+
+
 class EventDetailOut(EventOut):
     attendees: list[AttendeeOut]
+    participation: list[ParticipationOut] = Field(
+        description="Your own participation, newest first (interactions linked to the event)")
 
 
 class AttendanceCreate(Strict):
