@@ -163,6 +163,22 @@ def _phrase_terms(phrase: str) -> tuple[tuple[str, ...], frozenset[str]]:
     return words, frozenset(words)
 
 
+def phrase_words(phrase: str) -> frozenset[str]:
+    """The distinct words of one profile phrase (cached)."""
+    return _phrase_terms(phrase)[1]
+
+
+def phrase_length(field_name: str, phrase: str, *, cache: bool = True) -> int:
+    """A phrase's contribution to its profile's weighted length (the BM25 ``len``)."""
+    count = len(_phrase_terms(phrase)[0]) if cache else len(terms(phrase))
+    return FIELD_WEIGHTS[field_name] * count
+
+
+def profile_length(profile: Profile) -> int:
+    """A profile's weighted length, as :meth:`LexicalRanker.rank` counts it."""
+    return _length_and_hit(profile, {})[0]
+
+
 def _length_and_hit(profile: Profile, query: Mapping[str, int]) -> tuple[int, bool]:
     """A profile's weighted length and whether any query word is in it."""
     length, hit = 0, False
@@ -204,15 +220,27 @@ class LexicalRanker:
             return []
         # Lengths of every profile, but full documents only for those sharing a word with
         # the query: the same BM25, without building 10,000 documents for 30 matches.
-        total, docs = 0, []
+        total, hits = 0, []
         for profile in profiles:
             length, hit = _length_and_hit(profile, query)
             total += length
             if hit:
-                docs.append(_document(profile))
-        average = total / len(profiles) or 1.0
+                hits.append(profile)
+        return self.rank_hits(article, hits, count=len(profiles), total_length=total,
+                              limit=limit)
+
+    def rank_hits(self, article: ArticleQuery, hits: Sequence[Profile], *, count: int,
+                  total_length: int, limit: int = 10) -> list[Match]:
+        """:meth:`rank` when the caller knows the collection: ``count`` profiles whose weighted
+        lengths (:func:`phrase_length`) sum to ``total_length``, and ``hits``, in id order,
+        exactly those of them sharing a word with the query. Same scores as :meth:`rank`."""
+        query = query_terms(article)
+        if count < 1 or not query:
+            return []
+        docs = [_document(profile) for profile in hits]
+        average = total_length / count or 1.0
         frequency = Counter(w for d in docs for w in d.tf if w in query)
-        idf = {w: math.log(1 + (len(profiles) - n + 0.5) / (n + 0.5))
+        idf = {w: math.log(1 + (count - n + 0.5) / (n + 0.5))
                for w, n in frequency.items()}
         topics = [(t, frozenset(terms(t))) for t in article.topics]
         matches = []
