@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, true
 
-from amity.book.context import BookContext
+from amity.book.context import BookContext, insert_id
 from amity.book.interactions import InteractionInput, Interactions
-from amity.book.network import Network, clean, insert_id, local_today_of
+from amity.book.network import Network
 from amity.book.people import People
 from amity.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from amity.model import Action, Article, Interaction, PersonRef
@@ -36,7 +36,7 @@ from amity.rules.matching import (
     query_terms,
     terms,
 )
-from amity.rules.text import fold, one_line
+from amity.rules.text import clean_text, fold, one_line
 from amity.store import schema as s
 
 MAX_TEXT = 1_000_000
@@ -89,7 +89,7 @@ class Articles:
             raise InvalidInput("an article needs a URL without spaces", field="url")
         if len(link) > 2000:
             raise InvalidInput("a URL is at most 2000 characters", field="url")
-        body = clean(text)
+        body = clean_text(text)
         if body is not None and len(body) > MAX_TEXT:
             raise InvalidInput("an article's text is at most 1,000,000 characters", field="text")
         names = _clean_topics(topics)
@@ -102,9 +102,9 @@ class Articles:
                 raise Conflict(f"{link} is already in your library as article {existing}",
                                id=int(existing))
             aid = insert_id(conn, insert(a).values(
-                owner_id=self._ctx.owner_id, url=link, title=clean(title), text=body,
+                owner_id=self._ctx.owner_id, url=link, title=clean_text(title), text=body,
                 topics=", ".join(names) or None, created_at=now))
-        return Article(link, clean(title), body, names, now, int(aid))
+        return Article(link, clean_text(title), body, names, now, int(aid))
 
     def list(self) -> list[ArticleSummary]:
         a, sh = s.articles, s.shares
@@ -227,7 +227,7 @@ class Articles:
         if not people:
             raise InvalidInput("share with at least one person", field="people")
         now = self._ctx.now()
-        day = local_today_of(self._ctx)
+        day = self._ctx.today()
         with self._ctx.write() as conn:
             article = self.resolve_in(conn, ref)
             assert article.id is not None
@@ -242,7 +242,7 @@ class Articles:
             interaction = self._interactions.log_in(conn, InteractionInput(
                 people=[r.id for r in new], kind=kind, direction="outbound", occurred_at=now,
                 subject=f"Shared: {one_line(title, 150)}",
-                notes="\n".join(x for x in (article.url, clean(note)) if x), channel=channel,
+                notes="\n".join(x for x in (article.url, clean_text(note)) if x), channel=channel,
                 source="share"), new, kind, "outbound")
             conn.execute(insert(s.shares), [
                 {"owner_id": self._ctx.owner_id, "article_id": article.id, "person_id": r.id,
@@ -281,7 +281,7 @@ class Articles:
     def _agenda_items(self, today: date | None, choose: _Chooser) -> builtins.list[Action]:
         from amity.rules.agenda import make_action
 
-        day = today or local_today_of(self._ctx)
+        day = today or self._ctx.today()
         a = s.articles
         with self._ctx.read() as conn:
             tz = time_zone(self._ctx.setting("timezone", conn))

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from amity.book.context import BookContext
+from amity.book.context import BookContext, insert_id
 from amity.book.interactions import Interactions
-from amity.book.network import Balance, Network, insert_id, local_today_of
+from amity.book.network import Balance, Network
 from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
 from amity.model import Commitment, Fact, Interaction, PartialDate, Person, PersonRef, Question
@@ -90,7 +90,7 @@ class Briefs:
 
     def brief(self, ref: str | int, *, today: date | None = None) -> Brief:
         """Everything to read before meeting someone (see issue 6 for the list)."""
-        day = today or local_today_of(self._ctx)
+        day = today or self._ctx.today()
         with self._ctx.read() as conn:
             person = self._people.load_details(conn, self._people.resolve_in(conn, ref).id)
             return self._brief_in(conn, person, day)
@@ -222,7 +222,7 @@ class Briefs:
 
     def prepare(self, day: date | None = None) -> list[Meeting]:
         """The briefs for everyone in the day's planned interactions, in time order."""
-        when = day or local_today_of(self._ctx)
+        when = day or self._ctx.today()
         i = s.interactions
         with self._ctx.read() as conn:
             tz = time_zone(self._ctx.setting("timezone", conn))

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from amity.book.context import BookContext
+from amity.book.context import BookContext, new_id
 from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
 from amity.model import Commitment, FollowUp, PersonRef
@@ -44,11 +44,6 @@ def _due(day: date | None) -> date | None:
     return day
 
 
-def _new_id(result: Any) -> int:
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
 
 @dataclass(frozen=True)
 class ReliabilityReport:
@@ -74,10 +69,10 @@ class Commitments:
         with self._ctx.write() as conn:
             person = self._people.resolve_in(conn, ref, include_archived=False)
             now = self._ctx.now()
-            new_id = _new_id(conn.execute(insert(s.commitments).values(
+            created_id = new_id(conn.execute(insert(s.commitments).values(
                 owner_id=self._ctx.owner_id, person_id=person.id, direction=direction, text=body,
                 due_on=due_on, status="open", created_at=now)))
-        return Commitment(person, direction, body, due_on, "open", now, None, new_id)
+        return Commitment(person, direction, body, due_on, "open", now, None, created_id)
 
     def get(self, commitment_id: int) -> Commitment:
         with self._ctx.read() as conn:
@@ -159,7 +154,7 @@ class Commitments:
         return ReliabilityReport(direction, result.overall, per_person)
 
     def _today(self, conn: Connection) -> date:
-        return local_today(self._ctx.now(), self._ctx.setting("timezone", conn))
+        return self._ctx.today(conn)
 
     def _load(self, conn: Connection, where: builtins.list[Any]) -> builtins.list[Commitment]:
         c, p = s.commitments, s.people
@@ -183,10 +178,10 @@ class FollowUps:
         with self._ctx.write() as conn:
             person = self._people.resolve_in(conn, ref, include_archived=False)
             now = self._ctx.now()
-            new_id = _new_id(conn.execute(insert(s.follow_ups).values(
+            created_id = new_id(conn.execute(insert(s.follow_ups).values(
                 owner_id=self._ctx.owner_id, person_id=person.id, text=body, due_on=due_on,
                 created_at=now)))
-        return FollowUp(person, body, due_on, now, None, new_id)
+        return FollowUp(person, body, due_on, now, None, created_id)
 
     def list(self, *, include_done: bool = False) -> list[FollowUp]:
         f, p = s.follow_ups, s.people

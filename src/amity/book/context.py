@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
@@ -44,6 +44,11 @@ def new_id(result: Any) -> int:
     return int(key[0])
 
 
+def insert_id(conn: Connection, statement: Any) -> int:
+    """Run a single-row INSERT and return the new row's id."""
+    return new_id(conn.execute(statement))
+
+
 @dataclass
 class BookContext:
     engine: Engine
@@ -57,6 +62,12 @@ class BookContext:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def today(self, conn: Connection | None = None) -> date:
+        """Today in the owner's configured time zone."""
+        from amity.rules.dates import local_today
+
+        return local_today(self.now(), self.setting("timezone", conn))
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

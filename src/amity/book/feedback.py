@@ -12,15 +12,15 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from amity.book.context import BookContext
-from amity.book.network import clean, insert_id, local_today_of, required
+from amity.book.context import BookContext, insert_id
+from amity.book.network import required
 from amity.book.people import People
 from amity.errors import Ambiguous, InvalidInput, NotFound
 from amity.model import Action, Feedback, Goal, PersonRef
 from amity.model.types import FEEDBACK_KINDS
 from amity.rules.dates import plural
 from amity.rules.review import theme_trends
-from amity.rules.text import fold, one_line
+from amity.rules.text import clean_text, fold, one_line
 from amity.store import schema as s
 
 CHECK_INS = {"weekly": 7, "monthly": 30}
@@ -89,13 +89,13 @@ class FeedbackLog:
             raise InvalidInput(f"feedback is {' or '.join(FEEDBACK_KINDS)}, not {kind!r}",
                                field="kind")
         names = _themes(themes)
-        day = on or local_today_of(self._ctx)
+        day = on or self._ctx.today()
         with self._ctx.write() as conn:
             ref = self._people.resolve_in(conn, person) if person is not None else None
             request_id = self._open_request(conn, ref.id) if ref else None
             fid = int(insert_id(conn, insert(s.feedback).values(
                 owner_id=self._ctx.owner_id, person_id=ref.id if ref else None, kind=kind,
-                context=clean(context), text=body, received_on=day, request_id=request_id,
+                context=clean_text(context), text=body, received_on=day, request_id=request_id,
                 created_at=self._ctx.now())))
             if names:
                 conn.execute(insert(s.feedback_themes), [
@@ -103,7 +103,7 @@ class FeedbackLog:
             if request_id is not None:
                 r = s.feedback_requests
                 conn.execute(update(r).where(r.c.id == request_id).values(status="received"))
-        return Feedback(kind, body, day, ref, clean(context), names, fid)
+        return Feedback(kind, body, day, ref, clean_text(context), names, fid)
 
     def _open_request(self, conn: Connection, person_id: int) -> int | None:
         r = s.feedback_requests
@@ -146,7 +146,7 @@ class FeedbackLog:
     def themes(self, *, today: date | None = None, window_days: int = 90) -> builtins.list[dict[str, Any]]:
         """Per theme: counts by kind, the last ``window_days`` against the window before, and
         the goals on that theme."""
-        day = today or local_today_of(self._ctx)
+        day = today or self._ctx.today()
         items = [(t, f.kind, f.received_on) for f in self.list() for t in f.themes]
         goals: dict[str, list[Goal]] = defaultdict(list)
         for status in self.goals(include_closed=True, today=day):
@@ -165,7 +165,7 @@ class FeedbackLog:
             asked: bool = False) -> FeedbackRequest:
         """A feedback request: the agenda reminds you to ask, then to follow up."""
         text = required(about, "a feedback request", "about")
-        day = local_today_of(self._ctx)
+        day = self._ctx.today()
         if by is not None and by < day:
             raise InvalidInput("the date to have feedback by is in the past", field="by")
         with self._ctx.write() as conn:
@@ -178,7 +178,7 @@ class FeedbackLog:
 
     def mark_requested(self, request_id: int, *, on: date | None = None) -> FeedbackRequest:
         """You asked: the agenda now waits for the answer and follows up when none came."""
-        return self._set_request(request_id, asked_on=on or local_today_of(self._ctx))
+        return self._set_request(request_id, asked_on=on or self._ctx.today())
 
     def drop_request(self, request_id: int) -> FeedbackRequest:
         return self._set_request(request_id, status="dropped")
@@ -249,16 +249,16 @@ class FeedbackLog:
         """Record progress (0-100) on a goal; 100 marks it done."""
         if not 0 <= progress <= 100:
             raise InvalidInput("progress is between 0 and 100", field="progress")
-        day = on or local_today_of(self._ctx)
+        day = on or self._ctx.today()
         with self._ctx.write() as conn:
             goal = self.resolve_goal_in(conn, ref)
             cid = int(insert_id(conn, insert(s.goal_checkins).values(
                 owner_id=self._ctx.owner_id, goal_id=goal.id, progress=progress,
-                note=clean(note), checked_on=day, created_at=self._ctx.now())))
+                note=clean_text(note), checked_on=day, created_at=self._ctx.now())))
             if progress == 100:
                 g = s.goals
                 conn.execute(update(g).where(g.c.id == goal.id).values(status="done"))
-        return CheckIn(cid, goal.id or 0, progress, clean(note), day)
+        return CheckIn(cid, goal.id or 0, progress, clean_text(note), day)
 
     def set_goal_status(self, ref: str | int, status: str) -> Goal:
         if status not in ("active", "done", "dropped"):
@@ -306,7 +306,7 @@ class FeedbackLog:
         (a request not yet made) and follow up (asked, nothing came by the date)."""
         from amity.rules.agenda import due_timing, make_action
 
-        day = today or local_today_of(self._ctx)
+        day = today or self._ctx.today()
         actions = []
         for status in self.goals(today=day):
             due = status.next_check_in

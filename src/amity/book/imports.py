@@ -40,7 +40,7 @@ from amity.formats.records import (
 )
 from amity.model import DIRECTIONS, INTERACTION_KINDS, ContactPoint, PartialDate
 from amity.rules.normalize import NormalizeError, normalize_phone, normalize_tag
-from amity.rules.text import fold
+from amity.rules.text import clean_text, fold
 from amity.store import schema as s
 
 BATCH = 500
@@ -353,7 +353,7 @@ class Planner:
             target = self._by_email.get(email)
             if target is None and self._options.create_people:
                 name = record.names_by_email.get(address) or record.names_by_email.get(email)
-                person = PersonRecord(name=_clean(name) or email, source=record.source,
+                person = PersonRecord(name=clean_text(name) or email, source=record.source,
                                       emails=[ContactPoint("email", address, None, email)],
                                       source_ref=f"email:{email}", line=record.line)  # fmt: skip
                 target = self._new_person(person)
@@ -800,14 +800,14 @@ def record_relations(record: PersonRecord) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     pairs = [(r.kind, r.name) for r in record.related] + [("member", m) for m in record.members]
     for kind, name in pairs:
-        key = (_fit(_clean(kind), 50) or "related", _fit(_clean(name), 300) or "")
+        key = (_fit(clean_text(kind), 50) or "related", _fit(clean_text(name), 300) or "")
         if key[1] and key not in found:
             found.append(key)
     return found
 
 
 def person_problem(record: PersonRecord) -> str | None:
-    if not _clean(record.name) and not record.emails and not record.org:
+    if not clean_text(record.name) and not record.emails and not record.org:
         return "no name, e-mail or organisation"
     return None
 
@@ -854,16 +854,16 @@ def phone_match_key(value: str, region: str) -> str:
 
 
 def _person_row(record: PersonRecord, owner: int, now: datetime) -> dict[str, Any]:
-    name = _fit(_clean(record.name) or (record.emails[0].value if record.emails else record.org)
+    name = _fit(clean_text(record.name) or (record.emails[0].value if record.emails else record.org)
                 or "?", 300) or "?"  # fmt: skip
     return {
         "owner_id": owner, "name": name, "name_key": fold(name),
-        "given_name": _fit(_clean(record.given_name), 200),
-        "family_name": _fit(_clean(record.family_name), 200),
-        "nickname": _fit(_clean(record.nickname), 200), "org": _fit(_clean(record.org), 300),
-        "title": _fit(_clean(record.title), 300), "notes": _clean(record.notes),
-        "photo": _clean(record.photo), "uid": record_uid(record), "is_group": record.is_group,
-        "met_on": record.met_on, "how_met": _fit(_clean(record.how_met), 200),
+        "given_name": _fit(clean_text(record.given_name), 200),
+        "family_name": _fit(clean_text(record.family_name), 200),
+        "nickname": _fit(clean_text(record.nickname), 200), "org": _fit(clean_text(record.org), 300),
+        "title": _fit(clean_text(record.title), 300), "notes": clean_text(record.notes),
+        "photo": clean_text(record.photo), "uid": record_uid(record), "is_group": record.is_group,
+        "met_on": record.met_on, "how_met": _fit(clean_text(record.how_met), 200),
         "created_at": now, "updated_at": now,
     }
 
@@ -871,23 +871,23 @@ def _person_row(record: PersonRecord, owner: int, now: datetime) -> dict[str, An
 def _record_value(record: PersonRecord, name: str) -> Any:
     value = getattr(record, name)
     if isinstance(value, str):
-        return _fit(_clean(value), _LIMITS.get(name, 1_000_000))
+        return _fit(clean_text(value), _LIMITS.get(name, 1_000_000))
     return value
 
 
 def _job_row(owner: int, person_id: int, record: PersonRecord) -> dict[str, Any]:
     return {"owner_id": owner, "person_id": person_id,
-            "organisation": _fit(_clean(record.org), 300) or "?",
-            "title": _fit(_clean(record.title), 300),
-            "department": _fit(_clean(record.department), 300),
+            "organisation": _fit(clean_text(record.org), 300) or "?",
+            "title": _fit(clean_text(record.title), 300),
+            "department": _fit(clean_text(record.department), 300),
             "start_date": None, "end_date": None}  # fmt: skip
 
 
 def _point_row(owner: int, person_id: int, point: ContactPoint, position: int) -> dict[str, Any]:
     return {"owner_id": owner, "person_id": person_id, "kind": point.kind,
-            "label": _fit(_clean(point.label), 100), "value": _clean(point.value) or "",
+            "label": _fit(clean_text(point.label), 100), "value": clean_text(point.value) or "",
             "normalized": _fit((point.normalized or point.value).replace("\x00", ""), 400),
-            "service": _fit(_clean(point.service), 50), "is_primary": bool(point.is_primary),
+            "service": _fit(clean_text(point.service), 50), "is_primary": bool(point.is_primary),
             "position": position}  # fmt: skip
 
 
@@ -896,9 +896,9 @@ def _interaction_row(record: InteractionRecord, owner: int, now: datetime) -> di
         "owner_id": owner, "kind": record.kind, "direction": record.direction,
         "occurred_at": record.occurred_at, "ends_at": record.ends_at,
         "status": "planned" if record.status == "planned" else "done",
-        "subject": _clean(record.subject), "notes": _clean(record.notes),
-        "location": _clean(record.location), "channel": None,
-        "thread_key": _fit(_clean(record.thread_key), 500), "needs_reply": False,
+        "subject": clean_text(record.subject), "notes": clean_text(record.notes),
+        "location": clean_text(record.location), "channel": None,
+        "thread_key": _fit(clean_text(record.thread_key), 500), "needs_reply": False,
         "replied_at": None, "event_id": None, "source": _fit(record.source or "import", 50),
         "source_ref": _fit(record.source_ref, 500), "created_at": now,
     }
@@ -918,13 +918,6 @@ def _addresses(record: InteractionRecord) -> list[str]:
 def _label(record: InteractionRecord) -> str:
     return (record.subject or f"{record.kind} on {record.occurred_at:%Y-%m-%d}")[:80]
 
-
-def _clean(value: str | None) -> str | None:
-    """Text without NUL characters (PostgreSQL refuses them) or surrounding blanks."""
-    if value is None:
-        return None
-    text = value.replace("\x00", "").strip()
-    return text or None
 
 
 def _fit(value: str | None, limit: int) -> str | None:

@@ -14,6 +14,7 @@ from amity.book.context import BookContext, new_id
 from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
 from amity.model import DIRECTIONS, INTERACTION_KINDS, Interaction, PersonRef
+from amity.rules.text import clean_text
 from amity.store import schema as s
 
 
@@ -64,10 +65,10 @@ class Interactions:
         status = "planned" if when > now else "done"
         values: dict[str, Any] = {
             "owner_id": self._ctx.owner_id, "kind": kind, "direction": direction,
-            "occurred_at": when, "status": status, "subject": _clean(data.subject),
-            "notes": _clean(data.notes), "needs_reply": data.needs_reply,
-            "thread_key": _clean(data.thread_key), "channel": _clean(data.channel),
-            "location": _clean(data.location), "event_id": data.event_id,
+            "occurred_at": when, "status": status, "subject": clean_text(data.subject),
+            "notes": clean_text(data.notes), "needs_reply": data.needs_reply,
+            "thread_key": clean_text(data.thread_key), "channel": clean_text(data.channel),
+            "location": clean_text(data.location), "event_id": data.event_id,
             "source": data.source or "cli", "source_ref": data.source_ref, "created_at": now,
         }
         interaction_id = new_id(conn.execute(insert(s.interactions).values(**values)))
@@ -78,7 +79,7 @@ class Interactions:
         if status == "done":
             self._touch_last_contact(conn, ids, when)
             if direction in ("outbound", "mutual"):
-                self._mark_replied(conn, ids, when, _clean(data.thread_key))
+                self._mark_replied(conn, ids, when, clean_text(data.thread_key))
         from amity.book.search import index_interactions
 
         index_interactions(conn, self._ctx.owner_id, [interaction_id])
@@ -194,9 +195,3 @@ class Interactions:
             return int(conn.execute(select(func.count()).select_from(i)
                                     .where(i.c.owner_id == self._ctx.owner_id)).scalar_one())
 
-
-def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    text = value.strip()
-    return text or None

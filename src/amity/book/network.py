@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, and_, cast, delete, func, insert, or_, select, update
 
-from amity.book.context import BookContext
+from amity.book.context import BookContext, insert_id
 from amity.book.people import People
 from amity.errors import Ambiguous, InvalidInput, NotFound
 from amity.model import (
@@ -24,9 +24,9 @@ from amity.model import (
     Introduction,
     PersonRef,
 )
-from amity.rules.dates import local_date, local_today, plural, time_zone
+from amity.rules.dates import local_date, plural, time_zone
 from amity.rules.paths import Link, Tie, WarmPath, warm_paths
-from amity.rules.text import fold, one_line
+from amity.rules.text import clean_text, fold, one_line
 from amity.store import schema as s
 
 RELATIONSHIP_KINDS = (
@@ -41,26 +41,11 @@ GIVE_MIN_SURPLUS = 2  # they gave at least this many more than they received...
 GIVE_MIN_DAYS = 30  # ...and the oldest unreturned favour is at least this old
 
 
-def local_today_of(ctx: BookContext) -> date:
-    return local_today(ctx.now(), ctx.setting("timezone"))
 
-
-def insert_id(conn: Connection, statement: Any) -> int:
-    """Run an INSERT and return the new row's id."""
-    key = conn.execute(statement).inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-def clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    text = value.strip()
-    return text or None
 
 
 def required(value: str | None, what: str, field_name: str) -> str:
-    text = clean(value)
+    text = clean_text(value)
     if text is None:
         raise InvalidInput(f"{what} needs some text", field=field_name)
     return text
@@ -180,7 +165,7 @@ class Network:
             raise InvalidInput("an event cannot end before it starts", field="to")
         values: dict[str, Any] = {"owner_id": self._ctx.owner_id, "name": title, "kind": kind,
                   "starts_on": starts_on, "ends_on": ends_on or starts_on,
-                  "location": clean(location), "url": clean(url), "notes": clean(notes),
+                  "location": clean_text(location), "url": clean_text(url), "notes": clean_text(notes),
                   "created_at": self._ctx.now()}
         with self._ctx.write() as conn:
             event_id = int(insert_id(conn, insert(s.events).values(**values)))
@@ -306,7 +291,7 @@ class Network:
                 a.c.owner_id == self._ctx.owner_id, a.c.event_id == found.id,
                 a.c.person_id.in_([r.id for r in refs])))}
             for ref in refs:
-                values = {"role": role or "attendee", "met": first_met, "note": clean(note)}
+                values = {"role": role or "attendee", "met": first_met, "note": clean_text(note)}
                 if ref.id in present:
                     conn.execute(update(a).where(a.c.event_id == found.id, a.c.person_id == ref.id)
                                  .values(**values))
@@ -320,7 +305,7 @@ class Network:
 
     def _set_first_met(self, conn: Connection, ids: list[int], event: Event) -> None:
         p = s.people
-        when = event.starts_on or local_today_of(self._ctx)
+        when = event.starts_on or self._ctx.today()
         conn.execute(update(p).where(p.c.owner_id == self._ctx.owner_id, p.c.id.in_(ids),
                                      p.c.met_event_id.is_(None), p.c.met_on.is_(None))
                      .values(met_event_id=event.id, met_on=when,
@@ -345,12 +330,12 @@ class Network:
                     and_(r.c.person_a_id == second.id, r.c.person_b_id == first.id)))).scalar()
             if existing is not None:
                 if note is not None:
-                    conn.execute(update(r).where(r.c.id == existing).values(note=clean(note)))
-                return Relationship(int(existing), first, second, kind, clean(note))
+                    conn.execute(update(r).where(r.c.id == existing).values(note=clean_text(note)))
+                return Relationship(int(existing), first, second, kind, clean_text(note))
             rid = insert_id(conn, insert(r).values(
                 owner_id=self._ctx.owner_id, person_a_id=first.id, person_b_id=second.id,
-                kind=kind, note=clean(note), created_at=self._ctx.now()))
-        return Relationship(int(rid), first, second, kind, clean(note))
+                kind=kind, note=clean_text(note), created_at=self._ctx.now()))
+        return Relationship(int(rid), first, second, kind, clean_text(note))
 
     def relationships(self, person: str | int | None = None) -> list[Relationship]:
         r, pa, pb = s.relationships, s.people.alias("pa"), s.people.alias("pb")
@@ -373,7 +358,7 @@ class Network:
 
         When you made it, it is also logged as an intro you gave to each of them.
         """
-        day = on or local_today_of(self._ctx)
+        day = on or self._ctx.today()
         with self._ctx.write() as conn:
             first, second = self._people.resolve_in(conn, a), self._people.resolve_in(conn, b)
             if first.id == second.id:
@@ -384,12 +369,12 @@ class Network:
             iid = int(insert_id(conn, insert(s.introductions).values(
                 owner_id=self._ctx.owner_id, person_a_id=first.id, person_b_id=second.id,
                 introduced_by_id=broker.id if broker else None, occurred_on=day,
-                note=clean(note), created_at=self._ctx.now())))
+                note=clean_text(note), created_at=self._ctx.now())))
             if broker is None:
                 for ref, other in ((first, second), (second, first)):
                     self.record_exchange_in(conn, ref, "given", "intro",
                                             f"introduced {ref.name} to {other.name}", day)
-        return Introduction(first, second, day, broker, clean(note), None, iid)
+        return Introduction(first, second, day, broker, clean_text(note), None, iid)
 
     def set_intro_outcome(self, intro_id: int, outcome: str) -> Introduction:
         text = required(outcome, "an outcome", "outcome")
@@ -444,7 +429,7 @@ class Network:
         """
         if limit < 1 or max_hops < 1:
             raise InvalidInput("limit and hops must be at least 1", field="limit")
-        day = today or local_today_of(self._ctx)
+        day = today or self._ctx.today()
         with self._ctx.read() as conn:
             found = self._path_target(conn, target)
             ties = self._ties(conn, day)
@@ -626,7 +611,7 @@ class Network:
     def record_exchange(self, person: str | int, direction: str, kind: str, text: str, *,
                         on: date | None = None) -> Exchange:
         kind, body = _exchange_kind(kind), required(text, "an exchange", "text")
-        day = on or local_today_of(self._ctx)
+        day = on or self._ctx.today()
         with self._ctx.write() as conn:
             ref = self._people.resolve_in(conn, person)
             return self.record_exchange_in(conn, ref, direction, kind, body, day)
@@ -682,7 +667,7 @@ class Network:
         """``give`` items: people who gave you clearly more than they received, for a while."""
         from amity.rules.agenda import make_action
 
-        day = today or local_today_of(self._ctx)
+        day = today or self._ctx.today()
         candidates = [b for b in self.balance() if -b.balance >= GIVE_MIN_SURPLUS
                       and b.last_received is not None]
         if not candidates:
@@ -843,4 +828,4 @@ def _event(r: Any) -> Event:
 
 
 __all__ = ["Attendee", "Balance", "CoverageTarget", "EventDetail", "EventSummary", "Network",
-           "PathResult", "PathTarget", "Relationship", "local_today_of", "plural"]
+           "PathResult", "PathTarget", "Relationship", "plural"]

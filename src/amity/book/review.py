@@ -9,7 +9,6 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from sqlalchemy import Connection, select
 
 from amity.book.context import BookContext
-from amity.book.network import local_today_of
 from amity.errors import InvalidInput
 from amity.model import PersonRef
 from amity.rules.cadence import effective_cadence
@@ -41,7 +40,7 @@ class Reviews:
     def review(self, kind: str = "week", *, today: date | None = None) -> Review:
         if kind not in PERIOD_DAYS:
             raise InvalidInput("a review is for a week or a month", field="period")
-        day = today or local_today_of(self._ctx)
+        day = today or self._ctx.today()
         with self._ctx.read() as conn:
             inputs = self._inputs(conn, day, PERIOD_DAYS[kind])
         return build_review(inputs, day, kind)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import click
 
 from amity.cli.options import console, date_option, emit_json, json_option, pass_state
 from amity.cli.state import AppState
-
-
-def _today(state: AppState) -> date:
-    return state.today_override or state.book().agenda.today()
-
 
 # --- today ----------------------------------------------------------------------------------
 
@@ -117,7 +112,7 @@ def snooze(state: AppState, key: str, until_text: str | None, for_text: str | No
 
     if (until_text is None) == (for_text is None):
         raise click.UsageError("give one of --until DATE or --for DURATION")
-    day = _today(state)
+    day = state.today()
     try:
         if until_text is not None:
             until = parse_date(until_text, day, future=True)

@@ -10,15 +10,11 @@ from amity.cli.options import console, date_option, emit_json, json_option, pass
 from amity.cli.state import AppState
 
 
-def _today(state: AppState) -> date:
-    return state.today_override or state.book().agenda.today()
-
-
 def _day(text: str, state: AppState, hint: str) -> date:
     from amity.rules.when import WhenError, parse_date
 
     try:
-        return parse_date(text, _today(state), future=True)
+        return parse_date(text, state.today(), future=True)
     except (WhenError, OverflowError) as exc:
         raise click.BadParameter(str(exc), param_hint=hint) from None
 
@@ -85,7 +81,7 @@ def promises(state: AppState, direction: str | None, status: str, person: str | 
         emit_json({"promises": [commitment_json(c) for c in items],
                    "kept_on_time": {d: kept_rate_json(r) for d, r in rates.items()}})
         return
-    day = _today(state)
+    day = state.today()
     from rich.table import Table
     from rich.text import Text
 
@@ -141,7 +137,7 @@ def follow_up(state: AppState, person: str, text: tuple[str, ...], in_text: str 
         raise click.UsageError("give one of --in DURATION or --on DATE")
     if in_text is not None:
         try:
-            due_on = _today(state) + timedelta(days=parse_duration_days(in_text))
+            due_on = state.today() + timedelta(days=parse_duration_days(in_text))
         except (WhenError, OverflowError) as exc:
             raise click.BadParameter(str(exc), param_hint="--in") from None
     else:

@@ -34,7 +34,4 @@ class AppState:
         """Today in the user's configured time zone (or --date)."""
         if self.today_override is not None:
             return self.today_override
-        from amity.rules.when import zone
-
-        tz = self.book().settings.get("timezone")
-        return datetime.now(UTC).astimezone(zone(tz)).date()
+        return self.book().ctx.today()

@@ -27,3 +27,12 @@ def one_line(text: str, limit: int = 80) -> str:
     """A single line no longer than ``limit`` characters, for tables and reasons."""
     flat = _SPACES.sub(" ", text).strip()
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def clean_text(value: str | None) -> str | None:
+    """Text as stored: NUL characters dropped (PostgreSQL refuses them), blanks stripped,
+    and None for nothing left."""
+    if value is None:
+        return None
+    text = value.replace("\x00", "").strip()
+    return text or None
