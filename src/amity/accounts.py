@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, insert, select, update
 
 from amity.book import LOCAL_OWNER_EMAIL, create_user
+from amity.book.context import insert_id
 from amity.errors import Conflict, InvalidInput, NotFound
 from amity.security import hash_token, new_token
 from amity.store import engine as store_engine
@@ -186,11 +187,10 @@ def create_api_token(engine: Engine, owner_id: int, name: str, *, now: datetime)
     token = new_token(API_TOKEN_PREFIX)
     t = s.api_tokens
     with store_engine.write_transaction(engine) as conn:
-        inserted = conn.execute(insert(t).values(
+        token_id = insert_id(conn, insert(t).values(
             owner_id=owner_id, name=label, token_hash=hash_token(token),
-            prefix=token[:12], created_at=now)).inserted_primary_key
-    assert inserted is not None
-    return int(inserted[0]), token
+            prefix=token[:12], created_at=now))
+    return token_id, token
 
 
 def list_api_tokens(engine: Engine, owner_id: int) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Boolean, Connection, Date, Table, func, insert, select, text
 
 from amity.book import demo_data as D
+from amity.book.context import insert_id
 from amity.errors import InvalidInput, NotEmpty
 from amity.model import FACT_KINDS
 from amity.rules.text import fold
@@ -143,10 +144,8 @@ def _circle_ids(conn: Connection, owner_id: int) -> dict[str, int]:
     found = {r.name: r.id for r in conn.execute(select(c.c.id, c.c.name).where(c.c.owner_id == owner_id))}
     missing = [(i, n, d, w) for i, (n, d, w) in enumerate(DEFAULT_CIRCLES) if n not in found]
     for position, name, days, weight in missing:
-        new_id = conn.execute(insert(c).values(
-            owner_id=owner_id, name=name, cadence_days=days, weight=weight,
-            position=position)).inserted_primary_key
-        found[name] = int(new_id[0]) if new_id else 0
+        found[name] = insert_id(conn, insert(c).values(
+            owner_id=owner_id, name=name, cadence_days=days, weight=weight, position=position))
     return found
 
 
