@@ -41,11 +41,39 @@ TARGETS = {"demo_s": 60.0, "help_s": 0.25, "list_s": 0.4, "search_p95_ms": 20.0}
 # cities, channels), three-letter prefixes as a type-ahead sends them, and names, family
 # names, organisations, e-mail and phone fragments read from the (deterministic) book.
 FIXED_QUERIES = (
-    "python", "investor", "founder", "mentor", "climate", "fintech", "open source", "hiring",
-    "fundraising", "kubernetes", "roadmap", "pricing", "observability", "marathon training",
-    "design systems", "board meeting", "parental leave", "coffee", "zoom", "lunch", "berlin",
-    "lisbon", "tokyo", "gmail.com", "linkedin", "loves jazz", "pyt", "inv", "fun", "kub",
-    "mar", "des", "rec",
+    "python",
+    "investor",
+    "founder",
+    "mentor",
+    "climate",
+    "fintech",
+    "open source",
+    "hiring",
+    "fundraising",
+    "kubernetes",
+    "roadmap",
+    "pricing",
+    "observability",
+    "marathon training",
+    "design systems",
+    "board meeting",
+    "parental leave",
+    "coffee",
+    "zoom",
+    "lunch",
+    "berlin",
+    "lisbon",
+    "tokyo",
+    "gmail.com",
+    "linkedin",
+    "loves jazz",
+    "pyt",
+    "inv",
+    "fun",
+    "kub",
+    "mar",
+    "des",
+    "rec",
 )
 
 
@@ -62,7 +90,9 @@ def main() -> None:
     figures["demo"] = demo
     step(f"demo book: {db.name} ({demo['people']:,} people, {demo['interactions']:,} interactions)")
     figures["help"] = process_median(["--help"], runs=runs)
-    figures["list"] = process_median(["--db", str(db), "list", "--json", "--limit", "50"], runs=runs)
+    figures["list"] = process_median(
+        ["--db", str(db), "list", "--json", "--limit", "50"], runs=runs
+    )
     figures["search"] = search_latency(db)
     figures["others"] = other_benchmarks(db)
     results["finished_at"] = _now()
@@ -73,6 +103,7 @@ def main() -> None:
 
 
 # --- the machine ----------------------------------------------------------------------------
+
 
 def describe_machine() -> dict[str, Any]:
     model = ""
@@ -87,17 +118,26 @@ def describe_machine() -> dict[str, Any]:
         load = os.getloadavg()[0]
     except OSError:
         load = None
-    return {"nproc": os.cpu_count(), "cpu": model or "unknown", "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "platform": platform.platform(),
-            "load_1min_at_start": load}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model or "unknown",
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "load_1min_at_start": load,
+    }
 
 
 def print_machine(m: dict[str, Any]) -> None:
-    print(f"machine: {m['nproc']} CPU(s), {m['cpu']}; Python {m['python']}, SQLite {m['sqlite']}; "
-          f"load {m['load_1min_at_start']}", flush=True)
+    print(
+        f"machine: {m['nproc']} CPU(s), {m['cpu']}; Python {m['python']}, SQLite {m['sqlite']}; "
+        f"load {m['load_1min_at_start']}",
+        flush=True,
+    )
 
 
 # --- the demo book --------------------------------------------------------------------------
+
 
 def demo_book(people: int, years: int) -> tuple[Path, dict[str, Any]]:
     """The cached demo book for this generator version, built (and timed) when missing."""
@@ -146,9 +186,17 @@ def build_demo(db: Path, people: int, years: int) -> dict[str, Any]:
     partial.replace(db)
     for leftover in partial.parent.glob(partial.name + "-*"):
         leftover.unlink(missing_ok=True)
-    return {"people": people, "years": years, "seed": SEED, "seconds": round(seconds, 2),
-            "cpu_seconds": round(cpu_seconds, 2), "interactions": counts.get("interactions", 0),
-            "rows": sum(counts.values()), "built_at": _now(), "target_s": TARGETS["demo_s"]}
+    return {
+        "people": people,
+        "years": years,
+        "seed": SEED,
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu_seconds, 2),
+        "interactions": counts.get("interactions", 0),
+        "rows": sum(counts.values()),
+        "built_at": _now(),
+        "target_s": TARGETS["demo_s"],
+    }
 
 
 def _stage_printer() -> Callable[[str, int, int], None]:
@@ -163,6 +211,7 @@ def _stage_printer() -> Callable[[str, int, int], None]:
 
 
 # --- whole-process timings ------------------------------------------------------------------
+
 
 def amity_command() -> list[str]:
     script = Path(sys.executable).with_name("amity")
@@ -184,23 +233,35 @@ def process_median(args: list[str], *, runs: int, warmup: int = 2) -> dict[str, 
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     label = "amity " + " ".join(a for a in args if not a.startswith("/") and a != "--db")
-    step(f"{label}: median {statistics.median(times):.3f} s (cpu {statistics.median(cpu):.3f} s) "
-         f"over {runs} runs")
-    return {"command": label, "runs": runs, "median_s": round(statistics.median(times), 4),
-            "min_s": round(min(times), 4), "max_s": round(max(times), 4),
-            "cpu_median_s": round(statistics.median(cpu), 4)}
+    step(
+        f"{label}: median {statistics.median(times):.3f} s (cpu {statistics.median(cpu):.3f} s) "
+        f"over {runs} runs"
+    )
+    return {
+        "command": label,
+        "runs": runs,
+        "median_s": round(statistics.median(times), 4),
+        "min_s": round(min(times), 4),
+        "max_s": round(max(times), 4),
+        "cpu_median_s": round(statistics.median(cpu), 4),
+    }
 
 
 # --- search latency -------------------------------------------------------------------------
 
+
 def search_queries(db: Path) -> list[str]:
     """FIXED_QUERIES plus names, organisations, e-mails and phones read from the book."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        people = conn.execute("SELECT name, family_name, org FROM people ORDER BY id LIMIT 400").fetchall()
-        email = conn.execute("SELECT value FROM contact_points WHERE kind = 'email' "
-                             "ORDER BY id LIMIT 1").fetchone()
-        phone = conn.execute("SELECT value FROM contact_points WHERE kind = 'phone' "
-                             "ORDER BY id LIMIT 1").fetchone()
+        people = conn.execute(
+            "SELECT name, family_name, org FROM people ORDER BY id LIMIT 400"
+        ).fetchall()
+        email = conn.execute(
+            "SELECT value FROM contact_points WHERE kind = 'email' ORDER BY id LIMIT 1"
+        ).fetchone()
+        phone = conn.execute(
+            "SELECT value FROM contact_points WHERE kind = 'phone' ORDER BY id LIMIT 1"
+        ).fetchone()
     picked = people[::40][:8]
     queries = list(FIXED_QUERIES)
     queries += [name for name, _, _ in picked]
@@ -231,13 +292,23 @@ def search_latency(db: Path, passes: int = 5) -> dict[str, Any]:
             cpu.append((time.process_time() - cpu_started) * 1000)
             empty += not hits
     slowest = max(queries, key=lambda q: _time_one(book, q))
-    step(f"search: median {statistics.median(times):.2f} ms, p95 {_p95(times):.2f} ms "
-         f"(cpu {statistics.median(cpu):.2f} / {_p95(cpu):.2f} ms) over {len(queries)} queries x {passes}")
-    return {"queries": len(queries), "samples": len(times), "backend": book.ctx.dialect,
-            "median_ms": round(statistics.median(times), 3), "p95_ms": round(_p95(times), 3),
-            "max_ms": round(max(times), 3), "cpu_median_ms": round(statistics.median(cpu), 3),
-            "cpu_p95_ms": round(_p95(cpu), 3), "slowest_query": slowest,
-            "empty_results": empty // passes, "query_set": queries}
+    step(
+        f"search: median {statistics.median(times):.2f} ms, p95 {_p95(times):.2f} ms "
+        f"(cpu {statistics.median(cpu):.2f} / {_p95(cpu):.2f} ms) over {len(queries)} queries x {passes}"
+    )
+    return {
+        "queries": len(queries),
+        "samples": len(times),
+        "backend": book.ctx.dialect,
+        "median_ms": round(statistics.median(times), 3),
+        "p95_ms": round(_p95(times), 3),
+        "max_ms": round(max(times), 3),
+        "cpu_median_ms": round(statistics.median(cpu), 3),
+        "cpu_p95_ms": round(_p95(cpu), 3),
+        "slowest_query": slowest,
+        "empty_results": empty // passes,
+        "query_set": queries,
+    }
 
 
 def _p95(values: list[float]) -> float:
@@ -252,6 +323,7 @@ def _time_one(book: Any, query: str) -> float:
 
 
 # --- the other engineers' benchmarks --------------------------------------------------------
+
 
 def other_benchmarks(db: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
@@ -285,21 +357,50 @@ def _optional(name: str, call: Callable[[Any], Any]) -> Any:
 
 # --- output ---------------------------------------------------------------------------------
 
+
 def print_table(f: dict[str, Any]) -> None:
     demo = f["demo"]
-    cached = " (cached: measured " + str(demo.get("built_at", "?"))[:10] + ")" if demo.get("cached") else ""
+    cached = (
+        " (cached: measured " + str(demo.get("built_at", "?"))[:10] + ")"
+        if demo.get("cached")
+        else ""
+    )
     rows = [
-        (f"demo generation, {demo['people']:,} people x {demo['years']} years",
-         f"{demo['seconds']:.1f} s (cpu {demo.get('cpu_seconds', 0):.1f} s){cached}",
-         demo["seconds"], TARGETS["demo_s"], "s"),
-        ("amity --help, whole process, median", _process_shown(f["help"]),
-         f["help"]["median_s"], TARGETS["help_s"], "s"),
-        ("amity list --json --limit 50, whole process, median", _process_shown(f["list"]),
-         f["list"]["median_s"], TARGETS["list_s"], "s"),
-        (f"search median ({f['search']['queries']} queries, in process)",
-         f"{f['search']['median_ms']:.2f} ms (cpu {f['search']['cpu_median_ms']:.2f} ms)", None, None, ""),
-        ("search p95", f"{f['search']['p95_ms']:.2f} ms (cpu {f['search']['cpu_p95_ms']:.2f} ms)",
-         f["search"]["p95_ms"], TARGETS["search_p95_ms"], "ms"),
+        (
+            f"demo generation, {demo['people']:,} people x {demo['years']} years",
+            f"{demo['seconds']:.1f} s (cpu {demo.get('cpu_seconds', 0):.1f} s){cached}",
+            demo["seconds"],
+            TARGETS["demo_s"],
+            "s",
+        ),
+        (
+            "amity --help, whole process, median",
+            _process_shown(f["help"]),
+            f["help"]["median_s"],
+            TARGETS["help_s"],
+            "s",
+        ),
+        (
+            "amity list --json --limit 50, whole process, median",
+            _process_shown(f["list"]),
+            f["list"]["median_s"],
+            TARGETS["list_s"],
+            "s",
+        ),
+        (
+            f"search median ({f['search']['queries']} queries, in process)",
+            f"{f['search']['median_ms']:.2f} ms (cpu {f['search']['cpu_median_ms']:.2f} ms)",
+            None,
+            None,
+            "",
+        ),
+        (
+            "search p95",
+            f"{f['search']['p95_ms']:.2f} ms (cpu {f['search']['cpu_p95_ms']:.2f} ms)",
+            f["search"]["p95_ms"],
+            TARGETS["search_p95_ms"],
+            "ms",
+        ),
     ]
     for name, value in f["others"].items():
         rows += _other_rows(name, value)

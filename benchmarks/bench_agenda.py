@@ -28,8 +28,9 @@ TARGETS = ((20_000, 0.5), (200_000, 3.0))  # (up to this many people, seconds)
 def _people_in(db_path: str) -> int | None:
     try:
         with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-            return int(conn.execute(
-                "SELECT count(*) FROM people WHERE archived_at IS NULL").fetchone()[0])
+            return int(
+                conn.execute("SELECT count(*) FROM people WHERE archived_at IS NULL").fetchone()[0]
+            )
     except sqlite3.Error:
         return None
 
@@ -52,8 +53,14 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(db_path: str, *, runs: int = 7, warmup: int = 1, day: str | None = None,
-        every_item: bool = False) -> dict[str, Any]:
+def run(
+    db_path: str,
+    *,
+    runs: int = 7,
+    warmup: int = 1,
+    day: str | None = None,
+    every_item: bool = False,
+) -> dict[str, Any]:
     """Median, min and max wall time of ``amity today --json`` over ``runs`` fresh processes.
 
     ``cpu_median_s`` (user + system time of the process) is reported too: on a shared machine
@@ -110,13 +117,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--date", dest="day", help="answer as of this day (YYYY-MM-DD)")
     parser.add_argument("--all", dest="every_item", action="store_true", help="amity today --all")
-    parser.add_argument("--build", type=int, metavar="PEOPLE",
-                        help="first build a demo book with this many people (file must not exist)")
+    parser.add_argument(
+        "--build",
+        type=int,
+        metavar="PEOPLE",
+        help="first build a demo book with this many people (file must not exist)",
+    )
     args = parser.parse_args(argv)
     if args.build:
         build_demo(args.db, args.build)
-    print(json.dumps(run(args.db, runs=args.runs, day=args.day, every_item=args.every_item),
-                     indent=2))
+    print(
+        json.dumps(run(args.db, runs=args.runs, day=args.day, every_item=args.every_item), indent=2)
+    )
 
 
 if __name__ == "__main__":

@@ -47,13 +47,31 @@ def run(book_path: str, *, requests: int = REQUESTS) -> dict[str, Any]:
         secret = "bench-" + uuid.uuid4().hex
         auth = _prepare_owner(db, secret)
         port = _free_port()
-        env = {**os.environ, "AMITY_SECRET_KEY": secret, "AMITY_SCHEDULER": "0",
-               "AMITY_HOME": tmp, "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "AMITY_SECRET_KEY": secret,
+            "AMITY_SCHEDULER": "0",
+            "AMITY_HOME": tmp,
+            "PYTHONUNBUFFERED": "1",
+        }
         env.pop("AMITY_DATABASE_URL", None)
         server = subprocess.Popen(
-            [sys.executable, "-m", "amity", "serve", "--db", str(db), "--port", str(port),
-             "--log-level", "warning"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            [
+                sys.executable,
+                "-m",
+                "amity",
+                "serve",
+                "--db",
+                str(db),
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_until_up(base, server)
@@ -93,16 +111,22 @@ def _prepare_owner(db: Path, secret: str) -> dict[str, Any]:
     assert user is not None
     _, token = accounts.create_api_token(engine, owner, "bench", now=datetime.now(UTC))
     csrf = uuid.uuid4().hex
-    payload = base64.b64encode(json.dumps(
-        {"uid": owner, "epoch": user.session_epoch, "csrf": csrf}).encode())
+    payload = base64.b64encode(
+        json.dumps({"uid": owner, "epoch": user.session_epoch, "csrf": csrf}).encode()
+    )
     cookie = TimestampSigner(secret).sign(payload).decode()
     book = Book(engine, owner, url)
     busiest = book.people.list(sort="last-contact", limit=1)
     person_id = busiest[0].id if busiest else 1
     people = book.people.count()
     engine.dispose()
-    return {"token": token, "cookie": cookie, "csrf": csrf, "person_id": person_id,
-            "people": people}
+    return {
+        "token": token,
+        "cookie": cookie,
+        "csrf": csrf,
+        "person_id": person_id,
+        "people": people,
+    }
 
 
 def _free_port() -> int:
@@ -133,28 +157,36 @@ def _measure(base: str, auth: dict[str, Any], requests: int) -> dict[str, Any]:
     from amity.web.sessions import COOKIE
 
     pages = httpx.Client(base_url=base, cookies={COOKIE: auth["cookie"]}, timeout=30.0)
-    api = httpx.Client(base_url=base, timeout=30.0,
-                       headers={"Authorization": f"Bearer {auth['token']}"})
+    api = httpx.Client(
+        base_url=base, timeout=30.0, headers={"Authorization": f"Bearer {auth['token']}"}
+    )
     person = auth["person_id"]
     scenarios: dict[str, Callable[[], httpx.Response]] = {
         "today": lambda: pages.get("/"),
         "people_page_1": lambda: pages.get("/people"),
         "people_search": lambda: pages.get(f"/people?q={SEARCH}"),
         "person": lambda: pages.get(f"/people/{person}"),
-        "api_post_interaction": lambda: api.post("/api/v1/interactions", json={
-            "people": [person], "kind": "call", "notes": "benchmark call"}),
+        "api_post_interaction": lambda: api.post(
+            "/api/v1/interactions",
+            json={"people": [person], "kind": "call", "notes": "benchmark call"},
+        ),
         "api_people_limit_50": lambda: api.get("/api/v1/people?limit=50"),
     }
-    out: dict[str, Any] = {"name": "web (amity serve, 1 worker, SQLite, loopback)",
-                           "people": auth["people"], "requests_per_scenario": requests,
-                           "target_p95_ms": TARGET_P95_MS, "latency_ms": {}}
+    out: dict[str, Any] = {
+        "name": "web (amity serve, 1 worker, SQLite, loopback)",
+        "people": auth["people"],
+        "requests_per_scenario": requests,
+        "target_p95_ms": TARGET_P95_MS,
+        "latency_ms": {},
+    }
     for name, call in scenarios.items():
         out["latency_ms"][name] = _latencies(call, requests)
     out["api_people_limit_50_rps"] = _throughput(base, auth["token"])
     worst = max(v["p95"] for v in out["latency_ms"].values())
     out["worst_p95_ms"] = worst
     out["meets_target"] = worst < TARGET_P95_MS and all(
-        v["errors"] == 0 for v in out["latency_ms"].values())
+        v["errors"] == 0 for v in out["latency_ms"].values()
+    )
     pages.close()
     api.close()
     return out
@@ -171,9 +203,12 @@ def _latencies(call: Callable[[], Any], requests: int) -> dict[str, float]:
         if response.status_code >= 400:
             errors += 1
     times.sort()
-    return {"p50": round(statistics.median(times), 2),
-            "p95": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
-            "max": round(times[-1], 2), "errors": errors}
+    return {
+        "p50": round(statistics.median(times), 2),
+        "p95": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
+        "max": round(times[-1], 2),
+        "errors": errors,
+    }
 
 
 def _throughput(base: str, token: str) -> dict[str, Any]:
@@ -184,8 +219,9 @@ def _throughput(base: str, token: str) -> dict[str, Any]:
     stop = time.monotonic() + RPS_SECONDS
 
     def worker(slot: int) -> None:
-        with httpx.Client(base_url=base, timeout=30.0,
-                          headers={"Authorization": f"Bearer {token}"}) as client:
+        with httpx.Client(
+            base_url=base, timeout=30.0, headers={"Authorization": f"Bearer {token}"}
+        ) as client:
             while time.monotonic() < stop:
                 response = client.get("/api/v1/people?limit=50")
                 if response.status_code == 200:
@@ -200,8 +236,12 @@ def _throughput(base: str, token: str) -> dict[str, Any]:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - start
-    return {"requests_per_s": round(sum(done) / elapsed, 1), "client_threads": RPS_THREADS,
-            "seconds": round(elapsed, 2), "errors": sum(failed)}
+    return {
+        "requests_per_s": round(sum(done) / elapsed, 1),
+        "client_threads": RPS_THREADS,
+        "seconds": round(elapsed, 2),
+        "errors": sum(failed),
+    }
 
 
 if __name__ == "__main__":

@@ -19,8 +19,9 @@ from amity.book import Book, create_user, open_engine
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO.parent / "shared" / "fixtures"
 IN_CI = bool(os.environ.get("CI"))
-PG_ADMIN_URL = os.environ.get("AMITY_TEST_PG_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN_URL = os.environ.get(
+    "AMITY_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def skip_or_fail(reason: str) -> None:

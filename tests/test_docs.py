@@ -12,7 +12,8 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def test_cli_reference_is_up_to_date() -> None:
     assert (DOCS / "cli.md").read_text(encoding="utf-8") == render(), (
-        "docs/cli.md is stale: run `make docs`")
+        "docs/cli.md is stale: run `make docs`"
+    )
 
 
 def test_every_command_is_in_the_reference() -> None:
@@ -31,6 +32,17 @@ def test_readme_names_the_two_commands_and_links_the_reference() -> None:
 def test_agenda_ranking_doc_is_the_engine_docstring() -> None:
     text = (DOCS / "agenda.md").read_text(encoding="utf-8")
     assert text == render_agenda_doc(), "docs/agenda.md is stale: run `make docs`"
-    for kind in ("reply", "promise_mine", "promise_theirs", "follow_up", "event_follow_up",
-                 "keep_in_touch", "date", "give", "share", "goal_checkin", "feedback_request"):
+    for kind in (
+        "reply",
+        "promise_mine",
+        "promise_theirs",
+        "follow_up",
+        "event_follow_up",
+        "keep_in_touch",
+        "date",
+        "give",
+        "share",
+        "goal_checkin",
+        "feedback_request",
+    ):
         assert f"`{kind}`" in text

@@ -9,10 +9,31 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "amity"
 FORBIDDEN_EVERYWHERE_PURE = {
-    "amity.store", "amity.book", "amity.cli", "amity.web", "amity.formats", "amity.notify",
-    "sqlalchemy", "alembic", "psycopg", "fastapi", "starlette", "click", "rich", "httpx",
-    "smtplib", "socket", "sqlite3", "urllib", "requests", "subprocess", "os", "pathlib",
-    "shutil", "tempfile", "io",
+    "amity.store",
+    "amity.book",
+    "amity.cli",
+    "amity.web",
+    "amity.formats",
+    "amity.notify",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "fastapi",
+    "starlette",
+    "click",
+    "rich",
+    "httpx",
+    "smtplib",
+    "socket",
+    "sqlite3",
+    "urllib",
+    "requests",
+    "subprocess",
+    "os",
+    "pathlib",
+    "shutil",
+    "tempfile",
+    "io",
 }
 MODEL_ALLOWED_THIRD_PARTY: set[str] = set()  # model/ is stdlib only
 
@@ -66,7 +87,9 @@ def test_the_checker_catches_a_forbidden_import(tmp_path: Path) -> None:
     modules = imported_modules(bad)
     assert violates("sqlalchemy", FORBIDDEN_EVERYWHERE_PURE)
     assert {m for m in modules if violates(m, FORBIDDEN_EVERYWHERE_PURE)} == {
-        "sqlalchemy", "amity.store.schema"}
+        "sqlalchemy",
+        "amity.store.schema",
+    }
 
 
 def test_adapters_do_not_reach_into_the_store_directly() -> None:
@@ -77,7 +100,10 @@ def test_adapters_do_not_reach_into_the_store_directly() -> None:
         for path in sorted((SRC / package).rglob("*.py")):
             for module in imported_modules(path):
                 if module.startswith("amity.store.schema") or module in {
-                        "sqlalchemy", "sqlalchemy.sql", "sqlalchemy.orm"}:
+                    "sqlalchemy",
+                    "sqlalchemy.sql",
+                    "sqlalchemy.orm",
+                }:
                     offenders.append(f"{path.relative_to(SRC)} imports {module}")
     assert offenders == []
 

@@ -41,8 +41,14 @@ class User:
 
 
 def _user(row: Any) -> User:
-    return User(id=int(row.id), email=row.email, name=row.name, is_admin=bool(row.is_admin),
-                session_epoch=int(row.session_epoch), has_password=row.password_hash is not None)
+    return User(
+        id=int(row.id),
+        email=row.email,
+        name=row.name,
+        is_admin=bool(row.is_admin),
+        session_epoch=int(row.session_epoch),
+        has_password=row.password_hash is not None,
+    )
 
 
 def canonical_email(value: str) -> str:
@@ -65,11 +71,16 @@ def clean_name(value: str) -> str:
 
 # --- users ----------------------------------------------------------------------------------
 
+
 def has_owner(engine: Engine) -> bool:
     """True once someone has signed up (a user with a password exists)."""
     with engine.connect() as conn:
-        return conn.execute(select(s.users.c.id).where(s.users.c.password_hash.is_not(None))
-                            .limit(1)).first() is not None
+        return (
+            conn.execute(
+                select(s.users.c.id).where(s.users.c.password_hash.is_not(None)).limit(1)
+            ).first()
+            is not None
+        )
 
 
 def user_by_id(engine: Engine, user_id: int) -> User | None:
@@ -80,13 +91,15 @@ def user_by_id(engine: Engine, user_id: int) -> User | None:
 
 def list_users(engine: Engine) -> list[User]:
     with engine.connect() as conn:
-        rows = conn.execute(select(s.users).where(s.users.c.password_hash.is_not(None))
-                            .order_by(s.users.c.id)).all()
+        rows = conn.execute(
+            select(s.users).where(s.users.c.password_hash.is_not(None)).order_by(s.users.c.id)
+        ).all()
     return [_user(r) for r in rows]
 
 
-def create_owner(engine: Engine, *, name: str, email: str, password_hash: str,
-                 now: datetime) -> int:
+def create_owner(
+    engine: Engine, *, name: str, email: str, password_hash: str, now: datetime
+) -> int:
     """The first account. A password-less admin left by the CLI (``owner@localhost``) is
     claimed, so the book the CLI filled becomes this user's book."""
     name, address = clean_name(name), canonical_email(email)
@@ -94,21 +107,29 @@ def create_owner(engine: Engine, *, name: str, email: str, password_hash: str,
     with store_engine.write_transaction(engine) as conn:
         if conn.execute(select(u.c.id).where(u.c.password_hash.is_not(None))).first():
             raise Conflict("this install already has an owner; sign in instead")
-        local = conn.execute(select(u.c.id).where(u.c.email == LOCAL_OWNER_EMAIL,
-                                                  u.c.password_hash.is_(None))).scalar()
+        local = conn.execute(
+            select(u.c.id).where(u.c.email == LOCAL_OWNER_EMAIL, u.c.password_hash.is_(None))
+        ).scalar()
         if local is not None:
-            taken = conn.execute(select(u.c.id).where(u.c.email == address,
-                                                      u.c.id != local)).first()
+            taken = conn.execute(
+                select(u.c.id).where(u.c.email == address, u.c.id != local)
+            ).first()
             if taken is None:
-                conn.execute(update(u).where(u.c.id == local).values(
-                    email=address, name=name, password_hash=password_hash, is_admin=True))
+                conn.execute(
+                    update(u)
+                    .where(u.c.id == local)
+                    .values(email=address, name=name, password_hash=password_hash, is_admin=True)
+                )
                 return int(local)
     user_id = create_user(engine, address, name=name, is_admin=True, now=now)
     with store_engine.write_transaction(engine) as conn:
         if conn.execute(select(u.c.id).where(u.c.password_hash.is_not(None))).first():
             raise Conflict("this install already has an owner; sign in instead")  # a race lost
-        claimed = conn.execute(update(u).where(u.c.id == user_id, u.c.password_hash.is_(None))
-                               .values(name=name, password_hash=password_hash, is_admin=True))
+        claimed = conn.execute(
+            update(u)
+            .where(u.c.id == user_id, u.c.password_hash.is_(None))
+            .values(name=name, password_hash=password_hash, is_admin=True)
+        )
         if claimed.rowcount != 1:
             raise Conflict("this e-mail address already has an account")
     return user_id
@@ -129,16 +150,18 @@ def set_password(engine: Engine, user_id: int, password_hash: str) -> None:
     """A new password also ends every other session."""
     u = s.users
     with store_engine.write_transaction(engine) as conn:
-        conn.execute(update(u).where(u.c.id == user_id).values(
-            password_hash=password_hash, session_epoch=u.c.session_epoch + 1))
+        conn.execute(
+            update(u)
+            .where(u.c.id == user_id)
+            .values(password_hash=password_hash, session_epoch=u.c.session_epoch + 1)
+        )
 
 
 def end_all_sessions(engine: Engine, user_id: int) -> int:
     """Log out everywhere: sessions issued before carry an older epoch. Returns the new one."""
     u = s.users
     with store_engine.write_transaction(engine) as conn:
-        conn.execute(update(u).where(u.c.id == user_id)
-                     .values(session_epoch=u.c.session_epoch + 1))
+        conn.execute(update(u).where(u.c.id == user_id).values(session_epoch=u.c.session_epoch + 1))
         return int(conn.execute(select(u.c.session_epoch).where(u.c.id == user_id)).scalar_one())
 
 
@@ -156,20 +179,31 @@ def calendar_token(engine: Engine, user_id: int, *, renew: bool = False) -> str:
 
 # --- login attempts -------------------------------------------------------------------------
 
+
 def login_blocked(engine: Engine, *, email: str, client: str, now: datetime) -> bool:
     """Too many recent failures for this e-mail or from this client (shared by all workers)."""
     t = s.login_attempts
     since = now - LOGIN_WINDOW
     with engine.connect() as conn:
+
         def failures(key: str) -> int:
-            return int(conn.execute(select(func.count()).select_from(t).where(
-                t.c.key == key, t.c.at >= since, t.c.succeeded.is_(False))).scalar_one())
-        return (failures("email:" + email.strip().lower()[:300]) >= MAX_FAILURES_PER_EMAIL
-                or failures("client:" + client[:300]) >= MAX_FAILURES_PER_CLIENT)
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(t)
+                    .where(t.c.key == key, t.c.at >= since, t.c.succeeded.is_(False))
+                ).scalar_one()
+            )
+
+        return (
+            failures("email:" + email.strip().lower()[:300]) >= MAX_FAILURES_PER_EMAIL
+            or failures("client:" + client[:300]) >= MAX_FAILURES_PER_CLIENT
+        )
 
 
-def record_login(engine: Engine, *, email: str, client: str, succeeded: bool,
-                 now: datetime) -> None:
+def record_login(
+    engine: Engine, *, email: str, client: str, succeeded: bool, now: datetime
+) -> None:
     t = s.login_attempts
     keys = ["email:" + email.strip().lower()[:300], "client:" + client[:300]]
     with store_engine.write_transaction(engine) as conn:
@@ -181,32 +215,45 @@ def record_login(engine: Engine, *, email: str, client: str, succeeded: bool,
 
 # --- API tokens -----------------------------------------------------------------------------
 
+
 def create_api_token(engine: Engine, owner_id: int, name: str, *, now: datetime) -> tuple[int, str]:
     """A new token; the secret is returned once and only its hash is kept."""
     label = clean_name(name)
     token = new_token(API_TOKEN_PREFIX)
     t = s.api_tokens
     with store_engine.write_transaction(engine) as conn:
-        token_id = insert_id(conn, insert(t).values(
-            owner_id=owner_id, name=label, token_hash=hash_token(token),
-            prefix=token[:12], created_at=now))
+        token_id = insert_id(
+            conn,
+            insert(t).values(
+                owner_id=owner_id,
+                name=label,
+                token_hash=hash_token(token),
+                prefix=token[:12],
+                created_at=now,
+            ),
+        )
     return token_id, token
 
 
 def list_api_tokens(engine: Engine, owner_id: int) -> list[dict[str, Any]]:
     t = s.api_tokens
     with engine.connect() as conn:
-        rows = conn.execute(select(t.c.id, t.c.name, t.c.prefix, t.c.created_at,
-                                   t.c.last_used_at, t.c.revoked_at)
-                            .where(t.c.owner_id == owner_id).order_by(t.c.id.desc())).all()
+        rows = conn.execute(
+            select(t.c.id, t.c.name, t.c.prefix, t.c.created_at, t.c.last_used_at, t.c.revoked_at)
+            .where(t.c.owner_id == owner_id)
+            .order_by(t.c.id.desc())
+        ).all()
     return [dict(r._mapping) for r in rows]
 
 
 def revoke_api_token(engine: Engine, owner_id: int, token_id: int, *, now: datetime) -> None:
     t = s.api_tokens
     with store_engine.write_transaction(engine) as conn:
-        done = conn.execute(update(t).where(t.c.id == token_id, t.c.owner_id == owner_id,
-                                            t.c.revoked_at.is_(None)).values(revoked_at=now))
+        done = conn.execute(
+            update(t)
+            .where(t.c.id == token_id, t.c.owner_id == owner_id, t.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
         if done.rowcount != 1:
             raise NotFound(f"no active API token #{token_id}")
 
@@ -218,8 +265,11 @@ def owner_of_api_token(engine: Engine, token: str, *, now: datetime) -> int | No
     t = s.api_tokens
     digest = hash_token(token)
     with engine.connect() as conn:
-        row = conn.execute(select(t.c.id, t.c.owner_id, t.c.last_used_at).where(
-            t.c.token_hash == digest, t.c.revoked_at.is_(None))).first()
+        row = conn.execute(
+            select(t.c.id, t.c.owner_id, t.c.last_used_at).where(
+                t.c.token_hash == digest, t.c.revoked_at.is_(None)
+            )
+        ).first()
     if row is None:
         return None
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
@@ -230,8 +280,8 @@ def owner_of_api_token(engine: Engine, token: str, *, now: datetime) -> int | No
 
 # --- invitations ----------------------------------------------------------------------------
 
-def create_invitation(engine: Engine, created_by: int, email: str | None, *,
-                      now: datetime) -> str:
+
+def create_invitation(engine: Engine, created_by: int, email: str | None, *, now: datetime) -> str:
     """An invitation link's secret (shown once); the address is optional."""
     address = canonical_email(email) if email and email.strip() else None
     if address is not None:
@@ -240,26 +290,37 @@ def create_invitation(engine: Engine, created_by: int, email: str | None, *,
                 raise Conflict("a user with this e-mail address already exists")
     token = new_token()
     with store_engine.write_transaction(engine) as conn:
-        conn.execute(insert(s.invitations).values(
-            created_by=created_by, email=address, token_hash=hash_token(token),
-            created_at=now, expires_at=now + timedelta(days=INVITATION_DAYS)))
+        conn.execute(
+            insert(s.invitations).values(
+                created_by=created_by,
+                email=address,
+                token_hash=hash_token(token),
+                created_at=now,
+                expires_at=now + timedelta(days=INVITATION_DAYS),
+            )
+        )
     return token
 
 
 def list_invitations(engine: Engine, created_by: int) -> list[dict[str, Any]]:
     i = s.invitations
     with engine.connect() as conn:
-        rows = conn.execute(select(i.c.id, i.c.email, i.c.created_at, i.c.expires_at,
-                                   i.c.accepted_at).where(i.c.created_by == created_by)
-                            .order_by(i.c.id.desc())).all()
+        rows = conn.execute(
+            select(i.c.id, i.c.email, i.c.created_at, i.c.expires_at, i.c.accepted_at)
+            .where(i.c.created_by == created_by)
+            .order_by(i.c.id.desc())
+        ).all()
     return [dict(r._mapping) for r in rows]
 
 
 def withdraw_invitation(engine: Engine, created_by: int, invitation_id: int) -> None:
     i = s.invitations
     with store_engine.write_transaction(engine) as conn:
-        gone = conn.execute(delete(i).where(i.c.id == invitation_id, i.c.created_by == created_by,
-                                            i.c.accepted_at.is_(None)))
+        gone = conn.execute(
+            delete(i).where(
+                i.c.id == invitation_id, i.c.created_by == created_by, i.c.accepted_at.is_(None)
+            )
+        )
         if gone.rowcount != 1:
             raise NotFound(f"no open invitation #{invitation_id}")
 
@@ -268,15 +329,19 @@ def open_invitation(engine: Engine, token: str, *, now: datetime) -> dict[str, A
     """The invitation for a link's secret while it can still be accepted."""
     i = s.invitations
     with engine.connect() as conn:
-        row = conn.execute(select(i.c.id, i.c.email, i.c.expires_at).where(
-            i.c.token_hash == hash_token(token), i.c.accepted_at.is_(None))).first()
+        row = conn.execute(
+            select(i.c.id, i.c.email, i.c.expires_at).where(
+                i.c.token_hash == hash_token(token), i.c.accepted_at.is_(None)
+            )
+        ).first()
     if row is None or row.expires_at <= now:
         return None
     return dict(row._mapping)
 
 
-def accept_invitation(engine: Engine, token: str, *, name: str, email: str,
-                      password_hash: str, now: datetime) -> int:
+def accept_invitation(
+    engine: Engine, token: str, *, name: str, email: str, password_hash: str, now: datetime
+) -> int:
     """A new user with an empty book of their own."""
     invitation = open_invitation(engine, token, now=now)
     if invitation is None:
@@ -288,8 +353,11 @@ def accept_invitation(engine: Engine, token: str, *, name: str, email: str,
             raise Conflict("a user with this e-mail address already exists")
     i, u = s.invitations, s.users
     with store_engine.write_transaction(engine) as conn:
-        claimed = conn.execute(update(i).where(i.c.id == invitation["id"],
-                                               i.c.accepted_at.is_(None)).values(accepted_at=now))
+        claimed = conn.execute(
+            update(i)
+            .where(i.c.id == invitation["id"], i.c.accepted_at.is_(None))
+            .values(accepted_at=now)
+        )
         if claimed.rowcount != 1:
             raise NotFound("this invitation link is unknown, used or expired")
     user_id = create_user(engine, address, name=name, now=now)
@@ -311,6 +379,7 @@ def owners_with_digest(engine: Engine) -> list[int]:
     """Users who turned the daily digest on (for the server's scheduler)."""
     t = s.settings
     with engine.connect() as conn:
-        rows = conn.execute(select(t.c.owner_id).where(t.c.key == "digest.enabled",
-                                                       t.c.value == "true")).all()
+        rows = conn.execute(
+            select(t.c.owner_id).where(t.c.key == "digest.enabled", t.c.value == "true")
+        ).all()
     return [int(r[0]) for r in rows]

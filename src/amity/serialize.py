@@ -44,51 +44,83 @@ def person_json(p: Person, *, details: bool = False) -> dict[str, Any]:
         "version": p.version,
     }
     if details:
-        out.update({
-            "given_name": p.given_name,
-            "family_name": p.family_name,
-            "nickname": p.nickname,
-            "preferred_channel": p.preferred_channel,
-            "timezone": p.timezone,
-            "language": p.language,
-            "best_time": p.best_time,
-            "style_notes": p.style_notes,
-            "how_met": p.how_met,
-            "met_where": p.met_where,
-            "met_on": iso(p.met_on),
-            "introduced_by": None if p.introduced_by is None else ref_json(p.introduced_by),
-            "notes": p.notes,
-            "uid": p.uid,
-            "contact_points": [
-                {"id": c.id, "kind": c.kind, "value": c.value, "label": c.label,
-                 "service": c.service, "primary": c.is_primary}
-                for c in p.contact_points
-            ],
-            "dates": [date_json(d) for d in p.dates],
-            "jobs": [
-                {"id": j.id, "organisation": j.organisation, "title": j.title,
-                 "start_date": iso(j.start_date), "end_date": iso(j.end_date)}
-                for j in p.jobs
-            ],
-            "facts": [fact_json(f) for f in p.facts],
-            "questions": [question_json(q) for q in p.questions],
-        })
+        out.update(
+            {
+                "given_name": p.given_name,
+                "family_name": p.family_name,
+                "nickname": p.nickname,
+                "preferred_channel": p.preferred_channel,
+                "timezone": p.timezone,
+                "language": p.language,
+                "best_time": p.best_time,
+                "style_notes": p.style_notes,
+                "how_met": p.how_met,
+                "met_where": p.met_where,
+                "met_on": iso(p.met_on),
+                "introduced_by": None if p.introduced_by is None else ref_json(p.introduced_by),
+                "notes": p.notes,
+                "uid": p.uid,
+                "contact_points": [
+                    {
+                        "id": c.id,
+                        "kind": c.kind,
+                        "value": c.value,
+                        "label": c.label,
+                        "service": c.service,
+                        "primary": c.is_primary,
+                    }
+                    for c in p.contact_points
+                ],
+                "dates": [date_json(d) for d in p.dates],
+                "jobs": [
+                    {
+                        "id": j.id,
+                        "organisation": j.organisation,
+                        "title": j.title,
+                        "start_date": iso(j.start_date),
+                        "end_date": iso(j.end_date),
+                    }
+                    for j in p.jobs
+                ],
+                "facts": [fact_json(f) for f in p.facts],
+                "questions": [question_json(q) for q in p.questions],
+            }
+        )
     return out
 
 
 def date_json(d: ImportantDate) -> dict[str, Any]:
-    return {"id": d.id, "kind": d.kind, "label": d.label, "date": str(d.when),
-            "month": d.when.month, "day": d.when.day, "year": d.when.year}
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "label": d.label,
+        "date": str(d.when),
+        "month": d.when.month,
+        "day": d.when.day,
+        "year": d.when.year,
+    }
 
 
 def fact_json(f: Fact) -> dict[str, Any]:
-    return {"id": f.id, "person_id": f.person_id, "kind": f.kind, "text": f.text,
-            "happened_on": iso(f.happened_on), "created_at": iso(f.created_at)}
+    return {
+        "id": f.id,
+        "person_id": f.person_id,
+        "kind": f.kind,
+        "text": f.text,
+        "happened_on": iso(f.happened_on),
+        "created_at": iso(f.created_at),
+    }
 
 
 def question_json(q: Question) -> dict[str, Any]:
-    return {"id": q.id, "person_id": q.person_id, "text": q.text, "created_at": iso(q.created_at),
-            "asked_at": iso(q.asked_at), "answer": q.answer}
+    return {
+        "id": q.id,
+        "person_id": q.person_id,
+        "text": q.text,
+        "created_at": iso(q.created_at),
+        "asked_at": iso(q.asked_at),
+        "answer": q.answer,
+    }
 
 
 def interaction_json(i: Interaction) -> dict[str, Any]:
@@ -161,8 +193,12 @@ def follow_up_json(f: Any) -> dict[str, Any]:
 
 def kept_rate_json(rate: Any) -> dict[str, Any]:
     """amity.rules.reliability.KeptRate."""
-    return {"kept": rate.kept, "late": rate.late, "judged": rate.judged,
-            "rate": None if rate.rate is None else round(rate.rate, 4)}
+    return {
+        "kept": rate.kept,
+        "late": rate.late,
+        "judged": rate.judged,
+        "rate": None if rate.rate is None else round(rate.rate, 4),
+    }
 
 
 def _seconds(delta: Any) -> float | None:
@@ -175,7 +211,9 @@ def response_times_json(times: Any) -> dict[str, Any]:
         "count": times.count,
         "median_seconds": _seconds(times.median),
         "p90_seconds": _seconds(times.p90),
-        "median_hours": None if times.median is None else round(times.median.total_seconds() / 3600, 2),
+        "median_hours": None
+        if times.median is None
+        else round(times.median.total_seconds() / 3600, 2),
         "p90_hours": None if times.p90 is None else round(times.p90.total_seconds() / 3600, 2),
     }
 
@@ -186,8 +224,13 @@ def health_json(h: Any) -> dict[str, Any]:
         "person": ref_json(h.person),
         "score": h.score,
         "factors": [
-            {"name": f.name, "score": f.score, "weight": f.weight, "value": f.value,
-             "explanation": f.explanation}
+            {
+                "name": f.name,
+                "score": f.score,
+                "weight": f.weight,
+                "value": f.value,
+                "explanation": f.explanation,
+            }
             for f in h.factors
         ],
     }
@@ -214,13 +257,21 @@ def import_json(result: Any, *, fmt: str = "", filename: str = "") -> dict[str, 
         "dry_run": not result.applied,
         "counts": result.summary(),
         "merged": [
-            {"line": d.record.line, "name": d.record.name, "person_id": d.target
-             if d.target > 0 else None, "matched_by": d.matched_by, "changes": d.changes}
-            for d in plan.people if d.action == "merge"
+            {
+                "line": d.record.line,
+                "name": d.record.name,
+                "person_id": d.target if d.target > 0 else None,
+                "matched_by": d.matched_by,
+                "changes": d.changes,
+            }
+            for d in plan.people
+            if d.action == "merge"
         ],
         "errors": [{"line": e.line, "record": e.record, "reason": e.reason} for e in plan.errors],
         "skipped": [{"line": k.line, "record": k.record, "reason": k.reason} for k in plan.skipped],
-        "unknown_people": [{"email": e, "name": n or None} for e, n in sorted(plan.unknown.items())],
+        "unknown_people": [
+            {"email": e, "name": n or None} for e, n in sorted(plan.unknown.items())
+        ],
     }
 
 
@@ -231,9 +282,14 @@ def duplicate_json(d: Any) -> dict[str, Any]:
 
 def merge_json(m: Any) -> dict[str, Any]:
     """amity.book.merge.MergeResult."""
-    return {"kept": ref_json(m.keep), "merged": ref_json(m.other), "moved": dict(m.moved),
-            "filled": list(m.filled), "backup": str(m.backup) if m.backup else None,
-            "summary": m.line()}
+    return {
+        "kept": ref_json(m.keep),
+        "merged": ref_json(m.other),
+        "moved": dict(m.moved),
+        "filled": list(m.filled),
+        "backup": str(m.backup) if m.backup else None,
+        "summary": m.line(),
+    }
 
 
 # --- network, brief, articles, feedback, review (issue 6) -----------------------------------
@@ -241,8 +297,16 @@ def merge_json(m: Any) -> dict[str, Any]:
 
 def event_json(e: Any) -> dict[str, Any]:
     """amity.model.Event."""
-    return {"id": e.id, "name": e.name, "kind": e.kind, "starts_on": iso(e.starts_on),
-            "ends_on": iso(e.ends_on), "location": e.location, "url": e.url, "notes": e.notes}
+    return {
+        "id": e.id,
+        "name": e.name,
+        "kind": e.kind,
+        "starts_on": iso(e.starts_on),
+        "ends_on": iso(e.ends_on),
+        "location": e.location,
+        "url": e.url,
+        "notes": e.notes,
+    }
 
 
 def event_summary_json(summary: Any) -> dict[str, Any]:
@@ -252,10 +316,20 @@ def event_summary_json(summary: Any) -> dict[str, Any]:
 
 def event_detail_json(detail: Any) -> dict[str, Any]:
     """amity.book.network.EventDetail: who was there, whether you followed up since."""
-    return {**event_json(detail.event), "attendees": [
-        {"person": ref_json(a.person), "role": a.role, "met": a.met, "note": a.note,
-         "followed_up": a.followed_up} for a in detail.attendees],
-        "participation": [participation_json(x) for x in detail.participation]}
+    return {
+        **event_json(detail.event),
+        "attendees": [
+            {
+                "person": ref_json(a.person),
+                "role": a.role,
+                "met": a.met,
+                "note": a.note,
+                "followed_up": a.followed_up,
+            }
+            for a in detail.attendees
+        ],
+        "participation": [participation_json(x) for x in detail.participation],
+    }
 
 
 def participation_json(p: Any) -> dict[str, Any]:
@@ -269,52 +343,96 @@ def relationship_json(r: Any) -> dict[str, Any]:
 
 def introduction_json(i: Any) -> dict[str, Any]:
     """amity.model.Introduction; ``by`` is null when you made the introduction."""
-    return {"id": i.id, "a": ref_json(i.a), "b": ref_json(i.b),
-            "by": None if i.by is None else ref_json(i.by), "occurred_on": iso(i.occurred_on),
-            "note": i.note, "outcome": i.outcome}
+    return {
+        "id": i.id,
+        "a": ref_json(i.a),
+        "b": ref_json(i.b),
+        "by": None if i.by is None else ref_json(i.by),
+        "occurred_on": iso(i.occurred_on),
+        "note": i.note,
+        "outcome": i.outcome,
+    }
 
 
 def warm_path_json(p: Any) -> dict[str, Any]:
     """amity.rules.paths.WarmPath: hops from you (``from`` null) to the target."""
-    return {"target": ref_json(p.target), "strength": p.strength, "explain": p.explain(),
-            "hops": [{"from": None if h.source is None else ref_json(h.source),
-                      "to": ref_json(h.target), "strength": h.strength, "reason": h.reason}
-                     for h in p.hops]}
+    return {
+        "target": ref_json(p.target),
+        "strength": p.strength,
+        "explain": p.explain(),
+        "hops": [
+            {
+                "from": None if h.source is None else ref_json(h.source),
+                "to": ref_json(h.target),
+                "strength": h.strength,
+                "reason": h.reason,
+            }
+            for h in p.hops
+        ],
+    }
 
 
 def path_result_json(r: Any) -> dict[str, Any]:
     """amity.book.network.PathResult."""
-    return {"target": {"kind": r.target.kind, "label": r.target.label,
-                       "people": [ref_json(x) for x in r.target.people]},
-            "paths": [warm_path_json(p) for p in r.paths]}
+    return {
+        "target": {
+            "kind": r.target.kind,
+            "label": r.target.label,
+            "people": [ref_json(x) for x in r.target.people],
+        },
+        "paths": [warm_path_json(p) for p in r.paths],
+    }
 
 
 def exchange_json(x: Any) -> dict[str, Any]:
     """amity.model.Exchange: something given to or received from a person."""
-    return {"id": x.id, "person": ref_json(x.person), "direction": x.direction, "kind": x.kind,
-            "text": x.text, "occurred_on": iso(x.occurred_on)}
+    return {
+        "id": x.id,
+        "person": ref_json(x.person),
+        "direction": x.direction,
+        "kind": x.kind,
+        "text": x.text,
+        "occurred_on": iso(x.occurred_on),
+    }
 
 
 def balance_json(b: Any) -> dict[str, Any]:
     """amity.book.network.Balance; ``balance`` > 0: you gave more than you received."""
-    return {"person": ref_json(b.person), "given": b.given, "received": b.received,
-            "balance": b.balance, "last_given": iso(b.last_given),
-            "last_received": iso(b.last_received),
-            "exchanges": [exchange_json(x) for x in b.exchanges]}
+    return {
+        "person": ref_json(b.person),
+        "given": b.given,
+        "received": b.received,
+        "balance": b.balance,
+        "last_given": iso(b.last_given),
+        "last_received": iso(b.last_received),
+        "exchanges": [exchange_json(x) for x in b.exchanges],
+    }
 
 
 def coverage_json(c: Any) -> dict[str, Any]:
     """amity.book.network.CoverageTarget against the network."""
-    return {"id": c.id, "name": c.name, "selector_kind": c.selector_kind,
-            "selector": c.selector, "wanted": c.wanted, "have": c.have, "gap": c.gap,
-            "people": [ref_json(x) for x in c.people],
-            "groups": {k: [ref_json(x) for x in v] for k, v in c.groups.items()}}
+    return {
+        "id": c.id,
+        "name": c.name,
+        "selector_kind": c.selector_kind,
+        "selector": c.selector,
+        "wanted": c.wanted,
+        "have": c.have,
+        "gap": c.gap,
+        "people": [ref_json(x) for x in c.people],
+        "groups": {k: [ref_json(x) for x in v] for k, v in c.groups.items()},
+    }
 
 
 def article_json(a: Any, *, text: bool = False) -> dict[str, Any]:
     """amity.model.Article; the text only when asked for."""
-    out = {"id": a.id, "url": a.url, "title": a.title, "topics": list(a.topics),
-           "created_at": iso(a.created_at)}
+    out = {
+        "id": a.id,
+        "url": a.url,
+        "title": a.title,
+        "topics": list(a.topics),
+        "created_at": iso(a.created_at),
+    }
     if text:
         out["text"] = a.text
     return out
@@ -322,45 +440,84 @@ def article_json(a: Any, *, text: bool = False) -> dict[str, Any]:
 
 def match_json(m: Any) -> dict[str, Any]:
     """amity.rules.matching.Match: a person who may care about an article, and why."""
-    return {"person": ref_json(m.person), "score": m.score, "strong": m.strong,
-            "topics": list(m.topics), "terms": list(m.terms), "evidence": list(m.evidence),
-            "reason": m.reason()}
+    return {
+        "person": ref_json(m.person),
+        "score": m.score,
+        "strong": m.strong,
+        "topics": list(m.topics),
+        "terms": list(m.terms),
+        "evidence": list(m.evidence),
+        "reason": m.reason(),
+    }
 
 
 def share_result_json(r: Any) -> dict[str, Any]:
-    return {"article": article_json(r.article),
-            "interaction": None if r.interaction is None else interaction_json(r.interaction),
-            "shared": [ref_json(x) for x in r.shared], "skipped": [ref_json(x) for x in r.skipped]}
+    return {
+        "article": article_json(r.article),
+        "interaction": None if r.interaction is None else interaction_json(r.interaction),
+        "shared": [ref_json(x) for x in r.shared],
+        "skipped": [ref_json(x) for x in r.skipped],
+    }
 
 
 def feedback_json(f: Any) -> dict[str, Any]:
     """amity.model.Feedback."""
-    return {"id": f.id, "kind": f.kind, "text": f.text, "received_on": iso(f.received_on),
-            "person": None if f.person is None else ref_json(f.person), "context": f.context,
-            "themes": list(f.themes)}
+    return {
+        "id": f.id,
+        "kind": f.kind,
+        "text": f.text,
+        "received_on": iso(f.received_on),
+        "person": None if f.person is None else ref_json(f.person),
+        "context": f.context,
+        "themes": list(f.themes),
+    }
 
 
 def feedback_request_json(r: Any) -> dict[str, Any]:
-    return {"id": r.id, "person": ref_json(r.person), "about": r.about, "by": iso(r.by_date),
-            "asked_on": iso(r.asked_on), "status": r.status, "created_on": iso(r.created_on)}
+    return {
+        "id": r.id,
+        "person": ref_json(r.person),
+        "about": r.about,
+        "by": iso(r.by_date),
+        "asked_on": iso(r.asked_on),
+        "status": r.status,
+        "created_on": iso(r.created_on),
+    }
 
 
 def goal_json(g: Any) -> dict[str, Any]:
     """amity.model.Goal."""
-    return {"id": g.id, "title": g.title, "theme": g.theme, "check_in_days": g.check_in_days,
-            "until": iso(g.until), "status": g.status}
+    return {
+        "id": g.id,
+        "title": g.title,
+        "theme": g.theme,
+        "check_in_days": g.check_in_days,
+        "until": iso(g.until),
+        "status": g.status,
+    }
 
 
 def check_in_json(c: Any) -> dict[str, Any]:
-    return {"id": c.id, "goal_id": c.goal_id, "progress": c.progress, "note": c.note,
-            "checked_on": iso(c.checked_on)}
+    return {
+        "id": c.id,
+        "goal_id": c.goal_id,
+        "progress": c.progress,
+        "note": c.note,
+        "checked_on": iso(c.checked_on),
+    }
 
 
 def goal_status_json(g: Any) -> dict[str, Any]:
     """amity.book.feedback.GoalStatus: a goal with its progress and next check-in."""
-    return {**goal_json(g.goal), "created_on": iso(g.created_on), "progress": g.progress,
-            "last_check_in": iso(g.last_check_in), "next_check_in": iso(g.next_check_in),
-            "feedback_on_theme": g.feedback, "check_ins": [check_in_json(c) for c in g.check_ins]}
+    return {
+        **goal_json(g.goal),
+        "created_on": iso(g.created_on),
+        "progress": g.progress,
+        "last_check_in": iso(g.last_check_in),
+        "next_check_in": iso(g.next_check_in),
+        "feedback_on_theme": g.feedback,
+        "check_ins": [check_in_json(c) for c in g.check_ins],
+    }
 
 
 def brief_json(b: Any) -> dict[str, Any]:
@@ -369,10 +526,14 @@ def brief_json(b: Any) -> dict[str, Any]:
     return {
         "person": person_json(p, details=True),
         "today": iso(b.today),
-        "how_met": {"how": p.how_met, "where": p.met_where, "on": iso(p.met_on),
-                    "event": b.met_event,
-                    "introduced_by": None if p.introduced_by is None else ref_json(p.introduced_by),
-                    "introductions": list(b.introductions)},
+        "how_met": {
+            "how": p.how_met,
+            "where": p.met_where,
+            "on": iso(p.met_on),
+            "event": b.met_event,
+            "introduced_by": None if p.introduced_by is None else ref_json(p.introduced_by),
+            "introductions": list(b.introductions),
+        },
         "circle": p.circle,
         "cadence_days": b.cadence_days,
         "health": None if b.health is None else health_json(b.health),
@@ -384,10 +545,26 @@ def brief_json(b: Any) -> dict[str, Any]:
         "family": [fact_json(f) for f in b.family],
         "other_facts": [fact_json(f) for f in b.other_facts],
         "questions": [question_json(q) for q in b.questions],
-        "upcoming_dates": [{"kind": u.kind, "label": u.label, "on": iso(u.on),
-                            "days_until": u.days_until, "years": u.years} for u in b.upcoming],
-        "shared_articles": [{"id": a.article_id, "url": a.url, "title": a.title,
-                             "topics": a.topics, "shared_on": iso(a.shared_on)} for a in b.shared],
+        "upcoming_dates": [
+            {
+                "kind": u.kind,
+                "label": u.label,
+                "on": iso(u.on),
+                "days_until": u.days_until,
+                "years": u.years,
+            }
+            for u in b.upcoming
+        ],
+        "shared_articles": [
+            {
+                "id": a.article_id,
+                "url": a.url,
+                "title": a.title,
+                "topics": a.topics,
+                "shared_on": iso(a.shared_on),
+            }
+            for a in b.shared
+        ],
         "balance": None if b.balance is None else balance_json(b.balance),
         "mutual": [{"person": ref_json(m.person), "how": list(m.how)} for m in b.mutual],
     }
@@ -395,8 +572,10 @@ def brief_json(b: Any) -> dict[str, Any]:
 
 def meeting_json(m: Any) -> dict[str, Any]:
     """amity.book.brief.Meeting: a planned interaction with a brief per participant."""
-    return {"interaction": interaction_json(m.interaction),
-            "briefs": [brief_json(b) for b in m.briefs]}
+    return {
+        "interaction": interaction_json(m.interaction),
+        "briefs": [brief_json(b) for b in m.briefs],
+    }
 
 
 def _compared(c: Any) -> dict[str, Any]:
@@ -408,10 +587,14 @@ def review_json(r: Any) -> dict[str, Any]:
     return {
         "kind": r.kind,
         "period": {"start": iso(r.period.start), "end": iso(r.period.end)},
-        "previous_period": {"start": iso(r.previous_period.start),
-                            "end": iso(r.previous_period.end)},
+        "previous_period": {
+            "start": iso(r.previous_period.start),
+            "end": iso(r.previous_period.end),
+        },
         "people_reached": _compared(r.people_reached),
-        "people_reached_by_circle": {k: _compared(v) for k, v in r.people_reached_by_circle.items()},
+        "people_reached_by_circle": {
+            k: _compared(v) for k, v in r.people_reached_by_circle.items()
+        },
         "interactions": _compared(r.interactions),
         "interactions_by_kind": {k: _compared(v) for k, v in r.interactions_by_kind.items()},
         "new_people": _compared(r.new_people),
@@ -425,6 +608,7 @@ def review_json(r: Any) -> dict[str, Any]:
         "given": _compared(r.given),
         "received": _compared(r.received),
         "feedback_themes": {k: _compared(v) for k, v in r.feedback_themes.items()},
-        "goal_progress": [{"id": g.id, "title": g.title, **_compared(g.progress)}
-                          for g in r.goal_progress],
+        "goal_progress": [
+            {"id": g.id, "title": g.title, **_compared(g.progress)} for g in r.goal_progress
+        ],
     }

@@ -24,28 +24,55 @@ def add(book: Book, name: str, **kw: object) -> int:
 
 
 def talk(book: Book, person: int | str, days_ago: int, **kw: object) -> int:
-    result = book.interactions.log(InteractionInput(
-        people=[person], occurred_at=NOW - timedelta(days=days_ago), **kw))  # type: ignore[arg-type]
+    result = book.interactions.log(
+        InteractionInput(people=[person], occurred_at=NOW - timedelta(days=days_ago), **kw)
+    )  # type: ignore[arg-type]
     assert result.id is not None
     return result.id
 
 
 def event_with(book: Book, name: str, ended: date, people: list[int]) -> int:
     with book.ctx.write() as conn:
-        event_id = int(conn.execute(insert(s.events).values(
-            owner_id=book.owner_id, name=name, kind="conference", starts_on=ended - timedelta(days=2),
-            ends_on=ended, created_at=NOW)).inserted_primary_key[0])
-        conn.execute(insert(s.attendance), [
-            {"owner_id": book.owner_id, "event_id": event_id, "person_id": pid, "met": True,
-             "created_at": NOW} for pid in people])
+        event_id = int(
+            conn.execute(
+                insert(s.events).values(
+                    owner_id=book.owner_id,
+                    name=name,
+                    kind="conference",
+                    starts_on=ended - timedelta(days=2),
+                    ends_on=ended,
+                    created_at=NOW,
+                )
+            ).inserted_primary_key[0]
+        )
+        conn.execute(
+            insert(s.attendance),
+            [
+                {
+                    "owner_id": book.owner_id,
+                    "event_id": event_id,
+                    "person_id": pid,
+                    "met": True,
+                    "created_at": NOW,
+                }
+                for pid in people
+            ],
+        )
     return event_id
 
 
 def add_job(book: Book, person: int, organisation: str, started: date) -> int:
     with book.ctx.write() as conn:
-        return int(conn.execute(insert(s.jobs).values(
-            owner_id=book.owner_id, person_id=person, organisation=organisation,
-            start_date=started)).inserted_primary_key[0])
+        return int(
+            conn.execute(
+                insert(s.jobs).values(
+                    owner_id=book.owner_id,
+                    person_id=person,
+                    organisation=organisation,
+                    start_date=started,
+                )
+            ).inserted_primary_key[0]
+        )
 
 
 def bulk_people(book: Book, count: int, *, circle: str = "close") -> list[int]:
@@ -53,30 +80,94 @@ def bulk_people(book: Book, count: int, *, circle: str = "close") -> list[int]:
     reply and a follow-up each: every loader has rows for every person."""
     owner = book.owner_id
     with book.ctx.write() as conn:
-        circle_id = conn.execute(select(s.circles.c.id).where(
-            s.circles.c.owner_id == owner, s.circles.c.name == circle)).scalar_one()
-        first = conn.execute(select(s.people.c.id).order_by(s.people.c.id.desc()).limit(1)).scalar() or 0
-        rows = [{"owner_id": owner, "name": f"Person {i:04d}", "name_key": f"person {i:04d}",
-                 "circle_id": circle_id, "created_at": NOW - timedelta(days=400),
-                 "updated_at": NOW, "last_interaction_at": NOW - timedelta(days=60)}
-                for i in range(count)]
+        circle_id = conn.execute(
+            select(s.circles.c.id).where(s.circles.c.owner_id == owner, s.circles.c.name == circle)
+        ).scalar_one()
+        first = (
+            conn.execute(select(s.people.c.id).order_by(s.people.c.id.desc()).limit(1)).scalar()
+            or 0
+        )
+        rows = [
+            {
+                "owner_id": owner,
+                "name": f"Person {i:04d}",
+                "name_key": f"person {i:04d}",
+                "circle_id": circle_id,
+                "created_at": NOW - timedelta(days=400),
+                "updated_at": NOW,
+                "last_interaction_at": NOW - timedelta(days=60),
+            }
+            for i in range(count)
+        ]
         conn.execute(insert(s.people), rows)
-        ids = list(conn.execute(select(s.people.c.id).where(
-            s.people.c.owner_id == owner, s.people.c.id > first).order_by(s.people.c.id)).scalars())
-        conn.execute(insert(s.important_dates), [
-            {"owner_id": owner, "person_id": pid, "kind": "birthday", "month": TODAY.month,
-             "day": TODAY.day} for pid in ids])
-        conn.execute(insert(s.commitments), [
-            {"owner_id": owner, "person_id": pid, "direction": "mine", "text": "send it",
-             "due_on": TODAY, "status": "open", "created_at": NOW} for pid in ids])
-        conn.execute(insert(s.follow_ups), [
-            {"owner_id": owner, "person_id": pid, "text": "check in", "due_on": TODAY,
-             "created_at": NOW} for pid in ids])
+        ids = list(
+            conn.execute(
+                select(s.people.c.id)
+                .where(s.people.c.owner_id == owner, s.people.c.id > first)
+                .order_by(s.people.c.id)
+            ).scalars()
+        )
+        conn.execute(
+            insert(s.important_dates),
+            [
+                {
+                    "owner_id": owner,
+                    "person_id": pid,
+                    "kind": "birthday",
+                    "month": TODAY.month,
+                    "day": TODAY.day,
+                }
+                for pid in ids
+            ],
+        )
+        conn.execute(
+            insert(s.commitments),
+            [
+                {
+                    "owner_id": owner,
+                    "person_id": pid,
+                    "direction": "mine",
+                    "text": "send it",
+                    "due_on": TODAY,
+                    "status": "open",
+                    "created_at": NOW,
+                }
+                for pid in ids
+            ],
+        )
+        conn.execute(
+            insert(s.follow_ups),
+            [
+                {
+                    "owner_id": owner,
+                    "person_id": pid,
+                    "text": "check in",
+                    "due_on": TODAY,
+                    "created_at": NOW,
+                }
+                for pid in ids
+            ],
+        )
         for pid in ids:
-            iid = conn.execute(insert(s.interactions).values(
-                owner_id=owner, kind="email", direction="inbound", occurred_at=NOW - timedelta(days=60),
-                status="done", needs_reply=True, created_at=NOW)).inserted_primary_key[0]
-            conn.execute(insert(s.interaction_participants).values(
-                owner_id=owner, interaction_id=iid, person_id=pid, occurred_at=NOW - timedelta(days=60),
-                direction="inbound", status="done"))
+            iid = conn.execute(
+                insert(s.interactions).values(
+                    owner_id=owner,
+                    kind="email",
+                    direction="inbound",
+                    occurred_at=NOW - timedelta(days=60),
+                    status="done",
+                    needs_reply=True,
+                    created_at=NOW,
+                )
+            ).inserted_primary_key[0]
+            conn.execute(
+                insert(s.interaction_participants).values(
+                    owner_id=owner,
+                    interaction_id=iid,
+                    person_id=pid,
+                    occurred_at=NOW - timedelta(days=60),
+                    direction="inbound",
+                    status="done",
+                )
+            )
     return ids

@@ -65,7 +65,10 @@ class TestEveryKindComesFromTheBook:
         add(book, "Ben Ode", birthday="--11-25")
         add(book, "Leap Lee", birthday="2000-02-29")
         reasons = sorted(a.reason for a in by_kind(book, "date"))
-        assert reasons == ["Ana Lima turns 36 on Saturday 28 November", "Ben Ode's birthday is today"]
+        assert reasons == [
+            "Ana Lima turns 36 on Saturday 28 November",
+            "Ben Ode's birthday is today",
+        ]
         clock.set(datetime(2027, 2, 28, 12, tzinfo=UTC))  # a common year: 29 Feb falls on the 28th
         [leap] = [a for a in by_kind(book, "date") if "Leap" in a.reason]
         assert leap.reason == "Leap Lee turns 27 today"
@@ -81,7 +84,9 @@ class TestEveryKindComesFromTheBook:
         ana = add(book, "Ana Lima")
         ben = add(book, "Ben Ode")
         mine = book.commitments.add(ana, "send the deck", due_on=TODAY + timedelta(days=1))
-        book.commitments.add(ben, "intro to Cleo", direction="theirs", due_on=TODAY - timedelta(days=3))
+        book.commitments.add(
+            ben, "intro to Cleo", direction="theirs", due_on=TODAY - timedelta(days=3)
+        )
         book.commitments.add(ben, "far away", direction="mine", due_on=TODAY + timedelta(days=30))
         reply = talk(book, ben, 2, kind="email", needs_reply=True, subject="Lunch?")
         found = {a.kind: a for a in book.agenda.items()}
@@ -189,8 +194,9 @@ class TestWhatTheUserDid:
         with pytest.raises(NotFound):
             book.agenda.dismiss(f"keep_in_touch:p{theirs}:2026-01-01")
         with book.ctx.read() as conn:
-            stored = conn.execute(select(s.agenda_states).where(
-                s.agenda_states.c.owner_id == book.owner_id)).all()
+            stored = conn.execute(
+                select(s.agenda_states).where(s.agenda_states.c.owner_id == book.owner_id)
+            ).all()
         assert stored == []
 
 
@@ -209,8 +215,9 @@ class TestLoadingIsSetBased:
         assert items, "the book should have items"
         return len(statements)
 
-    def test_same_number_of_queries_for_10_and_200_people(self, book: Book, db_url: str,
-                                                          clock: Clock) -> None:
+    def test_same_number_of_queries_for_10_and_200_people(
+        self, book: Book, db_url: str, clock: Clock
+    ) -> None:
         small = new_book(db_url, clock)
         bulk_people(small, 10)
         bulk_people(book, 200)
@@ -240,7 +247,11 @@ class TestCommitments:
         assert (report.overall.kept, report.overall.late) == (1, 1)
         assert report.per_person[0][0].name == "Ana Lima"
         assert [c.status for c in book.commitments.list(status="all")] == [
-            "dropped", "done", "done", "open"]
+            "dropped",
+            "done",
+            "done",
+            "open",
+        ]
 
     def test_bad_input(self, book: Book) -> None:
         ana = add(book, "Ana Lima")
@@ -302,7 +313,12 @@ class TestRepliesAndHealth:
         health = book.health.of("Ana")
         assert 0 <= health.score <= 100
         assert {f.name for f in health.factors} == {
-            "recency", "frequency", "reciprocity", "promises", "replies"}
+            "recency",
+            "frequency",
+            "reciprocity",
+            "promises",
+            "replies",
+        }
         everyone = book.health.all()
         assert [h.person.id for h in everyone] == [ana, ben]  # weakest first
         drifts = book.health.drifting()
@@ -325,7 +341,10 @@ class TestDigestClaim:
         assert book.agenda.send_digest_once(TODAY, lambda: sent.append(2)) == "already_sent"
         assert sent == [1]
         assert book.agenda.digest_record(TODAY)["sent_at"] == NOW  # type: ignore[index]
-        assert book.agenda.send_digest_once(TODAY + timedelta(days=1), lambda: sent.append(3)) == "sent"
+        assert (
+            book.agenda.send_digest_once(TODAY + timedelta(days=1), lambda: sent.append(3))
+            == "sent"
+        )
         assert sent == [1, 3]
 
 
@@ -333,8 +352,9 @@ class TestThePeopleFilterDropsNobody:
     """The SQL filter on people is a superset: the agenda is the same as with everyone loaded,
     whatever the cadences, thresholds, time zone and day."""
 
-    @pytest.mark.parametrize(("zone", "soft"), [("UTC", 1.0), ("Pacific/Kiritimati", 1.2),
-                                                ("Pacific/Pago_Pago", 0.8)])
+    @pytest.mark.parametrize(
+        ("zone", "soft"), [("UTC", 1.0), ("Pacific/Kiritimati", 1.2), ("Pacific/Pago_Pago", 0.8)]
+    )
     def test_same_agenda_as_with_everyone(self, book: Book, zone: str, soft: float) -> None:
         import random
 
@@ -349,17 +369,31 @@ class TestThePeopleFilterDropsNobody:
             for table in (s.important_dates, s.commitments, s.follow_ups, s.interactions):
                 conn.execute(table.delete().where(table.c.owner_id == book.owner_id))
             for pid in ids:
-                last = rng.choice([None, *[NOW - timedelta(days=rng.randint(0, 150), hours=rng.randint(0, 23))] * 3])
-                conn.execute(s.people.update().where(s.people.c.id == pid).values(
-                    last_interaction_at=last,
-                    created_at=NOW - timedelta(days=rng.randint(0, 400), hours=rng.randint(0, 23)),
-                    cadence_days=rng.choice([None, 0, 30, 45, 60, 90]),
-                    circle_id=rng.choice([None, *circles]),
-                    met_on=rng.choice([None, None, None, TODAY - timedelta(days=rng.randint(0, 60))])))
+                last = rng.choice(
+                    [
+                        None,
+                        *[NOW - timedelta(days=rng.randint(0, 150), hours=rng.randint(0, 23))] * 3,
+                    ]
+                )
+                conn.execute(
+                    s.people.update()
+                    .where(s.people.c.id == pid)
+                    .values(
+                        last_interaction_at=last,
+                        created_at=NOW
+                        - timedelta(days=rng.randint(0, 400), hours=rng.randint(0, 23)),
+                        cadence_days=rng.choice([None, 0, 30, 45, 60, 90]),
+                        circle_id=rng.choice([None, *circles]),
+                        met_on=rng.choice(
+                            [None, None, None, TODAY - timedelta(days=rng.randint(0, 60))]
+                        ),
+                    )
+                )
         with book.ctx.read() as conn:  # a few items done or dismissed: their people move
             settings = agenda_settings_from({"timezone": zone, "agenda.due_factor": soft})
-            first = build_agenda(load_agenda_inputs(conn, book.owner_id, TODAY, settings), TODAY,
-                                 settings=settings)
+            first = build_agenda(
+                load_agenda_inputs(conn, book.owner_id, TODAY, settings), TODAY, settings=settings
+            )
         touched = [a.key for a in first if a.kind == "keep_in_touch"][:6]
         for key in touched[:3]:
             book.agenda.done(key)
@@ -370,8 +404,9 @@ class TestThePeopleFilterDropsNobody:
             with book.ctx.read() as conn:
                 settings = agenda_settings_from({"timezone": zone, "agenda.due_factor": soft})
                 filtered = load_agenda_inputs(conn, book.owner_id, day, settings)
-                everyone = type(filtered)(**{**filtered.__dict__,
-                                             "people": load_people(conn, book.owner_id)})
+                everyone = type(filtered)(
+                    **{**filtered.__dict__, "people": load_people(conn, book.owner_id)}
+                )
             assert {p.id for p in filtered.people} <= {p.id for p in everyone.people}
             if offset == 0:
                 assert 0 < len(filtered.people) < len(everyone.people)  # the filter is at work
@@ -380,9 +415,11 @@ class TestThePeopleFilterDropsNobody:
                     cut = load_agenda_inputs(conn, book.owner_id, day, settings, limit=limit)
                 assert len(cut.people) <= len(filtered.people)
                 assert [a.key for a in build_agenda(cut, day, settings=settings, limit=limit)] == [
-                    a.key for a in build_agenda(everyone, day, settings=settings, limit=limit)]
+                    a.key for a in build_agenda(everyone, day, settings=settings, limit=limit)
+                ]
             assert [a.key for a in build_agenda(filtered, day, settings=settings)] == [
-                a.key for a in build_agenda(everyone, day, settings=settings)]
+                a.key for a in build_agenda(everyone, day, settings=settings)
+            ]
 
 
 class TestDigestAcrossWorkers:
@@ -414,16 +451,25 @@ class TestDigestAcrossWorkers:
 
         settings = {"digest.enabled": True, "digest.time": "07:30", "timezone": "Asia/Tokyo"}
         assert digest_due(settings, datetime(2026, 11, 24, 22, 29, tzinfo=UTC)) is None
-        assert digest_due(settings, datetime(2026, 11, 24, 22, 31, tzinfo=UTC)) == date(2026, 11, 25)
-        assert digest_due({**settings, "digest.enabled": False},
-                          datetime(2026, 11, 24, 23, 0, tzinfo=UTC)) is None
-        assert digest_due({**settings, "digest.time": "late"},  # bad time: 07:30
-                          datetime(2026, 11, 24, 22, 31, tzinfo=UTC)) == date(2026, 11, 25)
+        assert digest_due(settings, datetime(2026, 11, 24, 22, 31, tzinfo=UTC)) == date(
+            2026, 11, 25
+        )
+        assert (
+            digest_due(
+                {**settings, "digest.enabled": False}, datetime(2026, 11, 24, 23, 0, tzinfo=UTC)
+            )
+            is None
+        )
+        assert digest_due(
+            {**settings, "digest.time": "late"},  # bad time: 07:30
+            datetime(2026, 11, 24, 22, 31, tzinfo=UTC),
+        ) == date(2026, 11, 25)
 
 
 class TestFarAwayDays:
-    @pytest.mark.parametrize("day", [date(1, 1, 1), date(1799, 12, 31), date(9001, 1, 1),
-                                     date(9999, 12, 31)])
+    @pytest.mark.parametrize(
+        "day", [date(1, 1, 1), date(1799, 12, 31), date(9001, 1, 1), date(9999, 12, 31)]
+    )
     def test_days_out_of_range_are_refused_not_crashed(self, book: Book, day: date) -> None:
         ana = add(book, "Ana Lima", circle="close", birthday="--12-31")
         with pytest.raises(InvalidInput, match="out of range"):

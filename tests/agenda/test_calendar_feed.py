@@ -27,7 +27,13 @@ def fill(book: Book) -> dict[str, int]:
     promise = book.commitments.add(ana, "send the deck", due_on=TODAY + timedelta(days=3))
     book.commitments.add(ben, "no due date")
     follow = book.follow_ups.add(ben, "ask about the move", TODAY + timedelta(days=1))
-    return {"ana": ana, "ben": ben, "leap": leap, "promise": promise.id or 0, "follow": follow.id or 0}
+    return {
+        "ana": ana,
+        "ben": ben,
+        "leap": leap,
+        "promise": promise.id or 0,
+        "follow": follow.id or 0,
+    }
 
 
 def test_feed_parses_back_with_stable_uids(book: Book, clock: Clock) -> None:
@@ -71,7 +77,9 @@ def test_archived_people_and_kept_promises_leave_the_feed(book: Book) -> None:
     ids = fill(book)
     book.people.archive(ids["leap"])
     book.commitments.done(ids["promise"])
-    summaries = {str(e["SUMMARY"]) for e in Calendar.from_ical(book.agenda.calendar_feed()).walk("VEVENT")}
+    summaries = {
+        str(e["SUMMARY"]) for e in Calendar.from_ical(book.agenda.calendar_feed()).walk("VEVENT")
+    }
     assert "Leap Lee's birthday" not in summaries
     assert "Promise to Ana Lima: send the deck" not in summaries
     assert len(summaries) == 5

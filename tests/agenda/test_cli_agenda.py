@@ -76,7 +76,9 @@ def test_snooze_and_dismiss(ana: int) -> None:
     amity("snooze", key, "--for", "3d", "--date", "2026-03-01")
     assert key not in [i["key"] for i in as_json("today", "--date", "2026-03-03")]
     assert key in [i["key"] for i in as_json("today", "--date", "2026-03-04")]
-    birthday = next(i["key"] for i in as_json("today", "--date", "2026-03-01") if i["kind"] == "date")
+    birthday = next(
+        i["key"] for i in as_json("today", "--date", "2026-03-01") if i["kind"] == "date"
+    )
     amity("snooze", birthday, "--until", "2026-03-02", "--date", "2026-03-01")
     amity("dismiss", key)
     assert as_json("today", "--date", "2026-03-01") == []
@@ -84,8 +86,14 @@ def test_snooze_and_dismiss(ana: int) -> None:
 
 
 def test_promises_both_ways_done_and_drop(ana: int) -> None:
-    mine = as_json("promise", "Ana", "send", "the", "deck", "--due", "2026-03-02", "--date", "2026-03-01")
-    assert (mine["text"], mine["direction"], mine["due_on"]) == ("send the deck", "mine", "2026-03-02")
+    mine = as_json(
+        "promise", "Ana", "send", "the", "deck", "--due", "2026-03-02", "--date", "2026-03-01"
+    )
+    assert (mine["text"], mine["direction"], mine["due_on"]) == (
+        "send the deck",
+        "mine",
+        "2026-03-02",
+    )
     theirs = as_json("promise", "Ana", "--theirs", "an intro", "--due", "2026-02-20")
     assert theirs["direction"] == "theirs"
     kinds = {i["kind"]: i["key"] for i in as_json("today", "--date", "2026-03-01")}
@@ -100,6 +108,7 @@ def test_promises_both_ways_done_and_drop(ana: int) -> None:
     assert {p["status"] for p in listed["promises"]} == {"done", "dropped"}
     assert listed["kept_on_time"]["mine"] == {"kept": 1, "late": 0, "judged": 1, "rate": 1.0}
 
+
 def test_done_twice_is_refused(ana: int, capsys: pytest.CaptureFixture[str]) -> None:
     mine = as_json("promise", "Ana", "send the deck")
     amity("done", mine["ref"])
@@ -107,19 +116,24 @@ def test_done_twice_is_refused(ana: int, capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_follow_up_in_and_on(ana: int) -> None:
-    made = as_json("follow-up", "Ana", "--in", "3d", "ask", "about", "Lisbon", "--date", "2026-01-02")
+    made = as_json(
+        "follow-up", "Ana", "--in", "3d", "ask", "about", "Lisbon", "--date", "2026-01-02"
+    )
     assert (made["due_on"], made["text"]) == ("2026-01-05", "ask about Lisbon")
     amity("follow-up", "Ana", "--on", "2026-01-10", "book dinner")
     items = as_json("today", "--date", "2026-01-05")
     assert [i["reason"] for i in items if i["kind"] == "follow_up"] == [
-        "Follow up with Ana Lima: ask about Lisbon, due today"]
+        "Follow up with Ana Lima: ask about Lisbon, due today"
+    ]
     assert len(as_json("follow-ups")) == 2
     amity("done", made["key"])
     assert len(as_json("follow-ups")) == 1
 
 
 def test_replies_with_ages_and_statistics(ana: int) -> None:
-    amity("log", "Ana", "--kind", "email", "--needs-reply", "--at", "2026-02-01 09:00", "-s", "Lunch?")
+    amity(
+        "log", "Ana", "--kind", "email", "--needs-reply", "--at", "2026-02-01 09:00", "-s", "Lunch?"
+    )
     waiting = as_json("replies", "--date", "2026-02-04")
     assert [(w["subject"], w["waiting_days"]) for w in waiting] == [("Lunch?", 3)]
     amity("log", "Ana", "--kind", "email", "--outbound", "--at", "2026-02-01 15:00")
@@ -134,7 +148,12 @@ def test_health_and_drifting(ana: int) -> None:
     one = as_json("health", "Ana", "--date", "2026-03-01")
     assert 0 <= one["score"] <= 100
     assert [f["name"] for f in one["factors"]] == [
-        "recency", "frequency", "reciprocity", "promises", "replies"]
+        "recency",
+        "frequency",
+        "reciprocity",
+        "promises",
+        "replies",
+    ]
     everyone = as_json("health", "--date", "2026-03-01")
     assert [h["person"]["id"] for h in everyone] == [ana]
     drifting = as_json("health", "--drifting", "--date", "2026-03-01")
@@ -170,28 +189,33 @@ def test_calendar_to_a_file(ana: int, tmp_path: Path) -> None:
     assert summaries == ["Ana Lima's birthday", "Promise to Ana Lima: call back"]
     printed = Calendar.from_ical(amity("calendar").stdout_bytes)
     assert {str(e["UID"]) for e in printed.walk("VEVENT")} == {
-        str(e["UID"]) for e in calendar.walk("VEVENT")}
+        str(e["UID"]) for e in calendar.walk("VEVENT")
+    }
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("done", "nonsense"), "neither an agenda key"),
-    (("done", "keep_in_touch:p999:2026-01-01"), "does not exist"),
-    (("done", "P999"), "no promise P999"),
-    (("done", "P99999999999"), "no promise P99999999999"),
-    (("drop", "99999999999"), "no promise P99999999999"),
-    (("done", "keep_in_touch:p99999999999:2026-01-01"), "no agenda item"),
-    (("done", "keep_in_touch:p1:2026-13-45"), "is not a date"),
-    (("snooze", "promise:c1"), "--until DATE or --for DURATION"),
-    (("snooze", "promise:c1", "--for", "soon"), "not a duration"),
-    (("dismiss", "what:ever"), "not an agenda key"),
-    (("today", "--limit", "0"), "0"),
-    (("today", "--date", "not a date at all"), "not a date"),
-    (("promise", "Ana", " "), "needs some text"),
-    (("follow-up", "Ana", "x"), "--in DURATION or --on DATE"),
-    (("health", "Nobody Here"), "no person matches"),
-])
-def test_bad_input_is_one_line_and_exit_2(ana: int, capsys: pytest.CaptureFixture[str],
-                                          args: tuple[str, ...], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("done", "nonsense"), "neither an agenda key"),
+        (("done", "keep_in_touch:p999:2026-01-01"), "does not exist"),
+        (("done", "P999"), "no promise P999"),
+        (("done", "P99999999999"), "no promise P99999999999"),
+        (("drop", "99999999999"), "no promise P99999999999"),
+        (("done", "keep_in_touch:p99999999999:2026-01-01"), "no agenda item"),
+        (("done", "keep_in_touch:p1:2026-13-45"), "is not a date"),
+        (("snooze", "promise:c1"), "--until DATE or --for DURATION"),
+        (("snooze", "promise:c1", "--for", "soon"), "not a duration"),
+        (("dismiss", "what:ever"), "not an agenda key"),
+        (("today", "--limit", "0"), "0"),
+        (("today", "--date", "not a date at all"), "not a date"),
+        (("promise", "Ana", " "), "needs some text"),
+        (("follow-up", "Ana", "x"), "--in DURATION or --on DATE"),
+        (("health", "Nobody Here"), "no person matches"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    ana: int, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
     assert message in refused(capsys, *args)
 
 

@@ -29,8 +29,10 @@ class Sink:
         return "250 OK"
 
     def messages(self) -> list[EmailMessage]:
-        return [email.message_from_bytes(e.original_content, policy=default_policy)  # type: ignore[misc]
-                for e in self.envelopes]
+        return [
+            email.message_from_bytes(e.original_content, policy=default_policy)  # type: ignore[misc]
+            for e in self.envelopes
+        ]
 
 
 def free_port() -> int:
@@ -54,8 +56,14 @@ def smtp_server() -> Iterator[tuple[Sink, int]]:
 
 
 def configure(book: Book, port: int, **extra: str) -> None:
-    values = {"smtp.host": "127.0.0.1", "smtp.port": str(port), "smtp.tls": "none",
-              "smtp.from": "Amity <amity@example.org>", "smtp.to": "me@example.org", **extra}
+    values = {
+        "smtp.host": "127.0.0.1",
+        "smtp.port": str(port),
+        "smtp.tls": "none",
+        "smtp.from": "Amity <amity@example.org>",
+        "smtp.to": "me@example.org",
+        **extra,
+    }
     for key, value in values.items():
         book.settings.set(key, value)
 
@@ -66,7 +74,9 @@ def a_busy_day(book: Book) -> None:
     book.commitments.add(ana, "send the <deck>", due_on=book.agenda.today())
 
 
-def test_the_digest_arrives_parses_and_carries_the_items(book: Book, smtp_server: tuple[Sink, int]) -> None:
+def test_the_digest_arrives_parses_and_carries_the_items(
+    book: Book, smtp_server: tuple[Sink, int]
+) -> None:
     sink, port = smtp_server
     a_busy_day(book)
     configure(book, port)
@@ -106,8 +116,14 @@ def test_nothing_to_do_sends_nothing(book: Book, smtp_server: tuple[Sink, int]) 
 def test_no_header_injection(book: Book, smtp_server: tuple[Sink, int]) -> None:
     sink, port = smtp_server
     a_busy_day(book)
-    configure(book, port, **{"smtp.from": "Amity\r\nBcc: evil@example.net <amity@example.org>",
-                             "me.name": "Me\r\nX-Evil: yes"})
+    configure(
+        book,
+        port,
+        **{
+            "smtp.from": "Amity\r\nBcc: evil@example.net <amity@example.org>",
+            "me.name": "Me\r\nX-Evil: yes",
+        },
+    )
     assert send_digest(book)[0] == "sent"
     [message] = sink.messages()
     assert message["Bcc"] is None and message["X-Evil"] is None
@@ -115,8 +131,9 @@ def test_no_header_injection(book: Book, smtp_server: tuple[Sink, int]) -> None:
     assert clean_header("a\r\nb\x00c\nd") == "a bc d"
 
 
-def test_starttls_refused_by_the_server_is_a_clear_failure(book: Book,
-                                                           smtp_server: tuple[Sink, int]) -> None:
+def test_starttls_refused_by_the_server_is_a_clear_failure(
+    book: Book, smtp_server: tuple[Sink, int]
+) -> None:
     sink, port = smtp_server
     a_busy_day(book)
     configure(book, port, **{"smtp.tls": "starttls"})

@@ -15,42 +15,64 @@ from amity.model import FACT_KINDS, INTERACTION_KINDS
 from tests.conftest import Clock, new_book
 
 text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
-    lambda s: s.strip() != "")
-person_st = st.fixed_dictionaries({
-    "name": text,
-    "tags": st.lists(st.from_regex(r"[a-z]{1,8}", fullmatch=True), max_size=3),
-    "email": st.one_of(st.none(), st.from_regex(r"[a-z]{1,8}@example\.org", fullmatch=True)),
-    "note": st.one_of(st.none(), text),
-    "facts": st.lists(st.tuples(st.sampled_from(FACT_KINDS), text), max_size=2),
-    "birthday": st.one_of(st.none(), st.sampled_from(["1990-04-15", "--02-29", "2000-12-31"])),
-    "cadence": st.one_of(st.none(), st.sampled_from(["never", "30d", "6w"])),
-})
+    lambda s: s.strip() != ""
+)
+person_st = st.fixed_dictionaries(
+    {
+        "name": text,
+        "tags": st.lists(st.from_regex(r"[a-z]{1,8}", fullmatch=True), max_size=3),
+        "email": st.one_of(st.none(), st.from_regex(r"[a-z]{1,8}@example\.org", fullmatch=True)),
+        "note": st.one_of(st.none(), text),
+        "facts": st.lists(st.tuples(st.sampled_from(FACT_KINDS), text), max_size=2),
+        "birthday": st.one_of(st.none(), st.sampled_from(["1990-04-15", "--02-29", "2000-12-31"])),
+        "cadence": st.one_of(st.none(), st.sampled_from(["never", "30d", "6w"])),
+    }
+)
 interaction_st = st.tuples(
     st.lists(st.integers(0, 5), min_size=1, max_size=3, unique=True),
-    st.sampled_from(INTERACTION_KINDS), st.integers(0, 2000), st.one_of(st.none(), text))
+    st.sampled_from(INTERACTION_KINDS),
+    st.integers(0, 2000),
+    st.one_of(st.none(), text),
+)
 
 
 def fill(book: Book, people: list[dict], interactions: list[tuple]) -> None:  # type: ignore[type-arg]
     ids = []
     for p in people:
-        created = book.people.add(PersonInput(
-            name=p["name"], tags=p["tags"], emails=[p["email"]] if p["email"] else [],
-            note=p["note"], birthday=p["birthday"], cadence=p["cadence"]))
+        created = book.people.add(
+            PersonInput(
+                name=p["name"],
+                tags=p["tags"],
+                emails=[p["email"]] if p["email"] else [],
+                note=p["note"],
+                birthday=p["birthday"],
+                cadence=p["cadence"],
+            )
+        )
         ids.append(created.id)
         for kind, fact in p["facts"]:
             book.people.add_fact(created.id, kind, fact)
     if ids:
         base = datetime(2024, 1, 1, tzinfo=UTC)
         for who, kind, hours, notes in interactions:
-            book.interactions.log(InteractionInput(
-                people=[ids[i % len(ids)] for i in who], kind=kind, notes=notes,
-                occurred_at=base + timedelta(hours=hours)))
+            book.interactions.log(
+                InteractionInput(
+                    people=[ids[i % len(ids)] for i in who],
+                    kind=kind,
+                    notes=notes,
+                    occurred_at=base + timedelta(hours=hours),
+                )
+            )
     book.settings.set("timezone", "Europe/Lisbon")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(people=st.lists(person_st, max_size=6), interactions=st.lists(interaction_st, max_size=6))
-def test_export_restore_export_is_identical(sqlite_url: str, people: list, interactions: list) -> None:  # type: ignore[type-arg]
+def test_export_restore_export_is_identical(
+    sqlite_url: str, people: list, interactions: list
+) -> None:  # type: ignore[type-arg]
     clock = Clock()
     source = new_book(sqlite_url, clock)
     fill(source, people, interactions)
@@ -62,11 +84,30 @@ def test_export_restore_export_is_identical(sqlite_url: str, people: list, inter
 
 def test_round_trip_on_both_backends_keeps_every_table(db_url: str, clock: Clock) -> None:
     source = new_book(db_url, clock)
-    fill(source, [{"name": "Ana", "tags": ["x"], "email": "ana@example.org", "note": "n",
-                   "facts": [("interest", "jazz")], "birthday": "--02-29", "cadence": "6w"},
-                  {"name": "Ben", "tags": [], "email": None, "note": None, "facts": [],
-                   "birthday": None, "cadence": None}],
-         [([0, 1], "meeting", 5, "lunch")])
+    fill(
+        source,
+        [
+            {
+                "name": "Ana",
+                "tags": ["x"],
+                "email": "ana@example.org",
+                "note": "n",
+                "facts": [("interest", "jazz")],
+                "birthday": "--02-29",
+                "cadence": "6w",
+            },
+            {
+                "name": "Ben",
+                "tags": [],
+                "email": None,
+                "note": None,
+                "facts": [],
+                "birthday": None,
+                "cadence": None,
+            },
+        ],
+        [([0, 1], "meeting", 5, "lunch")],
+    )
     source.people.edit("Ben", PersonInput(introduced_by="Ana"))  # a self-reference
     document = source.export_json()
     assert set(document["tables"]) == {t.name for t in backup_tables()}

@@ -15,10 +15,20 @@ def add(book: Book, name: str, **kw: object) -> int:
 
 
 def test_add_normalises_and_reads_back(book: Book) -> None:
-    person = book.people.add(PersonInput(
-        name="  Ana Lima ", emails=["Ana@Example.COM"], phones=["+351 912 345 678"],
-        org="Acme", title="CTO", tags=["Python", "Lisbon "], circle="Close",
-        birthday="--04-15", met_where="PyCon", note="Likes jazz"))
+    person = book.people.add(
+        PersonInput(
+            name="  Ana Lima ",
+            emails=["Ana@Example.COM"],
+            phones=["+351 912 345 678"],
+            org="Acme",
+            title="CTO",
+            tags=["Python", "Lisbon "],
+            circle="Close",
+            birthday="--04-15",
+            met_where="PyCon",
+            note="Likes jazz",
+        )
+    )
     assert person.name == "Ana Lima"
     assert person.emails == ["Ana@example.com"]
     assert person.phones == ["+351912345678"]
@@ -36,16 +46,21 @@ def test_phone_region_setting_is_used(book: Book) -> None:
     assert person.phones == ["+442079460018"]
 
 
-@pytest.mark.parametrize(("field", "data"), [
-    ("name", PersonInput(name="   ")),
-    ("email", PersonInput(name="X", emails=["not-an-address"])),
-    ("phone", PersonInput(name="X", phones=["12"])),
-    ("birthday", PersonInput(name="X", birthday="1990-02-30")),
-    ("circle", PersonInput(name="X", circle="nope")),
-    ("cadence", PersonInput(name="X", cadence="often")),
-    ("timezone", PersonInput(name="X", timezone="Mars/Olympus")),
-])
-def test_bad_input_is_refused_and_nothing_is_written(book: Book, field: str, data: PersonInput) -> None:
+@pytest.mark.parametrize(
+    ("field", "data"),
+    [
+        ("name", PersonInput(name="   ")),
+        ("email", PersonInput(name="X", emails=["not-an-address"])),
+        ("phone", PersonInput(name="X", phones=["12"])),
+        ("birthday", PersonInput(name="X", birthday="1990-02-30")),
+        ("circle", PersonInput(name="X", circle="nope")),
+        ("cadence", PersonInput(name="X", cadence="often")),
+        ("timezone", PersonInput(name="X", timezone="Mars/Olympus")),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_written(
+    book: Book, field: str, data: PersonInput
+) -> None:
     with pytest.raises(InvalidInput) as caught:
         book.people.add(data)
     assert caught.value.field == field
@@ -80,8 +95,9 @@ def test_exact_name_beats_prefix(book: Book) -> None:
 def test_edit_changes_fields_and_bumps_version(book: Book) -> None:
     pid = add(book, "Ana", emails=["a@x.org"], org="Acme", title="Dev")
     before = book.people.get(pid)
-    after = book.people.edit(pid, PersonInput(title="CTO", emails=["b@x.org"], cadence="6w"),
-                             remove_emails=["A@X.org"])
+    after = book.people.edit(
+        pid, PersonInput(title="CTO", emails=["b@x.org"], cadence="6w"), remove_emails=["A@X.org"]
+    )
     assert after.emails == ["b@x.org"]
     assert after.title == "CTO"
     assert after.cadence_days == 42

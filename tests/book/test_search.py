@@ -7,24 +7,45 @@ from amity.book import Book, InteractionInput, PersonInput
 
 def seed(book: Book) -> dict[str, int]:
     ids = {
-        "ana": book.people.add(PersonInput(name="Ana Lima", org="Acme Robotics", emails=["ana@acme.io"],
-                                           phones=["+1 415 555 0123"], tags=["climate"])).id,
+        "ana": book.people.add(
+            PersonInput(
+                name="Ana Lima",
+                org="Acme Robotics",
+                emails=["ana@acme.io"],
+                phones=["+1 415 555 0123"],
+                tags=["climate"],
+            )
+        ).id,
         "zoe": book.people.add(PersonInput(name="Zoë Ångström", title="Designer")).id,
         "ben": book.people.add(PersonInput(name="Ben Ode", note="met at the sailing club")).id,
     }
     book.people.add_fact(ids["zoe"], "interest", "Bouldering and ceramics")
     book.people.add_question(ids["ben"], "How did the marathon go?")
-    book.interactions.log(InteractionInput(people=[ids["ana"], ids["ben"]], kind="meeting",
-                                           subject="Quarterly roadmap", notes="discussed the Lisbon offsite"))
+    book.interactions.log(
+        InteractionInput(
+            people=[ids["ana"], ids["ben"]],
+            kind="meeting",
+            subject="Quarterly roadmap",
+            notes="discussed the Lisbon offsite",
+        )
+    )
     return ids
 
 
 def test_finds_people_by_every_field(book: Book) -> None:
     ids = seed(book)
     cases = {
-        "acme": "ana", "ana@acme.io": "ana", "4155550123": "ana", "climate": "ana",
-        "zoe": "zoe", "ANGSTROM": "zoe", "ceramics": "zoe", "design": "zoe",
-        "marathon": "ben", "sailing": "ben", "lima": "ana",
+        "acme": "ana",
+        "ana@acme.io": "ana",
+        "4155550123": "ana",
+        "climate": "ana",
+        "zoe": "zoe",
+        "ANGSTROM": "zoe",
+        "ceramics": "zoe",
+        "design": "zoe",
+        "marathon": "ben",
+        "sailing": "ben",
+        "lima": "ana",
     }
     for query, who in cases.items():
         hits = [h for h in book.search(query) if h.kind == "person"]

@@ -29,13 +29,43 @@ def run_main(*args: str) -> int:
 
 
 def test_add_show_list_as_json(cli_env: Path) -> None:
-    amity("add", "Ana Lima", "--email", "ana@example.com", "--phone", "+351 912 345 678",
-          "--org", "Acme", "--title", "CTO", "--tag", "python", "--circle", "close",
-          "--birthday", "--04-15", "--met-at", "PyCon", "--met-on", "2026-04-20",
-          "--note", "Likes jazz")
+    amity(
+        "add",
+        "Ana Lima",
+        "--email",
+        "ana@example.com",
+        "--phone",
+        "+351 912 345 678",
+        "--org",
+        "Acme",
+        "--title",
+        "CTO",
+        "--tag",
+        "python",
+        "--circle",
+        "close",
+        "--birthday",
+        "--04-15",
+        "--met-at",
+        "PyCon",
+        "--met-on",
+        "2026-04-20",
+        "--note",
+        "Likes jazz",
+    )
     person = json.loads(amity("show", "ana", "--json").output)
-    for key in ("id", "name", "emails", "phones", "org", "title", "tags", "circle", "birthday",
-                "last_interaction_at"):
+    for key in (
+        "id",
+        "name",
+        "emails",
+        "phones",
+        "org",
+        "title",
+        "tags",
+        "circle",
+        "birthday",
+        "last_interaction_at",
+    ):
         assert key in person
     assert person["emails"] == ["ana@example.com"]
     assert person["phones"] == ["+351912345678"]
@@ -57,8 +87,19 @@ def test_birthday_forms(cli_env: Path, birthday: str) -> None:
 def test_log_resolves_people_and_takes_notes(cli_env: Path) -> None:
     amity("add", "Ana Lima")
     amity("add", "Ben Ode")
-    out = json.loads(amity("log", "Ana", "ben", "--kind", "call", "--at", "2026-11-02 15:00",
-                           "talked about the move", "--json").output)
+    out = json.loads(
+        amity(
+            "log",
+            "Ana",
+            "ben",
+            "--kind",
+            "call",
+            "--at",
+            "2026-11-02 15:00",
+            "talked about the move",
+            "--json",
+        ).output
+    )
     assert {p["name"] for p in out["people"]} == {"Ana Lima", "Ben Ode"}
     assert out["notes"] == "talked about the move"
     assert out["kind"] == "call" and out["direction"] == "mutual"
@@ -69,7 +110,9 @@ def test_log_resolves_people_and_takes_notes(cli_env: Path) -> None:
     assert [i["id"] for i in timeline] == [out["id"]]
 
 
-def test_ambiguous_reference_lists_candidates_and_exits_2(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ambiguous_reference_lists_candidates_and_exits_2(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     amity("add", "Ana Lima")
     amity("add", "Ana Costa")
     assert run_main("show", "Ana") == 2
@@ -77,17 +120,21 @@ def test_ambiguous_reference_lists_candidates_and_exits_2(cli_env: Path, capsys:
     assert "Ana Lima" in err and "Ana Costa" in err
 
 
-@pytest.mark.parametrize("args", [
-    ["add", "X", "--email", "nope"],
-    ["add", "X", "--phone", "12"],
-    ["add", "X", "--birthday", "1990-13-01"],
-    ["add", "X", "--circle", "galaxy"],
-    ["add", "X", "--every", "sometimes"],
-    ["log", "Nobody", "--kind", "call"],
-    ["fact", "Nobody", "interest", "x"],
-])
-def test_bad_input_exits_2_and_writes_nothing(cli_env: Path, args: list[str],
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["add", "X", "--email", "nope"],
+        ["add", "X", "--phone", "12"],
+        ["add", "X", "--birthday", "1990-13-01"],
+        ["add", "X", "--circle", "galaxy"],
+        ["add", "X", "--every", "sometimes"],
+        ["log", "Nobody", "--kind", "call"],
+        ["fact", "Nobody", "interest", "x"],
+    ],
+)
+def test_bad_input_exits_2_and_writes_nothing(
+    cli_env: Path, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run_main(*args) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("amity:") and "\n" not in err
@@ -148,7 +195,9 @@ def test_user_option_opens_separate_books(cli_env: Path) -> None:
     amity("add", "Ana")
     amity("--user", "bob@example.org", "add", "Bob's friend")
     assert [p["name"] for p in json.loads(amity("list", "--json").output)] == ["Ana"]
-    names = [p["name"] for p in json.loads(amity("--user", "bob@example.org", "list", "--json").output)]
+    names = [
+        p["name"] for p in json.loads(amity("--user", "bob@example.org", "list", "--json").output)
+    ]
     assert names == ["Bob's friend"]
 
 

@@ -23,8 +23,9 @@ Tables = dict[str, list[dict[str, Any]]]
 @pytest.fixture
 def demo(book: Book) -> Tables:
     progress: list[tuple[str, int, int]] = []
-    counts = generate_demo(book, people=PEOPLE, years=YEARS, seed=SEED,
-                           progress=lambda *a: progress.append(a))
+    counts = generate_demo(
+        book, people=PEOPLE, years=YEARS, seed=SEED, progress=lambda *a: progress.append(a)
+    )
     assert counts["people"] == PEOPLE
     stage, done, total = progress[-1]
     assert stage == "indexing" and done == total > 0
@@ -39,7 +40,9 @@ def test_people_fill_the_four_circles_with_few_inner_and_many_acquaintances(demo
     assert sizes["acquaintance"] > PEOPLE / 2
 
 
-def test_interactions_cover_every_kind_and_direction_within_the_years(demo: Tables, clock: Clock) -> None:
+def test_interactions_cover_every_kind_and_direction_within_the_years(
+    demo: Tables, clock: Clock
+) -> None:
     interactions = demo["interactions"]
     assert {i["kind"] for i in interactions} == set(INTERACTION_KINDS)
     assert {i["direction"] for i in interactions} == {"inbound", "outbound", "mutual"}
@@ -65,10 +68,14 @@ def test_denormalised_columns_agree_with_the_log(demo: Tables) -> None:
     for p in demo["interaction_participants"]:
         source = interactions[p["interaction_id"]]
         assert (p["occurred_at"], p["direction"], p["status"]) == (
-            source["occurred_at"], source["direction"], source["status"])
+            source["occurred_at"],
+            source["direction"],
+            source["status"],
+        )
         latest[p["person_id"]] = max(latest.get(p["person_id"], ""), p["occurred_at"])
     assert {p["id"]: p["last_interaction_at"] for p in demo["people"]} == {
-        p["id"]: latest.get(p["id"]) for p in demo["people"]}
+        p["id"]: latest.get(p["id"]) for p in demo["people"]
+    }
 
 
 def test_people_have_jobs_birthdays_contacts_tags_facts_and_questions(demo: Tables) -> None:
@@ -168,7 +175,8 @@ def test_history_ends_at_the_books_clock(sqlite_book: Book, clock: Clock) -> Non
 
 
 def test_a_very_common_word_ranks_the_newest_candidates_of_each_kind(
-        sqlite_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    sqlite_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from amity.book import search
 
     mine, theirs = new_book(sqlite_url, clock), new_book(sqlite_url, clock)

@@ -25,8 +25,20 @@ def exit_status(*args: str) -> int:
 
 
 def test_demo_fills_the_book_and_reports_counts(cli_env: Path) -> None:
-    report = json.loads(amity("demo", "--people", "40", "--years", "1", "--seed", "5",
-                              "--date", "2026-11-25", "--json"))
+    report = json.loads(
+        amity(
+            "demo",
+            "--people",
+            "40",
+            "--years",
+            "1",
+            "--seed",
+            "5",
+            "--date",
+            "2026-11-25",
+            "--json",
+        )
+    )
     assert report["counts"]["people"] == 40 and report["counts"]["interactions"] > 40
     listed = json.loads(amity("list", "--json", "--limit", "50", "--sort", "last-contact"))
     assert len(listed) == 40

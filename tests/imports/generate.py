@@ -6,10 +6,46 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-FIRST = ("Ana", "Bruno", "Carla", "Diego", "Eva", "Filipe", "Gabriela", "Hugo", "Inês", "João",
-         "Karin", "Luís", "Marta", "Nuno", "Olga", "Paulo", "Quim", "Rita", "Sofia", "Tiago")
-LAST = ("Lima", "Costa", "Dias", "Silva", "Sousa", "Pereira", "Almeida", "Ferreira", "Gomes",
-        "Martins", "Rocha", "Ribeiro", "Carvalho", "Teixeira", "Moreira", "Correia")
+FIRST = (
+    "Ana",
+    "Bruno",
+    "Carla",
+    "Diego",
+    "Eva",
+    "Filipe",
+    "Gabriela",
+    "Hugo",
+    "Inês",
+    "João",
+    "Karin",
+    "Luís",
+    "Marta",
+    "Nuno",
+    "Olga",
+    "Paulo",
+    "Quim",
+    "Rita",
+    "Sofia",
+    "Tiago",
+)
+LAST = (
+    "Lima",
+    "Costa",
+    "Dias",
+    "Silva",
+    "Sousa",
+    "Pereira",
+    "Almeida",
+    "Ferreira",
+    "Gomes",
+    "Martins",
+    "Rocha",
+    "Ribeiro",
+    "Carvalho",
+    "Teixeira",
+    "Moreira",
+    "Correia",
+)
 ORGS = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka")
 
 
@@ -34,8 +70,9 @@ def write_vcards(path: Path, count: int) -> Path:
     return path
 
 
-def write_mbox(path: Path, count: int, *, correspondents: int = 500,
-               me: str = "me@home.example") -> Path:
+def write_mbox(
+    path: Path, count: int, *, correspondents: int = 500, me: str = "me@home.example"
+) -> Path:
     start = datetime(2025, 1, 1, 8, 0, tzinfo=UTC)
     with path.open("wb") as out:
         for n in range(count):
@@ -46,7 +83,9 @@ def write_mbox(path: Path, count: int, *, correspondents: int = 500,
             sender, to = (me, other) if outbound else (other, me)
             when = start + timedelta(minutes=7 * n)
             thread = n - n % 3
-            reply = f"In-Reply-To: <m{thread}@gen>\r\nReferences: <m{thread}@gen>\r\n" if n % 3 else ""
+            reply = (
+                f"In-Reply-To: <m{thread}@gen>\r\nReferences: <m{thread}@gen>\r\n" if n % 3 else ""
+            )
             header = (
                 f"From {sender} {when:%a %b %d %H:%M:%S %Y}\r\n"
                 f"From: {given} {family} <{sender}>\r\nTo: {to}\r\n"
@@ -60,12 +99,16 @@ def write_mbox(path: Path, count: int, *, correspondents: int = 500,
 
 def write_linkedin(path: Path, count: int) -> Path:
     with path.open("w", encoding="utf-8", newline="") as out:
-        out.write("Notes:\r\n\"When exporting your connection data, you may notice that some of "
-                  "the email addresses are missing.\"\r\n\r\n")
+        out.write(
+            'Notes:\r\n"When exporting your connection data, you may notice that some of '
+            'the email addresses are missing."\r\n\r\n'
+        )
         out.write("First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n")
         for n in range(count):
             given, family = name(n)
             email = f"{given.lower()}.{n}@mail.example" if n % 3 == 0 else ""
-            out.write(f"{given},{family},https://www.linkedin.com/in/{given.lower()}-{n},{email},"
-                      f"\"{ORGS[n % len(ORGS)]}, Inc.\",Engineer,{1 + n % 28:02d} Mar 2024\r\n")
+            out.write(
+                f"{given},{family},https://www.linkedin.com/in/{given.lower()}-{n},{email},"
+                f'"{ORGS[n % len(ORGS)]}, Inc.",Engineer,{1 + n % 28:02d} Mar 2024\r\n'
+            )
     return path

@@ -44,8 +44,10 @@ def test_dry_run_then_import_then_reimport(cli_env: Path) -> None:
 
 def test_errors_file_lists_bad_records_with_their_line(cli_env: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.vcf"
-    bad.write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Good One\r\nEND:VCARD\r\n"
-                    b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nEND:VCARD\r\n")
+    bad.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Good One\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nEND:VCARD\r\n"
+    )
     report = tmp_path / "errors.txt"
     found = counts(str(bad), "--errors", str(report))
     assert found["people_new"] == 1 and found["errors"] == 1
@@ -56,8 +58,13 @@ def test_errors_file_lists_bad_records_with_their_line(cli_env: Path, tmp_path: 
 def test_generic_csv_with_a_column_mapping(cli_env: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "people.csv"
     sheet.write_text("Given;Family;Mail;Firm\nAna;Lima;ana@acme.example;Acme\n", encoding="cp1252")
-    found = counts(str(sheet), "--format", "csv",
-                   "--map", "Given=first_name,Family=last_name,Mail=email,Firm=org")
+    found = counts(
+        str(sheet),
+        "--format",
+        "csv",
+        "--map",
+        "Given=first_name,Family=last_name,Mail=email,Firm=org",
+    )
     assert found["people_new"] == 1
     assert people()[0]["name"] == "Ana Lima" and people()[0]["emails"] == ["ana@acme.example"]
 
@@ -85,11 +92,11 @@ def test_export_vcard_folder_one_file_per_person_and_back(cli_env: Path, tmp_pat
 
 
 def test_export_csv_neutralises_formulas(cli_env: Path) -> None:
-    amity("add", "=HYPERLINK(\"http://x\")", "--note", "+1 call me", "--email", "a@b.example")
+    amity("add", '=HYPERLINK("http://x")', "--note", "+1 call me", "--email", "a@b.example")
     text = amity("export", "--format", "csv").output
     header, row = list(csv.reader(io.StringIO(text)))[:2]
     assert header[0] == "Name"
-    assert row[0] == "'=HYPERLINK(\"http://x\")" and "'+1 call me" in row
+    assert row[0] == '\'=HYPERLINK("http://x")' and "'+1 call me" in row
 
 
 def test_json_backup_still_round_trips_through_import(cli_env: Path, tmp_path: Path) -> None:

@@ -33,7 +33,10 @@ def test_rules_find_pairs_by_name_email_and_phone_with_reasons() -> None:
     pairs = {(p.a, p.b): p for p in find_duplicates(people)}
     assert set(pairs) == {(1, 2), (3, 4)}
     assert pairs[(1, 2)].score == 100 and pairs[(1, 2)].reasons == [
-        "same name", "both at ACME", "same e-mail domain acme.example"]
+        "same name",
+        "both at ACME",
+        "same e-mail domain acme.example",
+    ]
     assert "same phone +14155550101" in pairs[(3, 4)].reasons
 
 
@@ -41,18 +44,31 @@ def test_blocking_keeps_ten_thousand_people_far_from_fifty_million_comparisons()
     from amity.rules.dupes import candidate_pairs
     from amity.rules.text import fold
 
-    people = [PersonSketch(i, f"Person{i} Family{i % 977}", None, (f"p{i}@x{i % 50}.example",))
-              for i in range(10_000)]
+    people = [
+        PersonSketch(i, f"Person{i} Family{i % 977}", None, (f"p{i}@x{i % 50}.example",))
+        for i in range(10_000)
+    ]
     pairs = candidate_pairs(people, {p.id: fold(p.name) for p in people}, max_block=300)
     assert len(pairs) < 200_000
 
 
 def _two_anas(book: Book) -> tuple[int, int]:
-    keep = book.people.add(PersonInput(name="Ana Lima", emails=["ana@acme.example"],
-                                       tags=["python"], birthday="1990-04-15"))
-    other = book.people.add(PersonInput(name="Ana  Lima", emails=["ANA@acme.example", "al@home.example"],
-                                        phones=["+1 415 555 0101"], tags=["python", "friends"],
-                                        org="Acme", birthday="--04-15", note="Met at PyCon"))
+    keep = book.people.add(
+        PersonInput(
+            name="Ana Lima", emails=["ana@acme.example"], tags=["python"], birthday="1990-04-15"
+        )
+    )
+    other = book.people.add(
+        PersonInput(
+            name="Ana  Lima",
+            emails=["ANA@acme.example", "al@home.example"],
+            phones=["+1 415 555 0101"],
+            tags=["python", "friends"],
+            org="Acme",
+            birthday="--04-15",
+            note="Met at PyCon",
+        )
+    )
     return keep.id, other.id
 
 
@@ -69,25 +85,54 @@ def test_merge_moves_everything_keeps_history_and_writes_a_backup(book: Book) ->
     third = book.people.add(PersonInput(name="Bruno Costa")).id
     book.people.add_fact(other, "interest", "sailing")
     book.people.add_question(other, "How was the regatta?")
-    shared = book.interactions.log(InteractionInput(people=[keep, other], kind="meeting",
-                                                    occurred_at=datetime(2026, 10, 1, tzinfo=UTC)))
-    solo = book.interactions.log(InteractionInput(people=[other, third], kind="call",
-                                                  occurred_at=datetime(2026, 11, 1, tzinfo=UTC)))
+    shared = book.interactions.log(
+        InteractionInput(
+            people=[keep, other], kind="meeting", occurred_at=datetime(2026, 10, 1, tzinfo=UTC)
+        )
+    )
+    solo = book.interactions.log(
+        InteractionInput(
+            people=[other, third], kind="call", occurred_at=datetime(2026, 11, 1, tzinfo=UTC)
+        )
+    )
     book.commitments.add(other, "send the slides", due_on=date(2026, 12, 1))
     book.follow_ups.add(other, "ask about the new job", date(2026, 12, 5))
     with book.ctx.write() as conn:
-        event = conn.execute(insert(s.events).values(
-            owner_id=book.owner_id, name="PyCon", kind="conference",
-            created_at=book.ctx.now())).inserted_primary_key[0]
-        conn.execute(insert(s.attendance), [
-            {"owner_id": book.owner_id, "event_id": event, "person_id": pid,
-             "created_at": book.ctx.now()} for pid in (keep, other)])
-        conn.execute(insert(s.relationships).values(
-            owner_id=book.owner_id, person_a_id=keep, person_b_id=other, kind="colleague",
-            created_at=book.ctx.now()))
-        conn.execute(insert(s.relationships).values(
-            owner_id=book.owner_id, person_a_id=other, person_b_id=third, kind="friend",
-            created_at=book.ctx.now()))
+        event = conn.execute(
+            insert(s.events).values(
+                owner_id=book.owner_id, name="PyCon", kind="conference", created_at=book.ctx.now()
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            insert(s.attendance),
+            [
+                {
+                    "owner_id": book.owner_id,
+                    "event_id": event,
+                    "person_id": pid,
+                    "created_at": book.ctx.now(),
+                }
+                for pid in (keep, other)
+            ],
+        )
+        conn.execute(
+            insert(s.relationships).values(
+                owner_id=book.owner_id,
+                person_a_id=keep,
+                person_b_id=other,
+                kind="colleague",
+                created_at=book.ctx.now(),
+            )
+        )
+        conn.execute(
+            insert(s.relationships).values(
+                owner_id=book.owner_id,
+                person_a_id=other,
+                person_b_id=third,
+                kind="friend",
+                created_at=book.ctx.now(),
+            )
+        )
 
     result = book.merge(keep, other)
 
@@ -110,14 +155,18 @@ def test_merge_moves_everything_keeps_history_and_writes_a_backup(book: Book) ->
     assert ana.last_interaction_at == datetime(2026, 11, 1, tzinfo=UTC)
     with book.ctx.read() as conn:
         assert conn.execute(select(s.commitments.c.person_id)).scalars().all().count(keep) >= 1
-        assert conn.execute(select(s.attendance.c.person_id).where(
-            s.attendance.c.event_id == event)).scalars().all() == [keep]
-        relations = conn.execute(select(s.relationships.c.person_a_id, s.relationships.c.person_b_id,
-                                        s.relationships.c.kind)
-                                 .where(s.relationships.c.owner_id == book.owner_id)).all()
+        assert conn.execute(
+            select(s.attendance.c.person_id).where(s.attendance.c.event_id == event)
+        ).scalars().all() == [keep]
+        relations = conn.execute(
+            select(
+                s.relationships.c.person_a_id, s.relationships.c.person_b_id, s.relationships.c.kind
+            ).where(s.relationships.c.owner_id == book.owner_id)
+        ).all()
         assert [tuple(r) for r in relations] == [(keep, third, "friend")]
-        assert conn.execute(select(s.follow_ups.c.person_id).where(
-            s.follow_ups.c.owner_id == book.owner_id)).scalars().all() == [keep]
+        assert conn.execute(
+            select(s.follow_ups.c.person_id).where(s.follow_ups.c.owner_id == book.owner_id)
+        ).scalars().all() == [keep]
     assert [h.id for h in book.search("sailing")] == [keep]
 
 

@@ -24,8 +24,9 @@ def _content_counts(book: Book) -> dict[str, int]:
 def test_fixture_imports_and_reimport_changes_nothing(sqlite_book: Book, path: Path) -> None:
     sqlite_book.settings.set("me.emails", ["me@example.org"])
     fmt = detect_format(path)
-    first = sqlite_book.imports.run(read_items(sqlite_book.ctx, path, fmt), fmt=fmt,
-                                    create_people=True)
+    first = sqlite_book.imports.run(
+        read_items(sqlite_book.ctx, path, fmt), fmt=fmt, create_people=True
+    )
     for error in first.plan.errors:
         assert error.line is not None and error.line >= 1, error
         assert error.reason.strip() and "\n" not in error.reason
@@ -35,8 +36,9 @@ def test_fixture_imports_and_reimport_changes_nothing(sqlite_book: Book, path: P
     assert after_first["people"] == summary["people_new"]
     assert after_first["interactions"] == summary["interactions_new"]
 
-    again = sqlite_book.imports.run(read_items(sqlite_book.ctx, path, fmt), fmt=fmt,
-                                    create_people=True)
+    again = sqlite_book.imports.run(
+        read_items(sqlite_book.ctx, path, fmt), fmt=fmt, create_people=True
+    )
     assert _content_counts(sqlite_book) == after_first
     counts = again.summary()
     assert counts["people_new"] == counts["people_merged"] == counts["interactions_new"] == 0

@@ -21,8 +21,12 @@ CORRESPONDENTS = 300
 def _amity(db: Path, *args: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "AMITY_HOME": str(db.parent)}
     env.pop("AMITY_DATABASE_URL", None)
-    return subprocess.Popen([sys.executable, "-m", "amity", "--db", str(db), *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "amity", "--db", str(db), *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _check_consistent(db: Path) -> dict[str, int]:
@@ -32,27 +36,33 @@ def _check_consistent(db: Path) -> dict[str, int]:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         orphans = conn.execute(
             "SELECT count(*) FROM interaction_participants p LEFT JOIN interactions i "
-            "ON i.id = p.interaction_id WHERE i.id IS NULL").fetchone()[0]
+            "ON i.id = p.interaction_id WHERE i.id IS NULL"
+        ).fetchone()[0]
         assert orphans == 0
         lonely = conn.execute(
             "SELECT count(*) FROM interactions i WHERE NOT EXISTS (SELECT 1 FROM "
-            "interaction_participants p WHERE p.interaction_id = i.id)").fetchone()[0]
+            "interaction_participants p WHERE p.interaction_id = i.id)"
+        ).fetchone()[0]
         assert lonely == 0, "an interaction without its participants became visible"
         pointless = conn.execute(
             "SELECT count(*) FROM people p WHERE NOT EXISTS (SELECT 1 FROM contact_points c "
-            "WHERE c.person_id = p.id)").fetchone()[0]
+            "WHERE c.person_id = p.id)"
+        ).fetchone()[0]
         assert pointless == 0, "a person without their e-mail became visible"
         doubled = conn.execute(
             "SELECT count(*) FROM (SELECT normalized FROM contact_points WHERE kind = 'email' "
-            "GROUP BY owner_id, normalized HAVING count(*) > 1)").fetchone()[0]
+            "GROUP BY owner_id, normalized HAVING count(*) > 1)"
+        ).fetchone()[0]
         assert doubled == 0, "the same e-mail on two people: a duplicate was created"
         stale = conn.execute(
             "SELECT count(*) FROM people p WHERE last_interaction_at IS NOT (SELECT "
             "max(occurred_at) FROM interaction_participants x WHERE x.person_id = p.id)"
         ).fetchone()[0]
         assert stale == 0
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("people", "interactions", "interaction_participants")}
+        return {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("people", "interactions", "interaction_participants")
+        }
     finally:
         conn.close()
 
@@ -88,14 +98,19 @@ def test_kill_9_at_random_moments_then_rerun_completes_without_duplicates(tmp_pa
         process.wait(30)
         seen.append(_check_consistent(db))
     assert any(0 < counts["interactions"] < MESSAGES for counts in seen), (
-        f"no kill landed in the middle of the import: {seen}")
+        f"no kill landed in the middle of the import: {seen}"
+    )
     finished = _amity(db, "import", str(mbox), "--create-people")
     assert finished.wait(120) == 0, finished.stderr.read() if finished.stderr else ""
     counts = _check_consistent(db)
-    assert counts == {"people": CORRESPONDENTS, "interactions": MESSAGES,
-                      "interaction_participants": MESSAGES}
+    assert counts == {
+        "people": CORRESPONDENTS,
+        "interactions": MESSAGES,
+        "interaction_participants": MESSAGES,
+    }
     conn = sqlite3.connect(db)
-    waiting = conn.execute("SELECT count(*) FROM interactions WHERE needs_reply = 1 AND "
-                           "replied_at IS NULL").fetchone()[0]
+    waiting = conn.execute(
+        "SELECT count(*) FROM interactions WHERE needs_reply = 1 AND replied_at IS NULL"
+    ).fetchone()[0]
     conn.close()
     assert waiting == MESSAGES % 3  # threads end with my answer, except an unfinished last one

@@ -88,14 +88,22 @@ def test_plan_then_apply_equals_run(book: Book) -> None:
 
 def _mail(n: int, sender: str, to: str, when: str, msg_id: str, reply_to: str | None = None) -> str:
     extra = f"In-Reply-To: <{reply_to}>\nReferences: <{reply_to}>\n" if reply_to else ""
-    return (f"From {sender} {when}\nFrom: {sender}\nTo: {to}\nSubject: Topic {n}\n"
-            f"Date: {when}\nMessage-ID: <{msg_id}>\n{extra}\nbody\n\n")
+    return (
+        f"From {sender} {when}\nFrom: {sender}\nTo: {to}\nSubject: Topic {n}\n"
+        f"Date: {when}\nMessage-ID: <{msg_id}>\n{extra}\nbody\n\n"
+    )
 
 
 MBOX = (
     _mail(1, "ana@acme.example", "me@home.example", "Mon, 02 Nov 2026 09:00:00 +0000", "a1@x")
-    + _mail(2, "me@home.example", "ana@acme.example", "Mon, 02 Nov 2026 13:30:00 +0000", "m1@x",
-            reply_to="a1@x")
+    + _mail(
+        2,
+        "me@home.example",
+        "ana@acme.example",
+        "Mon, 02 Nov 2026 13:30:00 +0000",
+        "m1@x",
+        reply_to="a1@x",
+    )
     + _mail(3, "bruno@beta.example", "me@home.example", "Tue, 03 Nov 2026 10:00:00 +0000", "b1@x")
     + _mail(4, "news@lists.example", "me@home.example", "Tue, 03 Nov 2026 11:00:00 +0000", "n1@x")
 ).encode()
@@ -114,7 +122,9 @@ def test_mail_threads_set_awaiting_reply_and_response_time(book: Book) -> None:
     ana_mail = [i for i in book.interactions.timeline("Ana Lima") if i.direction == "inbound"]
     assert ana_mail[0].needs_reply
     assert ana_mail[0].replied_at == datetime(2026, 11, 2, 13, 30, tzinfo=UTC)
-    assert book.people.get("Ana Lima").last_interaction_at == datetime(2026, 11, 2, 13, 30, tzinfo=UTC)
+    assert book.people.get("Ana Lima").last_interaction_at == datetime(
+        2026, 11, 2, 13, 30, tzinfo=UTC
+    )
     again = _run(book, MBOX, "mbox")
     assert again.summary()["interactions_new"] == 0
     assert book.interactions.count() == 3
@@ -144,7 +154,8 @@ END:VCALENDAR\r
 
 
 def test_calendar_past_meetings_future_planned_own_address_and_unknown_attendees(
-        book: Book, clock: Clock) -> None:
+    book: Book, clock: Clock
+) -> None:
     book.settings.set("me.emails", ["me@home.example"])
     _run(book, ANA_VCARD, "vcard")
     result = _run(book, CALENDAR, "ics")

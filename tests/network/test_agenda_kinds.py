@@ -16,14 +16,24 @@ def a_book_with_every_later_kind(book: Book) -> dict[str, int]:
     ana = book.people.add(PersonInput(name="Ana Lima", circle="close", tags=["climate-tech"])).id
     ben = book.people.add(PersonInput(name="Ben Ode")).id
     book.people.add_fact(ana, "interest", "sailing")
-    for day, kind in ((date(2026, 9, 1), "intro"), (date(2026, 9, 20), "advice"),
-                      (date(2026, 10, 1), "referral")):
+    for day, kind in (
+        (date(2026, 9, 1), "intro"),
+        (date(2026, 9, 20), "advice"),
+        (date(2026, 10, 1), "referral"),
+    ):
         book.network.got(ana, kind, "something useful", on=day)
-    article = book.articles.add("https://x.org/grid", title="Grid batteries", topics=["climate tech"])
+    article = book.articles.add(
+        "https://x.org/grid", title="Grid batteries", topics=["climate tech"]
+    )
     goal = book.feedback.add_goal("Speak slower", check_in="weekly")
     request = book.feedback.ask(ben, "my talk")
-    return {"ana": ana, "ben": ben, "article": article.id or 0, "goal": goal.id or 0,
-            "request": request.id}
+    return {
+        "ana": ana,
+        "ben": ben,
+        "article": article.id or 0,
+        "goal": goal.id or 0,
+        "request": request.id,
+    }
 
 
 def kinds(items: list) -> list[str]:  # type: ignore[type-arg]
@@ -67,8 +77,11 @@ def test_done_on_asking_for_feedback_marks_the_request_asked(book: Book, clock: 
     [request] = book.feedback.requests()
     assert request.asked_on == TODAY
     assert not [a for a in book.agenda.items(today=TODAY) if a.kind == "feedback_request"]
-    later = [a for a in book.agenda.items(today=TODAY + timedelta(days=14))
-             if a.kind == "feedback_request"]
+    later = [
+        a
+        for a in book.agenda.items(today=TODAY + timedelta(days=14))
+        if a.kind == "feedback_request"
+    ]
     assert [a.details["stage"] for a in later] == ["follow_up"]
 
 
@@ -88,17 +101,25 @@ def test_the_users_kind_weights_score_later_kinds(book: Book, clock: Clock) -> N
     assert "(circle close)" in str(item.details["explain"])
 
 
-def test_other_users_and_an_empty_book_have_no_later_items(book: Book, db_url: str,
-                                                           clock: Clock) -> None:
+def test_other_users_and_an_empty_book_have_no_later_items(
+    book: Book, db_url: str, clock: Clock
+) -> None:
     from tests.conftest import new_book
 
     a_book_with_every_later_kind(book)
     other = new_book(db_url, clock)
     other.people.add(PersonInput(name="Zed"))
-    other.interactions.log(InteractionInput(people=[other.people.get("Zed").id],
-                                            occurred_at=datetime(2026, 11, 1, tzinfo=UTC)))
+    other.interactions.log(
+        InteractionInput(
+            people=[other.people.get("Zed").id], occurred_at=datetime(2026, 11, 1, tzinfo=UTC)
+        )
+    )
     assert not set(kinds(other.agenda.items(today=TODAY))) & {
-        "give", "share", "goal_checkin", "feedback_request"}
+        "give",
+        "share",
+        "goal_checkin",
+        "feedback_request",
+    }
 
 
 def test_amity_today_lists_later_kinds_and_dismiss_hides_them(cli_env: object) -> None:
@@ -116,8 +137,9 @@ def test_amity_today_lists_later_kinds_and_dismiss_hides_them(cli_env: object) -
         book.network.got(ana, "advice", "useful", on=day)
 
     def today() -> list[dict[str, object]]:
-        result = CliRunner().invoke(cli, ["today", "--json", "--date", "2026-11-25"],
-                                    catch_exceptions=False)
+        result = CliRunner().invoke(
+            cli, ["today", "--json", "--date", "2026-11-25"], catch_exceptions=False
+        )
         assert result.exit_code == 0, result.output
         return list(json.loads(result.stdout))
 

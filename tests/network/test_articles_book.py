@@ -23,8 +23,12 @@ def network(book: Book) -> Book:
 
 
 def test_adding_articles_validates_and_refuses_duplicates(book: Book) -> None:
-    a = book.articles.add("https://x.org/grid", title="Grid batteries", text="Storage...",
-                          topics=["Climate Tech, energy", "energy"])
+    a = book.articles.add(
+        "https://x.org/grid",
+        title="Grid batteries",
+        text="Storage...",
+        topics=["Climate Tech, energy", "energy"],
+    )
     assert a.topics == ["climate tech", "energy"]
     with pytest.raises(Conflict, match="already in your library"):
         book.articles.add("https://x.org/grid")
@@ -40,12 +44,16 @@ def test_adding_articles_validates_and_refuses_duplicates(book: Book) -> None:
         book.articles.get("grid")
     with pytest.raises(NotFound):
         book.articles.get("999999")
-    assert [x.article.url for x in book.articles.list()] == ["https://x.org/grid-2", "https://x.org/grid"]
+    assert [x.article.url for x in book.articles.list()] == [
+        "https://x.org/grid-2",
+        "https://x.org/grid",
+    ]
 
 
 def test_suggestions_rank_interests_and_skip_people_who_have_it(network: Book) -> None:
-    article = network.articles.add("https://x.org/grid", title="Grid batteries are cheap",
-                                   topics=["climate tech", "energy"])
+    article = network.articles.add(
+        "https://x.org/grid", title="Grid batteries are cheap", topics=["climate tech", "energy"]
+    )
     names = [m.person.name for m in network.articles.suggest(article.id)]
     assert names == ["Ana", "Ben"]
     result = network.articles.share(article.id, ["Ana"], note="for you", channel="signal")
@@ -56,8 +64,9 @@ def test_suggestions_rank_interests_and_skip_people_who_have_it(network: Book) -
 
 
 def test_a_share_is_an_outbound_interaction_a_given_exchange_and_a_share(network: Book) -> None:
-    article = network.articles.add("https://x.org/rust", title="Ownership explained",
-                                   topics=["rust"])
+    article = network.articles.add(
+        "https://x.org/rust", title="Ownership explained", topics=["rust"]
+    )
     result = network.articles.share(article.id, ["Cleo", "Ana"])
     assert result.interaction is not None
     i = network.interactions.get(result.interaction.id or 0)
@@ -84,8 +93,9 @@ def test_the_profile_includes_past_shares(network: Book) -> None:
 
 
 def test_share_items_for_new_articles_with_strong_matches(network: Book, clock: Clock) -> None:
-    article = network.articles.add("https://x.org/grid", title="Grid batteries",
-                                   topics=["climate tech"])
+    article = network.articles.add(
+        "https://x.org/grid", title="Grid batteries", topics=["climate tech"]
+    )
     today = clock().date()
     items = network.articles.agenda_items(today)
     assert [(a.kind, a.people[0].name) for a in items] == [("share", "Ana")]
@@ -102,6 +112,7 @@ def test_share_items_for_new_articles_with_strong_matches(network: Book, clock: 
 def test_text_from_a_saved_page_or_a_text_file() -> None:
     title, text = text_from_saved(
         "<html><head><title>Grid</title><style>p{}</style></head>"
-        "<body><p>Batteries</p><script>var x</script><p>are cheap</p></body></html>")
+        "<body><p>Batteries</p><script>var x</script><p>are cheap</p></body></html>"
+    )
     assert title == "Grid" and text == "Batteries are cheap"
     assert text_from_saved("  plain words \n") == (None, "plain words")

@@ -21,25 +21,48 @@ def at(day: int, month: int = 11, hour: int = 12) -> datetime:
 def ana(book: Book) -> int:
     """Ana Lima at Volta, close circle, met at PyCon through Ben; a rich history."""
     ben = book.people.add(PersonInput(name="Ben Ode", org="Volta"))
-    person = book.people.add(PersonInput(name="Ana Lima", org="Volta", title="CTO", circle="close",
-                                         birthday="--12-01", introduced_by="Ben Ode",
-                                         preferred_channel="signal", timezone="Europe/Lisbon"))
+    person = book.people.add(
+        PersonInput(
+            name="Ana Lima",
+            org="Volta",
+            title="CTO",
+            circle="close",
+            birthday="--12-01",
+            introduced_by="Ben Ode",
+            preferred_channel="signal",
+            timezone="Europe/Lisbon",
+        )
+    )
     book.network.add_event("PyCon 2026", "conference", starts_on=date(2026, 10, 1))
     book.network.met(["Ana Lima", "Ben Ode"], "PyCon")
     book.people.add_fact("Ana", "interest", "sailing")
     book.people.add_fact("Ana", "family", "daughter Mia, 6")
     book.people.add_question("Ana", "How did the sailing trip go?")
     for day in range(1, 8):
-        book.interactions.log(InteractionInput(people=[person.id], kind="email",
-                                               direction="outbound", subject=f"note {day}",
-                                               occurred_at=at(day)))
+        book.interactions.log(
+            InteractionInput(
+                people=[person.id],
+                kind="email",
+                direction="outbound",
+                subject=f"note {day}",
+                occurred_at=at(day),
+            )
+        )
     book.commitments.add("Ana", "send the pricing sheet", due_on=date(2026, 11, 28))
     book.network.got("Ana", "advice", "hiring plan", on=date(2026, 10, 2))
-    article = book.articles.add("https://example.org/sail", title="Sailing the Atlantic",
-                                topics=["sailing"])
+    article = book.articles.add(
+        "https://example.org/sail", title="Sailing the Atlantic", topics=["sailing"]
+    )
     book.articles.share(article.id, ["Ana"])
-    book.interactions.log(InteractionInput(people=[person.id], kind="message", needs_reply=True,
-                                           subject="can you review my deck?", occurred_at=at(25)))
+    book.interactions.log(
+        InteractionInput(
+            people=[person.id],
+            kind="message",
+            needs_reply=True,
+            subject="can you review my deck?",
+            occurred_at=at(25),
+        )
+    )
     del ben
     return person.id
 
@@ -55,7 +78,9 @@ def test_the_brief_has_everything_to_read_before_a_meeting(book: Book, ana: int)
     assert [f.text for f in b.interests] == ["sailing"]
     assert [f.text for f in b.family] == ["daughter Mia, 6"]
     assert [q.text for q in b.questions] == ["How did the sailing trip go?"]
-    assert [(u.kind, u.on, u.days_until) for u in b.upcoming] == [("birthday", date(2026, 12, 1), 6)]
+    assert [(u.kind, u.on, u.days_until) for u in b.upcoming] == [
+        ("birthday", date(2026, 12, 1), 6)
+    ]
     assert [(a.title, a.topics) for a in b.shared] == [("Sailing the Atlantic", ["sailing"])]
     assert (b.balance.given, b.balance.received) == (1, 1)  # type: ignore[union-attr]
     mutual = {m.person.name: m.how for m in b.mutual}
@@ -73,10 +98,17 @@ def test_the_brief_of_someone_new_is_short_but_complete(book: Book) -> None:
 
 def test_prepare_briefs_everyone_in_the_days_planned_meetings(book: Book, ana: int) -> None:
     book.people.add(PersonInput(name="Cleo"))
-    book.interactions.log(InteractionInput(people=["Ana", "Cleo"], kind="meeting",
-                                           subject="lunch", occurred_at=at(27, hour=12)))
-    book.interactions.log(InteractionInput(people=["Cleo"], kind="call", occurred_at=at(27, hour=9)))
-    book.interactions.log(InteractionInput(people=["Cleo"], kind="call", occurred_at=at(28, hour=9)))
+    book.interactions.log(
+        InteractionInput(
+            people=["Ana", "Cleo"], kind="meeting", subject="lunch", occurred_at=at(27, hour=12)
+        )
+    )
+    book.interactions.log(
+        InteractionInput(people=["Cleo"], kind="call", occurred_at=at(27, hour=9))
+    )
+    book.interactions.log(
+        InteractionInput(people=["Cleo"], kind="call", occurred_at=at(28, hour=9))
+    )
     meetings = book.briefs.prepare(date(2026, 11, 27))
     assert [m.interaction.kind for m in meetings] == ["call", "meeting"]
     assert [b.person.name for b in meetings[1].briefs] == ["Ana Lima", "Cleo"]
@@ -124,5 +156,6 @@ def test_work_anniversaries_are_among_the_upcoming_dates(book: Book, clock: Cloc
     clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
     b = book.briefs.brief("Dora", today=date(2026, 11, 25))
     assert [(u.kind, u.label, u.on, u.years) for u in b.upcoming] == [
-        ("work_anniversary", "Volta", date(2026, 12, 10), 2)]
+        ("work_anniversary", "Volta", date(2026, 12, 10), 2)
+    ]
     assert book.briefs.brief("Dora", today=date(2026, 12, 11) + timedelta(days=1)).upcoming == []

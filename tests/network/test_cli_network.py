@@ -43,18 +43,49 @@ def book(cli_env: Path) -> Path:
 
 
 def test_events_met_and_show(book: Path) -> None:
-    event = as_json("event", "add", "PyCon 2026", "--kind", "conference", "--from", "2026-10-01",
-                    "--to", "2026-10-03", "--where", "Lisbon", "--url", "https://pycon.org")
-    assert (event["kind"], event["starts_on"], event["ends_on"]) == ("conference", "2026-10-01", "2026-10-03")
+    event = as_json(
+        "event",
+        "add",
+        "PyCon 2026",
+        "--kind",
+        "conference",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-03",
+        "--where",
+        "Lisbon",
+        "--url",
+        "https://pycon.org",
+    )
+    assert (event["kind"], event["starts_on"], event["ends_on"]) == (
+        "conference",
+        "2026-10-01",
+        "2026-10-03",
+    )
     met = as_json("met", "Ana", "Ben", "--at", "PyCon", "--note", "rust")
     assert [p["name"] for p in met["people"]] == ["Ana Lima", "Ben Ode"]
     shown = as_json("event", "show", "pycon")
     assert [(a["person"]["name"], a["followed_up"]) for a in shown["attendees"]] == [
-        ("Ana Lima", True), ("Ben Ode", False)]
+        ("Ana Lima", True),
+        ("Ben Ode", False),
+    ]
     assert as_json("events")[0]["people"] == 2
     assert "not yet followed up" in amity("event", "show", str(event["id"])).output
-    assert run_main("event", "add", "X", "--kind", "conference", "--from", "2026-02-02",
-                    "--to", "2026-02-01") == 2
+    assert (
+        run_main(
+            "event",
+            "add",
+            "X",
+            "--kind",
+            "conference",
+            "--from",
+            "2026-02-02",
+            "--to",
+            "2026-02-01",
+        )
+        == 2
+    )
 
 
 def test_relate_intro_and_warm_paths(book: Path) -> None:
@@ -96,10 +127,19 @@ def test_coverage_targets(book: Path) -> None:
 def test_articles_suggest_and_share(book: Path, tmp_path: Path) -> None:
     amity("fact", "Cleo", "interest", "climate tech")
     page = tmp_path / "page.html"
-    page.write_text("<html><title>Grid batteries</title><body><p>Cheap storage for the grid"
-                    "</p></body></html>", encoding="utf-8")
-    article = as_json("article", "add", "https://x.org/grid", "--text-file", str(page),
-                      "--topics", "climate tech,energy")
+    page.write_text(
+        "<html><title>Grid batteries</title><body><p>Cheap storage for the grid</p></body></html>",
+        encoding="utf-8",
+    )
+    article = as_json(
+        "article",
+        "add",
+        "https://x.org/grid",
+        "--text-file",
+        str(page),
+        "--topics",
+        "climate tech,energy",
+    )
     assert (article["title"], article["topics"]) == ("Grid batteries", ["climate tech", "energy"])
     suggestions = as_json("share", "suggest", str(article["id"]))
     assert [s["person"]["name"] for s in suggestions] == ["Cleo Park", "Ana Lima"]
@@ -144,8 +184,20 @@ def test_brief_and_prepare(book: Path) -> None:
 
 
 def test_feedback_requests_goals_and_themes(book: Path) -> None:
-    fb = as_json("feedback", "add", "--from", "Ana", "--kind", "constructive", "--theme", "pacing",
-                 "--context", "demo", "too", "fast")
+    fb = as_json(
+        "feedback",
+        "add",
+        "--from",
+        "Ana",
+        "--kind",
+        "constructive",
+        "--theme",
+        "pacing",
+        "--context",
+        "demo",
+        "too",
+        "fast",
+    )
     assert (fb["text"], fb["themes"], fb["context"]) == ("too fast", ["pacing"], "demo")
     as_json("feedback", "add", "--kind", "positive", "--theme", "slides", "clear")
     assert [f["text"] for f in as_json("feedback", "--theme", "pacing")] == ["too fast"]
@@ -154,8 +206,18 @@ def test_feedback_requests_goals_and_themes(book: Path) -> None:
     assert request["asked_on"] is None
     assert as_json("feedback", "asked", f"R{request['id']}")["asked_on"] is not None
     assert [r["id"] for r in as_json("feedback", "requests")] == [request["id"]]
-    goal = as_json("goal", "add", "Speak", "slower", "--theme", "pacing", "--check-in", "weekly",
-                   "--until", "2099-06-01")
+    goal = as_json(
+        "goal",
+        "add",
+        "Speak",
+        "slower",
+        "--theme",
+        "pacing",
+        "--check-in",
+        "weekly",
+        "--until",
+        "2099-06-01",
+    )
     assert (goal["title"], goal["check_in_days"]) == ("Speak slower", 7)
     check = as_json("goal", "check-in", f"G{goal['id']}", "--progress", "40", "used", "a", "timer")
     assert (check["progress"], check["note"]) == (40, "used a timer")
@@ -184,11 +246,14 @@ def test_participation_log_and_introductions_with_outcomes(book: Path) -> None:
     logged = as_json("event", "log", "climate", "answered", "a", "question", "--on", "2026-11-02")
     assert logged["notes"] is None
     assert [(p["on"], p["text"]) for p in logged["participation"]] == [
-        ("2026-11-02", "answered a question")]
+        ("2026-11-02", "answered a question")
+    ]
     as_json("event", "log", "climate", "shared our report", "--on", "2026-11-09")
     shown = amity("event", "show", "climate").output
     assert "Your participation" in shown
-    assert shown.index("2026-11-09  shared our report") < shown.index("2026-11-02  answered a question")
+    assert shown.index("2026-11-09  shared our report") < shown.index(
+        "2026-11-02  answered a question"
+    )
     listed = as_json("event", "show", "climate")["participation"]
     assert [p["text"] for p in listed] == ["shared our report", "answered a question"]
     intro = as_json("intro", "Ana", "Ben")
@@ -217,7 +282,9 @@ def test_the_read_commands_answer_json_on_both_backends(db_url: str, cli_env: Pa
     j("event", "add", "PyCon", "--kind", "conference", "--from", "2026-10-01")
     j("met", "Ana", "--at", "PyCon")
     j("gave", "Ben", "advice", "pricing")
-    article = j("article", "add", "https://x.org/a", "--title", "Energy storage", "--topics", "energy")
+    article = j(
+        "article", "add", "https://x.org/a", "--title", "Energy storage", "--topics", "energy"
+    )
     j("feedback", "add", "--kind", "positive", "--theme", "talks", "good talk")
     j("goal", "add", "Talk slower", "--check-in", "weekly")
     best = j("path", "Ben", "--date", "2026-11-25")["paths"][0]

@@ -16,10 +16,16 @@ TODAY = date(2026, 11, 25)  # the clock's day
 
 def test_feedback_with_themes_filters_by_theme_date_and_person(book: Book) -> None:
     book.people.add(PersonInput(name="Ana"))
-    one = book.feedback.add("clear slides", kind="positive", person="Ana",
-                            themes=["Speaking", "slides"], on=date(2026, 11, 1))
-    book.feedback.add("talked too fast", kind="constructive", context="team demo",
-                      themes=["speaking, pacing"])
+    one = book.feedback.add(
+        "clear slides",
+        kind="positive",
+        person="Ana",
+        themes=["Speaking", "slides"],
+        on=date(2026, 11, 1),
+    )
+    book.feedback.add(
+        "talked too fast", kind="constructive", context="team demo", themes=["speaking, pacing"]
+    )
     assert one.themes == ["speaking", "slides"] and one.person.name == "Ana"  # type: ignore[union-attr]
     assert [f.text for f in book.feedback.list()] == ["talked too fast", "clear slides"]
     assert [f.text for f in book.feedback.list(theme="pacing")] == ["talked too fast"]
@@ -39,7 +45,8 @@ def test_a_request_is_asked_then_answered_by_feedback_from_that_person(book: Boo
     assert request.asked_on is None and request.status == "open"
     items = book.feedback.agenda_items(TODAY)
     assert [(a.key, a.details["stage"]) for a in items] == [
-        (f"feedback_request:ask:r{request.id}", "ask")]
+        (f"feedback_request:ask:r{request.id}", "ask")
+    ]
     assert items[0].reason == "ask Ana for feedback on my conference talk"
     book.feedback.mark_requested(request.id)
     assert book.feedback.agenda_items(TODAY) == []
@@ -67,8 +74,9 @@ def test_an_unanswered_request_without_a_date_is_followed_up_after_two_weeks(boo
 
 
 def test_goals_check_ins_and_goal_checkin_items(book: Book, clock: Clock) -> None:
-    goal = book.feedback.add_goal("Speak slower", theme="Pacing", check_in="weekly",
-                                  until=date(2027, 3, 1))
+    goal = book.feedback.add_goal(
+        "Speak slower", theme="Pacing", check_in="weekly", until=date(2027, 3, 1)
+    )
     assert (goal.theme, goal.check_in_days) == ("pacing", 7)
     book.feedback.add("rushed", kind="constructive", themes=["pacing"])
     [status] = book.feedback.goals()
@@ -96,7 +104,9 @@ def test_goal_references_and_check_in_periods(book: Book) -> None:
         book.feedback.check_in("write", 10)
     with pytest.raises(NotFound):
         book.feedback.check_in("read", 10)
-    assert check_in_days("monthly") == 30 and check_in_days("10") == 10 and check_in_days(None) is None
+    assert (
+        check_in_days("monthly") == 30 and check_in_days("10") == 10 and check_in_days(None) is None
+    )
     with pytest.raises(InvalidInput):
         check_in_days("yearly")
     dropped = book.feedback.set_goal_status("Write better", "dropped")
@@ -107,7 +117,9 @@ def test_goal_references_and_check_in_periods(book: Book) -> None:
 def test_themes_count_trend_and_link_goals(book: Book) -> None:
     book.feedback.add("a", kind="constructive", themes=["pacing"], on=TODAY - timedelta(days=120))
     book.feedback.add("b", kind="constructive", themes=["pacing"], on=TODAY - timedelta(days=5))
-    book.feedback.add("c", kind="positive", themes=["pacing", "slides"], on=TODAY - timedelta(days=1))
+    book.feedback.add(
+        "c", kind="positive", themes=["pacing", "slides"], on=TODAY - timedelta(days=1)
+    )
     goal = book.feedback.add_goal("Slow down", theme="pacing")
     themes = {t["theme"]: t for t in book.feedback.themes(today=TODAY)}
     assert themes["pacing"]["total"] == 3 and themes["pacing"]["trend"] == "rising"

@@ -23,13 +23,21 @@ PROFILES = [
     Profile(CLEO, {"tag": ["startups"], "shared": ["Fundraising for startups"]}),
     Profile(DAN, {"role": ["Head of Sales", "Acme"]}),
 ]
-BATTERIES = ArticleQuery("Grid batteries are finally cheap", ["climate tech", "energy"],
-                         "Battery storage on the grid. Batteries, batteries everywhere.")
+BATTERIES = ArticleQuery(
+    "Grid batteries are finally cheap",
+    ["climate tech", "energy"],
+    "Battery storage on the grid. Batteries, batteries everywhere.",
+)
 
 
 def test_words_are_folded_stemmed_and_stop_words_dropped() -> None:
     assert terms("The Startups' batteries are RUNNING") == ["startup", "battery", "run"]
-    assert stem("programming") == "program" and stem("glass") == "glass" and stem("status") == "status" and stem("ai") == "ai"
+    assert (
+        stem("programming") == "program"
+        and stem("glass") == "glass"
+        and stem("status") == "status"
+        and stem("ai") == "ai"
+    )
     assert terms("Zoë's café") == ["zoe", "cafe"]
     weights = query_terms(BATTERIES)
     assert weights["climate"] == 3 and weights["grid"] == 2 + 1  # a topic word, a title word
@@ -107,7 +115,9 @@ def test_the_local_minilm_model_when_the_semantic_extra_is_installed() -> None:
     if embed is None:
         skip_or_fail("the MiniLM tokenizer is not installed")
     article = ArticleQuery("Direct air capture gets cheaper", ["carbon removal"])
-    people = [Profile(ANA, {"interest": ["decarbonisation"]}),
-              Profile(BEN, {"interest": ["sourdough baking"]})]
+    people = [
+        Profile(ANA, {"interest": ["decarbonisation"]}),
+        Profile(BEN, {"interest": ["sourdough baking"]}),
+    ]
     ranked = SemanticRanker(embed).rank(article, people)
     assert ranked[0].person == ANA

@@ -18,19 +18,36 @@ def people(book: Book, *names: str, **kw: str) -> list[int]:
 
 def test_an_event_records_whom_you_met_and_whether_you_followed_up(book: Book) -> None:
     ana, ben = people(book, "Ana Lima", "Ben Ode")
-    event = book.network.add_event("PyCon 2026", "conference", starts_on=date(2026, 10, 1),
-                                   ends_on=date(2026, 10, 3), location="Lisbon")
+    event = book.network.add_event(
+        "PyCon 2026",
+        "conference",
+        starts_on=date(2026, 10, 1),
+        ends_on=date(2026, 10, 3),
+        location="Lisbon",
+    )
     assert event.kind == "conference" and event.id is not None
     found, refs = book.network.met(["Ana", "Ben"], "pycon", note="rust talk")
     assert found.id == event.id and [r.id for r in refs] == [ana, ben]
-    book.interactions.log(InteractionInput(people=[ben], kind="email", direction="outbound",
-                                           occurred_at=datetime(2026, 10, 5, tzinfo=UTC)))
+    book.interactions.log(
+        InteractionInput(
+            people=[ben],
+            kind="email",
+            direction="outbound",
+            occurred_at=datetime(2026, 10, 5, tzinfo=UTC),
+        )
+    )
     detail = book.network.event("PyCon 2026")
     assert [(a.person.name, a.followed_up, a.note) for a in detail.attendees] == [
-        ("Ana Lima", False, "rust talk"), ("Ben Ode", True, "rust talk")]
+        ("Ana Lima", False, "rust talk"),
+        ("Ben Ode", True, "rust talk"),
+    ]
     person = book.people.get(ana)
     assert (person.met_event_id, person.met_on, person.met_where, person.how_met) == (
-        event.id, date(2026, 10, 1), "PyCon 2026", "conference")
+        event.id,
+        date(2026, 10, 1),
+        "PyCon 2026",
+        "conference",
+    )
     summary = book.network.events()
     assert [(s.event.name, s.people, s.met) for s in summary] == [("PyCon 2026", 2, 2)]
 
@@ -69,7 +86,8 @@ def test_relationships_are_not_duplicated_and_need_two_people(book: Book) -> Non
     again = book.network.relate("Ben", "Ana", "colleague", note="same team")
     assert first.id == again.id
     assert [(r.kind, r.a.name, r.b.name) for r in book.network.relationships("Ben")] == [
-        ("colleague", "Ana", "Ben")]
+        ("colleague", "Ana", "Ben")
+    ]
     with pytest.raises(InvalidInput):
         book.network.relate("Ana", "Ana", "friend")
     with pytest.raises(InvalidInput, match="relationship is one of"):
@@ -83,7 +101,9 @@ def test_an_introduction_you_made_is_an_intro_given_to_both(book: Book) -> None:
     assert mine.by is None and theirs.by is not None and theirs.by.id == ana
     ledger = book.network.exchanges()
     assert sorted((x.person.id, x.direction, x.kind) for x in ledger) == [
-        (ana, "given", "intro"), (ben, "given", "intro")]
+        (ana, "given", "intro"),
+        (ben, "given", "intro"),
+    ]
     assert {i.id for i in book.network.introductions("Ana")} == {mine.id, theirs.id}
     done = book.network.set_intro_outcome(mine.id or 0, "they started a project")
     assert done.outcome == "they started a project"
@@ -98,8 +118,11 @@ def test_warm_path_to_a_person_an_organisation_and_a_tag(book: Book, clock: Cloc
     book.people.add(PersonInput(name="Ana", circle="inner"))
     book.people.add(PersonInput(name="Ben", org="Acme", tags=["climate"]))
     book.people.add(PersonInput(name="Cleo", org="Acme"))
-    book.interactions.log(InteractionInput(people=["Ana"], kind="call",
-                                           occurred_at=datetime(2026, 11, 20, tzinfo=UTC)))
+    book.interactions.log(
+        InteractionInput(
+            people=["Ana"], kind="call", occurred_at=datetime(2026, 11, 20, tzinfo=UTC)
+        )
+    )
     book.network.relate("Ana", "Ben", "friend")
     to_person = book.network.path("Ben")
     assert to_person.target.kind == "person"
@@ -126,7 +149,9 @@ def test_the_ledger_balance_and_give_items(book: Book, clock: Clock) -> None:
     book.network.gave("Ben", "favor", "moved boxes", on=date(2026, 10, 1))
     balances = book.network.balance()
     assert [(b.person.id, b.given, b.received, b.balance) for b in balances] == [
-        (ana, 0, 3, -3), (ben, 1, 0, 1)]
+        (ana, 0, 3, -3),
+        (ben, 1, 0, 1),
+    ]
     one = book.network.balance("Ana")[0]
     assert len(one.exchanges) == 3 and one.last_received == date(2026, 10, 1)
     assert book.network.balance("Ben")[0].exchanges[0].kind == "favour"
@@ -174,14 +199,24 @@ def test_another_owner_sees_none_of_it(book: Book, clock: Clock) -> None:
 
 def test_talking_during_the_event_is_not_a_follow_up(book: Book) -> None:
     people(book, "Ana")
-    book.network.add_event("Summit", "conference", starts_on=date(2026, 10, 1),
-                           ends_on=date(2026, 10, 3))
+    book.network.add_event(
+        "Summit", "conference", starts_on=date(2026, 10, 1), ends_on=date(2026, 10, 3)
+    )
     book.network.met(["Ana"], "Summit")
-    book.interactions.log(InteractionInput(people=["Ana"], kind="meeting",
-                                           occurred_at=datetime(2026, 10, 3, 18, tzinfo=UTC)))
+    book.interactions.log(
+        InteractionInput(
+            people=["Ana"], kind="meeting", occurred_at=datetime(2026, 10, 3, 18, tzinfo=UTC)
+        )
+    )
     assert book.network.event("Summit").attendees[0].followed_up is False
-    book.interactions.log(InteractionInput(people=["Ana"], kind="email", direction="outbound",
-                                           occurred_at=datetime(2026, 10, 4, 9, tzinfo=UTC)))
+    book.interactions.log(
+        InteractionInput(
+            people=["Ana"],
+            kind="email",
+            direction="outbound",
+            occurred_at=datetime(2026, 10, 4, 9, tzinfo=UTC),
+        )
+    )
     assert book.network.event("Summit").attendees[0].followed_up is True
 
 
@@ -191,24 +226,34 @@ def test_your_participation_in_a_community_is_logged_by_date(book: Book) -> None
     event = book.network.log_participation("rust", "posted a guide", on=date(2026, 11, 9))
     assert event.notes == "joined in 2025"  # the event's own notes stay its own
     assert [(p.day, p.text) for p in book.network.event("rust").participation] == [
-        (date(2026, 11, 9), "posted a guide"), (date(2026, 11, 2), "answered a question")]
+        (date(2026, 11, 9), "posted a guide"),
+        (date(2026, 11, 2), "answered a question"),
+    ]
     with pytest.raises(InvalidInput):
         book.network.log_participation("rust", "two\nlines")
     assert len(book.network.participations("rust")) == 2  # nothing half-written
 
 
 def test_a_participation_is_an_interaction_linked_to_the_event(
-        book: Book, db_url: str, clock: Clock) -> None:
+    book: Book, db_url: str, clock: Clock
+) -> None:
     book.settings.set("timezone", "America/New_York")
     event = book.network.add_event("Rust forum", "community")
     book.network.log_participation(event.id or 0, "answered a question", on=date(2026, 11, 2))
     book.network.log_participation(event.id or 0, "posted a guide", on=date(2026, 11, 9))
     found = book.network.participations("rust")
     assert [(p.day, p.text) for p in found] == [
-        (date(2026, 11, 9), "posted a guide"), (date(2026, 11, 2), "answered a question")]
+        (date(2026, 11, 9), "posted a guide"),
+        (date(2026, 11, 2), "answered a question"),
+    ]
     newest = book.interactions.get(found[0].interaction_id)
     assert (newest.kind, newest.direction, newest.status, newest.notes, newest.people) == (
-        "event", "outbound", "done", "posted a guide", [])
+        "event",
+        "outbound",
+        "done",
+        "posted a guide",
+        [],
+    )
     assert newest.occurred_at == datetime(2026, 11, 9, 17, tzinfo=UTC)  # noon in New York
     assert [x.id for x in book.interactions.timeline(None)] == [p.interaction_id for p in found]
     assert any("guide" in str(hit) for hit in book.search("guide"))
@@ -219,7 +264,9 @@ def test_a_participation_is_an_interaction_linked_to_the_event(
     target = new_book(db_url, clock)
     target.restore_json(document)
     assert [(p.day, p.text) for p in target.network.participations("rust")] == [
-        (p.day, p.text) for p in found]
+        (p.day, p.text) for p in found
+    ]
+
 
 def test_someone_at_every_top_customer(book: Book) -> None:
     book.people.add(PersonInput(name="Ana", org="Acme"))
@@ -229,7 +276,10 @@ def test_someone_at_every_top_customer(book: Book) -> None:
     assert (target.selector, target.wanted) == ("Acme, Globex, Initech", 3)
     [found] = book.network.coverage()
     assert {k: [p.name for p in v] for k, v in found.groups.items()} == {
-        "Acme": ["Ana", "Ben"], "Globex": ["Cleo"], "Initech": []}
+        "Acme": ["Ana", "Ben"],
+        "Globex": ["Cleo"],
+        "Initech": [],
+    }
     assert (found.have, found.gap, len(found.people)) == (2, 1, 3)
     with pytest.raises(InvalidInput):
         book.network.add_coverage("x", "org", " , ")

@@ -16,14 +16,34 @@ def test_the_review_compares_the_week_with_the_one_before(book: Book, clock: Clo
     book.people.add(PersonInput(name="Ana", circle="close"))
     clock.set(datetime(2026, 11, 21, 12, tzinfo=UTC))
     book.people.add(PersonInput(name="Ben"))
-    book.interactions.log(InteractionInput(people=["Ana"], kind="call",
-                                           occurred_at=datetime(2026, 11, 14, 10, tzinfo=UTC)))
-    book.interactions.log(InteractionInput(people=["Ana", "Ben"], kind="meeting",
-                                           occurred_at=datetime(2026, 11, 20, 10, tzinfo=UTC)))
-    book.interactions.log(InteractionInput(people=["Ben"], kind="email", needs_reply=True,
-                                           occurred_at=datetime(2026, 11, 21, 8, tzinfo=UTC)))
-    book.interactions.log(InteractionInput(people=["Ben"], kind="email", direction="outbound",
-                                           occurred_at=datetime(2026, 11, 21, 11, tzinfo=UTC)))
+    book.interactions.log(
+        InteractionInput(
+            people=["Ana"], kind="call", occurred_at=datetime(2026, 11, 14, 10, tzinfo=UTC)
+        )
+    )
+    book.interactions.log(
+        InteractionInput(
+            people=["Ana", "Ben"],
+            kind="meeting",
+            occurred_at=datetime(2026, 11, 20, 10, tzinfo=UTC),
+        )
+    )
+    book.interactions.log(
+        InteractionInput(
+            people=["Ben"],
+            kind="email",
+            needs_reply=True,
+            occurred_at=datetime(2026, 11, 21, 8, tzinfo=UTC),
+        )
+    )
+    book.interactions.log(
+        InteractionInput(
+            people=["Ben"],
+            kind="email",
+            direction="outbound",
+            occurred_at=datetime(2026, 11, 21, 11, tzinfo=UTC),
+        )
+    )
     book.commitments.add("Ana", "send notes", due_on=date(2026, 11, 22))
     book.network.gave("Ana", "advice", "x", on=date(2026, 11, 22))
     book.feedback.add("nice", kind="positive", themes=["speaking"], on=date(2026, 11, 23))

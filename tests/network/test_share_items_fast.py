@@ -8,41 +8,77 @@ from datetime import timedelta
 from amity.book import Book, PersonInput
 from tests.conftest import Clock
 
-INTERESTS = ["climate tech", "rust programming", "grid batteries", "machine learning",
-             "startup funding", "urban cycling", "jazz piano", "energy storage", "café culture",
-             "open source"]
+INTERESTS = [
+    "climate tech",
+    "rust programming",
+    "grid batteries",
+    "machine learning",
+    "startup funding",
+    "urban cycling",
+    "jazz piano",
+    "energy storage",
+    "café culture",
+    "open source",
+]
 TAGS = ["energy", "rust", "investors", "ml-ops", "cyclists", "music", "founders"]
-NOTES = ["Talks about batteries sometimes", "Loves running and startups", "Writes C++ daily",
-         "", "Companies and policies for climate", "Piano lessons on Sundays"]
-TITLES = [("Rust developer", "Acme"), ("Investor", "Grid Capital"), (None, None),
-          ("Data scientist", "Énergie SA"), ("Founder", "Cycle Works")]
+NOTES = [
+    "Talks about batteries sometimes",
+    "Loves running and startups",
+    "Writes C++ daily",
+    "",
+    "Companies and policies for climate",
+    "Piano lessons on Sundays",
+]
+TITLES = [
+    ("Rust developer", "Acme"),
+    ("Investor", "Grid Capital"),
+    (None, None),
+    ("Data scientist", "Énergie SA"),
+    ("Founder", "Cycle Works"),
+]
 
 
 def _populate(book: Book, clock: Clock) -> list[int]:
     ids = []
     for n in range(60):
         title, org = TITLES[n % len(TITLES)]
-        ref = book.people.add(PersonInput(
-            name=f"Person {n:02d}", title=title, org=org, note=NOTES[n % len(NOTES)] or None,
-            tags=[TAGS[n % len(TAGS)], TAGS[(n * 3) % len(TAGS)]][: 1 + n % 2]))
+        ref = book.people.add(
+            PersonInput(
+                name=f"Person {n:02d}",
+                title=title,
+                org=org,
+                note=NOTES[n % len(NOTES)] or None,
+                tags=[TAGS[n % len(TAGS)], TAGS[(n * 3) % len(TAGS)]][: 1 + n % 2],
+            )
+        )
         ids.append(ref.id)
         for k in range(n % 3):
             book.people.add_fact(ref.id, "interest", INTERESTS[(n + 4 * k) % len(INTERESTS)])
         if n % 4 == 0:
             book.people.add_fact(ref.id, "goal", f"raise a seed round for {INTERESTS[n % 10]}")
-    old = book.articles.add("https://x.org/old", title="Battery chemistry",
-                            topics=["energy storage", "climate tech"])
+    old = book.articles.add(
+        "https://x.org/old", title="Battery chemistry", topics=["energy storage", "climate tech"]
+    )
     book.articles.share(old.id, [ids[1], ids[7], ids[12]])
     clock.advance(days=30)
-    book.articles.add("https://x.org/grid", title="Grid batteries are getting cheap",
-                      text="Energy storage on the grid: batteries, prices and climate policy.",
-                      topics=["energy storage", "climate tech"])
-    rust = book.articles.add("https://x.org/rust", title="Ownership in Rust",
-                             text="Rust programming for C++ developers, open source crates.",
-                             topics=["rust programming", "open source"])
-    book.articles.add("https://x.org/ml", title="Machine learning for startups",
-                      text="Founders use machine learning; investors fund startups.",
-                      topics=["machine learning", "startup funding"])
+    book.articles.add(
+        "https://x.org/grid",
+        title="Grid batteries are getting cheap",
+        text="Energy storage on the grid: batteries, prices and climate policy.",
+        topics=["energy storage", "climate tech"],
+    )
+    rust = book.articles.add(
+        "https://x.org/rust",
+        title="Ownership in Rust",
+        text="Rust programming for C++ developers, open source crates.",
+        topics=["rust programming", "open source"],
+    )
+    book.articles.add(
+        "https://x.org/ml",
+        title="Machine learning for startups",
+        text="Founders use machine learning; investors fund startups.",
+        topics=["machine learning", "startup funding"],
+    )
     book.articles.share(rust.id, [ids[1], ids[11]])
     book.people.archive(ids[21])
     return ids
@@ -62,9 +98,10 @@ def test_fast_and_reference_rankings_agree_match_for_match(book: Book, clock: Cl
     _populate(book, clock)
     articles = book.articles
     with book.articles._ctx.read() as conn:
-        recent = [articles.resolve_in(conn, ref) for ref in ("https://x.org/grid",
-                                                              "https://x.org/rust",
-                                                              "https://x.org/ml")]
+        recent = [
+            articles.resolve_in(conn, ref)
+            for ref in ("https://x.org/grid", "https://x.org/rust", "https://x.org/ml")
+        ]
         had = articles._shared_with(conn, [a.id or 0 for a in recent])
         fast = articles._strong_matches(conn, recent, had)
         reference = articles._strong_matches_reference(conn, recent, had)

@@ -16,8 +16,9 @@ def test_migrations_match_the_declared_schema(db_url: str) -> None:
     engine = open_engine(db_url)
     assert current_revision(engine) == head_revision()
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"include_object": include_object,
-                                                     "compare_type": False})
+        ctx = MigrationContext.configure(
+            conn, opts={"include_object": include_object, "compare_type": False}
+        )
         diff = compare_metadata(ctx, metadata)
     assert diff == []
 

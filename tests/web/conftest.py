@@ -29,8 +29,16 @@ from amity.web.app import create_app
 from tests.conftest import Clock, new_book, skip_or_fail
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "correct horse battery"
 _HASH: dict[str, str] = {}
 CSRF_META = re.compile(r'data-csrf="([^"]+)"')
@@ -41,8 +49,11 @@ def _web_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     """No test writes a session secret or uploads into the real user data folder."""
     home = tmp_path_factory.mktemp("amity-home")
     saved = {k: os.environ.get(k) for k in ("AMITY_SECRET_KEY", "AMITY_HOME", "AMITY_SCHEDULER")}
-    os.environ.update(AMITY_SECRET_KEY="test-secret-" + uuid.uuid4().hex, AMITY_HOME=str(home),
-                      AMITY_SCHEDULER="0")
+    os.environ.update(
+        AMITY_SECRET_KEY="test-secret-" + uuid.uuid4().hex,
+        AMITY_HOME=str(home),
+        AMITY_SCHEDULER="0",
+    )
     yield
     for key, value in saved.items():
         if value is None:
@@ -70,8 +81,9 @@ class WebUser:
     def get(self, url: str, **kwargs: Any) -> Any:
         return self.client.get(url, **kwargs)
 
-    def post(self, url: str, data: dict[str, Any] | None = None, *, htmx: bool = False,
-             **kwargs: Any) -> Any:
+    def post(
+        self, url: str, data: dict[str, Any] | None = None, *, htmx: bool = False, **kwargs: Any
+    ) -> Any:
         headers = dict(kwargs.pop("headers", {}) or {})
         headers.setdefault("X-CSRF-Token", self.csrf)
         if htmx:
@@ -93,8 +105,11 @@ def make_user(book: Book, *, name: str = "Test User", admin: bool = False) -> st
     from amity.store.engine import write_transaction
 
     with write_transaction(book.ctx.engine) as conn:
-        conn.execute(update(s.users).where(s.users.c.id == book.owner_id).values(
-            name=name, password_hash=password_hash(), is_admin=admin))
+        conn.execute(
+            update(s.users)
+            .where(s.users.c.id == book.owner_id)
+            .values(name=name, password_hash=password_hash(), is_admin=admin)
+        )
     return str(book.owner()["email"])
 
 
@@ -119,8 +134,11 @@ def sign_in(app: FastAPI, book: Book, *, admin: bool = False) -> WebUser:
     assert user is not None
     csrf = uuid.uuid4().hex
     client = TestClient(app, follow_redirects=False)
-    client.cookies.set(COOKIE, session_cookie({"uid": user.id, "epoch": user.session_epoch,
-                                               "csrf": csrf}), domain="testserver.local")
+    client.cookies.set(
+        COOKIE,
+        session_cookie({"uid": user.id, "epoch": user.session_epoch, "csrf": csrf}),
+        domain="testserver.local",
+    )
     home = client.get("/")
     assert home.status_code == 200, home.text
     assert csrf_of(home.text) == csrf
@@ -159,6 +177,7 @@ def fresh_url(tmp_path: Path) -> str:
 
 # --- browser ----------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -180,8 +199,9 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     db_url = "sqlite:///" + str(tmp_path / "live.db")
     app = create_app(db_url, scheduler=False)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

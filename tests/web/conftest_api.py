@@ -35,8 +35,9 @@ class ApiUser:
 def api_user(app: FastAPI, db_url: str, clock: Clock) -> ApiUser:
     book = new_book(db_url, clock)
     _, token = create_api_token(book.ctx.engine, book.owner_id, "tests", now=clock())
-    client = TestClient(app, headers={"Authorization": f"Bearer {token}"},
-                        raise_server_exceptions=True)
+    client = TestClient(
+        app, headers={"Authorization": f"Bearer {token}"}, raise_server_exceptions=True
+    )
     return ApiUser(book, client, token)
 
 

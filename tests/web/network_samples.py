@@ -38,10 +38,17 @@ def network_ids(book: Book) -> dict[str, int]:
     book.network.met([one, two], event.id or 0, note="A secret note")
     intro = book.network.intro(one, two, note="A secret intro")
     target = book.network.add_coverage("A secret target", "tag", "secret", 3)
-    article = book.articles.add("https://example.org/secret", title="A secret article",
-                                topics=["secrets"])
+    article = book.articles.add(
+        "https://example.org/secret", title="A secret article", topics=["secrets"]
+    )
     request = book.feedback.ask(one, "A secret talk")
     goal = book.feedback.add_goal("A secret goal", check_in="weekly")
-    return {"event_id": event.id or 0, "intro_id": intro.id or 0, "target_id": target.id,
-            "article_id": article.id or 0, "request_id": request.id, "goal_id": goal.id or 0,
-            "network_person_id": one}
+    return {
+        "event_id": event.id or 0,
+        "intro_id": intro.id or 0,
+        "target_id": target.id,
+        "article_id": article.id or 0,
+        "request_id": request.id,
+        "goal_id": goal.id or 0,
+        "network_person_id": one,
+    }

@@ -24,14 +24,21 @@ def db_url(sqlite_url: str) -> str:
     return sqlite_url
 
 
-def first_visit(app: FastAPI, *, name: str = "Olga Owner", email: str = "olga@example.com",
-                password: str = PASSWORD) -> tuple[TestClient, object]:
+def first_visit(
+    app: FastAPI,
+    *,
+    name: str = "Olga Owner",
+    email: str = "olga@example.com",
+    password: str = PASSWORD,
+) -> tuple[TestClient, object]:
     client = TestClient(app, follow_redirects=False)
     start = client.get("/")
     assert start.status_code == 303 and start.headers["location"] == "/setup"
     form = client.get("/setup")
-    answer = client.post("/setup", data={"name": name, "email": email, "password": password,
-                                         "csrf_token": csrf_of(form.text)})
+    answer = client.post(
+        "/setup",
+        data={"name": name, "email": email, "password": password, "csrf_token": csrf_of(form.text)},
+    )
     return client, answer
 
 
@@ -60,7 +67,9 @@ def test_first_visit_claims_the_book_the_cli_filled(fresh_url: str, clock: Clock
     assert user is not None and user.email == "olga@example.com" and user.has_password
 
 
-def test_first_visit_refuses_a_short_password_and_creates_nobody(fresh_url: str, clock: Clock) -> None:
+def test_first_visit_refuses_a_short_password_and_creates_nobody(
+    fresh_url: str, clock: Clock
+) -> None:
     app = create_app(fresh_url, clock=clock, scheduler=False)
     _, answer = first_visit(app, password="short")
     assert answer.status_code == 422 and "at least 8 characters" in answer.text
@@ -69,12 +78,25 @@ def test_first_visit_refuses_a_short_password_and_creates_nobody(fresh_url: str,
     assert bad_mail.status_code == 422 and not accounts.has_owner(app.state.amity.engine)
 
 
-def login(app: FastAPI, email: str, password: str, *, base_url: str = "http://testserver",
-          next_url: str = "/") -> tuple[TestClient, object]:
+def login(
+    app: FastAPI,
+    email: str,
+    password: str,
+    *,
+    base_url: str = "http://testserver",
+    next_url: str = "/",
+) -> tuple[TestClient, object]:
     client = TestClient(app, follow_redirects=False, base_url=base_url)
     form = client.get("/login")
-    answer = client.post("/login", data={"email": email, "password": password, "next": next_url,
-                                         "csrf_token": csrf_of(form.text)})
+    answer = client.post(
+        "/login",
+        data={
+            "email": email,
+            "password": password,
+            "next": next_url,
+            "csrf_token": csrf_of(form.text),
+        },
+    )
     return client, answer
 
 
@@ -104,8 +126,13 @@ def test_failed_sign_ins_are_rate_limited_across_workers(web_app: FastAPI, ben: 
     _, blocked = login(web_app, ben.email, PASSWORD)
     assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text
     with web_app.state.amity.engine.connect() as conn:  # the count lives in the database
-        failures = conn.execute(select(func.count()).select_from(s.login_attempts).where(
-            s.login_attempts.c.key == "email:" + ben.email, s.login_attempts.c.succeeded.is_(False))
+        failures = conn.execute(
+            select(func.count())
+            .select_from(s.login_attempts)
+            .where(
+                s.login_attempts.c.key == "email:" + ben.email,
+                s.login_attempts.c.succeeded.is_(False),
+            )
         ).scalar_one()
     assert failures >= accounts.MAX_FAILURES_PER_EMAIL
 
@@ -161,7 +188,8 @@ def test_sign_out_ends_this_session(ben: WebUser) -> None:
 
 
 def test_changing_the_password_keeps_this_session_and_ends_the_others(
-        web_app: FastAPI, ben: WebUser) -> None:
+    web_app: FastAPI, ben: WebUser
+) -> None:
     other, _ = login(web_app, ben.email, PASSWORD)
     wrong = ben.post("/settings/password", {"current": "nope", "new": "another long one"})
     assert wrong.status_code == 422
@@ -172,38 +200,54 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(
     assert login(web_app, ben.email, "another long one")[1].status_code == 303
 
 
-def test_api_tokens_are_shown_once_stored_hashed_and_revocable(web_app: FastAPI, ben: WebUser) -> None:
+def test_api_tokens_are_shown_once_stored_hashed_and_revocable(
+    web_app: FastAPI, ben: WebUser
+) -> None:
     created = ben.post("/settings/tokens", {"name": "my script"})
     assert created.status_code == 200
-    token = created.text.split('aria-label="New API token"')[0].rsplit('value="', 1)[1].split('"')[0]
+    token = (
+        created.text.split('aria-label="New API token"')[0].rsplit('value="', 1)[1].split('"')[0]
+    )
     assert token.startswith("amity_")
     with web_app.state.amity.engine.connect() as conn:
-        stored = conn.execute(select(s.api_tokens.c.token_hash, s.api_tokens.c.id).where(
-            s.api_tokens.c.owner_id == ben.book.owner_id)).one()
+        stored = conn.execute(
+            select(s.api_tokens.c.token_hash, s.api_tokens.c.id).where(
+                s.api_tokens.c.owner_id == ben.book.owner_id
+            )
+        ).one()
     assert token not in stored.token_hash
     assert token not in ben.get("/settings").text  # shown once
     bearer = TestClient(web_app, headers={"Authorization": f"Bearer {token}"})
     assert bearer.get("/people").status_code == 200
-    assert bearer.post("/people", data={"name": "Via token"}, follow_redirects=False).status_code == 303
+    assert (
+        bearer.post("/people", data={"name": "Via token"}, follow_redirects=False).status_code
+        == 303
+    )
     assert ben.post(f"/settings/tokens/{stored.id}/revoke").status_code == 200
     assert bearer.get("/api/v1/people").status_code == 401
 
 
-def test_owner_invites_a_user_who_gets_a_separate_book(web_app: FastAPI, ann: WebUser,
-                                                      ben: WebUser) -> None:
+def test_owner_invites_a_user_who_gets_a_separate_book(
+    web_app: FastAPI, ann: WebUser, ben: WebUser
+) -> None:
     ann.book.people.add(PersonInput(name="Ann's Secret Contact"))
     invited = ann.post("/settings/invitations", {"email": "carl@example.com"})
     assert invited.status_code == 200
-    link = invited.text.split('aria-label="Invitation link"')[0].rsplit('value="', 1)[1].split('"')[0]
+    link = (
+        invited.text.split('aria-label="Invitation link"')[0].rsplit('value="', 1)[1].split('"')[0]
+    )
     path = "/invite/" + link.rsplit("/invite/", 1)[1]
     newcomer = TestClient(web_app, follow_redirects=False)
     form = newcomer.get(path)
     assert form.status_code == 200 and "carl@example.com" in form.text
-    joined = newcomer.post(path, data={"name": "Carl", "password": "carl's password",
-                                       "csrf_token": csrf_of(form.text)})
+    joined = newcomer.post(
+        path, data={"name": "Carl", "password": "carl's password", "csrf_token": csrf_of(form.text)}
+    )
     assert joined.status_code == 303
     people_page = newcomer.get("/people").text
-    assert "Ann&#39;s Secret Contact" not in people_page and "Ann's Secret Contact" not in people_page
+    assert (
+        "Ann&#39;s Secret Contact" not in people_page and "Ann's Secret Contact" not in people_page
+    )
     used = TestClient(web_app).get(path)
     assert used.status_code == 404
     not_owner = ben.post("/settings/invitations", {"email": "dora@example.com"})
@@ -211,8 +255,9 @@ def test_owner_invites_a_user_who_gets_a_separate_book(web_app: FastAPI, ann: We
 
 
 def test_an_expired_invitation_is_refused(web_app: FastAPI, ann: WebUser, clock: Clock) -> None:
-    token = accounts.create_invitation(web_app.state.amity.engine, ann.book.owner_id, None,
-                                       now=clock())
+    token = accounts.create_invitation(
+        web_app.state.amity.engine, ann.book.owner_id, None, now=clock()
+    )
     clock.advance(days=accounts.INVITATION_DAYS + 1)
     assert TestClient(web_app).get(f"/invite/{token}").status_code == 404
 
@@ -229,13 +274,16 @@ def test_every_response_carries_a_strict_content_security_policy(ben: WebUser) -
     assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
 
 
-def test_a_user_without_a_password_cannot_use_an_old_session(web_app: FastAPI, ben: WebUser) -> None:
+def test_a_user_without_a_password_cannot_use_an_old_session(
+    web_app: FastAPI, ben: WebUser
+) -> None:
     from sqlalchemy import update
 
     from amity.store.engine import write_transaction
 
     with write_transaction(web_app.state.amity.engine) as conn:
-        conn.execute(update(s.users).where(s.users.c.id == ben.book.owner_id)
-                     .values(password_hash=None))
+        conn.execute(
+            update(s.users).where(s.users.c.id == ben.book.owner_id).values(password_hash=None)
+        )
     assert ben.get("/").status_code == 303
     make_user(ben.book)

@@ -50,7 +50,10 @@ def test_promises_both_ways(alice: ApiUser) -> None:
     assert alice.client.get(alice.url(f"/promises/{theirs['id']}")).json()["status"] == "dropped"
     bad = alice.client.post(alice.url("/promises"), json={"person": ana, "text": "  "})
     assert bad.status_code == 422 and alice.book.commitments.list(status="all")[0].id == mine["id"]
-    assert alice.client.post(alice.url("/promises"), json={"person": 999999, "text": "x"}).status_code == 404
+    assert (
+        alice.client.post(alice.url("/promises"), json={"person": 999999, "text": "x"}).status_code
+        == 404
+    )
 
 
 def test_agenda_done_snooze_dismiss_and_reopen(alice: ApiUser) -> None:
@@ -62,14 +65,18 @@ def test_agenda_done_snooze_dismiss_and_reopen(alice: ApiUser) -> None:
     assert {slides_key, call_key, intro_key} <= set(keys(alice))
 
     done = alice.client.post(alice.url(f"/agenda/{slides_key}/done"))
-    assert done.status_code == 200 and done.json() == {"key": slides_key, "state": "done",
-                                                       "until": None}
+    assert done.status_code == 200 and done.json() == {
+        "key": slides_key,
+        "state": "done",
+        "until": None,
+    }
     assert alice.book.commitments.get(slides["id"]).status == "done"
     assert slides_key not in keys(alice)
 
     later = TODAY + timedelta(days=3)
-    snoozed = alice.client.post(alice.url(f"/agenda/{call_key}/snooze"),
-                                json={"until": later.isoformat()})
+    snoozed = alice.client.post(
+        alice.url(f"/agenda/{call_key}/snooze"), json={"until": later.isoformat()}
+    )
     assert snoozed.status_code == 200 and snoozed.json()["until"] == later.isoformat()
     assert call_key not in keys(alice) and call_key in keys(alice, later)
     past = alice.client.post(alice.url(f"/agenda/{call_key}/snooze"), json={"until": "2026-01-01"})
@@ -93,16 +100,22 @@ def test_agenda_refuses_bad_keys_and_dates(alice: ApiUser) -> None:
         ana = alice.book.people.add(PersonInput(name=f"Ana {far}")).id
         refused = alice.client.patch(alice.url(f"/people/{ana}"), json={"met_on": far})
         assert refused.status_code == 422 and "met_on" in refused.json()["error"]["fields"]
-        assert alice.client.post(alice.url("/promises"), json={
-            "person": ana, "text": "x", "due_on": far}).status_code == 422
+        assert (
+            alice.client.post(
+                alice.url("/promises"), json={"person": ana, "text": "x", "due_on": far}
+            ).status_code
+            == 422
+        )
     assert alice.client.get(alice.url("/agenda")).status_code == 200
     assert alice.book.agenda.states() == []
 
 
 def test_follow_ups(alice: ApiUser) -> None:
     ana = alice.book.people.add(PersonInput(name="Ana")).id
-    made = alice.client.post(alice.url("/follow-ups"), json={
-        "person": ana, "text": "ask about the offer", "due_on": TODAY.isoformat()})
+    made = alice.client.post(
+        alice.url("/follow-ups"),
+        json={"person": ana, "text": "ask about the offer", "due_on": TODAY.isoformat()},
+    )
     assert made.status_code == 201, made.text
     body = made.json()
     assert body["key"] == f"follow_up:f{body['id']}"

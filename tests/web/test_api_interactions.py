@@ -20,9 +20,17 @@ def person(user: ApiUser, name: str, **kw: Any) -> int:
 
 def test_log_an_interaction_with_several_people(alice: ApiUser) -> None:
     ana, ben = person(alice, "Ana"), person(alice, "Ben")
-    response = alice.client.post(alice.url("/interactions"), json={
-        "people": [ana, ben], "kind": "meeting", "occurred_at": "2026-11-20T10:00:00+01:00",
-        "subject": "Lunch", "notes": "talked about the move", "channel": "in person"})
+    response = alice.client.post(
+        alice.url("/interactions"),
+        json={
+            "people": [ana, ben],
+            "kind": "meeting",
+            "occurred_at": "2026-11-20T10:00:00+01:00",
+            "subject": "Lunch",
+            "notes": "talked about the move",
+            "channel": "in person",
+        },
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert response.headers["Location"] == f"/api/v1/interactions/{body['id']}"
@@ -54,10 +62,12 @@ def test_invalid_interactions_are_refused_before_writing(alice: ApiUser) -> None
 
 def test_get_list_and_delete(alice: ApiUser, clock: Any) -> None:
     ana, ben = person(alice, "Ana"), person(alice, "Ben")
-    first = alice.book.interactions.log(InteractionInput(people=[ana], kind="call",
-                                                         occurred_at=clock() - timedelta(days=2)))
-    second = alice.book.interactions.log(InteractionInput(people=[ana, ben], kind="email",
-                                                          occurred_at=clock() - timedelta(days=1)))
+    first = alice.book.interactions.log(
+        InteractionInput(people=[ana], kind="call", occurred_at=clock() - timedelta(days=2))
+    )
+    second = alice.book.interactions.log(
+        InteractionInput(people=[ana, ben], kind="email", occurred_at=clock() - timedelta(days=1))
+    )
     got = alice.client.get(alice.url(f"/interactions/{first.id}"))
     assert got.status_code == 200 and got.json()["kind"] == "call"
     every = alice.client.get(alice.url("/interactions")).json()
@@ -78,7 +88,9 @@ def test_keyset_pages_survive_shared_instants_and_new_rows(alice: ApiUser, clock
     ana = person(alice, "Ana")
     base = clock() - timedelta(days=30)
     for n in range(17):  # clusters of rows that share an instant
-        alice.book.interactions.log(InteractionInput(people=[ana], occurred_at=base + timedelta(hours=n // 6)))
+        alice.book.interactions.log(
+            InteractionInput(people=[ana], occurred_at=base + timedelta(hours=n // 6))
+        )
     expected = [i.id for i in alice.book.interactions.timeline(ana, limit=100)]
     seen: list[int] = []
     cursor = None
@@ -96,13 +108,16 @@ def test_keyset_pages_survive_shared_instants_and_new_rows(alice: ApiUser, clock
 
 def test_awaiting_reply(alice: ApiUser) -> None:
     ana = person(alice, "Ana")
-    waiting = alice.client.post(alice.url("/interactions"), json={
-        "people": [ana], "kind": "email", "needs_reply": True, "subject": "Quote?"}).json()
+    waiting = alice.client.post(
+        alice.url("/interactions"),
+        json={"people": [ana], "kind": "email", "needs_reply": True, "subject": "Quote?"},
+    ).json()
     assert waiting["direction"] == "inbound"
     listed = alice.client.get(alice.url("/interactions/awaiting-reply")).json()
     assert [i["id"] for i in listed] == [waiting["id"]]
-    alice.client.post(alice.url("/interactions"), json={"people": [ana], "kind": "email",
-                                                        "direction": "outbound"})
+    alice.client.post(
+        alice.url("/interactions"), json={"people": [ana], "kind": "email", "direction": "outbound"}
+    )
     assert alice.client.get(alice.url("/interactions/awaiting-reply")).json() == []
     assert alice.book.interactions.awaiting_reply() == []
 
@@ -150,8 +165,11 @@ def test_import_preview_then_apply_into_an_empty_book(alice: ApiUser, bob: ApiUs
     ana = person(alice, "Ana", emails=["ana@example.org"])
     alice.book.interactions.log(InteractionInput(people=[ana], subject="hello"))
     backup = alice.client.get(alice.url("/export")).content
-    preview = bob.client.post(bob.url("/import/preview?format=json"), content=backup,
-                              headers={"Content-Type": "application/json"})
+    preview = bob.client.post(
+        bob.url("/import/preview?format=json"),
+        content=backup,
+        headers={"Content-Type": "application/json"},
+    )
     assert preview.status_code == 200, preview.text
     plan = preview.json()
     assert plan["can_apply"] is True and plan["counts"]["people"] == 1
@@ -170,8 +188,13 @@ def test_import_preview_then_apply_into_an_empty_book(alice: ApiUser, bob: ApiUs
 
 
 def test_bad_imports_are_422(alice: ApiUser) -> None:
-    for content, query in ((b"{not json", ""), (json.dumps({"format": "other"}).encode(), ""),
-                           (b"[" * 100_000, ""), (b"{}", "?format=tarot"), (b"  ", "")):
+    for content, query in (
+        (b"{not json", ""),
+        (json.dumps({"format": "other"}).encode(), ""),
+        (b"[" * 100_000, ""),
+        (b"{}", "?format=tarot"),
+        (b"  ", ""),
+    ):
         response = alice.client.post(alice.url("/import/preview" + query), content=content)
         assert response.status_code == 422, (content[:20], response.text)
         assert response.json()["error"]["code"] == "invalid_input"
@@ -203,7 +226,9 @@ def test_vcard_import_preview_apply_and_reimport_changes_nothing(alice: ApiUser)
     plan = preview.json()
     assert plan["format"] == "vcard" and plan["applied"] is False
     assert plan["counts"]["people_new"] == 1 and plan["counts"]["people_merged"] == 1
-    assert [m["person_id"] for m in plan["merged"]] == [alice.book.people.resolve("ben@example.org").id]
+    assert [m["person_id"] for m in plan["merged"]] == [
+        alice.book.people.resolve("ben@example.org").id
+    ]
     assert alice.book.people.count() == 1  # a preview writes nothing
     applied = alice.client.post(alice.url("/import?format=vcard"), content=VCARDS)
     assert applied.status_code == 200, applied.text
@@ -233,8 +258,9 @@ def test_patch_phones_keeps_an_imported_number_written_with_spaces(alice: ApiUse
     alice.client.post(alice.url("/import?format=vcard"), content=VCARDS)
     ana = alice.book.people.get("ana@example.org")
     before = [c.id for c in ana.contact_points if c.kind == "phone"]
-    response = alice.client.patch(alice.url(f"/people/{ana.id}"),
-                                  json={"phones": ["+351912345678", "+1 415 555 0123"]})
+    response = alice.client.patch(
+        alice.url(f"/people/{ana.id}"), json={"phones": ["+351912345678", "+1 415 555 0123"]}
+    )
     assert response.status_code == 200, response.text
     after = alice.book.people.get(ana.id)
     phones = {c.normalized: c.id for c in after.contact_points if c.kind == "phone"}

@@ -32,28 +32,46 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 
 
 def alices_ids(alice: ApiUser) -> dict[str, int]:
-    ana = alice.book.people.add(PersonInput(name="Ana Secret", emails=["ana@example.org"],
-                                            phones=["+14155550123"], tags=["secret"]))
+    ana = alice.book.people.add(
+        PersonInput(
+            name="Ana Secret", emails=["ana@example.org"], phones=["+14155550123"], tags=["secret"]
+        )
+    )
     alice.book.people.add_fact(ana.id, "interest", "sailing")
     alice.book.people.add_question(ana.id, "How was the regatta?")
     talk = alice.book.interactions.log(InteractionInput(people=[ana.id], subject="Secret plan"))
     point = alice.book.people.get(ana.id).contact_points[0]
-    promise = alice.book.commitments.add(ana.id, "send the slides", due_on=alice.book.agenda.today())
-    follow_up = alice.book.follow_ups.add(ana.id, "ask about the regatta", alice.book.agenda.today())
+    promise = alice.book.commitments.add(
+        ana.id, "send the slides", due_on=alice.book.agenda.today()
+    )
+    follow_up = alice.book.follow_ups.add(
+        ana.id, "ask about the regatta", alice.book.agenda.today()
+    )
     key = f"promise:c{promise.id}"
     alice.book.agenda.dismiss(f"follow_up:f{follow_up.id}")  # a stored state B must not reopen
     assert point.id is not None and talk.id is not None and promise.id and follow_up.id
     question = alice.book.people.get(ana.id).questions[0]
-    return {"person_id": ana.id, "interaction_id": talk.id, "point_id": point.id,
-            "question_id": question.id,
-            "promise_id": promise.id, "follow_up_id": follow_up.id, "key": key,
-            "dismissed_key": f"follow_up:f{follow_up.id}", **network_ids(alice.book)}
+    return {
+        "person_id": ana.id,
+        "interaction_id": talk.id,
+        "point_id": point.id,
+        "question_id": question.id,
+        "promise_id": promise.id,
+        "follow_up_id": follow_up.id,
+        "key": key,
+        "dismissed_key": f"follow_up:f{follow_up.id}",
+        **network_ids(alice.book),
+    }
 
 
 def operations(user: ApiUser) -> list[tuple[str, str]]:
     doc = user.client.get("/api/v1/openapi.json").json()
-    return [(method, path) for path, item in doc["paths"].items() for method in item
-            if method in ("get", "post", "put", "patch", "delete")]
+    return [
+        (method, path)
+        for path, item in doc["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
 
 
 def fill(path: str, ids: dict[str, int]) -> str:
@@ -81,14 +99,17 @@ def test_user_b_gets_404_for_every_endpoint_with_user_a_ids(alice: ApiUser, bob:
     assert alice.book.export_json() == before
 
 
-def test_user_b_cannot_reach_a_through_ids_in_bodies_or_own_records(alice: ApiUser,
-                                                                     bob: ApiUser) -> None:
+def test_user_b_cannot_reach_a_through_ids_in_bodies_or_own_records(
+    alice: ApiUser, bob: ApiUser
+) -> None:
     ids = alices_ids(alice)
     before = alice.book.export_json()
     bens = bob.book.people.add(PersonInput(name="Ben")).id
     response = bob.client.post("/api/v1/interactions", json={"people": [bens, ids["person_id"]]})
     assert response.status_code == 404
-    response = bob.client.post("/api/v1/people", json={"name": "X", "introduced_by": ids["person_id"]})
+    response = bob.client.post(
+        "/api/v1/people", json={"name": "X", "introduced_by": ids["person_id"]}
+    )
     assert response.status_code == 404
     response = bob.client.delete(f"/api/v1/people/{bens}/contact-points/{ids['point_id']}")
     assert response.status_code == 404
@@ -96,8 +117,9 @@ def test_user_b_cannot_reach_a_through_ids_in_bodies_or_own_records(alice: ApiUs
     assert response.status_code == 404
     response = bob.client.post("/api/v1/promises", json={"person": ids["person_id"], "text": "x"})
     assert response.status_code == 404
-    response = bob.client.post("/api/v1/follow-ups", json={"person": ids["person_id"], "text": "x",
-                                                           "due_on": "2030-01-01"})
+    response = bob.client.post(
+        "/api/v1/follow-ups", json={"person": ids["person_id"], "text": "x", "due_on": "2030-01-01"}
+    )
     assert response.status_code == 404
     response = bob.client.delete(f"/api/v1/agenda/{ids['dismissed_key']}/state")
     assert response.status_code == 404
@@ -113,8 +135,14 @@ def test_user_b_cannot_reach_a_through_ids_in_bodies_or_own_records(alice: ApiUs
 def test_user_b_lists_search_and_export_show_nothing_of_a(alice: ApiUser, bob: ApiUser) -> None:
     alices_ids(alice)
     before = alice.book.export_json()
-    for query in ("/people", "/people?tag=secret", "/people?q=secret", "/people?archived=true",
-                  "/interactions", "/interactions/awaiting-reply"):
+    for query in (
+        "/people",
+        "/people?tag=secret",
+        "/people?q=secret",
+        "/people?archived=true",
+        "/interactions",
+        "/interactions/awaiting-reply",
+    ):
         body = bob.client.get("/api/v1" + query).json()
         items = body["items"] if isinstance(body, dict) else body
         assert items == [], query

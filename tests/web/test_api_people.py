@@ -34,13 +34,31 @@ def error_of(response: Any) -> dict[str, Any]:
 # --- create, read ---------------------------------------------------------------------------
 
 
-def test_create_person_stores_every_field_and_answers_with_location_and_etag(alice: ApiUser) -> None:
-    response = alice.client.post(alice.url("/people"), json={
-        "name": "Ana Lima", "emails": ["Ana@Example.org"], "phones": ["+351 912 345 678"],
-        "urls": ["https://ana.example"], "org": "Acme", "title": "CTO", "tags": ["PyCon", "lisbon"],
-        "circle": "close", "cadence": "6w", "birthday": "--04-15", "met_where": "PyCon",
-        "met_on": "2026-05-02", "how_met": "conference", "notes": "likes climbing",
-        "timezone": "Europe/Lisbon", "language": "pt", "preferred_channel": "signal"})
+def test_create_person_stores_every_field_and_answers_with_location_and_etag(
+    alice: ApiUser,
+) -> None:
+    response = alice.client.post(
+        alice.url("/people"),
+        json={
+            "name": "Ana Lima",
+            "emails": ["Ana@Example.org"],
+            "phones": ["+351 912 345 678"],
+            "urls": ["https://ana.example"],
+            "org": "Acme",
+            "title": "CTO",
+            "tags": ["PyCon", "lisbon"],
+            "circle": "close",
+            "cadence": "6w",
+            "birthday": "--04-15",
+            "met_where": "PyCon",
+            "met_on": "2026-05-02",
+            "how_met": "conference",
+            "notes": "likes climbing",
+            "timezone": "Europe/Lisbon",
+            "language": "pt",
+            "preferred_channel": "signal",
+        },
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert response.headers["Location"] == f"/api/v1/people/{body['id']}"
@@ -56,20 +74,24 @@ def test_create_person_stores_every_field_and_answers_with_location_and_etag(ali
     assert body["met_on"] == "2026-05-02" and body["version"] == 1
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"name": ""}, "name"),
-    ({"name": "A", "emails": ["not-an-address"]}, "email"),
-    ({"name": "A", "circle": "nope"}, "circle"),
-    ({"name": "A", "cadence": "often"}, "cadence"),
-    ({"name": "A", "birthday": "31-31"}, "birthday"),
-    ({"name": "A", "timezone": "Mars/Olympus"}, "timezone"),
-    ({"name": "A\x00B"}, "name"),
-    ({"name": "A", "org": "x" * 301}, "org"),
-    ({"name": "A", "unknown": 1}, "unknown"),
-    ({"emails": []}, "name"),
-])
-def test_invalid_person_is_422_with_the_field_and_nothing_stored(alice: ApiUser, body: dict[str, Any],
-                                                                 field: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "A", "emails": ["not-an-address"]}, "email"),
+        ({"name": "A", "circle": "nope"}, "circle"),
+        ({"name": "A", "cadence": "often"}, "cadence"),
+        ({"name": "A", "birthday": "31-31"}, "birthday"),
+        ({"name": "A", "timezone": "Mars/Olympus"}, "timezone"),
+        ({"name": "A\x00B"}, "name"),
+        ({"name": "A", "org": "x" * 301}, "org"),
+        ({"name": "A", "unknown": 1}, "unknown"),
+        ({"emails": []}, "name"),
+    ],
+)
+def test_invalid_person_is_422_with_the_field_and_nothing_stored(
+    alice: ApiUser, body: dict[str, Any], field: str
+) -> None:
     response = alice.client.post(alice.url("/people"), json=body)
     assert response.status_code == 422, response.text
     error = error_of(response)
@@ -79,8 +101,9 @@ def test_invalid_person_is_422_with_the_field_and_nothing_stored(alice: ApiUser,
 
 
 def test_unparsable_json_is_a_400_in_the_same_shape(alice: ApiUser) -> None:
-    response = alice.client.post(alice.url("/people"), content=b"{nope",
-                                 headers={"Content-Type": "application/json"})
+    response = alice.client.post(
+        alice.url("/people"), content=b"{nope", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code in (400, 422)
     assert error_of(response)["code"] in ("invalid_json", "invalid_input")
 
@@ -99,8 +122,11 @@ def test_get_person_gives_details_and_etag(alice: ApiUser) -> None:
 def test_unknown_person_is_404_in_the_error_shape(alice: ApiUser) -> None:
     response = alice.client.get(alice.url("/people/999999"))
     assert response.status_code == 404
-    assert error_of(response) == {"code": "not_found", "message": "no person with id 999999",
-                                  "fields": {}}
+    assert error_of(response) == {
+        "code": "not_found",
+        "message": "no person with id 999999",
+        "fields": {},
+    }
 
 
 def test_out_of_range_ids_are_422_not_a_crash(alice: ApiUser) -> None:
@@ -122,11 +148,23 @@ def test_no_token_is_401_and_a_wrong_token_too(anonymous: Any) -> None:
 
 
 def test_patch_changes_only_the_keys_sent_and_lists_replace(alice: ApiUser) -> None:
-    ana = add(alice, name="Ana", emails=["a@example.org", "b@example.org"], tags=["x", "y"],
-              org="Acme", notes="keep")
-    response = alice.client.patch(alice.url(f"/people/{ana['id']}"), json={
-        "title": "CEO", "emails": ["b@example.org", "c@example.org"], "tags": ["y", "z"],
-        "cadence": None})
+    ana = add(
+        alice,
+        name="Ana",
+        emails=["a@example.org", "b@example.org"],
+        tags=["x", "y"],
+        org="Acme",
+        notes="keep",
+    )
+    response = alice.client.patch(
+        alice.url(f"/people/{ana['id']}"),
+        json={
+            "title": "CEO",
+            "emails": ["b@example.org", "c@example.org"],
+            "tags": ["y", "z"],
+            "cadence": None,
+        },
+    )
     assert response.status_code == 200, response.text
     assert response.headers["ETag"] == '"v2"'
     stored = alice.book.people.get(ana["id"])
@@ -141,8 +179,9 @@ def test_patch_with_a_stale_if_match_is_412_and_changes_nothing(alice: ApiUser) 
     ana = add(alice, name="Ana", org="Acme")
     etag = alice.client.get(alice.url(f"/people/{ana['id']}")).headers["ETag"]
     alice.book.people.edit(ana["id"], PersonInput(title="CTO"))  # someone else writes first
-    response = alice.client.patch(alice.url(f"/people/{ana['id']}"), json={"org": "Other"},
-                                  headers={"If-Match": etag})
+    response = alice.client.patch(
+        alice.url(f"/people/{ana['id']}"), json={"org": "Other"}, headers={"If-Match": etag}
+    )
     assert response.status_code == 412
     assert error_of(response)["code"] == "precondition_failed"
     stored = alice.book.people.get(ana["id"])
@@ -152,20 +191,23 @@ def test_patch_with_a_stale_if_match_is_412_and_changes_nothing(alice: ApiUser) 
 def test_patch_with_the_current_if_match_succeeds(alice: ApiUser) -> None:
     ana = add(alice, name="Ana")
     etag = alice.client.get(alice.url(f"/people/{ana['id']}")).headers["ETag"]
-    response = alice.client.patch(alice.url(f"/people/{ana['id']}"), json={"name": "Ana Lima"},
-                                  headers={"If-Match": etag})
+    response = alice.client.patch(
+        alice.url(f"/people/{ana['id']}"), json={"name": "Ana Lima"}, headers={"If-Match": etag}
+    )
     assert response.status_code == 200
     assert alice.book.people.get(ana["id"]).name == "Ana Lima"
-    again = alice.client.patch(alice.url(f"/people/{ana['id']}"), json={"name": "Ana L."},
-                               headers={"If-Match": etag})
+    again = alice.client.patch(
+        alice.url(f"/people/{ana['id']}"), json={"name": "Ana L."}, headers={"If-Match": etag}
+    )
     assert again.status_code == 412
     assert alice.book.people.get(ana["id"]).name == "Ana Lima"
 
 
 def test_a_malformed_if_match_is_412(alice: ApiUser) -> None:
     ana = add(alice, name="Ana")
-    response = alice.client.patch(alice.url(f"/people/{ana['id']}"), json={"org": "X"},
-                                  headers={"If-Match": '"garbage"'})
+    response = alice.client.patch(
+        alice.url(f"/people/{ana['id']}"), json={"org": "X"}, headers={"If-Match": '"garbage"'}
+    )
     assert response.status_code == 412
     assert alice.book.people.get(ana["id"]).org is None
 
@@ -203,8 +245,9 @@ def test_archive_restore_and_delete(alice: ApiUser) -> None:
 
 def test_list_filters_match_the_cli(alice: ApiUser) -> None:
     ana = add(alice, name="Ana", tags=["pycon"], circle="inner", org="Acme Corp")
-    ben = add(alice, name="Ben", tags=["pycon"], circle="network", org="Globex",
-              notes="plays the cello")
+    ben = add(
+        alice, name="Ben", tags=["pycon"], circle="network", org="Globex", notes="plays the cello"
+    )
     cy = add(alice, name="Cy", circle="inner")
 
     def names(query: str) -> list[str]:
@@ -297,23 +340,30 @@ def test_contact_points_add_list_remove(alice: ApiUser) -> None:
     site = alice.client.post(url, json={"kind": "url", "value": "https://ana.example"}).json()
     refused = alice.client.delete(f"{url}/{site['id']}")
     assert refused.status_code == 422
-    assert "https://ana.example" in [c.value for c in alice.book.people.get(ana["id"]).contact_points]
+    assert "https://ana.example" in [
+        c.value for c in alice.book.people.get(ana["id"]).contact_points
+    ]
 
 
 def test_facts_questions_and_dates(alice: ApiUser) -> None:
     ana = add(alice, name="Ana")
     base = f"/people/{ana['id']}"
-    fact = alice.client.post(alice.url(base + "/facts"),
-                             json={"kind": "interest", "text": "climbing"})
+    fact = alice.client.post(
+        alice.url(base + "/facts"), json={"kind": "interest", "text": "climbing"}
+    )
     assert fact.status_code == 201 and fact.json()["person_id"] == ana["id"]
     bad = alice.client.post(alice.url(base + "/facts"), json={"kind": "mood", "text": "x"})
     assert bad.status_code == 422 and "kind" in error_of(bad)["fields"]
     question = alice.client.post(alice.url(base + "/questions"), json={"text": "How was Porto?"})
     assert question.status_code == 201
-    day = alice.client.post(alice.url(base + "/dates"),
-                            json={"kind": "anniversary", "date": "2015-06-01", "label": "wedding"})
+    day = alice.client.post(
+        alice.url(base + "/dates"),
+        json={"kind": "anniversary", "date": "2015-06-01", "label": "wedding"},
+    )
     assert day.status_code == 201 and day.json()["year"] == 2015
-    bad_day = alice.client.post(alice.url(base + "/dates"), json={"kind": "custom", "date": "02-30"})
+    bad_day = alice.client.post(
+        alice.url(base + "/dates"), json={"kind": "custom", "date": "02-30"}
+    )
     assert bad_day.status_code == 422
     stored = alice.book.people.get(ana["id"])
     assert [f.text for f in stored.facts] == ["climbing"]
@@ -324,26 +374,38 @@ def test_facts_questions_and_dates(alice: ApiUser) -> None:
     assert alice.client.get(alice.url(base + "/dates")).json()[0]["label"] == "wedding"
 
 
-@pytest.mark.parametrize("query", [
-    "/people?tag=a%00b", "/people?org=%00", "/people?q=%00", "/search?q=a%00",
-    "/people?limit=0", "/people?limit=100000", "/people?cursor=" + "A" * 600,
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/people?tag=a%00b",
+        "/people?org=%00",
+        "/people?q=%00",
+        "/search?q=a%00",
+        "/people?limit=0",
+        "/people?limit=100000",
+        "/people?cursor=" + "A" * 600,
+    ],
+)
 def test_hostile_queries_are_422_on_both_backends(alice: ApiUser, query: str) -> None:
     response = alice.client.get("/api/v1" + query)
     assert response.status_code == 422, response.text
     assert error_of(response)["code"] == "invalid_input"
 
 
-@pytest.mark.parametrize("body", [
-    '{"name": "\\ud800"}',                                  # an unpaired surrogate
-    '{"name": "' + "\ufdfa" * 100 + '"}',                  # folds to more than 300 characters
-    '{"name": "x", "urls": ["' + "\u0130" * 300 + '"]}',   # lower-cases past the column
-    '{"name": "x", "org": "' + "o" * 301 + '"}',
-    '{"name": "x", "phones": ["+1' + "9" * 60 + '"]}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"name": "\\ud800"}',  # an unpaired surrogate
+        '{"name": "' + "\ufdfa" * 100 + '"}',  # folds to more than 300 characters
+        '{"name": "x", "urls": ["' + "\u0130" * 300 + '"]}',  # lower-cases past the column
+        '{"name": "x", "org": "' + "o" * 301 + '"}',
+        '{"name": "x", "phones": ["+1' + "9" * 60 + '"]}',
+    ],
+)
 def test_hostile_bodies_are_422_and_store_nothing(alice: ApiUser, body: str) -> None:
-    response = alice.client.post(alice.url("/people"), content=body.encode(),
-                                 headers={"Content-Type": "application/json"})
+    response = alice.client.post(
+        alice.url("/people"), content=body.encode(), headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422, response.text
     assert alice.book.people.count(include_archived=True) == 0
 
@@ -356,8 +418,9 @@ def test_a_browser_session_works_with_its_csrf_token_and_is_403_without(ann: Any
     assert refused.status_code == 403
     assert error_of(refused)["code"] == "csrf"
     assert ann.book.people.count() == 0
-    made = ann.client.post("/api/v1/people", json={"name": "Ana"},
-                           headers={"X-CSRF-Token": ann.csrf})
+    made = ann.client.post(
+        "/api/v1/people", json={"name": "Ana"}, headers={"X-CSRF-Token": ann.csrf}
+    )
     assert made.status_code == 201
     assert [p.name for p in ann.book.people.list()] == ["Ana"]
 
@@ -369,7 +432,10 @@ def test_unknown_api_paths_and_methods_answer_in_the_error_shape(alice: ApiUser)
     assert wrong.status_code == 405 and error_of(wrong)["code"] == "method_not_allowed"
     page = alice.client.get("/no-such-page")  # outside /api/ the pages keep their own errors
     assert page.status_code == 404
-    assert not page.headers["content-type"].startswith("application/json") or "error" not in page.json()
+    assert (
+        not page.headers["content-type"].startswith("application/json")
+        or "error" not in page.json()
+    )
 
 
 def test_the_openapi_document_lists_every_route_with_its_error_codes(alice: ApiUser) -> None:
@@ -386,8 +452,9 @@ def test_the_openapi_document_lists_every_route_with_its_error_codes(alice: ApiU
 
 def test_mark_a_question_asked_keeps_the_answer_as_a_fact(alice: ApiUser) -> None:
     ana = add(alice, name="Ana")
-    question = alice.client.post(alice.url(f"/people/{ana['id']}/questions"),
-                                 json={"text": "How was Porto?"}).json()
+    question = alice.client.post(
+        alice.url(f"/people/{ana['id']}/questions"), json={"text": "How was Porto?"}
+    ).json()
     url = alice.url(f"/people/{ana['id']}/questions/{question['id']}/asked")
     response = alice.client.post(url, json={"answer": "loved the tiles"})
     assert response.status_code == 200, response.text
@@ -397,8 +464,9 @@ def test_mark_a_question_asked_keeps_the_answer_as_a_fact(alice: ApiUser) -> Non
     assert any("loved the tiles" in f.text for f in stored.facts)
     assert alice.client.post(url, json={}).status_code == 422
     other = add(alice, name="Ben")
-    wrong = alice.client.post(alice.url(f"/people/{other['id']}/questions/{question['id']}/asked"),
-                              json={})
+    wrong = alice.client.post(
+        alice.url(f"/people/{other['id']}/questions/{question['id']}/asked"), json={}
+    )
     assert wrong.status_code == 404
 
 

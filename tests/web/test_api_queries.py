@@ -15,9 +15,16 @@ if TYPE_CHECKING:
     from tests.web.conftest_api import ApiUser
 
 pytest_plugins = ["tests.web.conftest_api"]
-LISTS = ("/people?limit=50", "/people?limit=50&sort=last-contact", "/interactions?limit=50",
-         "/promises?status=all", "/follow-ups", "/agenda", "/search?q=acme",
-         "/interactions/awaiting-reply")
+LISTS = (
+    "/people?limit=50",
+    "/people?limit=50&sort=last-contact",
+    "/interactions?limit=50",
+    "/promises?status=all",
+    "/follow-ups",
+    "/agenda",
+    "/search?q=acme",
+    "/interactions/awaiting-reply",
+)
 
 
 @contextmanager
@@ -38,11 +45,24 @@ def counting(user: ApiUser) -> Iterator[list[str]]:
 def fill(user: ApiUser, people: int) -> None:
     book = user.book
     for n in range(people):
-        pid = book.people.add(PersonInput(name=f"Person {len(book.people.list()) + n}",
-                                          emails=[f"p{n}-{people}@example.org"], tags=["t"],
-                                          org="Acme", birthday="--04-15")).id
-        book.interactions.log(InteractionInput(people=[pid], kind="email", direction="inbound",
-                                               needs_reply=True, subject="Acme plans"))
+        pid = book.people.add(
+            PersonInput(
+                name=f"Person {len(book.people.list()) + n}",
+                emails=[f"p{n}-{people}@example.org"],
+                tags=["t"],
+                org="Acme",
+                birthday="--04-15",
+            )
+        ).id
+        book.interactions.log(
+            InteractionInput(
+                people=[pid],
+                kind="email",
+                direction="inbound",
+                needs_reply=True,
+                subject="Acme plans",
+            )
+        )
         book.commitments.add(pid, "send the deck", due_on=book.agenda.today())
         book.follow_ups.add(pid, "ask again", book.agenda.today())
 

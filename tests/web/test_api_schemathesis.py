@@ -33,31 +33,53 @@ EXAMPLES = {"sqlite": 6, "postgresql": 3}
 
 
 def real_ids(alice: ApiUser) -> dict[str, Any]:
-    ana = alice.book.people.add(PersonInput(name="Ana", emails=["ana@example.org"],
-                                            phones=["+14155550123"]))
+    ana = alice.book.people.add(
+        PersonInput(name="Ana", emails=["ana@example.org"], phones=["+14155550123"])
+    )
     talk = alice.book.interactions.log(InteractionInput(people=[ana.id], subject="hello"))
     point = alice.book.people.get(ana.id).contact_points[0]
-    promise = alice.book.commitments.add(ana.id, "send the slides", due_on=alice.book.agenda.today())
+    promise = alice.book.commitments.add(
+        ana.id, "send the slides", due_on=alice.book.agenda.today()
+    )
     follow_up = alice.book.follow_ups.add(ana.id, "ask", alice.book.agenda.today())
     question = alice.book.people.add_question(ana.id, "How was Porto?")
-    return {"question_id": question.id or 0, "person_id": ana.id, "interaction_id": talk.id or 0, "point_id": point.id or 0,
-            "promise_id": promise.id or 0, "follow_up_id": follow_up.id or 0,
-            "key": f"promise:c{promise.id}", **network_ids(alice.book)}
+    return {
+        "question_id": question.id or 0,
+        "person_id": ana.id,
+        "interaction_id": talk.id or 0,
+        "point_id": point.id or 0,
+        "promise_id": promise.id or 0,
+        "follow_up_id": follow_up.id or 0,
+        "key": f"promise:c{promise.id}",
+        **network_ids(alice.book),
+    }
 
 
-def run_operation(operation: Any, mode: GenerationMode, token: str,
-                  path_parameters: dict[str, Any] | None, examples: int) -> None:
+def run_operation(
+    operation: Any,
+    mode: GenerationMode,
+    token: str,
+    path_parameters: dict[str, Any] | None,
+    examples: int,
+) -> None:
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
 
     @given(case=strategy)
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def check(case: Any) -> None:
         # the real token replaces a generated bearer; a removed or mangled one stays (-> 401)
         generated = (case.headers or {}).get("Authorization")
         signed = isinstance(generated, str) and generated.startswith("Bearer ")
-        case.call_and_validate(headers={"Authorization": f"Bearer {token}"} if signed else None,
-                               excluded_checks=[positive_data_acceptance])
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {token}"} if signed else None,
+            excluded_checks=[positive_data_acceptance],
+        )
 
     check()
 
@@ -73,5 +95,10 @@ def test_every_operation_conforms_to_the_openapi(api_app: Any, alice: ApiUser, d
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             run_operation(operation, mode, alice.token, None, examples)
         if names:
-            run_operation(operation, GenerationMode.POSITIVE, alice.token,
-                          {name: ids[name] for name in names}, examples)
+            run_operation(
+                operation,
+                GenerationMode.POSITIVE,
+                alice.token,
+                {name: ids[name] for name in names},
+                examples,
+            )

@@ -18,8 +18,12 @@ from tests.web.conftest import PASSWORD, LiveServer
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 
 
 def screenshot_folder(tmp_path: Path) -> Path:
@@ -31,14 +35,34 @@ def screenshot_folder(tmp_path: Path) -> Path:
 def watch_for_problems(page: Any) -> list[str]:
     """Console errors, failed requests and requests to any other site end up in this list."""
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console: {m.text}")
-            if m.type == "error" and "Failed to load resource" not in m.text else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"console: {m.text}")
+            if m.type == "error" and "Failed to load resource" not in m.text
+            else None
+        ),
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: None if "ERR_ABORTED" in (r.failure or "")  # navigated on
-            else problems.append(f"failed: {r.url} {r.failure}"))
-    page.on("response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None)
-    page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:"))
-            else problems.append(f"other site: {r.url}"))
+    page.on(
+        "requestfailed",
+        lambda r: (
+            None
+            if "ERR_ABORTED" in (r.failure or "")  # navigated on
+            else problems.append(f"failed: {r.url} {r.failure}")
+        ),
+    )
+    page.on(
+        "response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None
+    )
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(("http://127.0.0.1", "data:"))
+            else problems.append(f"other site: {r.url}")
+        ),
+    )
     return problems
 
 
@@ -73,8 +97,9 @@ def quick_capture(page: Any, name: str, subject: str, *, via_keyboard: bool) -> 
     assert f"with {name}" in page.locator("#capture-form .ok").inner_text()
 
 
-def test_first_run_add_person_capture_and_mark_done(chromium_browser: Any, live_server: LiveServer,
-                                                     tmp_path: Path) -> None:
+def test_first_run_add_person_capture_and_mark_done(
+    chromium_browser: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
     shots = screenshot_folder(tmp_path)
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()
@@ -116,8 +141,9 @@ def test_first_run_add_person_capture_and_mark_done(chromium_browser: Any, live_
     context.close()
 
 
-def test_phone_sized_capture_and_done(chromium_browser: Any, live_server: LiveServer,
-                                      tmp_path: Path) -> None:
+def test_phone_sized_capture_and_done(
+    chromium_browser: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
     shots = screenshot_folder(tmp_path)
     context = chromium_browser.new_context(**PHONE)
     page = context.new_page()
@@ -146,35 +172,65 @@ def demo_book(server: LiveServer) -> Any:
     now = datetime.now(UTC)
     people = {}
     for name, org, circle, tags in [
-        ("Ana Lima", "Globex", "close", ["python", "berlin"]), ("Ben Okafor", "Acme", "inner", ["mentor"]),
-        ("Chen Wei", "Initech", "network", ["pycon"]), ("Dana Ruiz", "Umbrella", "close", ["design"]),
-        ("Eli Cohen", "Hooli", "network", ["investor"]), ("Fatou Diop", "Acme", "inner", ["python"]),
+        ("Ana Lima", "Globex", "close", ["python", "berlin"]),
+        ("Ben Okafor", "Acme", "inner", ["mentor"]),
+        ("Chen Wei", "Initech", "network", ["pycon"]),
+        ("Dana Ruiz", "Umbrella", "close", ["design"]),
+        ("Eli Cohen", "Hooli", "network", ["investor"]),
+        ("Fatou Diop", "Acme", "inner", ["python"]),
     ]:
-        people[name] = book.people.add(PersonInput(name=name, org=org, circle=circle, tags=tags,
-                                                   emails=[name.split()[0].lower() + "@example.com"]))
+        people[name] = book.people.add(
+            PersonInput(
+                name=name,
+                org=org,
+                circle=circle,
+                tags=tags,
+                emails=[name.split()[0].lower() + "@example.com"],
+            )
+        )
     for name, days in [("Ana Lima", 47), ("Ben Okafor", 20), ("Chen Wei", 130), ("Dana Ruiz", 3)]:
-        book.interactions.log(InteractionInput(people=[people[name].id], kind="meeting",
-                                               subject="Coffee", occurred_at=now - timedelta(days=days)))
-    book.interactions.log(InteractionInput(people=[people["Eli Cohen"].id], kind="email",
-                                           subject="Intro to your CTO?", needs_reply=True,
-                                           occurred_at=now - timedelta(days=2)))
-    book.commitments.add(people["Fatou Diop"].id, "Send the workshop slides",
-                         due_on=(now + timedelta(days=1)).date())
+        book.interactions.log(
+            InteractionInput(
+                people=[people[name].id],
+                kind="meeting",
+                subject="Coffee",
+                occurred_at=now - timedelta(days=days),
+            )
+        )
+    book.interactions.log(
+        InteractionInput(
+            people=[people["Eli Cohen"].id],
+            kind="email",
+            subject="Intro to your CTO?",
+            needs_reply=True,
+            occurred_at=now - timedelta(days=2),
+        )
+    )
+    book.commitments.add(
+        people["Fatou Diop"].id, "Send the workshop slides", due_on=(now + timedelta(days=1)).date()
+    )
     book.people.add_fact(people["Ana Lima"].id, "interest", "Bouldering and sourdough")
     book.people.add_question(people["Ana Lima"].id, "How did the Lisbon talk go?")
     return people
 
 
-def test_screenshots_of_the_main_pages(chromium_browser: Any, live_server: LiveServer,
-                                       tmp_path: Path) -> None:
+def test_screenshots_of_the_main_pages(
+    chromium_browser: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
     shots = screenshot_folder(tmp_path)
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()
     problems = watch_for_problems(page)
     create_owner(page, live_server)
     people = demo_book(live_server)
-    pages = {"today": "/", "people": "/people", "person": f"/people/{people['Ana Lima'].id}",
-             "promises": "/promises", "settings": "/settings", "export": "/export"}
+    pages = {
+        "today": "/",
+        "people": "/people",
+        "person": f"/people/{people['Ana Lima'].id}",
+        "promises": "/promises",
+        "settings": "/settings",
+        "export": "/export",
+    }
     for name, path in pages.items():
         page.goto(live_server.url + path, wait_until="networkidle")  # htmx panels loaded too
         page.screenshot(path=str(shots / f"{name}.png"), full_page=name != "settings")

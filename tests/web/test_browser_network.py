@@ -26,36 +26,55 @@ def a_fortnight_of_networking(book: Book) -> dict[str, int]:
     now = datetime.now(UTC)
     today = now.date()
     people = {}
-    for name, circle, org in [("Ana Lima", "close", "Globex"), ("Ben Okafor", "inner", "Acme"),
-                              ("Chen Wei", "network", "Initech"), ("Dana Ruiz", "close", "Acme")]:
+    for name, circle, org in [
+        ("Ana Lima", "close", "Globex"),
+        ("Ben Okafor", "inner", "Acme"),
+        ("Chen Wei", "network", "Initech"),
+        ("Dana Ruiz", "close", "Acme"),
+    ]:
         people[name] = book.people.add(PersonInput(name=name, circle=circle, org=org)).id
-    for days, name, kind in [(1, "Ana Lima", "call"), (2, "Ben Okafor", "meeting"),
-                             (3, "Chen Wei", "email"), (4, "Ana Lima", "message"),
-                             (5, "Dana Ruiz", "call"), (9, "Ben Okafor", "call"),
-                             (10, "Ana Lima", "meeting"), (12, "Chen Wei", "email")]:
-        book.interactions.log(InteractionInput(people=[people[name]], kind=kind,
-                                               occurred_at=now - timedelta(days=days)))
+    for days, name, kind in [
+        (1, "Ana Lima", "call"),
+        (2, "Ben Okafor", "meeting"),
+        (3, "Chen Wei", "email"),
+        (4, "Ana Lima", "message"),
+        (5, "Dana Ruiz", "call"),
+        (9, "Ben Okafor", "call"),
+        (10, "Ana Lima", "meeting"),
+        (12, "Chen Wei", "email"),
+    ]:
+        book.interactions.log(
+            InteractionInput(
+                people=[people[name]], kind=kind, occurred_at=now - timedelta(days=days)
+            )
+        )
     book.people.add_fact(people["Ana Lima"], "interest", "sailing")
     event = book.network.add_event("PyCon", "conference", starts_on=today - timedelta(days=20))
     book.network.met([people["Ana Lima"], people["Ben Okafor"]], event.id or 0)
     book.network.gave(people["Ana Lima"], "advice", "pricing", on=today - timedelta(days=2))
     book.network.got(people["Ben Okafor"], "intro", "to Acme's CTO", on=today - timedelta(days=3))
     book.network.got(people["Dana Ruiz"], "referral", "a client", on=today - timedelta(days=9))
-    for days, kind, theme in [(1, "constructive", "pacing"), (3, "positive", "clarity"),
-                              (8, "constructive", "pacing")]:
-        book.feedback.add(f"{theme} note", kind=kind, themes=[theme],
-                          on=today - timedelta(days=days))
+    for days, kind, theme in [
+        (1, "constructive", "pacing"),
+        (3, "positive", "clarity"),
+        (8, "constructive", "pacing"),
+    ]:
+        book.feedback.add(
+            f"{theme} note", kind=kind, themes=[theme], on=today - timedelta(days=days)
+        )
     goal = book.feedback.add_goal("Speak slower", theme="pacing", check_in="weekly")
     book.feedback.check_in(goal.id or 0, 30, on=today - timedelta(days=8))
     book.feedback.check_in(goal.id or 0, 55, on=today - timedelta(days=1))
     book.commitments.add(people["Dana Ruiz"], "send the slides", due_on=today - timedelta(days=2))
-    book.articles.add("https://example.org/sailing", title="Sailing the Atlantic",
-                      topics=["sailing"])
+    book.articles.add(
+        "https://example.org/sailing", title="Sailing the Atlantic", topics=["sailing"]
+    )
     return people
 
 
-def test_review_charts_brief_panel_and_sharing(chromium_browser: Any, live_server: LiveServer,
-                                               tmp_path: Path) -> None:
+def test_review_charts_brief_panel_and_sharing(
+    chromium_browser: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
     shots = screenshot_folder(tmp_path)
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -71,8 +90,9 @@ def test_review_charts_brief_panel_and_sharing(chromium_browser: Any, live_serve
     assert bars.count() >= 4
     box = bars.first.bounding_box()
     assert box is not None and box["width"] > 10 and box["height"] > 5  # drawn, not just present
-    fill = page.evaluate("getComputedStyle(document.querySelector("
-                         "'#chart-interactions rect.bar-current')).fill")
+    fill = page.evaluate(
+        "getComputedStyle(document.querySelector('#chart-interactions rect.bar-current')).fill"
+    )
     assert fill not in ("", "none", "rgb(0, 0, 0)"), "the stylesheet colours the bars"
     assert "Speak slower" in page.locator("#chart-goals").inner_text()
     page.screenshot(path=str(shots / "review.png"), full_page=True)
@@ -116,8 +136,14 @@ def store_network_payloads(book: Book, payload: str) -> dict[str, int]:
     now = datetime.now(UTC)
     ana = book.people.add(PersonInput(name="Ana " + payload, org=payload, tags=["xss"])).id
     ben = book.people.add(PersonInput(name="Ben Okafor", org=payload)).id
-    event = book.network.add_event(payload, "meetup", starts_on=now.date(), location=payload,
-                                   url="javascript:window.__xss=4", notes=payload)
+    event = book.network.add_event(
+        payload,
+        "meetup",
+        starts_on=now.date(),
+        location=payload,
+        url="javascript:window.__xss=4",
+        notes=payload,
+    )
     book.network.met([ana, ben], event.id or 0, note=payload)
     book.network.log_participation(event.id or 0, payload[:200])
     book.network.relate(ana, ben, "friend", note=payload)
@@ -125,21 +151,32 @@ def store_network_payloads(book: Book, payload: str) -> dict[str, int]:
     book.network.set_intro_outcome(intro.id or 0, payload)
     book.network.got(ana, "advice", payload)
     book.network.add_coverage(payload, "org", payload, 2)
-    article = book.articles.add("javascript:window.__xss=5", title=payload, text=payload,
-                                topics=[payload[:90]])
+    article = book.articles.add(
+        "javascript:window.__xss=5", title=payload, text=payload, topics=[payload[:90]]
+    )
     book.articles.share(article.id or 0, [ben], note=payload)
-    book.feedback.add(payload, kind="constructive", person=ana, context=payload,
-                      themes=[payload[:90]])
+    book.feedback.add(
+        payload, kind="constructive", person=ana, context=payload, themes=[payload[:90]]
+    )
     book.feedback.ask(ana, payload)
     goal = book.feedback.add_goal(payload, theme=payload[:90], check_in="weekly")
     book.feedback.check_in(goal.id or 0, 40, payload)
-    book.interactions.log(InteractionInput(people=[ana], kind="meeting", subject=payload,
-                                           notes=payload, location=payload,
-                                           occurred_at=now + timedelta(minutes=30)))
+    book.interactions.log(
+        InteractionInput(
+            people=[ana],
+            kind="meeting",
+            subject=payload,
+            notes=payload,
+            location=payload,
+            occurred_at=now + timedelta(minutes=30),
+        )
+    )
     return {"ana": ana, "event": event.id or 0, "article": article.id or 0}
 
 
-def test_no_payload_runs_on_the_issue_6_pages(chromium_browser: Any, live_server: LiveServer) -> None:
+def test_no_payload_runs_on_the_issue_6_pages(
+    chromium_browser: Any, live_server: LiveServer
+) -> None:
     from tests.web.test_xss import PAYLOAD
 
     context = chromium_browser.new_context()
@@ -148,9 +185,19 @@ def test_no_payload_runs_on_the_issue_6_pages(chromium_browser: Any, live_server
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     create_owner(page, live_server)
     ids = store_network_payloads(open_book(live_server.db_url, "olga@example.com"), PAYLOAD)
-    for path in (f"/people/{ids['ana']}", "/prepare", "/events", f"/events/{ids['event']}",
-                 "/network", "/network?target=tag:xss", "/articles", f"/articles/{ids['article']}",
-                 "/feedback", "/review", "/"):
+    for path in (
+        f"/people/{ids['ana']}",
+        "/prepare",
+        "/events",
+        f"/events/{ids['event']}",
+        "/network",
+        "/network?target=tag:xss",
+        "/articles",
+        f"/articles/{ids['article']}",
+        "/feedback",
+        "/review",
+        "/",
+    ):
         page.goto(live_server.url + path)
         if path.startswith("/people/"):
             page.locator("#brief .brief").wait_for()  # the panel came in through htmx

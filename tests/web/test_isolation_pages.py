@@ -48,10 +48,21 @@ def victim(web_app: FastAPI, db_url: str, clock: Clock) -> dict[str, Any]:
     token_id, _ = accounts.create_api_token(engine, book.owner_id, "a's token", now=clock())
     accounts.create_invitation(engine, book.owner_id, None, now=clock())
     invitation_id = accounts.list_invitations(engine, book.owner_id)[0]["id"]
-    return {"book": book, "person_id": person.id, "commitment_id": promise.id,
-            "follow_up_id": follow_up.id, "token_id": token_id, "question_id": question.id,
-            "event_id": event.id, "article_id": article.id, "request_id": request.id,
-            "goal_id": goal.id, "intro_id": intro.id, "target_id": target.id, "invitation_id": invitation_id}
+    return {
+        "book": book,
+        "person_id": person.id,
+        "commitment_id": promise.id,
+        "follow_up_id": follow_up.id,
+        "token_id": token_id,
+        "question_id": question.id,
+        "event_id": event.id,
+        "article_id": article.id,
+        "request_id": request.id,
+        "goal_id": goal.id,
+        "intro_id": intro.id,
+        "target_id": target.id,
+        "invitation_id": invitation_id,
+    }
 
 
 def all_routes(routes: list[Any], prefix: str = "") -> list[tuple[str, str]]:
@@ -67,37 +78,69 @@ def all_routes(routes: list[Any], prefix: str = "") -> list[tuple[str, str]]:
 
 
 def id_routes(app: FastAPI) -> list[tuple[str, str]]:
-    return [(method, path) for method, path in all_routes(app.routes)
-            if not path.startswith("/api/") and "{" in path and path not in SECRET_KEYED]
+    return [
+        (method, path)
+        for method, path in all_routes(app.routes)
+        if not path.startswith("/api/") and "{" in path and path not in SECRET_KEYED
+    ]
 
 
 def leaks(text: str) -> bool:
-    return any(secret in text for secret in ("Alice's Friend", "Alice&#39;s Friend",
-                                             "friend@example.com", "A secret", "Private talk"))
+    return any(
+        secret in text
+        for secret in (
+            "Alice's Friend",
+            "Alice&#39;s Friend",
+            "friend@example.com",
+            "A secret",
+            "Private talk",
+        )
+    )
 
 
 def snapshot(victim: dict[str, Any]) -> tuple[Any, ...]:
     book = victim["book"]
     person = book.people.get(victim["person_id"])
-    return (person.name, person.version, person.archived_at, len(person.facts),
-            [(q.id, q.asked_at) for q in person.questions],
-            len(person.dates), book.commitments.get(victim["commitment_id"]).status,
-            [f.done_at for f in book.follow_ups.list(include_done=True)],
-            [(t["id"], t["revoked_at"]) for t in accounts.list_api_tokens(book.ctx.engine, book.owner_id)],
-            len(accounts.list_invitations(book.ctx.engine, book.owner_id)))
+    return (
+        person.name,
+        person.version,
+        person.archived_at,
+        len(person.facts),
+        [(q.id, q.asked_at) for q in person.questions],
+        len(person.dates),
+        book.commitments.get(victim["commitment_id"]).status,
+        [f.done_at for f in book.follow_ups.list(include_done=True)],
+        [
+            (t["id"], t["revoked_at"])
+            for t in accounts.list_api_tokens(book.ctx.engine, book.owner_id)
+        ],
+        len(accounts.list_invitations(book.ctx.engine, book.owner_id)),
+    )
 
 
 def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
-        web_app: FastAPI, db_url: str, clock: Clock, victim: dict[str, Any]) -> None:
+    web_app: FastAPI, db_url: str, clock: Clock, victim: dict[str, Any]
+) -> None:
     intruder = sign_in(web_app, new_book(db_url, clock), admin=True)
     before = snapshot(victim)
     routes = id_routes(web_app)
     assert len(routes) >= 12, routes
     for method, path in routes:
         url = path
-        for name in ("person_id", "commitment_id", "follow_up_id", "token_id", "invitation_id",
-                 "question_id", "event_id", "article_id", "request_id", "goal_id", "intro_id",
-                 "target_id"):
+        for name in (
+            "person_id",
+            "commitment_id",
+            "follow_up_id",
+            "token_id",
+            "invitation_id",
+            "question_id",
+            "event_id",
+            "article_id",
+            "request_id",
+            "goal_id",
+            "intro_id",
+            "target_id",
+        ):
             url = url.replace("{" + name + "}", str(victim[name]))
         assert "{" not in url, f"add the id of {path} to the victim fixture"
         if method == "GET":
@@ -110,16 +153,27 @@ def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
 
 
 def test_user_b_cannot_reach_user_a_people_through_forms_or_search(
-        web_app: FastAPI, db_url: str, clock: Clock, victim: dict[str, Any]) -> None:
+    web_app: FastAPI, db_url: str, clock: Clock, victim: dict[str, Any]
+) -> None:
     intruder: WebUser = sign_in(web_app, new_book(db_url, clock))
     before = snapshot(victim)
     pid = victim["person_id"]
     assert intruder.post("/people/bulk", {"ids": [pid], "action": "archive"}).status_code == 404
-    assert intruder.post("/people/bulk", {"ids": [pid], "action": "tag", "value": "x"}).status_code == 404
+    assert (
+        intruder.post("/people/bulk", {"ids": [pid], "action": "tag", "value": "x"}).status_code
+        == 404
+    )
     capture = intruder.post("/capture", {"person_id": [pid], "subject": "Hacked"}, htmx=True)
     assert capture.status_code == 422 and not leaks(capture.text)
-    for url in ("/people?q=Alice", "/capture/names?names=Alice", "/people?q=Private",
-                "/promises", "/awaiting", "/", "/settings"):
+    for url in (
+        "/people?q=Alice",
+        "/capture/names?names=Alice",
+        "/people?q=Private",
+        "/promises",
+        "/awaiting",
+        "/",
+        "/settings",
+    ):
         page = intruder.get(url)
         assert page.status_code == 200 and not leaks(page.text), url
     assert intruder.book.interactions.count() == 0

@@ -15,8 +15,18 @@ from amity.book import Book, InteractionInput, PersonInput
 from tests.conftest import Clock
 from tests.web.conftest import WebUser
 
-PAGES = ["/", "/people", "/people?q=person", "/people?tag=t1", "/people/{first}", "/promises",
-         "/awaiting", "/settings", "/capture/names?names=Per", "/export/amity-people.vcf"]
+PAGES = [
+    "/",
+    "/people",
+    "/people?q=person",
+    "/people?tag=t1",
+    "/people/{first}",
+    "/promises",
+    "/awaiting",
+    "/settings",
+    "/capture/names?names=Per",
+    "/export/amity-people.vcf",
+]
 
 
 @pytest.fixture
@@ -41,15 +51,24 @@ def counting(book: Book) -> Iterator[list[str]]:
 def fill(book: Book, clock: Clock, people: int) -> int:
     ids = []
     for n in range(people):
-        person = book.people.add(PersonInput(name=f"Person {n}", circle="close", tags=[f"t{n % 3}"],
-                                             emails=[f"p{n}@example.com"]))
+        person = book.people.add(
+            PersonInput(
+                name=f"Person {n}", circle="close", tags=[f"t{n % 3}"], emails=[f"p{n}@example.com"]
+            )
+        )
         ids.append(person.id)
         book.people.add_fact(person.id, "interest", f"topic {n}")
         book.commitments.add(person.id, f"promise {n}", due_on=clock().date())
     for n, pid in enumerate(ids):
-        book.interactions.log(InteractionInput(people=[pid, ids[0]], kind="email",
-                                               subject=f"hello {n}", needs_reply=n % 2 == 0,
-                                               occurred_at=clock() - timedelta(days=40 + n)))
+        book.interactions.log(
+            InteractionInput(
+                people=[pid, ids[0]],
+                kind="email",
+                subject=f"hello {n}",
+                needs_reply=n % 2 == 0,
+                occurred_at=clock() - timedelta(days=40 + n),
+            )
+        )
     return ids[0]
 
 
@@ -64,7 +83,8 @@ def statements_per_page(user: WebUser, first: int) -> dict[str, int]:
 
 
 def test_pages_run_the_same_number_of_queries_for_4_and_40_people(
-        ann: WebUser, ben: WebUser, clock: Clock) -> None:
+    ann: WebUser, ben: WebUser, clock: Clock
+) -> None:
     small = statements_per_page(ann, fill(ann.book, clock, 4))
     large = statements_per_page(ben, fill(ben.book, clock, 40))
     assert all(n > 0 for n in small.values())

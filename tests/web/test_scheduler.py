@@ -44,18 +44,29 @@ def smtp_sink() -> Iterator[tuple[Sink, int]]:
 
 def due_item(book: Book, clock: Clock) -> None:
     person = book.people.add(PersonInput(name="Rita Due", circle="close"))
-    book.interactions.log(InteractionInput(people=[person.id],
-                                           occurred_at=clock() - timedelta(days=45)))
+    book.interactions.log(
+        InteractionInput(people=[person.id], occurred_at=clock() - timedelta(days=45))
+    )
 
 
 def test_digest_is_sent_once_at_the_set_time_with_two_workers(
-        ann: WebUser, web_app: FastAPI, smtp_sink: tuple[Sink, int], clock: Clock) -> None:
+    ann: WebUser, web_app: FastAPI, smtp_sink: tuple[Sink, int], clock: Clock
+) -> None:
     sink, port = smtp_sink
     clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
     due_item(ann.book, clock)
-    saved = ann.post("/settings/digest", {"enabled": "1", "time": "07:30", "to": "ann@example.com",
-                                          "sender": "amity@example.com", "host": "127.0.0.1",
-                                          "port": str(port), "tls": "none"})
+    saved = ann.post(
+        "/settings/digest",
+        {
+            "enabled": "1",
+            "time": "07:30",
+            "to": "ann@example.com",
+            "sender": "amity@example.com",
+            "host": "127.0.0.1",
+            "port": str(port),
+            "tls": "none",
+        },
+    )
     assert saved.status_code == 200, saved.text
     worker_a, worker_b = DigestRound(web_app.state.amity), DigestRound(web_app.state.amity)
     assert ann.book.owner_id not in worker_a()  # 06:00: not yet
@@ -74,15 +85,27 @@ def test_digest_is_sent_once_at_the_set_time_with_two_workers(
 
 
 def test_a_user_with_broken_smtp_settings_does_not_stop_the_others(
-        ann: WebUser, ben: WebUser, web_app: FastAPI, smtp_sink: tuple[Sink, int],
-        clock: Clock) -> None:
+    ann: WebUser, ben: WebUser, web_app: FastAPI, smtp_sink: tuple[Sink, int], clock: Clock
+) -> None:
     sink, port = smtp_sink
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
     for user, smtp_port in ((ann, 1), (ben, port)):  # port 1: nobody listens
         due_item(user.book, clock)
-        assert user.post("/settings/digest", {
-            "enabled": "1", "time": "08:00", "to": "me@example.com", "sender": "a@example.com",
-            "host": "127.0.0.1", "port": str(smtp_port), "tls": "none"}).status_code == 200
+        assert (
+            user.post(
+                "/settings/digest",
+                {
+                    "enabled": "1",
+                    "time": "08:00",
+                    "to": "me@example.com",
+                    "sender": "a@example.com",
+                    "host": "127.0.0.1",
+                    "port": str(smtp_port),
+                    "tls": "none",
+                },
+            ).status_code
+            == 200
+        )
     outcomes = DigestRound(web_app.state.amity)()
     assert outcomes[ann.book.owner_id] == "error" and outcomes[ben.book.owner_id] == "sent"
     assert len(sink.envelopes) >= 1

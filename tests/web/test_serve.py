@@ -18,23 +18,39 @@ from tests.web.conftest import free_port
 
 
 def test_other_commands_do_not_import_fastapi(cli_env: Path) -> None:
-    code = ("import sys\nfrom amity.cli.main import run\n"
-            "for argv in (['--help'], ['info', '--json'], ['list']):\n"
-            "    try:\n        run(argv)\n    except SystemExit:\n        pass\n"
-            "print('FASTAPI' if 'fastapi' in sys.modules else 'CLEAN', file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False)
+    code = (
+        "import sys\nfrom amity.cli.main import run\n"
+        "for argv in (['--help'], ['info', '--json'], ['list']):\n"
+        "    try:\n        run(argv)\n    except SystemExit:\n        pass\n"
+        "print('FASTAPI' if 'fastapi' in sys.modules else 'CLEAN', file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.stderr.strip().endswith("CLEAN"), done.stderr
-    assert "serve" in subprocess.run([sys.executable, "-m", "amity", "--help"], capture_output=True,
-                                     text=True, timeout=60, check=False).stdout
+    assert (
+        "serve"
+        in subprocess.run(
+            [sys.executable, "-m", "amity", "--help"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        ).stdout
+    )
 
 
 @pytest.mark.slow
 def test_make_run_starts_the_server_and_prints_the_address(cli_env: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "AMITY_SECRET_KEY"}  # made on first run
-    server = subprocess.Popen([sys.executable, "-m", "amity.run", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "amity.run", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         first_line = server.stdout.readline() if server.stdout else ""
         assert f"Amity is running at http://127.0.0.1:{port}" in first_line
@@ -95,17 +111,41 @@ def test_two_workers_on_postgresql_share_sessions(empty_pg_url: str, cli_env: Pa
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "AMITY_SECRET_KEY"}
-    server = subprocess.Popen([sys.executable, "-m", "amity", "serve", "--db", empty_pg_url, "--port",
-                               str(port), "--workers", "2", "--log-level", "warning"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "amity",
+            "serve",
+            "--db",
+            empty_pg_url,
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         wait_until_up(base, server)
         with httpx.Client(base_url=base, follow_redirects=False, timeout=10) as client:
             form = client.get("/setup")
             assert form.status_code == 200
             token = CSRF_META.search(form.text).group(1)  # type: ignore[union-attr]
-            created = client.post("/setup", data={"name": "Pat", "email": "pat@example.com",
-                                                  "password": PASSWORD, "csrf_token": token})
+            created = client.post(
+                "/setup",
+                data={
+                    "name": "Pat",
+                    "email": "pat@example.com",
+                    "password": PASSWORD,
+                    "csrf_token": token,
+                },
+            )
             assert created.status_code == 303
             pages = [client.get("/people").status_code for _ in range(12)]  # both workers answer
             assert pages == [200] * 12

@@ -14,23 +14,47 @@ from amity.book import Book, InteractionInput, PersonInput, open_book
 from tests.conftest import Clock
 from tests.web.conftest import LiveServer, WebUser
 
-PAYLOAD = ("<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">"
-           "\"'><svg onload=window.__xss=3>")
+PAYLOAD = (
+    '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+    "\"'><svg onload=window.__xss=3>"
+)
 ESCAPED = "&lt;script&gt;window.__xss=1&lt;/script&gt;"
 MARKUP = ("<script>window.__xss", "<img src=x", "<svg onload")
 
 
 def store_payloads(book: Book, clock: Clock) -> int:
     """The payload in every text field a user can fill; returns the person's id."""
-    text = dict.fromkeys(("nickname", "org", "title", "note", "met_where", "how_met", "preferred_channel", "language", "best_time", "style_notes"), PAYLOAD)
-    person = book.people.add(PersonInput(name="X " + PAYLOAD, tags=[PAYLOAD[:40]], circle="close",
-                                         **text))
+    text = dict.fromkeys(
+        (
+            "nickname",
+            "org",
+            "title",
+            "note",
+            "met_where",
+            "how_met",
+            "preferred_channel",
+            "language",
+            "best_time",
+            "style_notes",
+        ),
+        PAYLOAD,
+    )
+    person = book.people.add(
+        PersonInput(name="X " + PAYLOAD, tags=[PAYLOAD[:40]], circle="close", **text)
+    )
     book.people.add_fact(person.id, "interest", PAYLOAD)
     book.people.add_question(person.id, PAYLOAD)
     book.people.add_date(person.id, "custom", "--03-04", PAYLOAD)
-    book.interactions.log(InteractionInput(people=[person.id], kind="email", subject=PAYLOAD,
-                                           notes=PAYLOAD, needs_reply=True,
-                                           occurred_at=clock() - timedelta(days=40)))
+    book.interactions.log(
+        InteractionInput(
+            people=[person.id],
+            kind="email",
+            subject=PAYLOAD,
+            notes=PAYLOAD,
+            needs_reply=True,
+            occurred_at=clock() - timedelta(days=40),
+        )
+    )
     book.commitments.add(person.id, PAYLOAD, due_on=clock().date())
     book.commitments.add(person.id, PAYLOAD, direction="theirs")
     book.follow_ups.add(person.id, PAYLOAD, clock().date())
@@ -42,9 +66,20 @@ def store_payloads(book: Book, clock: Clock) -> int:
 
 
 def pages_of(person_id: int) -> list[str]:
-    return ["/", "/people", "/people?q=window", f"/people/{person_id}",
-            f"/people/{person_id}/edit", "/capture/names?names=X", "/promises", "/awaiting",
-            "/settings", "/import", "/export", "/people?circle=" + PAYLOAD[:20]]
+    return [
+        "/",
+        "/people",
+        "/people?q=window",
+        f"/people/{person_id}",
+        f"/people/{person_id}/edit",
+        "/capture/names?names=X",
+        "/promises",
+        "/awaiting",
+        "/settings",
+        "/import",
+        "/export",
+        "/people?circle=" + PAYLOAD[:20],
+    ]
 
 
 @pytest.fixture
@@ -73,7 +108,8 @@ def test_payloads_are_escaped_in_every_page(ann: WebUser, clock: Clock) -> None:
 
 @pytest.mark.browser
 def test_no_payload_runs_or_injects_markup_in_the_browser(
-        chromium_browser: Any, live_server: LiveServer, tmp_path: Any) -> None:
+    chromium_browser: Any, live_server: LiveServer, tmp_path: Any
+) -> None:
     from tests.web.test_browser import create_owner
 
     context = chromium_browser.new_context()

@@ -64,8 +64,13 @@ def open_engine(url: str) -> Engine:
 
 
 class Book:
-    def __init__(self, engine: Engine, owner_id: int, url: str = "",
-                 clock: Callable[[], datetime] = system_clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        owner_id: int,
+        url: str = "",
+        clock: Callable[[], datetime] = system_clock,
+    ) -> None:
         self.ctx = BookContext(engine=engine, owner_id=owner_id, url=url, clock=clock)
         self.settings = Settings(self.ctx)
         self.people = People(self.ctx)
@@ -148,8 +153,9 @@ class Book:
     def owner(self) -> dict[str, Any]:
         u = s.users
         with self.ctx.read() as conn:
-            row = conn.execute(select(u.c.id, u.c.email, u.c.name, u.c.is_admin)
-                               .where(u.c.id == self.ctx.owner_id)).one()
+            row = conn.execute(
+                select(u.c.id, u.c.email, u.c.name, u.c.is_admin).where(u.c.id == self.ctx.owner_id)
+            ).one()
         return dict(row._mapping)
 
     def search(self, query: str, *, limit: int = 20) -> list[Any]:
@@ -195,25 +201,43 @@ class Book:
             for table in s.OWNED_TABLES:
                 if table is s.search_docs:
                     continue
-                out[table.name] = int(conn.execute(
-                    select(func.count()).select_from(table)
-                    .where(table.c.owner_id == self.ctx.owner_id)).scalar_one())
+                out[table.name] = int(
+                    conn.execute(
+                        select(func.count())
+                        .select_from(table)
+                        .where(table.c.owner_id == self.ctx.owner_id)
+                    ).scalar_one()
+                )
         return out
 
     def circles(self) -> list[dict[str, Any]]:
         c, p = s.circles, s.people
         with self.ctx.read() as conn:
             rows = conn.execute(
-                select(c.c.id, c.c.name, c.c.cadence_days, c.c.weight, func.count(p.c.id).label("people"))
+                select(
+                    c.c.id,
+                    c.c.name,
+                    c.c.cadence_days,
+                    c.c.weight,
+                    func.count(p.c.id).label("people"),
+                )
                 .select_from(c.outerjoin(p, (p.c.circle_id == c.c.id) & p.c.archived_at.is_(None)))
                 .where(c.c.owner_id == self.ctx.owner_id)
                 .group_by(c.c.id, c.c.name, c.c.cadence_days, c.c.weight, c.c.position)
-                .order_by(c.c.position, c.c.name))
+                .order_by(c.c.position, c.c.name)
+            )
             return [dict(r._mapping) for r in rows]
 
 
-def create_user(engine: Engine, email: str, *, name: str = "", password_hash: str | None = None,
-                is_admin: bool = False, now: datetime | None = None) -> int:
+def create_user(
+    engine: Engine,
+    email: str,
+    *,
+    name: str = "",
+    password_hash: str | None = None,
+    is_admin: bool = False,
+    now: datetime | None = None,
+) -> int:
     """A new user with their own empty book (default circles)."""
     from amity.rules.normalize import NormalizeError, email_key, normalize_email
 
@@ -226,12 +250,24 @@ def create_user(engine: Engine, email: str, *, name: str = "", password_hash: st
         existing = conn.execute(select(s.users.c.id).where(s.users.c.email == address)).scalar()
         if existing is not None:
             return int(existing)
-        user_id = new_id(conn.execute(insert(s.users).values(
-            email=address, name=name, password_hash=password_hash, is_admin=is_admin,
-            created_at=moment)))
-        conn.execute(insert(s.circles), [
-            {"owner_id": user_id, "name": n, "cadence_days": days, "weight": w, "position": i}
-            for i, (n, days, w) in enumerate(DEFAULT_CIRCLES)])
+        user_id = new_id(
+            conn.execute(
+                insert(s.users).values(
+                    email=address,
+                    name=name,
+                    password_hash=password_hash,
+                    is_admin=is_admin,
+                    created_at=moment,
+                )
+            )
+        )
+        conn.execute(
+            insert(s.circles),
+            [
+                {"owner_id": user_id, "name": n, "cadence_days": days, "weight": w, "position": i}
+                for i, (n, days, w) in enumerate(DEFAULT_CIRCLES)
+            ],
+        )
         return user_id
 
 
@@ -239,14 +275,21 @@ def find_user(engine: Engine, email: str | None) -> int | None:
     u = s.users
     with engine.connect() as conn:
         if email is None:
-            row = conn.execute(select(u.c.id).order_by(u.c.is_admin.desc(), u.c.id).limit(1)).first()
+            row = conn.execute(
+                select(u.c.id).order_by(u.c.is_admin.desc(), u.c.id).limit(1)
+            ).first()
         else:
             row = conn.execute(select(u.c.id).where(u.c.email == email.strip().lower())).first()
     return None if row is None else int(row[0])
 
 
-def open_book(db: str | None = None, user: str | None = None, *,
-              clock: Callable[[], datetime] = system_clock, create: bool = True) -> Book:
+def open_book(
+    db: str | None = None,
+    user: str | None = None,
+    *,
+    clock: Callable[[], datetime] = system_clock,
+    create: bool = True,
+) -> Book:
     """Open the book of ``user`` (an e-mail; default: the database's owner) in ``db``.
 
     The first use of a database creates its owner (an admin without a password, claimed by

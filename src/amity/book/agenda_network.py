@@ -54,19 +54,24 @@ def later_items(ctx: BookContext, day: date, settings: AgendaSettings) -> list[A
     return [rescored(a, settings) for a in actions]
 
 
-def _parts_with_something(conn: Connection, owner_id: int, day: date,
-                          settings: AgendaSettings) -> set[str]:
+def _parts_with_something(
+    conn: Connection, owner_id: int, day: date, settings: AgendaSettings
+) -> set[str]:
     """Which parts may have items today: one statement of four EXISTS."""
     x, a, g, r = s.exchanges, s.articles, s.goals, s.feedback_requests
-    since = datetime.combine(day - timedelta(days=NEW_ARTICLE_DAYS), time(0),
-                             tzinfo=time_zone(settings.time_zone))
-    row = conn.execute(select(
-        exists().where(x.c.owner_id == owner_id, x.c.direction == "received").label("give"),
-        exists().where(a.c.owner_id == owner_id, a.c.created_at >= since).label("share"),
-        exists().where(g.c.owner_id == owner_id, g.c.status == "active",
-                       g.c.check_in_days.is_not(None)).label("goals"),
-        exists().where(r.c.owner_id == owner_id, r.c.status == "open").label("requests"),
-    )).one()
+    since = datetime.combine(
+        day - timedelta(days=NEW_ARTICLE_DAYS), time(0), tzinfo=time_zone(settings.time_zone)
+    )
+    row = conn.execute(
+        select(
+            exists().where(x.c.owner_id == owner_id, x.c.direction == "received").label("give"),
+            exists().where(a.c.owner_id == owner_id, a.c.created_at >= since).label("share"),
+            exists()
+            .where(g.c.owner_id == owner_id, g.c.status == "active", g.c.check_in_days.is_not(None))
+            .label("goals"),
+            exists().where(r.c.owner_id == owner_id, r.c.status == "open").label("requests"),
+        )
+    ).one()
     found = {name for name in ("give", "share") if getattr(row, name)}
     if row.goals or row.requests:
         found.add("feedback")
@@ -82,9 +87,18 @@ def rescored(action: Action, settings: AgendaSettings) -> Action:
     label = _LABEL.search(str(details.get("explain", "")))
     for key in _SCORING:
         details.pop(key, None)
-    return make_action(action.kind, action.key, action.people, action.due, action.reason,
-                       timing=float(timing), weight=float(weight), settings=settings,
-                       weight_label=label.group(1) if label else None, details=details)
+    return make_action(
+        action.kind,
+        action.key,
+        action.people,
+        action.due,
+        action.reason,
+        timing=float(timing),
+        weight=float(weight),
+        settings=settings,
+        weight_label=label.group(1) if label else None,
+        details=details,
+    )
 
 
 def close_later_record(conn: Connection, owner_id: int, parsed: ItemKey, day: date) -> None:
@@ -94,8 +108,11 @@ def close_later_record(conn: Connection, owner_id: int, parsed: ItemKey, day: da
     if match is None:
         return
     r = s.feedback_requests
-    conn.execute(update(r).where(r.c.owner_id == owner_id, r.c.id == int(match.group(1)),
-                                 r.c.asked_on.is_(None)).values(asked_on=day))
+    conn.execute(
+        update(r)
+        .where(r.c.owner_id == owner_id, r.c.id == int(match.group(1)), r.c.asked_on.is_(None))
+        .values(asked_on=day)
+    )
 
 
 __all__ = ["close_later_record", "later_items", "rescored"]

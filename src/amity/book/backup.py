@@ -39,20 +39,31 @@ SECRET_SETTINGS = {"smtp.password"}
 
 
 def backup_tables() -> list[Table]:
-    return [t for t in s.metadata.sorted_tables
-            if "owner_id" in t.c and t.name not in SKIPPED and t is not s.users]
+    return [
+        t
+        for t in s.metadata.sorted_tables
+        if "owner_id" in t.c and t.name not in SKIPPED and t is not s.users
+    ]
 
 
-def export_document(ctx: BookContext, *, include_secrets: bool = False,
-                    progress: Callable[[str, int], None] | None = None) -> dict[str, Any]:
+def export_document(
+    ctx: BookContext,
+    *,
+    include_secrets: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, Any]:
     tables: dict[str, list[dict[str, Any]]] = {}
     with ctx.read() as conn:
         id_maps: dict[str, dict[int, int]] = {}
         raw: dict[str, list[dict[str, Any]]] = {}
         for table in backup_tables():
             order = [table.c.id] if "id" in table.c else list(table.primary_key.columns)
-            rows = [dict(r._mapping) for r in conn.execute(
-                select(table).where(table.c.owner_id == ctx.owner_id).order_by(*order))]
+            rows = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    select(table).where(table.c.owner_id == ctx.owner_id).order_by(*order)
+                )
+            ]
             raw[table.name] = rows
             if "id" in table.c:
                 id_maps[table.name] = {row["id"]: n for n, row in enumerate(rows, start=1)}
@@ -75,7 +86,9 @@ def _row_sort_key(row: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(str(v) for v in row.values())
 
 
-def _export_row(table: Table, row: dict[str, Any], id_maps: dict[str, dict[int, int]]) -> dict[str, Any]:
+def _export_row(
+    table: Table, row: dict[str, Any], id_maps: dict[str, dict[int, int]]
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for column in table.c:
         if column.name == "owner_id":
@@ -125,7 +138,9 @@ def validate_document(doc: Any) -> None:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise InvalidInput("not an Amity backup (the 'format' field is not 'amity-backup')")
     if doc.get("version") != VERSION:
-        raise InvalidInput(f"backup version {doc.get('version')!r} is not supported (expected {VERSION})")
+        raise InvalidInput(
+            f"backup version {doc.get('version')!r} is not supported (expected {VERSION})"
+        )
     tables = doc.get("tables")
     if not isinstance(tables, dict):
         raise InvalidInput("the backup has no 'tables' object")
@@ -151,15 +166,18 @@ def book_is_empty(conn: Connection, owner_id: int) -> bool:
     return True
 
 
-def restore_document(ctx: BookContext, doc: dict[str, Any],
-                     progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+def restore_document(
+    ctx: BookContext, doc: dict[str, Any], progress: Callable[[str, int], None] | None = None
+) -> dict[str, int]:
     """Load a backup into this (empty) book in one transaction; returns rows per table."""
     validate_document(doc)
     counts: dict[str, int] = {}
     with ctx.write() as conn:
         if not book_is_empty(conn, ctx.owner_id):
-            raise NotEmpty("this book already holds data; restore into an empty book "
-                           "(--db NEW.db or --user another@example.org)")
+            raise NotEmpty(
+                "this book already holds data; restore into an empty book "
+                "(--db NEW.db or --user another@example.org)"
+            )
         # the default circles and settings of a new book are replaced by the backup's
         for table in (s.circles, s.settings):
             conn.execute(table.delete().where(table.c.owner_id == ctx.owner_id))
@@ -187,8 +205,11 @@ def restore_document(ctx: BookContext, doc: dict[str, Any],
                 progress(table.name, len(rows))
         for table, row_id, column, old_target in deferred:
             target = next(iter(table.c[column].foreign_keys)).column.table.name
-            conn.execute(update(table).where(table.c.id == row_id)
-                         .values({column: id_maps[target][old_target]}))
+            conn.execute(
+                update(table)
+                .where(table.c.id == row_id)
+                .values({column: id_maps[target][old_target]})
+            )
         from amity.book.search import index_interactions, index_people
 
         index_people(conn, ctx.owner_id, list(id_maps.get("people", {}).values()))
@@ -196,8 +217,12 @@ def restore_document(ctx: BookContext, doc: dict[str, Any],
     return counts
 
 
-def _import_row(table: Table, row: dict[str, Any], id_maps: dict[str, dict[int, int]],
-                deferred: list[tuple[Table, int, str, int]]) -> dict[str, Any]:
+def _import_row(
+    table: Table,
+    row: dict[str, Any],
+    id_maps: dict[str, dict[int, int]],
+    deferred: list[tuple[Table, int, str, int]],
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for column in table.c:
         if column.name == "owner_id" or column.name not in row:

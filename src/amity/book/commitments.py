@@ -39,10 +39,10 @@ def _text(value: str, what: str) -> str:
 
 def _due(day: date | None) -> date | None:
     if day is not None and not supported_day(day):
-        raise InvalidInput(f"{day.isoformat()} is out of range: a due date between 1800 and 9000",
-                           field="due_on")
+        raise InvalidInput(
+            f"{day.isoformat()} is out of range: a due date between 1800 and 9000", field="due_on"
+        )
     return day
-
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,9 @@ class Commitments:
         self._ctx = ctx
         self._people = people
 
-    def add(self, ref: str | int, text: str, *, direction: str = "mine",
-            due_on: date | None = None) -> Commitment:
+    def add(
+        self, ref: str | int, text: str, *, direction: str = "mine", due_on: date | None = None
+    ) -> Commitment:
         """A promise: ``mine`` (I promised PERSON) or ``theirs`` (PERSON promised me)."""
         if direction not in COMMITMENT_DIRECTIONS:
             raise InvalidInput(f"a promise is mine or theirs, not {direction!r}", field="direction")
@@ -69,9 +70,19 @@ class Commitments:
         with self._ctx.write() as conn:
             person = self._people.resolve_in(conn, ref, include_archived=False)
             now = self._ctx.now()
-            created_id = new_id(conn.execute(insert(s.commitments).values(
-                owner_id=self._ctx.owner_id, person_id=person.id, direction=direction, text=body,
-                due_on=due_on, status="open", created_at=now)))
+            created_id = new_id(
+                conn.execute(
+                    insert(s.commitments).values(
+                        owner_id=self._ctx.owner_id,
+                        person_id=person.id,
+                        direction=direction,
+                        text=body,
+                        due_on=due_on,
+                        status="open",
+                        created_at=now,
+                    )
+                )
+            )
         return Commitment(person, direction, body, due_on, "open", now, None, created_id)
 
     def get(self, commitment_id: int) -> Commitment:
@@ -86,9 +97,14 @@ class Commitments:
             raise NotFound(f"no promise P{commitment_id}")
         return found[0]
 
-    def list(self, *, direction: str | None = None, status: str = "open",
-             person: str | int | None = None,
-             today: date | None = None) -> builtins.list[Commitment]:
+    def list(
+        self,
+        *,
+        direction: str | None = None,
+        status: str = "open",
+        person: str | int | None = None,
+        today: date | None = None,
+    ) -> builtins.list[Commitment]:
         """Promises, soonest due first (no due date last). ``status``: open, overdue (open and
         past due), done, dropped or all."""
         c = s.commitments
@@ -126,31 +142,56 @@ class Commitments:
         with self._ctx.write() as conn:
             current = self._get(conn, commitment_id)
             if current.status != "open":
-                raise InvalidInput(f"promise P{commitment_id} is already {current.status}",
-                                   field="status")
+                raise InvalidInput(
+                    f"promise P{commitment_id} is already {current.status}", field="status"
+                )
             now = self._ctx.now()
-            conn.execute(update(c).where(c.c.owner_id == self._ctx.owner_id, c.c.id == commitment_id)
-                         .values(status=status, done_at=now if status == "done" else None))
+            conn.execute(
+                update(c)
+                .where(c.c.owner_id == self._ctx.owner_id, c.c.id == commitment_id)
+                .values(status=status, done_at=now if status == "done" else None)
+            )
             return self._get(conn, commitment_id)
 
-    def reliability(self, *, direction: str | None = "mine", today: date | None = None) -> ReliabilityReport:
+    def reliability(
+        self, *, direction: str | None = "mine", today: date | None = None
+    ) -> ReliabilityReport:
         """The kept-on-time rate (done on or before the due date), overall and per person."""
         c, p = s.commitments, s.people
         with self._ctx.read() as conn:
             tz_name = self._ctx.setting("timezone", conn)
             day = today or local_today(self._ctx.now(), tz_name)
-            rows = conn.execute(select(c.c.id, c.c.person_id, c.c.direction, c.c.due_on, c.c.status,
-                                       c.c.done_at, p.c.name)
-                                .join(p, p.c.id == c.c.person_id)
-                                .where(c.c.owner_id == self._ctx.owner_id)).all()
+            rows = conn.execute(
+                select(
+                    c.c.id,
+                    c.c.person_id,
+                    c.c.direction,
+                    c.c.due_on,
+                    c.c.status,
+                    c.c.done_at,
+                    p.c.name,
+                )
+                .join(p, p.c.id == c.c.person_id)
+                .where(c.c.owner_id == self._ctx.owner_id)
+            ).all()
         tz = time_zone(tz_name)
         names = {r.person_id: r.name for r in rows}
-        records = [PromiseRecord(r.id, r.person_id, r.direction, r.due_on, r.status,
-                                 None if r.done_at is None else local_date(r.done_at, tz))
-                   for r in rows]
+        records = [
+            PromiseRecord(
+                r.id,
+                r.person_id,
+                r.direction,
+                r.due_on,
+                r.status,
+                None if r.done_at is None else local_date(r.done_at, tz),
+            )
+            for r in rows
+        ]
         result = reliability(records, day, direction=direction)
-        per_person = sorted(((PersonRef(pid, names[pid]), rate) for pid, rate in result.per_person.items()),
-                            key=lambda pair: (-pair[1].judged, pair[0].name, pair[0].id))
+        per_person = sorted(
+            ((PersonRef(pid, names[pid]), rate) for pid, rate in result.per_person.items()),
+            key=lambda pair: (-pair[1].judged, pair[0].name, pair[0].id),
+        )
         return ReliabilityReport(direction, result.overall, per_person)
 
     def _today(self, conn: Connection) -> date:
@@ -159,11 +200,24 @@ class Commitments:
     def _load(self, conn: Connection, where: builtins.list[Any]) -> builtins.list[Commitment]:
         c, p = s.commitments, s.people
         rows = conn.execute(
-            select(c, p.c.name).join(p, p.c.id == c.c.person_id)
+            select(c, p.c.name)
+            .join(p, p.c.id == c.c.person_id)
             .where(c.c.owner_id == self._ctx.owner_id, *where)
-            .order_by(c.c.due_on.is_(None), c.c.due_on, c.c.id))
-        return [Commitment(PersonRef(r.person_id, r.name), r.direction, r.text, r.due_on, r.status,
-                           r.created_at, r.done_at, r.id) for r in rows]
+            .order_by(c.c.due_on.is_(None), c.c.due_on, c.c.id)
+        )
+        return [
+            Commitment(
+                PersonRef(r.person_id, r.name),
+                r.direction,
+                r.text,
+                r.due_on,
+                r.status,
+                r.created_at,
+                r.done_at,
+                r.id,
+            )
+            for r in rows
+        ]
 
 
 class FollowUps:
@@ -178,28 +232,50 @@ class FollowUps:
         with self._ctx.write() as conn:
             person = self._people.resolve_in(conn, ref, include_archived=False)
             now = self._ctx.now()
-            created_id = new_id(conn.execute(insert(s.follow_ups).values(
-                owner_id=self._ctx.owner_id, person_id=person.id, text=body, due_on=due_on,
-                created_at=now)))
+            created_id = new_id(
+                conn.execute(
+                    insert(s.follow_ups).values(
+                        owner_id=self._ctx.owner_id,
+                        person_id=person.id,
+                        text=body,
+                        due_on=due_on,
+                        created_at=now,
+                    )
+                )
+            )
         return FollowUp(person, body, due_on, now, None, created_id)
 
     def list(self, *, include_done: bool = False) -> list[FollowUp]:
         f, p = s.follow_ups, s.people
-        query = (select(f, p.c.name).join(p, p.c.id == f.c.person_id)
-                 .where(f.c.owner_id == self._ctx.owner_id).order_by(f.c.due_on, f.c.id))
+        query = (
+            select(f, p.c.name)
+            .join(p, p.c.id == f.c.person_id)
+            .where(f.c.owner_id == self._ctx.owner_id)
+            .order_by(f.c.due_on, f.c.id)
+        )
         if not include_done:
             query = query.where(f.c.done_at.is_(None))
         with self._ctx.read() as conn:
-            return [FollowUp(PersonRef(r.person_id, r.name), r.text, r.due_on, r.created_at,
-                             r.done_at, r.id) for r in conn.execute(query)]
+            return [
+                FollowUp(
+                    PersonRef(r.person_id, r.name), r.text, r.due_on, r.created_at, r.done_at, r.id
+                )
+                for r in conn.execute(query)
+            ]
 
     def done(self, follow_up_id: int) -> None:
         if not 0 < follow_up_id <= MAX_ID:
             raise NotFound(f"no open follow-up {follow_up_id}")
         f = s.follow_ups
         with self._ctx.write() as conn:
-            changed = conn.execute(update(f).where(
-                f.c.owner_id == self._ctx.owner_id, f.c.id == follow_up_id, f.c.done_at.is_(None),
-            ).values(done_at=self._ctx.now())).rowcount
+            changed = conn.execute(
+                update(f)
+                .where(
+                    f.c.owner_id == self._ctx.owner_id,
+                    f.c.id == follow_up_id,
+                    f.c.done_at.is_(None),
+                )
+                .values(done_at=self._ctx.now())
+            ).rowcount
         if not changed:
             raise NotFound(f"no open follow-up {follow_up_id}")

@@ -97,8 +97,14 @@ class _Interaction:
     replied_at: datetime | None = None
 
 
-def generate_demo(book: Book, *, people: int = 200, years: int = 3, seed: int = 42,
-                  progress: Progress | None = None) -> dict[str, int]:
+def generate_demo(
+    book: Book,
+    *,
+    people: int = 200,
+    years: int = 3,
+    seed: int = 42,
+    progress: Progress | None = None,
+) -> dict[str, int]:
     """Fill this (empty) book with a demo network; returns the rows written per table."""
     _check_size(people, years)
     ctx = book.ctx
@@ -123,8 +129,10 @@ def _refuse_unless_empty(conn: Connection, owner_id: int) -> None:
     from amity.book.backup import book_is_empty
 
     if not book_is_empty(conn, owner_id):
-        raise NotEmpty("this book already holds data; fill a new one with --db NEW.db "
-                       "or --user demo@example.org")
+        raise NotEmpty(
+            "this book already holds data; fill a new one with --db NEW.db "
+            "or --user demo@example.org"
+        )
 
 
 def _check_size(people: int, years: int) -> None:
@@ -136,16 +144,23 @@ def _check_size(people: int, years: int) -> None:
 
 # --- writing --------------------------------------------------------------------------------
 
+
 def _circle_ids(conn: Connection, owner_id: int) -> dict[str, int]:
     """The owner's circles by name; the four default ones are created when missing."""
     from amity.book import DEFAULT_CIRCLES
 
     c = s.circles
-    found = {r.name: r.id for r in conn.execute(select(c.c.id, c.c.name).where(c.c.owner_id == owner_id))}
+    found = {
+        r.name: r.id for r in conn.execute(select(c.c.id, c.c.name).where(c.c.owner_id == owner_id))
+    }
     missing = [(i, n, d, w) for i, (n, d, w) in enumerate(DEFAULT_CIRCLES) if n not in found]
     for position, name, days, weight in missing:
-        found[name] = insert_id(conn, insert(c).values(
-            owner_id=owner_id, name=name, cadence_days=days, weight=weight, position=position))
+        found[name] = insert_id(
+            conn,
+            insert(c).values(
+                owner_id=owner_id, name=name, cadence_days=days, weight=weight, position=position
+            ),
+        )
     return found
 
 
@@ -158,14 +173,16 @@ def _reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
     if conn.dialect.name == "sqlite":
         top = conn.execute(select(func.max(table.c.id))).scalar() or 0
         return list(range(top + 1, top + 1 + count))
-    rows = conn.execute(text(
-        "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-        {"t": table.name, "n": count})
+    rows = conn.execute(
+        text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+        {"t": table.name, "n": count},
+    )
     return sorted(int(r[0]) for r in rows)
 
 
-def _write_rows(conn: Connection, owner_id: int, rows: dict[str, list[dict[str, Any]]],
-                report: Progress) -> dict[str, list[int]]:
+def _write_rows(
+    conn: Connection, owner_id: int, rows: dict[str, list[dict[str, Any]]], report: Progress
+) -> dict[str, list[int]]:
     """Insert every table's rows in dependency order, local ids mapped to reserved ones."""
     tables = [t for t in s.metadata.sorted_tables if rows.get(t.name)]
     total = sum(len(rows[t.name]) for t in tables)
@@ -176,8 +193,11 @@ def _write_rows(conn: Connection, owner_id: int, rows: dict[str, list[dict[str, 
     written = 0
     report("writing", 0, total)
     for table in tables:
-        links = [(col.name, next(iter(col.foreign_keys)).column.table.name) for col in table.c
-                 if col.foreign_keys and col.name != "owner_id"]
+        links = [
+            (col.name, next(iter(col.foreign_keys)).column.table.name)
+            for col in table.c
+            if col.foreign_keys and col.name != "owner_id"
+        ]
         links = [(name, target) for name, target in links if target in real]
         batch = rows[table.name]
         for row in batch:
@@ -209,11 +229,16 @@ def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     conn.exec_driver_sql(*_sqlite_statement(table, rows))
 
 
-def _sqlite_statement(table: Table, rows: list[dict[str, Any]]) -> tuple[str, list[tuple[Any, ...]]]:
+def _sqlite_statement(
+    table: Table, rows: list[dict[str, Any]]
+) -> tuple[str, list[tuple[Any, ...]]]:
     columns = list(rows[0])
     values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-    converted = [(n, fn) for n, fn in enumerate(_sqlite_converter(table.c[c].type) for c in columns)
-                 if fn is not None]
+    converted = [
+        (n, fn)
+        for n, fn in enumerate(_sqlite_converter(table.c[c].type) for c in columns)
+        if fn is not None
+    ]
     params = []
     for row in rows:
         out = list(values(row))
@@ -221,8 +246,9 @@ def _sqlite_statement(table: Table, rows: list[dict[str, Any]]) -> tuple[str, li
             if out[n] is not None:
                 out[n] = fn(out[n])
         params.append(tuple(out))
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join('?' * len(columns))})")
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    )
     return sql, params
 
 
@@ -231,12 +257,18 @@ def _copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> No
     instants as naive UTC, as UTCDateTime stores them."""
     columns = list(rows[0])
     instants = [isinstance(table.c[name].type, UTCDateTime) for name in columns]
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+    raw: Any = conn.connection.driver_connection
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
         for row in rows:
-            copy.write_row([_naive_utc(row[name]) if instant and row[name] is not None else row[name]
-                            for name, instant in zip(columns, instants, strict=True)])
+            copy.write_row(
+                [
+                    _naive_utc(row[name]) if instant and row[name] is not None else row[name]
+                    for name, instant in zip(columns, instants, strict=True)
+                ]
+            )
 
 
 def _naive_utc(value: datetime) -> datetime:
@@ -286,10 +318,13 @@ def _index(conn: Connection, owner_id: int, real: dict[str, list[int]], report: 
 
 # --- building -------------------------------------------------------------------------------
 
+
 class _DemoBuilder:
     """Builds every demo row in memory, with local ids (1, 2, ...) per table."""
 
-    def __init__(self, *, people: int, years: int, seed: int, now: datetime, report: Progress) -> None:
+    def __init__(
+        self, *, people: int, years: int, seed: int, now: datetime, report: Progress
+    ) -> None:
         self.n = people
         self.years = years
         self.seed = seed
@@ -355,8 +390,9 @@ class _DemoBuilder:
             return lo
         random_ = self.rng.random
         at = lo + timedelta(seconds=random_() * (hi - lo).total_seconds())
-        at = at.replace(hour=7 + int(random_() * 13), minute=5 * int(random_() * 12),
-                        second=0, microsecond=0)
+        at = at.replace(
+            hour=7 + int(random_() * 13), minute=5 * int(random_() * 12), second=0, microsecond=0
+        )
         if at > hi:
             at = hi - timedelta(minutes=5 + 5 * int(random_() * 24))
         return max(at, lo)
@@ -375,19 +411,42 @@ class _DemoBuilder:
         for _ in range(count):
             country = self._country()
             city, _zone = self.rng.choice(country.cities)
-            starts = self._day(self.start.date() + timedelta(days=7), self.today - timedelta(days=3))
+            starts = self._day(
+                self.start.date() + timedelta(days=7), self.today - timedelta(days=3)
+            )
             template, kind = self.rng.choice(D.EVENT_NAMES)
-            name = template.format(country=city if country.locale == "en_US" else country.locale[-2:],
-                                   city=city, year=starts.year, topic=self.rng.choice(D.TOPICS).title())
-            ends = starts + timedelta(days=self.rng.randint(1, 2)) if kind == "conference" else starts
-            event_id = self._add("events", {
-                "name": name, "kind": kind, "starts_on": starts, "ends_on": ends,
-                "location": "Online" if kind == "online" else city,
-                "url": f"https://events.example.org/{SPACE.sub('-', fold(name)).strip('-')}",
-                "notes": None, "created_at": self._moment(self.start, _at(starts)),
-            })
-            self.events.append({"id": event_id, "name": name, "starts_on": starts, "city": city,
-                                "kind": kind, "attendees": []})
+            name = template.format(
+                country=city if country.locale == "en_US" else country.locale[-2:],
+                city=city,
+                year=starts.year,
+                topic=self.rng.choice(D.TOPICS).title(),
+            )
+            ends = (
+                starts + timedelta(days=self.rng.randint(1, 2)) if kind == "conference" else starts
+            )
+            event_id = self._add(
+                "events",
+                {
+                    "name": name,
+                    "kind": kind,
+                    "starts_on": starts,
+                    "ends_on": ends,
+                    "location": "Online" if kind == "online" else city,
+                    "url": f"https://events.example.org/{SPACE.sub('-', fold(name)).strip('-')}",
+                    "notes": None,
+                    "created_at": self._moment(self.start, _at(starts)),
+                },
+            )
+            self.events.append(
+                {
+                    "id": event_id,
+                    "name": name,
+                    "starts_on": starts,
+                    "city": city,
+                    "kind": kind,
+                    "attendees": [],
+                }
+            )
         self.events.sort(key=lambda e: (e["starts_on"], e["id"]))
 
     def _country(self) -> D.Country:
@@ -448,7 +507,9 @@ class _DemoBuilder:
             country = self.rng.choice(latin)
             name = self._company(country)
             if name in seen:
-                name = f"{name} {self.rng.choice(('Labs', 'Group', 'Studio', 'Systems', 'Partners'))}"
+                name = (
+                    f"{name} {self.rng.choice(('Labs', 'Group', 'Studio', 'Systems', 'Partners'))}"
+                )
             seen.add(name)
             slug = SPACE.sub("", fold(name.split()[0].rstrip(",")))[:20] or f"org{n}"
             pool.append((name, f"{slug}.{country.tld}"))
@@ -468,8 +529,18 @@ class _DemoBuilder:
         rng = self.rng
         city, zone = rng.choice(p.country.cities)
         if p.how_met is None:
-            p.how_met = rng.choices(("work", "LinkedIn", "introduction", "university", "customer",
-                                     "friend of a friend", None), weights=(30, 15, 10, 10, 10, 10, 15))[0]
+            p.how_met = rng.choices(
+                (
+                    "work",
+                    "LinkedIn",
+                    "introduction",
+                    "university",
+                    "customer",
+                    "friend of a friend",
+                    None,
+                ),
+                weights=(30, 15, 10, 10, 10, 10, 15),
+            )[0]
         introducer = None
         if p.how_met == "introduction" and p.id > 5:
             introducer = rng.randint(1, p.id - 1)
@@ -477,27 +548,51 @@ class _DemoBuilder:
             org, domain = rng.choices(orgs, cum_weights=org_cum)[0]
             p.org, p.domain, p.title = org, domain, rng.choice(D.TITLES)
             self._jobs(p, orgs)
-        event = next((e for e in self.events if e["id"] == p.event_id), None) if p.event_id else None
+        event = (
+            next((e for e in self.events if e["id"] == p.event_id), None) if p.event_id else None
+        )
         created = max(p.met_at, self.start - timedelta(days=rng.randint(0, 30)))
-        self._add("people", {
-            "name": p.name, "name_key": fold(p.name), "given_name": p.given, "family_name": p.family,
-            "nickname": p.given[:3] if rng.random() < 0.03 and len(p.given) > 4 else None,
-            "org": p.org, "title": p.title, "circle": p.circle,
-            "cadence_days": rng.choice((7, 21, 60, 120, 0)) if rng.random() < 0.05 else None,
-            "preferred_channel": rng.choice(D.PREFERRED) if rng.random() < 0.4 else None,
-            "timezone": zone if rng.random() < 0.7 else None,
-            "language": p.country.language if rng.random() < 0.5 else None,
-            "best_time": rng.choice(("Mornings", "After 18:00", "Lunch", "Fridays")) if p.circle in ("inner", "close") and rng.random() < 0.4 else None,
-            "style_notes": rng.choice(("Direct; likes agendas", "Chatty; leave time", "Prefers written follow-ups")) if p.circle == "inner" else None,
-            "how_met": p.how_met,
-            "met_where": event["name"] if event else (city if rng.random() < 0.3 else None),
-            "met_on": p.met_at.date() if p.met_at >= self.start or rng.random() < 0.3 else None,
-            "met_event_id": p.event_id, "introduced_by_id": introducer,
-            "notes": self._fill("Met through {topic} work. {detail}", p) if rng.random() < 0.15 else None,
-            "photo": None, "uid": None, "is_group": False,
-            "created_at": created, "updated_at": created, "archived_at": None,
-            "last_interaction_at": None, "version": 1,
-        })
+        self._add(
+            "people",
+            {
+                "name": p.name,
+                "name_key": fold(p.name),
+                "given_name": p.given,
+                "family_name": p.family,
+                "nickname": p.given[:3] if rng.random() < 0.03 and len(p.given) > 4 else None,
+                "org": p.org,
+                "title": p.title,
+                "circle": p.circle,
+                "cadence_days": rng.choice((7, 21, 60, 120, 0)) if rng.random() < 0.05 else None,
+                "preferred_channel": rng.choice(D.PREFERRED) if rng.random() < 0.4 else None,
+                "timezone": zone if rng.random() < 0.7 else None,
+                "language": p.country.language if rng.random() < 0.5 else None,
+                "best_time": rng.choice(("Mornings", "After 18:00", "Lunch", "Fridays"))
+                if p.circle in ("inner", "close") and rng.random() < 0.4
+                else None,
+                "style_notes": rng.choice(
+                    ("Direct; likes agendas", "Chatty; leave time", "Prefers written follow-ups")
+                )
+                if p.circle == "inner"
+                else None,
+                "how_met": p.how_met,
+                "met_where": event["name"] if event else (city if rng.random() < 0.3 else None),
+                "met_on": p.met_at.date() if p.met_at >= self.start or rng.random() < 0.3 else None,
+                "met_event_id": p.event_id,
+                "introduced_by_id": introducer,
+                "notes": self._fill("Met through {topic} work. {detail}", p)
+                if rng.random() < 0.15
+                else None,
+                "photo": None,
+                "uid": None,
+                "is_group": False,
+                "created_at": created,
+                "updated_at": created,
+                "archived_at": None,
+                "last_interaction_at": None,
+                "version": 1,
+            },
+        )
         if event:
             event["attendees"].append(p.id)
         self._contacts(p, city)
@@ -511,21 +606,41 @@ class _DemoBuilder:
         started = self._day(self.today - timedelta(days=8 * 365), self.today - timedelta(days=30))
         if rng.random() < 0.35:
             before = started - timedelta(days=rng.randint(365, 6 * 365))
-            self._add("jobs", {"person_id": p.id, "organisation": rng.choice(orgs)[0],
-                               "title": rng.choice(D.TITLES), "department": None,
-                               "start_date": before, "end_date": started})
-        self._add("jobs", {"person_id": p.id, "organisation": p.org, "title": p.title,
-                           "department": rng.choice(D.DEPARTMENTS) if rng.random() < 0.3 else None,
-                           "start_date": started if rng.random() < 0.8 else None, "end_date": None})
+            self._add(
+                "jobs",
+                {
+                    "person_id": p.id,
+                    "organisation": rng.choice(orgs)[0],
+                    "title": rng.choice(D.TITLES),
+                    "department": None,
+                    "start_date": before,
+                    "end_date": started,
+                },
+            )
+        self._add(
+            "jobs",
+            {
+                "person_id": p.id,
+                "organisation": p.org,
+                "title": p.title,
+                "department": rng.choice(D.DEPARTMENTS) if rng.random() < 0.3 else None,
+                "start_date": started if rng.random() < 0.8 else None,
+                "end_date": None,
+            },
+        )
 
     def _contacts(self, p: _Person, city: str) -> None:
         rng = self.rng
         local = SPACE.sub(".", fold(p.name)).strip(".") or f"person{p.id}"
-        points: list[tuple[str, str | None, str, str, str | None]] = []  # kind, label, value, normalized, service
+        points: list[
+            tuple[str, str | None, str, str, str | None]
+        ] = []  # kind, label, value, normalized, service
         if p.domain and rng.random() < 0.7:
             points.append(("email", "work", *self._email(local, p.domain), None))
         if rng.random() < (0.6 if points else 0.85):
-            points.append(("email", "home", *self._email(local, rng.choice(D.PERSONAL_DOMAINS)), None))
+            points.append(
+                ("email", "home", *self._email(local, rng.choice(D.PERSONAL_DOMAINS)), None)
+            )
         if rng.random() < 0.65:
             number = self._phone(p.country)
             points.append(("phone", "mobile", number, number, None))
@@ -540,10 +655,19 @@ class _DemoBuilder:
             address = f"{street}, {city}"
             points.append(("address", "home", address, fold(address), None))
         for position, (kind, label, value, normalized, service) in enumerate(points):
-            self._add("contact_points", {
-                "person_id": p.id, "kind": kind, "label": label, "value": value,
-                "normalized": normalized, "service": service, "position": position,
-                "is_primary": position == 0 or (kind == "phone" and label == "mobile")})
+            self._add(
+                "contact_points",
+                {
+                    "person_id": p.id,
+                    "kind": kind,
+                    "label": label,
+                    "value": value,
+                    "normalized": normalized,
+                    "service": service,
+                    "position": position,
+                    "is_primary": position == 0 or (kind == "phone" and label == "mobile"),
+                },
+            )
 
     def _email(self, local: str, domain: str) -> tuple[str, str]:
         address = f"{local}@{domain}"
@@ -569,18 +693,43 @@ class _DemoBuilder:
                 year = None
             elif day.month == 2 and day.day == 29 and not _leap(year or 2000):
                 day = date(2000, 2, 28)
-            self._add("important_dates", {"person_id": p.id, "kind": "birthday", "label": None,
-                                          "year": year, "month": day.month, "day": day.day})
+            self._add(
+                "important_dates",
+                {
+                    "person_id": p.id,
+                    "kind": "birthday",
+                    "label": None,
+                    "year": year,
+                    "month": day.month,
+                    "day": day.day,
+                },
+            )
         if p.circle in ("inner", "close") and rng.random() < 0.2:
             day = self._day(date(self.today.year - 20, 1, 1), date(self.today.year - 1, 12, 28))
-            self._add("important_dates", {"person_id": p.id, "kind": "anniversary",
-                                          "label": "Wedding anniversary", "year": day.year,
-                                          "month": day.month, "day": day.day})
+            self._add(
+                "important_dates",
+                {
+                    "person_id": p.id,
+                    "kind": "anniversary",
+                    "label": "Wedding anniversary",
+                    "year": day.year,
+                    "month": day.month,
+                    "day": day.day,
+                },
+            )
         elif rng.random() < 0.01:
             day = self._day(date(self.today.year - 10, 1, 1), self.today)
-            self._add("important_dates", {"person_id": p.id, "kind": "custom",
-                                          "label": "Founded their company", "year": day.year,
-                                          "month": day.month, "day": day.day})
+            self._add(
+                "important_dates",
+                {
+                    "person_id": p.id,
+                    "kind": "custom",
+                    "label": "Founded their company",
+                    "year": day.year,
+                    "month": day.month,
+                    "day": day.day,
+                },
+            )
 
     def _tags(self, p: _Person) -> None:
         count = self.rng.choices((0, 1, 2, 3), weights=(35, 35, 20, 10))[0]
@@ -592,7 +741,9 @@ class _DemoBuilder:
 
     def _facts(self, p: _Person) -> None:
         rng = self.rng
-        low, high = {"inner": (4, 7), "close": (2, 4), "network": (0, 2), "acquaintance": (0, 1)}[p.circle]
+        low, high = {"inner": (4, 7), "close": (2, 4), "network": (0, 2), "acquaintance": (0, 1)}[
+            p.circle
+        ]
         count = rng.randint(low, high)
         if p.circle == "acquaintance" and rng.random() < 0.7:
             count = 0
@@ -618,9 +769,17 @@ class _DemoBuilder:
                 happened = self._day(max(p.met_at, self.start).date(), self.today)
             else:
                 text_ = self._fill(rng.choice(D.OTHER_FACTS), p)
-            self._add("facts", {"person_id": p.id, "kind": kind, "text": text_,
-                                "happened_on": happened, "source": "demo",
-                                "created_at": self._moment(max(p.met_at, self.start))})
+            self._add(
+                "facts",
+                {
+                    "person_id": p.id,
+                    "kind": kind,
+                    "text": text_,
+                    "happened_on": happened,
+                    "source": "demo",
+                    "created_at": self._moment(max(p.met_at, self.start)),
+                },
+            )
 
     def _questions(self, p: _Person) -> None:
         rng = self.rng
@@ -631,12 +790,26 @@ class _DemoBuilder:
             created = self._moment(max(p.met_at, self.now - timedelta(days=200)))
             asked = rng.random() < 0.4 and created < self.now - timedelta(days=2)
             asked_at = self._moment(created) if asked else None
-            self._add("questions", {
-                "person_id": p.id, "text": self._fill(rng.choice(D.QUESTIONS), p),
-                "created_at": created, "asked_at": asked_at, "asked_interaction_id": None,
-                "answer": rng.choice(("Went well, they got the job.", "Still undecided.",
-                                      "All good, thanks for asking.")) if asked else None,
-                "answer_fact_id": None})
+            self._add(
+                "questions",
+                {
+                    "person_id": p.id,
+                    "text": self._fill(rng.choice(D.QUESTIONS), p),
+                    "created_at": created,
+                    "asked_at": asked_at,
+                    "asked_interaction_id": None,
+                    "answer": rng.choice(
+                        (
+                            "Went well, they got the job.",
+                            "Still undecided.",
+                            "All good, thanks for asking.",
+                        )
+                    )
+                    if asked
+                    else None,
+                    "answer_fact_id": None,
+                },
+            )
 
     # interactions --------------------------------------------------------------------------
 
@@ -683,10 +856,18 @@ class _DemoBuilder:
         if kind == "meeting" and random_() < 0.5:
             location = self._pick(p.country.cities)[0]
         return _Interaction(
-            occurred_at=when, kind=kind, direction=direction, people=people, subject=subject,
-            notes=notes, channel=self._pick(channels) if channels else None,
-            needs_reply=direction == "inbound" and kind in ("email", "message") and random_() < 0.35,
-            location=location)
+            occurred_at=when,
+            kind=kind,
+            direction=direction,
+            people=people,
+            subject=subject,
+            notes=notes,
+            channel=self._pick(channels) if channels else None,
+            needs_reply=direction == "inbound"
+            and kind in ("email", "message")
+            and random_() < 0.35,
+            location=location,
+        )
 
     def _reply(self, inbound: _Interaction) -> _Interaction | None:
         """Most messages get an answer, after hours or days; recent ones are often still waiting."""
@@ -701,11 +882,18 @@ class _DemoBuilder:
         subject = inbound.subject
         if subject and inbound.kind == "email" and not subject.startswith("Re:"):
             subject = "Re: " + subject
-        return _Interaction(occurred_at=at.replace(microsecond=0), kind=inbound.kind,
-                            direction="outbound", people=list(inbound.people), subject=subject,
-                            notes=rng.choice((None, "Answered.", "Replied with the details.",
-                                              "Said yes; will follow up.")),
-                            thread_key=inbound.thread_key, channel=inbound.channel)
+        return _Interaction(
+            occurred_at=at.replace(microsecond=0),
+            kind=inbound.kind,
+            direction="outbound",
+            people=list(inbound.people),
+            subject=subject,
+            notes=rng.choice(
+                (None, "Answered.", "Replied with the details.", "Said yes; will follow up.")
+            ),
+            thread_key=inbound.thread_key,
+            channel=inbound.channel,
+        )
 
     def _event_interactions(self) -> list[_Interaction]:
         out = []
@@ -713,11 +901,18 @@ class _DemoBuilder:
             met = event["attendees"][:10]
             if not met:
                 continue
-            out.append(_Interaction(
-                occurred_at=_at(event["starts_on"], 17), kind="event", direction="mutual",
-                people=list(met), subject=f"At {event['name']}",
-                notes=self._fill("Met at the event. {detail}"), location=event["city"],
-                event_id=event["id"]))
+            out.append(
+                _Interaction(
+                    occurred_at=_at(event["starts_on"], 17),
+                    kind="event",
+                    direction="mutual",
+                    people=list(met),
+                    subject=f"At {event['name']}",
+                    notes=self._fill("Met at the event. {detail}"),
+                    location=event["city"],
+                    event_id=event["id"],
+                )
+            )
         return out
 
     def _interaction_rows(self, drafts: list[_Interaction]) -> None:
@@ -725,17 +920,37 @@ class _DemoBuilder:
         by_id = {p.id: p for p in self.people}
         last: dict[int, datetime] = {}
         for draft in drafts:
-            iid = self._add("interactions", {
-                "kind": draft.kind, "direction": draft.direction, "occurred_at": draft.occurred_at,
-                "ends_at": None, "status": "done", "subject": draft.subject, "notes": draft.notes,
-                "location": draft.location, "channel": draft.channel, "thread_key": draft.thread_key,
-                "needs_reply": draft.needs_reply, "replied_at": draft.replied_at,
-                "event_id": draft.event_id, "source": "demo", "source_ref": None,
-                "created_at": draft.occurred_at})
+            iid = self._add(
+                "interactions",
+                {
+                    "kind": draft.kind,
+                    "direction": draft.direction,
+                    "occurred_at": draft.occurred_at,
+                    "ends_at": None,
+                    "status": "done",
+                    "subject": draft.subject,
+                    "notes": draft.notes,
+                    "location": draft.location,
+                    "channel": draft.channel,
+                    "thread_key": draft.thread_key,
+                    "needs_reply": draft.needs_reply,
+                    "replied_at": draft.replied_at,
+                    "event_id": draft.event_id,
+                    "source": "demo",
+                    "source_ref": None,
+                    "created_at": draft.occurred_at,
+                },
+            )
             for person_id in draft.people:
-                self.rows["interaction_participants"].append({
-                    "interaction_id": iid, "person_id": person_id, "occurred_at": draft.occurred_at,
-                    "direction": draft.direction, "status": "done"})
+                self.rows["interaction_participants"].append(
+                    {
+                        "interaction_id": iid,
+                        "person_id": person_id,
+                        "occurred_at": draft.occurred_at,
+                        "direction": draft.direction,
+                        "status": "done",
+                    }
+                )
                 by_id[person_id].interactions.append((draft.occurred_at, iid))
                 last[person_id] = draft.occurred_at  # drafts are in time order
         for row in self.rows["people"]:
@@ -745,16 +960,32 @@ class _DemoBuilder:
         rng = self.rng
         for event in self.events:
             for person_id in event["attendees"]:
-                self.rows["attendance"].append({
-                    "event_id": event["id"], "person_id": person_id, "role": "attendee",
-                    "met": True, "note": None, "created_at": _at(event["starts_on"], 20)})
-            known = [p.id for p in rng.sample(self.people, min(len(self.people), 6))
-                     if p.met_at.date() < event["starts_on"] and p.id not in event["attendees"]]
+                self.rows["attendance"].append(
+                    {
+                        "event_id": event["id"],
+                        "person_id": person_id,
+                        "role": "attendee",
+                        "met": True,
+                        "note": None,
+                        "created_at": _at(event["starts_on"], 20),
+                    }
+                )
+            known = [
+                p.id
+                for p in rng.sample(self.people, min(len(self.people), 6))
+                if p.met_at.date() < event["starts_on"] and p.id not in event["attendees"]
+            ]
             for person_id in known[: rng.randint(2, 5)]:
-                self.rows["attendance"].append({
-                    "event_id": event["id"], "person_id": person_id,
-                    "role": rng.choice(("attendee", "speaker", "organiser")), "met": False,
-                    "note": None, "created_at": _at(event["starts_on"], 20)})
+                self.rows["attendance"].append(
+                    {
+                        "event_id": event["id"],
+                        "person_id": person_id,
+                        "role": rng.choice(("attendee", "speaker", "organiser")),
+                        "met": False,
+                        "note": None,
+                        "created_at": _at(event["starts_on"], 20),
+                    }
+                )
 
     # promises, follow-ups, network ---------------------------------------------------------
 
@@ -777,18 +1008,36 @@ class _DemoBuilder:
             due = self.today + timedelta(days=(3, -4, 5, -2)[n])
             self._commitment(p, when, iid, n < 2, due=due, forced_open=True)
 
-    def _commitment(self, p: _Person, when: datetime, iid: int, mine: bool, *,
-                    due: date | None = None, forced_open: bool = False) -> None:
+    def _commitment(
+        self,
+        p: _Person,
+        when: datetime,
+        iid: int,
+        mine: bool,
+        *,
+        due: date | None = None,
+        forced_open: bool = False,
+    ) -> None:
         rng = self.rng
         due = due or when.date() + timedelta(days=rng.randint(2, 21))
         status, done_at = "open", None
         if not forced_open:
             status, done_at = self._commitment_outcome(when, due)
-        self._add("commitments", {
-            "person_id": p.id, "direction": "mine" if mine else "theirs",
-            "text": self._fill(rng.choice(D.COMMITMENTS_MINE if mine else D.COMMITMENTS_THEIRS), p),
-            "due_on": due if rng.random() < 0.9 or forced_open else None, "status": status,
-            "created_at": when, "done_at": done_at, "interaction_id": iid})
+        self._add(
+            "commitments",
+            {
+                "person_id": p.id,
+                "direction": "mine" if mine else "theirs",
+                "text": self._fill(
+                    rng.choice(D.COMMITMENTS_MINE if mine else D.COMMITMENTS_THEIRS), p
+                ),
+                "due_on": due if rng.random() < 0.9 or forced_open else None,
+                "status": status,
+                "created_at": when,
+                "done_at": done_at,
+                "interaction_id": iid,
+            },
+        )
 
     def _commitment_outcome(self, when: datetime, due: date) -> tuple[str, datetime | None]:
         """Kept on time, kept late, dropped, or still open; old promises are rarely open."""
@@ -814,16 +1063,25 @@ class _DemoBuilder:
                 continue
             event = by_event[p.event_id]
             due = event["starts_on"] + timedelta(days=2)
-            first_after = next((t for t, _ in p.interactions if t.date() > event["starts_on"]), None)
+            first_after = next(
+                (t for t, _ in p.interactions if t.date() > event["starts_on"]), None
+            )
             if first_after is not None and first_after.date() <= due + timedelta(days=20):
                 done_at: datetime | None = first_after
             elif due < self.today - timedelta(days=45) and rng.random() < 0.97:
                 done_at = _at(due + timedelta(days=rng.randint(1, 10)), 10)
             else:
                 done_at = None
-            self._add("follow_ups", {
-                "person_id": p.id, "text": rng.choice(D.FOLLOW_UPS).format(event=event["name"]),
-                "due_on": due, "created_at": _at(event["starts_on"], 21), "done_at": done_at})
+            self._add(
+                "follow_ups",
+                {
+                    "person_id": p.id,
+                    "text": rng.choice(D.FOLLOW_UPS).format(event=event["name"]),
+                    "due_on": due,
+                    "created_at": _at(event["starts_on"], 21),
+                    "done_at": done_at,
+                },
+            )
 
     def _relationships(self) -> None:
         rng = self.rng
@@ -840,9 +1098,17 @@ class _DemoBuilder:
             a, b = rng.sample(self.people, 2)
             pairs.append((a, b, rng.choice(("friend", "spouse", "partner", "mentor", "sibling"))))
         for a, b, kind in pairs[: self.n // 10 + 3]:
-            self._add("relationships", {
-                "person_a_id": a.id, "person_b_id": b.id, "kind": kind, "note": None,
-                "name_hint": None, "created_at": max(a.met_at, b.met_at, self.start)})
+            self._add(
+                "relationships",
+                {
+                    "person_a_id": a.id,
+                    "person_b_id": b.id,
+                    "kind": kind,
+                    "note": None,
+                    "name_hint": None,
+                    "created_at": max(a.met_at, b.met_at, self.start),
+                },
+            )
 
     def _introductions(self) -> None:
         rng = self.rng
@@ -855,21 +1121,41 @@ class _DemoBuilder:
                 by = rng.choice(self.people)
                 if by.id in (a.id, b.id):
                     by = None
-            self._add("introductions", {
-                "person_a_id": a.id, "person_b_id": b.id, "introduced_by_id": by.id if by else None,
-                "occurred_on": self._moment(since).date(),
-                "note": self._fill("Both work on {topic}."),
-                "outcome": rng.choice(("They started working together", "Had coffee",
-                                       "No reply yet", None)),
-                "created_at": self._moment(since)})
+            self._add(
+                "introductions",
+                {
+                    "person_a_id": a.id,
+                    "person_b_id": b.id,
+                    "introduced_by_id": by.id if by else None,
+                    "occurred_on": self._moment(since).date(),
+                    "note": self._fill("Both work on {topic}."),
+                    "outcome": rng.choice(
+                        ("They started working together", "Had coffee", "No reply yet", None)
+                    ),
+                    "created_at": self._moment(since),
+                },
+            )
 
     def _articles_and_shares(self) -> None:
         rng = self.rng
         articles = []
         for url, title, topics in D.ARTICLES:
             created = self._moment(self.start)
-            articles.append((self._add("articles", {"url": url, "title": title, "text": None,
-                                                    "topics": topics, "created_at": created}), created))
+            articles.append(
+                (
+                    self._add(
+                        "articles",
+                        {
+                            "url": url,
+                            "title": title,
+                            "text": None,
+                            "topics": topics,
+                            "created_at": created,
+                        },
+                    ),
+                    created,
+                )
+            )
         self.article_ids = [a for a, _ in articles]
         taken: set[tuple[int, int]] = set()
         for _ in range(self.n // 12 + 6):
@@ -878,9 +1164,15 @@ class _DemoBuilder:
             if (article, person.id) in taken:
                 continue
             taken.add((article, person.id))
-            self._add("shares", {"article_id": article, "person_id": person.id,
-                                 "shared_at": self._moment(max(created, person.met_at)),
-                                 "interaction_id": None})
+            self._add(
+                "shares",
+                {
+                    "article_id": article,
+                    "person_id": person.id,
+                    "shared_at": self._moment(max(created, person.met_at)),
+                    "interaction_id": None,
+                },
+            )
 
     def _exchanges(self) -> None:
         rng = self.rng
@@ -888,30 +1180,55 @@ class _DemoBuilder:
         if not active:
             return
         kinds = tuple(D.EXCHANGE_TEXTS)
-        for n, p in enumerate(rng.choices(active, cum_weights=cum, k=round(self.n * self.years * 0.04) + 10)):
+        for n, p in enumerate(
+            rng.choices(active, cum_weights=cum, k=round(self.n * self.years * 0.04) + 10)
+        ):
             when, iid = rng.choice(p.interactions)
             kind = kinds[n % len(kinds)] if n < len(kinds) else rng.choice(kinds)
-            self._add("exchanges", {
-                "person_id": p.id, "direction": rng.choice(("given", "given", "received")),
-                "kind": kind, "text": self._fill(D.EXCHANGE_TEXTS[kind], p),
-                "occurred_on": when.date(), "interaction_id": iid,
-                "article_id": rng.choice(self.article_ids) if kind == "article" else None,
-                "created_at": when})
+            self._add(
+                "exchanges",
+                {
+                    "person_id": p.id,
+                    "direction": rng.choice(("given", "given", "received")),
+                    "kind": kind,
+                    "text": self._fill(D.EXCHANGE_TEXTS[kind], p),
+                    "occurred_on": when.date(),
+                    "interaction_id": iid,
+                    "article_id": rng.choice(self.article_ids) if kind == "article" else None,
+                    "created_at": when,
+                },
+            )
 
     # feedback and improvement --------------------------------------------------------------
 
     def _feedback(self) -> None:
         rng = self.rng
-        givers = [p for p in self.people if p.circle in ("inner", "close", "network")] or self.people
+        givers = [
+            p for p in self.people if p.circle in ("inner", "close", "network")
+        ] or self.people
         requests = []
         for n in range(self.years * 2 + 3):
             p = rng.choice(givers)
             asked = self._day(max(p.met_at, self.start).date(), self.today - timedelta(days=1))
             status = "open" if n < 2 else rng.choice(("received", "received", "dropped"))
-            requests.append((self._add("feedback_requests", {
-                "person_id": p.id, "about": rng.choice(D.FEEDBACK_CONTEXTS), "asked_on": asked,
-                "by_date": asked + timedelta(days=14), "status": status,
-                "created_at": _at(asked, 9)}), p, asked, status))
+            requests.append(
+                (
+                    self._add(
+                        "feedback_requests",
+                        {
+                            "person_id": p.id,
+                            "about": rng.choice(D.FEEDBACK_CONTEXTS),
+                            "asked_on": asked,
+                            "by_date": asked + timedelta(days=14),
+                            "status": status,
+                            "created_at": _at(asked, 9),
+                        },
+                    ),
+                    p,
+                    asked,
+                    status,
+                )
+            )
         for request_id, p, asked, status in requests:
             if status == "received":
                 self._one_feedback(p, asked + timedelta(days=rng.randint(1, 10)), request_id)
@@ -924,11 +1241,18 @@ class _DemoBuilder:
         rng = self.rng
         day = min(day, self.today)
         kind = "positive" if rng.random() < 0.6 else "constructive"
-        feedback_id = self._add("feedback", {
-            "person_id": p.id if p else None, "kind": kind,
-            "context": rng.choice(D.FEEDBACK_CONTEXTS), "text": rng.choice(D.FEEDBACK_TEXTS[kind]),
-            "received_on": day, "request_id": request_id,
-            "created_at": min(_at(day, 18), self.now)})
+        feedback_id = self._add(
+            "feedback",
+            {
+                "person_id": p.id if p else None,
+                "kind": kind,
+                "context": rng.choice(D.FEEDBACK_CONTEXTS),
+                "text": rng.choice(D.FEEDBACK_TEXTS[kind]),
+                "received_on": day,
+                "request_id": request_id,
+                "created_at": min(_at(day, 18), self.now),
+            },
+        )
         for theme in dict.fromkeys(rng.choices(D.FEEDBACK_THEMES, k=rng.randint(1, 2))):
             self.rows["feedback_themes"].append({"feedback_id": feedback_id, "theme": theme})
 
@@ -937,27 +1261,51 @@ class _DemoBuilder:
         for n, (title, theme, every) in enumerate(D.IMPROVEMENT_GOALS):
             created = self._moment(self.start, self.now - timedelta(days=60))
             done = n == len(D.IMPROVEMENT_GOALS) - 1
-            goal_id = self._add("goals", {
-                "title": title, "theme": theme, "check_in_days": every,
-                "until": (self.today + timedelta(days=90)) if not done else None,
-                "status": "done" if done else "active", "created_at": created})
+            goal_id = self._add(
+                "goals",
+                {
+                    "title": title,
+                    "theme": theme,
+                    "check_in_days": every,
+                    "until": (self.today + timedelta(days=90)) if not done else None,
+                    "status": "done" if done else "active",
+                    "created_at": created,
+                },
+            )
             day, progress = created.date() + timedelta(days=every), rng.randint(5, 20)
             last_day = self.today - timedelta(days=rng.randint(0, every + 3))
             while day <= last_day:
                 progress = max(0, min(100, progress + rng.randint(-6, 12)))
-                self._add("goal_checkins", {"goal_id": goal_id, "progress": progress,
-                                            "note": rng.choice(D.CHECKIN_NOTES), "checked_on": day,
-                                            "created_at": min(_at(day, 21), self.now)})
+                self._add(
+                    "goal_checkins",
+                    {
+                        "goal_id": goal_id,
+                        "progress": progress,
+                        "note": rng.choice(D.CHECKIN_NOTES),
+                        "checked_on": day,
+                        "created_at": min(_at(day, 21), self.now),
+                    },
+                )
                 day += timedelta(days=every)
                 if done and progress >= 100:
                     break
 
     def _coverage(self) -> None:
-        for name, kind, selector, wanted in (("Investors", "tag", "investor", 10),
-                                             ("Engineering leaders", "title", "CTO", 5),
-                                             ("Climate network", "tag", "climate", 8)):
-            self._add("coverage_targets", {"name": name, "selector_kind": kind, "selector": selector,
-                                           "wanted": wanted, "created_at": self.start})
+        for name, kind, selector, wanted in (
+            ("Investors", "tag", "investor", 10),
+            ("Engineering leaders", "title", "CTO", 5),
+            ("Climate network", "tag", "climate", 8),
+        ):
+            self._add(
+                "coverage_targets",
+                {
+                    "name": name,
+                    "selector_kind": kind,
+                    "selector": selector,
+                    "wanted": wanted,
+                    "created_at": self.start,
+                },
+            )
 
 
 class _Words(dict[str, str]):
@@ -1023,7 +1371,9 @@ def _name_lists(locale: str, romanized: bool) -> tuple[tuple[_NameList, _NameLis
     sampling them with our own Random is many times faster than Faker's generators."""
     provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
     if romanized:
-        return ((_name_list(provider.first_romanized_names), _name_list(provider.last_romanized_names)),)
+        return (
+            (_name_list(provider.first_romanized_names), _name_list(provider.last_romanized_names)),
+        )
     pools = []
     for gender in ("female", "male"):
         first = getattr(provider, f"first_names_{gender}", None) or provider.first_names

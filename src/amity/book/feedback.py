@@ -79,27 +79,51 @@ class FeedbackLog:
 
     # --- feedback -------------------------------------------------------------------------
 
-    def add(self, text: str, *, kind: str, person: str | int | None = None,
-            context: str | None = None, themes: Sequence[str] = (),
-            on: date | None = None) -> Feedback:
+    def add(
+        self,
+        text: str,
+        *,
+        kind: str,
+        person: str | int | None = None,
+        context: str | None = None,
+        themes: Sequence[str] = (),
+        on: date | None = None,
+    ) -> Feedback:
         """Log feedback; from someone with an open request, it also answers that request."""
         body = required(text, "feedback", "text")
         kind = kind.strip().lower()
         if kind not in FEEDBACK_KINDS:
-            raise InvalidInput(f"feedback is {' or '.join(FEEDBACK_KINDS)}, not {kind!r}",
-                               field="kind")
+            raise InvalidInput(
+                f"feedback is {' or '.join(FEEDBACK_KINDS)}, not {kind!r}", field="kind"
+            )
         names = _themes(themes)
         day = on or self._ctx.today()
         with self._ctx.write() as conn:
             ref = self._people.resolve_in(conn, person) if person is not None else None
             request_id = self._open_request(conn, ref.id) if ref else None
-            fid = int(insert_id(conn, insert(s.feedback).values(
-                owner_id=self._ctx.owner_id, person_id=ref.id if ref else None, kind=kind,
-                context=clean_text(context), text=body, received_on=day, request_id=request_id,
-                created_at=self._ctx.now())))
+            fid = int(
+                insert_id(
+                    conn,
+                    insert(s.feedback).values(
+                        owner_id=self._ctx.owner_id,
+                        person_id=ref.id if ref else None,
+                        kind=kind,
+                        context=clean_text(context),
+                        text=body,
+                        received_on=day,
+                        request_id=request_id,
+                        created_at=self._ctx.now(),
+                    ),
+                )
+            )
             if names:
-                conn.execute(insert(s.feedback_themes), [
-                    {"owner_id": self._ctx.owner_id, "feedback_id": fid, "theme": t} for t in names])
+                conn.execute(
+                    insert(s.feedback_themes),
+                    [
+                        {"owner_id": self._ctx.owner_id, "feedback_id": fid, "theme": t}
+                        for t in names
+                    ],
+                )
             if request_id is not None:
                 r = s.feedback_requests
                 conn.execute(update(r).where(r.c.id == request_id).values(status="received"))
@@ -107,20 +131,39 @@ class FeedbackLog:
 
     def _open_request(self, conn: Connection, person_id: int) -> int | None:
         r = s.feedback_requests
-        found = conn.execute(select(r.c.id).where(
-            r.c.owner_id == self._ctx.owner_id, r.c.person_id == person_id, r.c.status == "open")
-            .order_by(r.c.asked_on.is_(None), r.c.asked_on, r.c.id).limit(1)).scalar()
+        found = conn.execute(
+            select(r.c.id)
+            .where(
+                r.c.owner_id == self._ctx.owner_id, r.c.person_id == person_id, r.c.status == "open"
+            )
+            .order_by(r.c.asked_on.is_(None), r.c.asked_on, r.c.id)
+            .limit(1)
+        ).scalar()
         return None if found is None else int(found)
 
-    def list(self, *, theme: str | None = None, since: date | None = None,
-             until: date | None = None, person: str | int | None = None) -> list[Feedback]:
+    def list(
+        self,
+        *,
+        theme: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        person: str | int | None = None,
+    ) -> list[Feedback]:
         f, ft, p = s.feedback, s.feedback_themes, s.people
         with self._ctx.read() as conn:
-            query = (select(f, p.c.name).select_from(f.outerjoin(p, p.c.id == f.c.person_id))
-                     .where(f.c.owner_id == self._ctx.owner_id))
+            query = (
+                select(f, p.c.name)
+                .select_from(f.outerjoin(p, p.c.id == f.c.person_id))
+                .where(f.c.owner_id == self._ctx.owner_id)
+            )
             if theme:
-                query = query.where(f.c.id.in_(select(ft.c.feedback_id).where(
-                    ft.c.owner_id == self._ctx.owner_id, ft.c.theme == _theme(theme))))
+                query = query.where(
+                    f.c.id.in_(
+                        select(ft.c.feedback_id).where(
+                            ft.c.owner_id == self._ctx.owner_id, ft.c.theme == _theme(theme)
+                        )
+                    )
+                )
             if since is not None:
                 query = query.where(f.c.received_on >= since)
             if until is not None:
@@ -129,21 +172,34 @@ class FeedbackLog:
                 query = query.where(f.c.person_id == self._people.resolve_in(conn, person).id)
             rows = conn.execute(query.order_by(f.c.received_on.desc(), f.c.id.desc())).all()
             themes = self._themes_of(conn, [r.id for r in rows])
-        return [Feedback(r.kind, r.text, r.received_on,
-                         PersonRef(r.person_id, r.name) if r.person_id else None, r.context,
-                         themes.get(r.id, []), r.id) for r in rows]
+        return [
+            Feedback(
+                r.kind,
+                r.text,
+                r.received_on,
+                PersonRef(r.person_id, r.name) if r.person_id else None,
+                r.context,
+                themes.get(r.id, []),
+                r.id,
+            )
+            for r in rows
+        ]
 
     def _themes_of(self, conn: Connection, ids: Sequence[int]) -> dict[int, builtins.list[str]]:
         ft = s.feedback_themes
         out: dict[int, builtins.list[str]] = defaultdict(list)
         if ids:
-            for r in conn.execute(select(ft.c.feedback_id, ft.c.theme).where(
-                    ft.c.owner_id == self._ctx.owner_id, ft.c.feedback_id.in_(list(ids)))
-                    .order_by(ft.c.theme)):
+            for r in conn.execute(
+                select(ft.c.feedback_id, ft.c.theme)
+                .where(ft.c.owner_id == self._ctx.owner_id, ft.c.feedback_id.in_(list(ids)))
+                .order_by(ft.c.theme)
+            ):
                 out[r.feedback_id].append(r.theme)
         return out
 
-    def themes(self, *, today: date | None = None, window_days: int = 90) -> builtins.list[dict[str, Any]]:
+    def themes(
+        self, *, today: date | None = None, window_days: int = 90
+    ) -> builtins.list[dict[str, Any]]:
         """Per theme: counts by kind, the last ``window_days`` against the window before, and
         the goals on that theme."""
         day = today or self._ctx.today()
@@ -155,14 +211,22 @@ class FeedbackLog:
         trends = theme_trends(items, day, window_days=window_days)
         out = []
         for trend in trends:
-            out.append({**trend, "goals": [{"id": g.id, "title": g.title, "status": g.status}
-                                           for g in goals.get(str(trend["theme"]), [])]})
+            out.append(
+                {
+                    **trend,
+                    "goals": [
+                        {"id": g.id, "title": g.title, "status": g.status}
+                        for g in goals.get(str(trend["theme"]), [])
+                    ],
+                }
+            )
         return out
 
     # --- requests -------------------------------------------------------------------------
 
-    def ask(self, person: str | int, about: str, *, by: date | None = None,
-            asked: bool = False) -> FeedbackRequest:
+    def ask(
+        self, person: str | int, about: str, *, by: date | None = None, asked: bool = False
+    ) -> FeedbackRequest:
         """A feedback request: the agenda reminds you to ask, then to follow up."""
         text = required(about, "a feedback request", "about")
         day = self._ctx.today()
@@ -170,10 +234,20 @@ class FeedbackLog:
             raise InvalidInput("the date to have feedback by is in the past", field="by")
         with self._ctx.write() as conn:
             ref = self._people.resolve_in(conn, person)
-            rid = int(insert_id(conn, insert(s.feedback_requests).values(
-                owner_id=self._ctx.owner_id, person_id=ref.id, about=text, by_date=by,
-                asked_on=day if asked else None, status="open",
-                created_at=self._ctx.now())))
+            rid = int(
+                insert_id(
+                    conn,
+                    insert(s.feedback_requests).values(
+                        owner_id=self._ctx.owner_id,
+                        person_id=ref.id,
+                        about=text,
+                        by_date=by,
+                        asked_on=day if asked else None,
+                        status="open",
+                        created_at=self._ctx.now(),
+                    ),
+                )
+            )
         return FeedbackRequest(rid, ref, text, by, day if asked else None, "open", day)
 
     def mark_requested(self, request_id: int, *, on: date | None = None) -> FeedbackRequest:
@@ -186,8 +260,11 @@ class FeedbackLog:
     def _set_request(self, request_id: int, **values: Any) -> FeedbackRequest:
         r = s.feedback_requests
         with self._ctx.write() as conn:
-            done = conn.execute(update(r).where(r.c.owner_id == self._ctx.owner_id,
-                                                r.c.id == request_id).values(**values)).rowcount
+            done = conn.execute(
+                update(r)
+                .where(r.c.owner_id == self._ctx.owner_id, r.c.id == request_id)
+                .values(**values)
+            ).rowcount
             if not done:
                 raise NotFound(f"no feedback request with id {request_id}")
             return self._requests(conn, [request_id])[0]
@@ -204,22 +281,53 @@ class FeedbackLog:
         if not ids:
             return []
         r, p = s.feedback_requests, s.people
-        rows = conn.execute(select(r, p.c.name).join(p, p.c.id == r.c.person_id).where(
-            r.c.owner_id == self._ctx.owner_id, r.c.id.in_(list(ids))).order_by(r.c.id)).all()
-        return [FeedbackRequest(x.id, PersonRef(x.person_id, x.name), x.about, x.by_date,
-                                x.asked_on, x.status, x.created_at.date()) for x in rows]
+        rows = conn.execute(
+            select(r, p.c.name)
+            .join(p, p.c.id == r.c.person_id)
+            .where(r.c.owner_id == self._ctx.owner_id, r.c.id.in_(list(ids)))
+            .order_by(r.c.id)
+        ).all()
+        return [
+            FeedbackRequest(
+                x.id,
+                PersonRef(x.person_id, x.name),
+                x.about,
+                x.by_date,
+                x.asked_on,
+                x.status,
+                x.created_at.date(),
+            )
+            for x in rows
+        ]
 
     # --- goals ----------------------------------------------------------------------------
 
-    def add_goal(self, title: str, *, theme: str | None = None,
-                 check_in: str | int | None = None, until: date | None = None) -> Goal:
+    def add_goal(
+        self,
+        title: str,
+        *,
+        theme: str | None = None,
+        check_in: str | int | None = None,
+        until: date | None = None,
+    ) -> Goal:
         text = required(title, "a goal", "title")
         days = check_in_days(check_in)
         name = _theme(theme) if theme else None
         with self._ctx.write() as conn:
-            gid = int(insert_id(conn, insert(s.goals).values(
-                owner_id=self._ctx.owner_id, title=text, theme=name, check_in_days=days,
-                until=until, status="active", created_at=self._ctx.now())))
+            gid = int(
+                insert_id(
+                    conn,
+                    insert(s.goals).values(
+                        owner_id=self._ctx.owner_id,
+                        title=text,
+                        theme=name,
+                        check_in_days=days,
+                        until=until,
+                        status="active",
+                        created_at=self._ctx.now(),
+                    ),
+                )
+            )
         return Goal(text, name, days, until, "active", gid)
 
     def resolve_goal_in(self, conn: Connection, ref: str | int) -> Goal:
@@ -234,27 +342,40 @@ class FeedbackLog:
         else:
             key = fold(text)
             every = conn.execute(select(g).where(mine).order_by(g.c.id)).all()
-            rows = ([r for r in every if fold(r.title) == key]
-                    or [r for r in every if fold(r.title).startswith(key)])
+            rows = [r for r in every if fold(r.title) == key] or [
+                r for r in every if fold(r.title).startswith(key)
+            ]
         if not rows:
             raise NotFound(f"no goal matches {text!r}")
         if len(rows) > 1:
-            raise Ambiguous(f"{text!r} matches {len(rows)} goals; use an id",
-                            [(r.id, r.title) for r in rows])
+            raise Ambiguous(
+                f"{text!r} matches {len(rows)} goals; use an id", [(r.id, r.title) for r in rows]
+            )
         r = rows[0]
         return Goal(r.title, r.theme, r.check_in_days, r.until, r.status, r.id)
 
-    def check_in(self, ref: str | int, progress: int, note: str | None = None, *,
-                 on: date | None = None) -> CheckIn:
+    def check_in(
+        self, ref: str | int, progress: int, note: str | None = None, *, on: date | None = None
+    ) -> CheckIn:
         """Record progress (0-100) on a goal; 100 marks it done."""
         if not 0 <= progress <= 100:
             raise InvalidInput("progress is between 0 and 100", field="progress")
         day = on or self._ctx.today()
         with self._ctx.write() as conn:
             goal = self.resolve_goal_in(conn, ref)
-            cid = int(insert_id(conn, insert(s.goal_checkins).values(
-                owner_id=self._ctx.owner_id, goal_id=goal.id, progress=progress,
-                note=clean_text(note), checked_on=day, created_at=self._ctx.now())))
+            cid = int(
+                insert_id(
+                    conn,
+                    insert(s.goal_checkins).values(
+                        owner_id=self._ctx.owner_id,
+                        goal_id=goal.id,
+                        progress=progress,
+                        note=clean_text(note),
+                        checked_on=day,
+                        created_at=self._ctx.now(),
+                    ),
+                )
+            )
             if progress == 100:
                 g = s.goals
                 conn.execute(update(g).where(g.c.id == goal.id).values(status="done"))
@@ -270,7 +391,9 @@ class FeedbackLog:
         goal.status = status
         return goal
 
-    def goals(self, *, include_closed: bool = False, today: date | None = None) -> builtins.list[GoalStatus]:
+    def goals(
+        self, *, include_closed: bool = False, today: date | None = None
+    ) -> builtins.list[GoalStatus]:
         """Goals with their latest progress, check-ins and when the next one is due."""
         g, c, ft = s.goals, s.goal_checkins, s.feedback_themes
         with self._ctx.read() as conn:
@@ -279,8 +402,9 @@ class FeedbackLog:
                 query = query.where(g.c.status == "active")
             rows = conn.execute(query.order_by(g.c.id)).all()
             checks: dict[int, builtins.list[CheckIn]] = defaultdict(list)
-            for r in conn.execute(select(c).where(c.c.owner_id == self._ctx.owner_id)
-                                  .order_by(c.c.checked_on, c.c.id)):
+            for r in conn.execute(
+                select(c).where(c.c.owner_id == self._ctx.owner_id).order_by(c.c.checked_on, c.c.id)
+            ):
                 checks[r.goal_id].append(CheckIn(r.id, r.goal_id, r.progress, r.note, r.checked_on))
             per_theme: dict[str, int] = defaultdict(int)
             for r in conn.execute(select(ft.c.theme).where(ft.c.owner_id == self._ctx.owner_id)):
@@ -288,8 +412,12 @@ class FeedbackLog:
         out = []
         for r in rows:
             goal = Goal(r.title, r.theme, r.check_in_days, r.until, r.status, r.id)
-            status = GoalStatus(goal, r.created_at.date(), check_ins=checks.get(r.id, []),
-                                feedback=per_theme.get(r.theme or "", 0))
+            status = GoalStatus(
+                goal,
+                r.created_at.date(),
+                check_ins=checks.get(r.id, []),
+                feedback=per_theme.get(r.theme or "", 0),
+            )
             if status.check_ins:
                 status.progress = status.check_ins[-1].progress
                 status.last_check_in = status.check_ins[-1].checked_on
@@ -313,12 +441,21 @@ class FeedbackLog:
             if due is None or due > day:
                 continue
             goal = status.goal
-            progress = "no check-in yet" if status.progress is None else f"last at {status.progress}%"
-            actions.append(make_action(
-                "goal_checkin", f"goal_checkin:g{goal.id}:{due}", [], due,
-                f"check in on your goal “{one_line(goal.title, 60)}” ({progress})",
-                timing=due_timing((day - due).days), weight=1.0,
-                details={"goal_id": goal.id, "progress": status.progress}))
+            progress = (
+                "no check-in yet" if status.progress is None else f"last at {status.progress}%"
+            )
+            actions.append(
+                make_action(
+                    "goal_checkin",
+                    f"goal_checkin:g{goal.id}:{due}",
+                    [],
+                    due,
+                    f"check in on your goal “{one_line(goal.title, 60)}” ({progress})",
+                    timing=due_timing((day - due).days),
+                    weight=1.0,
+                    details={"goal_id": goal.id, "progress": status.progress},
+                )
+            )
         requests = self.requests()
         weights = self._weights({r.person.id for r in requests})
         for request in requests:
@@ -327,23 +464,38 @@ class FeedbackLog:
             about = one_line(request.about, 60)
             if request.asked_on is None:
                 due = request.created_on
-                actions.append(make_action(
-                    "feedback_request", f"feedback_request:ask:r{request.id}", [request.person],
-                    due, f"ask {request.person.name} for feedback on {about}",
-                    timing=due_timing((day - due).days), weight=weight, weight_label=label,
-                    details={"request_id": request.id, "stage": "ask"}))
+                actions.append(
+                    make_action(
+                        "feedback_request",
+                        f"feedback_request:ask:r{request.id}",
+                        [request.person],
+                        due,
+                        f"ask {request.person.name} for feedback on {about}",
+                        timing=due_timing((day - due).days),
+                        weight=weight,
+                        weight_label=label,
+                        details={"request_id": request.id, "stage": "ask"},
+                    )
+                )
                 continue
             due = request.by_date or request.asked_on + timedelta(days=FOLLOW_UP_AFTER_DAYS)
             if due > day:
                 continue
             waited = (day - request.asked_on).days
-            actions.append(make_action(
-                "feedback_request", f"feedback_request:follow_up:r{request.id}:{due}",
-                [request.person], due,
-                f"follow up with {request.person.name}: you asked for feedback on {about} "
-                f"{plural(waited, 'day')} ago",
-                timing=due_timing((day - due).days), weight=weight, weight_label=label,
-                details={"request_id": request.id, "stage": "follow_up"}))
+            actions.append(
+                make_action(
+                    "feedback_request",
+                    f"feedback_request:follow_up:r{request.id}:{due}",
+                    [request.person],
+                    due,
+                    f"follow up with {request.person.name}: you asked for feedback on {about} "
+                    f"{plural(waited, 'day')} ago",
+                    timing=due_timing((day - due).days),
+                    weight=weight,
+                    weight_label=label,
+                    details={"request_id": request.id, "stage": "follow_up"},
+                )
+            )
         return actions
 
     def _weights(self, person_ids: set[int]) -> dict[int, tuple[float, str | None]]:
@@ -352,11 +504,18 @@ class FeedbackLog:
             return {}
         p, c = s.people, s.circles
         with self._ctx.read() as conn:
-            return {r.id: (float(r.weight or 1.0), r.name) for r in conn.execute(
-                select(p.c.id, c.c.name, c.c.weight)
-                .select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
-                .where(p.c.owner_id == self._ctx.owner_id, p.c.archived_at.is_(None),
-                       p.c.id.in_(sorted(person_ids))))}
+            return {
+                r.id: (float(r.weight or 1.0), r.name)
+                for r in conn.execute(
+                    select(p.c.id, c.c.name, c.c.weight)
+                    .select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
+                    .where(
+                        p.c.owner_id == self._ctx.owner_id,
+                        p.c.archived_at.is_(None),
+                        p.c.id.in_(sorted(person_ids)),
+                    )
+                )
+            }
 
 
 def _theme(value: str) -> str:

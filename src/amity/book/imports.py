@@ -175,8 +175,11 @@ class Planner:
                                   p.c.uid.in_(chunk)).order_by(p.c.id.desc())):  # fmt: skip
                 self._by_uid[r.uid] = r.id
                 found.add(r.id)
-        for kind, keys, index in (("email", emails, self._by_email), ("phone", phones, self._by_phone),
-                                  ("social", socials, self._by_social)):
+        for kind, keys, index in (
+            ("email", emails, self._by_email),
+            ("phone", phones, self._by_phone),
+            ("social", socials, self._by_social),
+        ):
             for chunk in _chunks(sorted(keys), BATCH):
                 for r in conn.execute(select(cp.c.person_id, cp.c.normalized).where(
                         cp.c.owner_id == owner, cp.c.kind == kind, cp.c.normalized.in_(chunk))
@@ -191,27 +194,39 @@ class Planner:
         p, cp, d, rel = s.people, s.contact_points, s.important_dates, s.relationships
         t, pt = s.tags, s.person_tags
         for chunk in _chunks(ids, BATCH):
-            for r in conn.execute(select(p.c.id, *(p.c[n] for n in _SCALARS))
-                                  .where(p.c.owner_id == owner, p.c.id.in_(chunk))):
+            for r in conn.execute(
+                select(p.c.id, *(p.c[n] for n in _SCALARS)).where(
+                    p.c.owner_id == owner, p.c.id.in_(chunk)
+                )
+            ):
                 self._known[r.id] = _Known({n: getattr(r, n) for n in _SCALARS}, set(), set(),
                                            set(), set())  # fmt: skip
-            for r in conn.execute(select(cp.c.person_id, cp.c.kind, cp.c.normalized)
-                                  .where(cp.c.owner_id == owner, cp.c.person_id.in_(chunk))):
+            for r in conn.execute(
+                select(cp.c.person_id, cp.c.kind, cp.c.normalized).where(
+                    cp.c.owner_id == owner, cp.c.person_id.in_(chunk)
+                )
+            ):
                 self._known[r.person_id].points.add((r.kind, r.normalized))
-            for r in conn.execute(select(pt.c.person_id, t.c.name).join(t, t.c.id == pt.c.tag_id)
-                                  .where(pt.c.owner_id == owner, pt.c.person_id.in_(chunk))):
+            for r in conn.execute(
+                select(pt.c.person_id, t.c.name)
+                .join(t, t.c.id == pt.c.tag_id)
+                .where(pt.c.owner_id == owner, pt.c.person_id.in_(chunk))
+            ):
                 self._known[r.person_id].tags.add(r.name)
-            for r in conn.execute(select(d.c.person_id, d.c.kind, d.c.label, d.c.month, d.c.day,
-                                         d.c.year)
-                                  .where(d.c.owner_id == owner, d.c.person_id.in_(chunk))):
+            for r in conn.execute(
+                select(d.c.person_id, d.c.kind, d.c.label, d.c.month, d.c.day, d.c.year).where(
+                    d.c.owner_id == owner, d.c.person_id.in_(chunk)
+                )
+            ):
                 self._known[r.person_id].dates.add((r.kind, r.label, r.month, r.day, r.year))
             for r in conn.execute(select(rel.c.person_a_id, rel.c.kind, rel.c.name_hint)
                                   .where(rel.c.owner_id == owner, rel.c.person_a_id.in_(chunk),
                                          rel.c.name_hint.is_not(None))):  # fmt: skip
                 self._known[r.person_a_id].relations.add((r.kind, r.name_hint))
 
-    def _imported_refs(self, conn: Connection,
-                       messages: list[InteractionRecord]) -> dict[tuple[str, str], int]:
+    def _imported_refs(
+        self, conn: Connection, messages: list[InteractionRecord]
+    ) -> dict[tuple[str, str], int]:
         i = s.interactions
         wanted: dict[str, set[str]] = {}
         for m in messages:
@@ -429,7 +444,9 @@ class Applier:
             values["uid"] = _fit(decision.record.uid, 300)
         if values or decision.changes:
             values.update(updated_at=now, version=row.version + 1)
-            conn.execute(update(p).where(p.c.owner_id == owner, p.c.id == person_id).values(**values))
+            conn.execute(
+                update(p).where(p.c.owner_id == owner, p.c.id == person_id).values(**values)
+            )
         if "org" in values:
             children.jobs.append(_job_row(owner, person_id, decision.record))
         if person_id not in children.known:
@@ -455,9 +472,16 @@ class Applier:
                     continue
                 taken.add((interaction_id, person_id))
                 people.add(person_id)
-                links.append({"owner_id": owner, "interaction_id": int(interaction_id),
-                              "person_id": person_id, "occurred_at": row["occurred_at"],
-                              "direction": row["direction"], "status": row["status"]})
+                links.append(
+                    {
+                        "owner_id": owner,
+                        "interaction_id": int(interaction_id),
+                        "person_id": person_id,
+                        "occurred_at": row["occurred_at"],
+                        "direction": row["direction"],
+                        "status": row["status"],
+                    }
+                )
         if links:
             conn.execute(insert(ip), links)
         _refresh_last_contact(conn, owner, sorted(people))
@@ -473,8 +497,9 @@ class _Children:
 
     owner: int
     now: datetime
-    known: dict[int, tuple[set[tuple[str, str]], set[str], set[tuple[Any, ...]],
-                           set[tuple[str, str]]]] = field(default_factory=dict)
+    known: dict[
+        int, tuple[set[tuple[str, str]], set[str], set[tuple[Any, ...]], set[tuple[str, str]]]
+    ] = field(default_factory=dict)
     points: list[dict[str, Any]] = field(default_factory=list)
     tags: list[tuple[int, str]] = field(default_factory=list)
     dates: list[dict[str, Any]] = field(default_factory=list)
@@ -501,15 +526,32 @@ class _Children:
             if (kind, label, month, day, year) in dates or (kind == "birthday" and has_birthday):
                 continue
             dates.add((kind, label, month, day, year))
-            self.dates.append({"owner_id": self.owner, "person_id": person_id, "kind": kind,
-                               "label": label, "month": month, "day": day, "year": year})
+            self.dates.append(
+                {
+                    "owner_id": self.owner,
+                    "person_id": person_id,
+                    "kind": kind,
+                    "label": label,
+                    "month": month,
+                    "day": day,
+                    "year": year,
+                }
+            )
         for key in record_relations(record):
             if key in relations:
                 continue
             relations.add(key)
-            self.relations.append({"owner_id": self.owner, "person_a_id": person_id,
-                                   "person_b_id": person_id, "kind": key[0], "note": None,
-                                   "name_hint": key[1], "created_at": self.now})
+            self.relations.append(
+                {
+                    "owner_id": self.owner,
+                    "person_a_id": person_id,
+                    "person_b_id": person_id,
+                    "kind": key[0],
+                    "note": None,
+                    "name_hint": key[1],
+                    "created_at": self.now,
+                }
+            )
         if jobs and record.org:
             self.jobs.append(_job_row(self.owner, person_id, record))
 
@@ -529,16 +571,37 @@ class _Children:
 def _existing_children(conn: Connection, owner: int, person_id: int) -> tuple[
         set[tuple[str, str]], set[str], set[tuple[Any, ...]], set[tuple[str, str]]]:  # fmt: skip
     cp, d, rel, t, pt = s.contact_points, s.important_dates, s.relationships, s.tags, s.person_tags
-    points = {(r.kind, r.normalized) for r in conn.execute(
-        select(cp.c.kind, cp.c.normalized).where(cp.c.owner_id == owner, cp.c.person_id == person_id))}
-    tags = set(conn.execute(select(t.c.name).join(pt, pt.c.tag_id == t.c.id)
-                            .where(pt.c.owner_id == owner, pt.c.person_id == person_id)).scalars())
-    dates = {(r.kind, r.label, r.month, r.day, r.year) for r in conn.execute(
-        select(d.c.kind, d.c.label, d.c.month, d.c.day, d.c.year)
-        .where(d.c.owner_id == owner, d.c.person_id == person_id))}
-    relations = {(r.kind, r.name_hint) for r in conn.execute(
-        select(rel.c.kind, rel.c.name_hint).where(rel.c.owner_id == owner,
-                                                  rel.c.person_a_id == person_id))}
+    points = {
+        (r.kind, r.normalized)
+        for r in conn.execute(
+            select(cp.c.kind, cp.c.normalized).where(
+                cp.c.owner_id == owner, cp.c.person_id == person_id
+            )
+        )
+    }
+    tags = set(
+        conn.execute(
+            select(t.c.name)
+            .join(pt, pt.c.tag_id == t.c.id)
+            .where(pt.c.owner_id == owner, pt.c.person_id == person_id)
+        ).scalars()
+    )
+    dates = {
+        (r.kind, r.label, r.month, r.day, r.year)
+        for r in conn.execute(
+            select(d.c.kind, d.c.label, d.c.month, d.c.day, d.c.year).where(
+                d.c.owner_id == owner, d.c.person_id == person_id
+            )
+        )
+    }
+    relations = {
+        (r.kind, r.name_hint)
+        for r in conn.execute(
+            select(rel.c.kind, rel.c.name_hint).where(
+                rel.c.owner_id == owner, rel.c.person_a_id == person_id
+            )
+        )
+    }
     return points, tags, dates, relations
 
 
@@ -547,21 +610,39 @@ def _link_tags(conn: Connection, owner: int, pairs: list[tuple[int, str]]) -> No
     names = sorted({name for _, name in pairs})
     ids: dict[str, int] = {}
     for chunk in _chunks(names, BATCH):
-        ids.update({r.name: r.id for r in conn.execute(
-            select(t.c.id, t.c.name).where(t.c.owner_id == owner, t.c.name.in_(chunk)))})
+        ids.update(
+            {
+                r.name: r.id
+                for r in conn.execute(
+                    select(t.c.id, t.c.name).where(t.c.owner_id == owner, t.c.name.in_(chunk))
+                )
+            }
+        )
     missing = [n for n in names if n not in ids]
     if missing:
         conn.execute(insert(t), [{"owner_id": owner, "name": n} for n in missing])
         for chunk in _chunks(missing, BATCH):
-            ids.update({r.name: r.id for r in conn.execute(
-                select(t.c.id, t.c.name).where(t.c.owner_id == owner, t.c.name.in_(chunk)))})
+            ids.update(
+                {
+                    r.name: r.id
+                    for r in conn.execute(
+                        select(t.c.id, t.c.name).where(t.c.owner_id == owner, t.c.name.in_(chunk))
+                    )
+                }
+            )
     links = {(person_id, ids[name]) for person_id, name in pairs}
     people = sorted({p for p, _ in links})
     existing: set[tuple[int, int]] = set()
     for chunk in _chunks(people, BATCH):
-        existing.update((r.person_id, r.tag_id) for r in conn.execute(
-            select(pt.c.person_id, pt.c.tag_id).where(pt.c.person_id.in_(chunk))))
-    rows = [{"owner_id": owner, "person_id": p, "tag_id": tag} for p, tag in sorted(links - existing)]
+        existing.update(
+            (r.person_id, r.tag_id)
+            for r in conn.execute(
+                select(pt.c.person_id, pt.c.tag_id).where(pt.c.person_id.in_(chunk))
+            )
+        )
+    rows = [
+        {"owner_id": owner, "person_id": p, "tag_id": tag} for p, tag in sorted(links - existing)
+    ]
     if rows:
         conn.execute(insert(pt), rows)
 
@@ -577,8 +658,10 @@ def insert_returning_ids(conn: Connection, table: Any, rows: list[dict[str, Any]
     if len(set(keys)) != len(keys) or None in keys:
         return [int(x) for x in conn.execute(insert(table).returning(
             table.c.id, sort_by_parameter_order=True), rows).scalars()]  # fmt: skip
-    found = {r[1]: int(r[0]) for r in conn.execute(
-        insert(table).returning(table.c.id, table.c[key]), rows)}
+    found = {
+        r[1]: int(r[0])
+        for r in conn.execute(insert(table).returning(table.c.id, table.c[key]), rows)
+    }
     return [found[k] for k in keys]
 
 
@@ -586,18 +669,28 @@ def _linked_already(conn: Connection, interaction_ids: list[int]) -> set[tuple[i
     ip = s.interaction_participants
     found: set[tuple[int, int]] = set()
     for chunk in _chunks(sorted(set(interaction_ids)), BATCH):
-        found.update((r.interaction_id, r.person_id) for r in conn.execute(
-            select(ip.c.interaction_id, ip.c.person_id).where(ip.c.interaction_id.in_(chunk))))
+        found.update(
+            (r.interaction_id, r.person_id)
+            for r in conn.execute(
+                select(ip.c.interaction_id, ip.c.person_id).where(ip.c.interaction_id.in_(chunk))
+            )
+        )
     return found
 
 
 def _refresh_last_contact(conn: Connection, owner: int, person_ids: list[int]) -> None:
     ip, p = s.interaction_participants, s.people
-    latest = (select(func.max(ip.c.occurred_at))
-              .where(ip.c.person_id == p.c.id, ip.c.status == "done").scalar_subquery())
+    latest = (
+        select(func.max(ip.c.occurred_at))
+        .where(ip.c.person_id == p.c.id, ip.c.status == "done")
+        .scalar_subquery()
+    )
     for chunk in _chunks(person_ids, BATCH):
-        conn.execute(update(p).where(p.c.owner_id == owner, p.c.id.in_(chunk))
-                     .values(last_interaction_at=latest))
+        conn.execute(
+            update(p)
+            .where(p.c.owner_id == owner, p.c.id.in_(chunk))
+            .values(last_interaction_at=latest)
+        )
 
 
 def analyse_threads(ctx: BookContext, thread_keys: Iterable[str]) -> int:
@@ -613,13 +706,26 @@ def analyse_threads(ctx: BookContext, thread_keys: Iterable[str]) -> int:
     )  # fmt: skip
     awaiting = 0
     for chunk in _chunks(sorted(k for k in thread_keys if k), BATCH):
-        inbound_mail = (i.c.owner_id == ctx.owner_id) & (i.c.kind == "email") & (
-            i.c.direction == "inbound") & (i.c.source == "mail") & i.c.thread_key.in_(chunk)
+        inbound_mail = (
+            (i.c.owner_id == ctx.owner_id)
+            & (i.c.kind == "email")
+            & (i.c.direction == "inbound")
+            & (i.c.source == "mail")
+            & i.c.thread_key.in_(chunk)
+        )
         with ctx.write() as conn:
-            conn.execute(update(i).where(inbound_mail).values(
-                needs_reply=True, replied_at=func.coalesce(first_answer, i.c.replied_at)))
-            awaiting += int(conn.execute(select(func.count()).select_from(i).where(
-                inbound_mail, i.c.replied_at.is_(None), i.c.status == "done")).scalar_one())
+            conn.execute(
+                update(i)
+                .where(inbound_mail)
+                .values(needs_reply=True, replied_at=func.coalesce(first_answer, i.c.replied_at))
+            )
+            awaiting += int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(i)
+                    .where(inbound_mail, i.c.replied_at.is_(None), i.c.status == "done")
+                ).scalar_one()
+            )
     return awaiting
 
 
@@ -652,11 +758,18 @@ class Imports:
     def own_addresses(self) -> list[str]:
         return sorted(self.options().own_addresses)
 
-    def plan(self, items: Iterable[Item], *, create_people: bool = False,
-             keep_decisions: bool = True, progress: Progress | None = None) -> ImportPlan:
+    def plan(
+        self,
+        items: Iterable[Item],
+        *,
+        create_people: bool = False,
+        keep_decisions: bool = True,
+        progress: Progress | None = None,
+    ) -> ImportPlan:
         """What importing ``items`` would do; writes nothing."""
-        planner = Planner(self._ctx, self.options(create_people=create_people,
-                                                  keep_decisions=keep_decisions))
+        planner = Planner(
+            self._ctx, self.options(create_people=create_people, keep_decisions=keep_decisions)
+        )
         plan = ImportPlan()
         done = 0
         with self._ctx.read() as conn:
@@ -695,8 +808,9 @@ class Imports:
         one transaction; a dry run plans the whole stream without writing.
         """
         if dry_run:
-            plan = self.plan(items, create_people=create_people, keep_decisions=False,
-                             progress=progress)
+            plan = self.plan(
+                items, create_people=create_people, keep_decisions=False, progress=progress
+            )
             return ImportResult(plan, False)
         import_id = self._start(fmt, filename)
         planner = Planner(self._ctx, self.options(create_people=create_people))
@@ -714,32 +828,52 @@ class Imports:
             done += len(batch)
             if progress:
                 progress(done)
-        result = ImportResult(totals, True, analyse_threads(self._ctx, totals.thread_keys), import_id)
+        result = ImportResult(
+            totals, True, analyse_threads(self._ctx, totals.thread_keys), import_id
+        )
         self._finish(import_id, result.summary())
         return result
 
     def _start(self, fmt: str, filename: str | None) -> int:
         with self._ctx.write() as conn:
             t = s.imports
-            return int(conn.execute(insert(t).returning(t.c.id).values(
-                owner_id=self._ctx.owner_id, format=(fmt or "unknown")[:20], filename=filename,
-                started_at=self._ctx.now())).scalar_one())
+            return int(
+                conn.execute(
+                    insert(t)
+                    .returning(t.c.id)
+                    .values(
+                        owner_id=self._ctx.owner_id,
+                        format=(fmt or "unknown")[:20],
+                        filename=filename,
+                        started_at=self._ctx.now(),
+                    )
+                ).scalar_one()
+            )
 
     def _finish(self, import_id: int, summary: dict[str, int]) -> None:
         t = s.imports
         with self._ctx.write() as conn:
-            conn.execute(update(t).where(t.c.owner_id == self._ctx.owner_id, t.c.id == import_id)
-                         .values(finished_at=self._ctx.now(), summary=json.dumps(summary)))
+            conn.execute(
+                update(t)
+                .where(t.c.owner_id == self._ctx.owner_id, t.c.id == import_id)
+                .values(finished_at=self._ctx.now(), summary=json.dumps(summary))
+            )
         if sum(summary.values()) >= ANALYZE_AFTER_RECORDS:
             refresh_planner_statistics(self._ctx)
 
     def history(self, limit: int = 20) -> list[dict[str, Any]]:
         t = s.imports
         with self._ctx.read() as conn:
-            rows = conn.execute(select(t).where(t.c.owner_id == self._ctx.owner_id)
-                                .order_by(t.c.id.desc()).limit(limit))
-            return [{**dict(r._mapping), "summary": json.loads(r.summary) if r.summary else None}
-                    for r in rows]
+            rows = conn.execute(
+                select(t)
+                .where(t.c.owner_id == self._ctx.owner_id)
+                .order_by(t.c.id.desc())
+                .limit(limit)
+            )
+            return [
+                {**dict(r._mapping), "summary": json.loads(r.summary) if r.summary else None}
+                for r in rows
+            ]
 
 
 def _accumulate(totals: ImportPlan, plan: ImportPlan) -> None:
@@ -790,7 +924,9 @@ def record_dates(record: PersonRecord) -> list[tuple[str, str | None, int, int, 
     if record.anniversary:
         add("anniversary", record.anniversary, None)
     for important in record.dates:
-        kind = important.kind if important.kind in ("birthday", "anniversary", "custom") else "custom"
+        kind = (
+            important.kind if important.kind in ("birthday", "anniversary", "custom") else "custom"
+        )
         add(kind, important.when, important.label)
     return out
 
@@ -857,14 +993,22 @@ def _person_row(record: PersonRecord, owner: int, now: datetime) -> dict[str, An
     name = _fit(clean_text(record.name) or (record.emails[0].value if record.emails else record.org)
                 or "?", 300) or "?"  # fmt: skip
     return {
-        "owner_id": owner, "name": name, "name_key": fold(name),
+        "owner_id": owner,
+        "name": name,
+        "name_key": fold(name),
         "given_name": _fit(clean_text(record.given_name), 200),
         "family_name": _fit(clean_text(record.family_name), 200),
-        "nickname": _fit(clean_text(record.nickname), 200), "org": _fit(clean_text(record.org), 300),
-        "title": _fit(clean_text(record.title), 300), "notes": clean_text(record.notes),
-        "photo": clean_text(record.photo), "uid": record_uid(record), "is_group": record.is_group,
-        "met_on": record.met_on, "how_met": _fit(clean_text(record.how_met), 200),
-        "created_at": now, "updated_at": now,
+        "nickname": _fit(clean_text(record.nickname), 200),
+        "org": _fit(clean_text(record.org), 300),
+        "title": _fit(clean_text(record.title), 300),
+        "notes": clean_text(record.notes),
+        "photo": clean_text(record.photo),
+        "uid": record_uid(record),
+        "is_group": record.is_group,
+        "met_on": record.met_on,
+        "how_met": _fit(clean_text(record.how_met), 200),
+        "created_at": now,
+        "updated_at": now,
     }
 
 
@@ -893,14 +1037,23 @@ def _point_row(owner: int, person_id: int, point: ContactPoint, position: int) -
 
 def _interaction_row(record: InteractionRecord, owner: int, now: datetime) -> dict[str, Any]:
     return {
-        "owner_id": owner, "kind": record.kind, "direction": record.direction,
-        "occurred_at": record.occurred_at, "ends_at": record.ends_at,
+        "owner_id": owner,
+        "kind": record.kind,
+        "direction": record.direction,
+        "occurred_at": record.occurred_at,
+        "ends_at": record.ends_at,
         "status": "planned" if record.status == "planned" else "done",
-        "subject": clean_text(record.subject), "notes": clean_text(record.notes),
-        "location": clean_text(record.location), "channel": None,
-        "thread_key": _fit(clean_text(record.thread_key), 500), "needs_reply": False,
-        "replied_at": None, "event_id": None, "source": _fit(record.source or "import", 50),
-        "source_ref": _fit(record.source_ref, 500), "created_at": now,
+        "subject": clean_text(record.subject),
+        "notes": clean_text(record.notes),
+        "location": clean_text(record.location),
+        "channel": None,
+        "thread_key": _fit(clean_text(record.thread_key), 500),
+        "needs_reply": False,
+        "replied_at": None,
+        "event_id": None,
+        "source": _fit(record.source or "import", 50),
+        "source_ref": _fit(record.source_ref, 500),
+        "created_at": now,
     }
 
 
@@ -917,7 +1070,6 @@ def _addresses(record: InteractionRecord) -> list[str]:
 
 def _label(record: InteractionRecord) -> str:
     return (record.subject or f"{record.kind} on {record.occurred_at:%Y-%m-%d}")[:80]
-
 
 
 def _fit(value: str | None, limit: int) -> str | None:
@@ -970,17 +1122,24 @@ def _records_for(conn: Connection, owner: int, ids: list[int]) -> list[PersonRec
             is_group=r.is_group, source="amity", source_ref=str(r.id))  # fmt: skip
     lists = {"email": "emails", "phone": "phones", "url": "urls", "social": "socials",
              "impp": "impps", "address": "addresses"}  # fmt: skip
-    for r in conn.execute(select(cp).where(cp.c.owner_id == owner, cp.c.person_id.in_(ids))
-                          .order_by(cp.c.person_id, cp.c.position, cp.c.id)):
+    for r in conn.execute(
+        select(cp)
+        .where(cp.c.owner_id == owner, cp.c.person_id.in_(ids))
+        .order_by(cp.c.person_id, cp.c.position, cp.c.id)
+    ):
         target = getattr(records[r.person_id], lists.get(r.kind, "urls"))
         target.append(ContactPoint(r.kind, r.value, r.label, r.normalized, r.service,
                                    r.is_primary))  # fmt: skip
-    for r in conn.execute(select(pt.c.person_id, t.c.name).join(t, t.c.id == pt.c.tag_id)
-                          .where(pt.c.owner_id == owner, pt.c.person_id.in_(ids))
-                          .order_by(t.c.name)):
+    for r in conn.execute(
+        select(pt.c.person_id, t.c.name)
+        .join(t, t.c.id == pt.c.tag_id)
+        .where(pt.c.owner_id == owner, pt.c.person_id.in_(ids))
+        .order_by(t.c.name)
+    ):
         records[r.person_id].tags.append(r.name)
-    for r in conn.execute(select(d).where(d.c.owner_id == owner, d.c.person_id.in_(ids))
-                          .order_by(d.c.id)):
+    for r in conn.execute(
+        select(d).where(d.c.owner_id == owner, d.c.person_id.in_(ids)).order_by(d.c.id)
+    ):
         record, when = records[r.person_id], PartialDate(r.month, r.day, r.year)
         if r.kind == "birthday" and record.birthday is None:
             record.birthday = when
@@ -989,16 +1148,30 @@ def _records_for(conn: Connection, owner: int, ids: list[int]) -> list[PersonRec
         else:
             record.dates.append(ImportantDate("custom" if r.kind == "birthday" else r.kind,
                                               when, r.label))  # fmt: skip
-    for r in conn.execute(select(j).where(j.c.owner_id == owner, j.c.person_id.in_(ids),
-                                          j.c.end_date.is_(None)).order_by(j.c.id)):
+    for r in conn.execute(
+        select(j)
+        .where(j.c.owner_id == owner, j.c.person_id.in_(ids), j.c.end_date.is_(None))
+        .order_by(j.c.id)
+    ):
         record = records[r.person_id]
         if record.org and r.organisation == record.org and r.department:
             record.department = r.department
-    names = {r.id: r.name for r in conn.execute(
-        select(p.c.id, p.c.name, p.c.uid).where(p.c.owner_id == owner, p.c.id.in_(
-            select(rel.c.person_b_id).where(rel.c.owner_id == owner, rel.c.person_a_id.in_(ids)))))}
-    for r in conn.execute(select(rel).where(rel.c.owner_id == owner, rel.c.person_a_id.in_(ids))
-                          .order_by(rel.c.id)):
+    names = {
+        r.id: r.name
+        for r in conn.execute(
+            select(p.c.id, p.c.name, p.c.uid).where(
+                p.c.owner_id == owner,
+                p.c.id.in_(
+                    select(rel.c.person_b_id).where(
+                        rel.c.owner_id == owner, rel.c.person_a_id.in_(ids)
+                    )
+                ),
+            )
+        )
+    }
+    for r in conn.execute(
+        select(rel).where(rel.c.owner_id == owner, rel.c.person_a_id.in_(ids)).order_by(rel.c.id)
+    ):
         name = r.name_hint or names.get(r.person_b_id)
         record = records[r.person_a_id]
         if name and r.kind == "member" and record.is_group:

@@ -108,8 +108,10 @@ class Merger:
     def _fill_fields(self, conn: Connection, keep: int, other: int) -> list[str]:
         p = s.people
         owner = self._ctx.owner_id
-        rows = {r.id: r for r in conn.execute(select(p).where(p.c.owner_id == owner,
-                                                              p.c.id.in_((keep, other))))}
+        rows = {
+            r.id: r
+            for r in conn.execute(select(p).where(p.c.owner_id == owner, p.c.id.in_((keep, other))))
+        }
         kept, gone = rows[keep], rows[other]
         values: dict[str, Any] = {}
         for name in _FILLED:
@@ -132,21 +134,32 @@ class Merger:
         """Delete the other's rows that the kept person already has in the same form."""
         owner = self._ctx.owner_id
         cp, d = s.contact_points, s.important_dates
-        mine = select(cp.c.kind, cp.c.normalized).where(cp.c.owner_id == owner, cp.c.person_id == keep)
+        mine = select(cp.c.kind, cp.c.normalized).where(
+            cp.c.owner_id == owner, cp.c.person_id == keep
+        )
         doubles = [r.id for r in conn.execute(select(cp.c.id, cp.c.kind, cp.c.normalized).where(
             cp.c.owner_id == owner, cp.c.person_id == other)) if (r.kind, r.normalized) in
             {(m.kind, m.normalized) for m in conn.execute(mine)}]  # fmt: skip
         if doubles:
             conn.execute(delete(cp).where(cp.c.id.in_(doubles)))
-        kinds = {r.kind: r.n for r in conn.execute(
-            select(cp.c.kind, func.max(cp.c.position).label("n"))
-            .where(cp.c.owner_id == owner, cp.c.person_id == keep).group_by(cp.c.kind))}
+        kinds = {
+            r.kind: r.n
+            for r in conn.execute(
+                select(cp.c.kind, func.max(cp.c.position).label("n"))
+                .where(cp.c.owner_id == owner, cp.c.person_id == keep)
+                .group_by(cp.c.kind)
+            )
+        }
         for kind, last in kinds.items():
-            conn.execute(update(cp).where(cp.c.owner_id == owner, cp.c.person_id == other,
-                                          cp.c.kind == kind)
-                         .values(is_primary=False, position=cp.c.position + last + 1))
-        kept_dates = {(r.kind, r.label, r.month, r.day, r.year) for r in conn.execute(
-            select(d).where(d.c.owner_id == owner, d.c.person_id == keep))}
+            conn.execute(
+                update(cp)
+                .where(cp.c.owner_id == owner, cp.c.person_id == other, cp.c.kind == kind)
+                .values(is_primary=False, position=cp.c.position + last + 1)
+            )
+        kept_dates = {
+            (r.kind, r.label, r.month, r.day, r.year)
+            for r in conn.execute(select(d).where(d.c.owner_id == owner, d.c.person_id == keep))
+        }
         has_birthday = any(k[0] == "birthday" for k in kept_dates)
         doubles = [r.id for r in conn.execute(select(d).where(d.c.owner_id == owner,
                                                               d.c.person_id == other))
@@ -159,32 +172,54 @@ class Merger:
             kept = select(table.c[key]).where(table.c.person_id == keep)
             conn.execute(delete(table).where(table.c.person_id == other, table.c[key].in_(kept)))
 
-    def _move(self, conn: Connection, table: Table, column: Column[Any], keep: int, other: int) -> int:
+    def _move(
+        self, conn: Connection, table: Table, column: Column[Any], keep: int, other: int
+    ) -> int:
         query = update(table).where(column == other)
         if "owner_id" in table.c:
             query = query.where(table.c.owner_id == self._ctx.owner_id)
-        return int(conn.execute(query
-                                .values({column.name: keep})).rowcount or 0)
+        return int(conn.execute(query.values({column.name: keep})).rowcount or 0)
 
     def _drop_self_references(self, conn: Connection, keep: int) -> None:
         owner = self._ctx.owner_id
         rel, intro, p = s.relationships, s.introductions, s.people
-        conn.execute(delete(rel).where(rel.c.owner_id == owner, rel.c.person_a_id == keep,
-                                       rel.c.person_b_id == keep, rel.c.name_hint.is_(None)))
-        conn.execute(delete(intro).where(intro.c.owner_id == owner, intro.c.person_a_id == keep,
-                                         intro.c.person_b_id == keep))
-        conn.execute(update(p).where(p.c.owner_id == owner, p.c.id == keep,
-                                     p.c.introduced_by_id == keep).values(introduced_by_id=None))
+        conn.execute(
+            delete(rel).where(
+                rel.c.owner_id == owner,
+                rel.c.person_a_id == keep,
+                rel.c.person_b_id == keep,
+                rel.c.name_hint.is_(None),
+            )
+        )
+        conn.execute(
+            delete(intro).where(
+                intro.c.owner_id == owner, intro.c.person_a_id == keep, intro.c.person_b_id == keep
+            )
+        )
+        conn.execute(
+            update(p)
+            .where(p.c.owner_id == owner, p.c.id == keep, p.c.introduced_by_id == keep)
+            .values(introduced_by_id=None)
+        )
 
     def _finish(self, conn: Connection, keep: int, other: int) -> None:
         owner = self._ctx.owner_id
         p, ip, docs = s.people, s.interaction_participants, s.search_docs
-        latest = select(func.max(ip.c.occurred_at)).where(
-            ip.c.person_id == keep, ip.c.status == "done").scalar_subquery()
-        conn.execute(update(p).where(p.c.owner_id == owner, p.c.id == keep).values(
-            last_interaction_at=latest, updated_at=self._ctx.now(), version=p.c.version + 1))
-        conn.execute(delete(docs).where(docs.c.owner_id == owner, docs.c.doc_kind == "person",
-                                        docs.c.ref_id == other))
+        latest = (
+            select(func.max(ip.c.occurred_at))
+            .where(ip.c.person_id == keep, ip.c.status == "done")
+            .scalar_subquery()
+        )
+        conn.execute(
+            update(p)
+            .where(p.c.owner_id == owner, p.c.id == keep)
+            .values(last_interaction_at=latest, updated_at=self._ctx.now(), version=p.c.version + 1)
+        )
+        conn.execute(
+            delete(docs).where(
+                docs.c.owner_id == owner, docs.c.doc_kind == "person", docs.c.ref_id == other
+            )
+        )
         conn.execute(delete(p).where(and_(p.c.owner_id == owner, p.c.id == other)))
         self._people.reindex(conn, [keep])
 

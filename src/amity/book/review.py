@@ -52,81 +52,146 @@ class Reviews:
         history = datetime.combine(first - timedelta(days=HEALTH_HISTORY_DAYS), time(0), tzinfo=tz)
         p, c = s.people, s.circles
         people_rows = conn.execute(
-            select(p.c.id, p.c.name, p.c.created_at, p.c.met_on, p.c.cadence_days,
-                   c.c.name.label("circle"), c.c.cadence_days.label("circle_days"))
+            select(
+                p.c.id,
+                p.c.name,
+                p.c.created_at,
+                p.c.met_on,
+                p.c.cadence_days,
+                c.c.name.label("circle"),
+                c.c.cadence_days.label("circle_days"),
+            )
             .select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
-            .where(p.c.owner_id == owner, p.c.archived_at.is_(None))).all()
-        people = [PersonRecord(r.id, r.name, r.circle, local_date(r.created_at, tz))
-                  for r in people_rows]
+            .where(p.c.owner_id == owner, p.c.archived_at.is_(None))
+        ).all()
+        people = [
+            PersonRecord(r.id, r.name, r.circle, local_date(r.created_at, tz)) for r in people_rows
+        ]
         i, ip = s.interactions, s.interaction_participants
         participants: dict[int, list[int]] = defaultdict(list)
         touches: dict[int, list[Touch]] = defaultdict(list)
-        for r in conn.execute(select(ip.c.interaction_id, ip.c.person_id, ip.c.occurred_at,
-                                     ip.c.direction).where(
-                ip.c.owner_id == owner, ip.c.status == "done", ip.c.occurred_at >= history)):
+        for r in conn.execute(
+            select(ip.c.interaction_id, ip.c.person_id, ip.c.occurred_at, ip.c.direction).where(
+                ip.c.owner_id == owner, ip.c.status == "done", ip.c.occurred_at >= history
+            )
+        ):
             participants[r.interaction_id].append(r.person_id)
             touches[r.person_id].append(Touch(local_date(r.occurred_at, tz), r.direction))
         interactions: list[InteractionRecord] = []
         messages: list[Message] = []
-        for row in conn.execute(select(i.c.id, i.c.kind, i.c.occurred_at, i.c.direction,
-                                     i.c.thread_key, i.c.needs_reply).where(
-                i.c.owner_id == owner, i.c.status == "done",
-                i.c.occurred_at >= datetime.combine(first, time(0), tzinfo=tz))):
-            interactions.append(InteractionRecord(row.id, row.kind,
-                                                  local_date(row.occurred_at, tz),
-                                                  tuple(participants.get(row.id, ()))))
-            messages.extend(Message(row.id, pid, row.direction, row.occurred_at, row.thread_key,
-                                    row.needs_reply) for pid in participants.get(row.id, ()))
+        for row in conn.execute(
+            select(
+                i.c.id, i.c.kind, i.c.occurred_at, i.c.direction, i.c.thread_key, i.c.needs_reply
+            ).where(
+                i.c.owner_id == owner,
+                i.c.status == "done",
+                i.c.occurred_at >= datetime.combine(first, time(0), tzinfo=tz),
+            )
+        ):
+            interactions.append(
+                InteractionRecord(
+                    row.id,
+                    row.kind,
+                    local_date(row.occurred_at, tz),
+                    tuple(participants.get(row.id, ())),
+                )
+            )
+            messages.extend(
+                Message(
+                    row.id, pid, row.direction, row.occurred_at, row.thread_key, row.needs_reply
+                )
+                for pid in participants.get(row.id, ())
+            )
         promises = self._promises(conn, tz)
         promises_of: dict[int, list[PromiseRecord]] = defaultdict(list)
         for record in promises:
             promises_of[record.person_id].append(record)
-        health = [HealthInput(
-            person=PersonRef(r.id, r.name), cadence_days=effective_cadence(r.cadence_days, r.circle_days),
-            touches=touches.get(r.id, []),
-            started_on=r.met_on or local_date(r.created_at, tz),
-            promises=promises_of.get(r.id, []))
-            for r in people_rows]
+        health = [
+            HealthInput(
+                person=PersonRef(r.id, r.name),
+                cadence_days=effective_cadence(r.cadence_days, r.circle_days),
+                touches=touches.get(r.id, []),
+                started_on=r.met_on or local_date(r.created_at, tz),
+                promises=promises_of.get(r.id, []),
+            )
+            for r in people_rows
+        ]
         return ReviewInputs(
-            people=people, interactions=interactions, follow_ups=self._follow_ups(conn, tz),
-            promises=promises, messages=messages, exchanges=self._exchanges(conn, first),
-            feedback=self._feedback(conn, first), goals=self._goals(conn), health=health)
+            people=people,
+            interactions=interactions,
+            follow_ups=self._follow_ups(conn, tz),
+            promises=promises,
+            messages=messages,
+            exchanges=self._exchanges(conn, first),
+            feedback=self._feedback(conn, first),
+            goals=self._goals(conn),
+            health=health,
+        )
 
     def _promises(self, conn: Connection, tz: tzinfo) -> list[PromiseRecord]:
         cm = s.commitments
-        return [PromiseRecord(r.id, r.person_id, r.direction, r.due_on, r.status,
-                              local_date(r.done_at, tz) if r.done_at else None)
-                for r in conn.execute(select(cm).where(cm.c.owner_id == self._ctx.owner_id))]
+        return [
+            PromiseRecord(
+                r.id,
+                r.person_id,
+                r.direction,
+                r.due_on,
+                r.status,
+                local_date(r.done_at, tz) if r.done_at else None,
+            )
+            for r in conn.execute(select(cm).where(cm.c.owner_id == self._ctx.owner_id))
+        ]
 
     def _follow_ups(self, conn: Connection, tz: tzinfo) -> list[FollowUpRecord]:
         f = s.follow_ups
-        return [FollowUpRecord(r.id, r.due_on,
-                               local_date(r.done_at, tz) if r.done_at else None)
-                for r in conn.execute(select(f.c.id, f.c.due_on, f.c.done_at)
-                                      .where(f.c.owner_id == self._ctx.owner_id))]
+        return [
+            FollowUpRecord(r.id, r.due_on, local_date(r.done_at, tz) if r.done_at else None)
+            for r in conn.execute(
+                select(f.c.id, f.c.due_on, f.c.done_at).where(f.c.owner_id == self._ctx.owner_id)
+            )
+        ]
 
     def _exchanges(self, conn: Connection, first: date) -> list[ExchangeRecord]:
         x = s.exchanges
-        return [ExchangeRecord(r.person_id, r.direction, r.occurred_on) for r in conn.execute(
-            select(x.c.person_id, x.c.direction, x.c.occurred_on).where(
-                x.c.owner_id == self._ctx.owner_id, x.c.occurred_on >= first))]
+        return [
+            ExchangeRecord(r.person_id, r.direction, r.occurred_on)
+            for r in conn.execute(
+                select(x.c.person_id, x.c.direction, x.c.occurred_on).where(
+                    x.c.owner_id == self._ctx.owner_id, x.c.occurred_on >= first
+                )
+            )
+        ]
 
     def _feedback(self, conn: Connection, first: date) -> list[FeedbackRecord]:
         f, ft = s.feedback, s.feedback_themes
         themes: dict[int, list[str]] = defaultdict(list)
-        for r in conn.execute(select(ft.c.feedback_id, ft.c.theme)
-                              .where(ft.c.owner_id == self._ctx.owner_id)):
+        for r in conn.execute(
+            select(ft.c.feedback_id, ft.c.theme).where(ft.c.owner_id == self._ctx.owner_id)
+        ):
             themes[r.feedback_id].append(r.theme)
-        return [FeedbackRecord(r.received_on, r.kind, tuple(sorted(themes.get(r.id, []))))
-                for r in conn.execute(select(f.c.id, f.c.kind, f.c.received_on).where(
-                    f.c.owner_id == self._ctx.owner_id, f.c.received_on >= first))]
+        return [
+            FeedbackRecord(r.received_on, r.kind, tuple(sorted(themes.get(r.id, []))))
+            for r in conn.execute(
+                select(f.c.id, f.c.kind, f.c.received_on).where(
+                    f.c.owner_id == self._ctx.owner_id, f.c.received_on >= first
+                )
+            )
+        ]
 
     def _goals(self, conn: Connection) -> list[GoalRecord]:
         g, c = s.goals, s.goal_checkins
         checks: dict[int, list[tuple[date, int]]] = defaultdict(list)
-        for r in conn.execute(select(c.c.goal_id, c.c.checked_on, c.c.progress)
-                              .where(c.c.owner_id == self._ctx.owner_id)):
+        for r in conn.execute(
+            select(c.c.goal_id, c.c.checked_on, c.c.progress).where(
+                c.c.owner_id == self._ctx.owner_id
+            )
+        ):
             checks[r.goal_id].append((r.checked_on, r.progress))
-        return [GoalRecord(r.id, r.title, checks.get(r.id, [])) for r in conn.execute(
-            select(g.c.id, g.c.title).where(g.c.owner_id == self._ctx.owner_id,
-                                            g.c.status != "dropped").order_by(g.c.id))]
+        return [
+            GoalRecord(r.id, r.title, checks.get(r.id, []))
+            for r in conn.execute(
+                select(g.c.id, g.c.title)
+                .where(g.c.owner_id == self._ctx.owner_id, g.c.status != "dropped")
+                .order_by(g.c.id)
+            )
+        ]

@@ -36,8 +36,9 @@ class SearchHit:
     people: list[PersonRef] = field(default_factory=list)
 
 
-def index_people(conn: Connection, owner_id: int, person_ids: Sequence[int], *,
-                 new: bool = False) -> None:
+def index_people(
+    conn: Connection, owner_id: int, person_ids: Sequence[int], *, new: bool = False
+) -> None:
     """Rebuild the search documents of these people with a few set-based queries per batch.
 
     ``new``: they have no documents yet (a bulk load), so none are deleted first.
@@ -51,13 +52,25 @@ def _index_people_batch(conn: Connection, owner_id: int, ids: list[int], *, new:
     parts: dict[int, list[str]] = defaultdict(list)
     p = s.people
     r: Any  # rows of several shapes below
-    for r in conn.execute(select(p.c.id, p.c.name, p.c.nickname, p.c.org, p.c.title, p.c.notes,
-                                 p.c.met_where, p.c.how_met)
-                          .where(p.c.owner_id == owner_id, p.c.id.in_(ids))):
+    for r in conn.execute(
+        select(
+            p.c.id,
+            p.c.name,
+            p.c.nickname,
+            p.c.org,
+            p.c.title,
+            p.c.notes,
+            p.c.met_where,
+            p.c.how_met,
+        ).where(p.c.owner_id == owner_id, p.c.id.in_(ids))
+    ):
         parts[r.id].extend(v for v in r[1:] if v)
     cp = s.contact_points
-    for r in conn.execute(select(cp.c.person_id, cp.c.kind, cp.c.value, cp.c.normalized)
-                          .where(cp.c.owner_id == owner_id, cp.c.person_id.in_(ids))):
+    for r in conn.execute(
+        select(cp.c.person_id, cp.c.kind, cp.c.value, cp.c.normalized).where(
+            cp.c.owner_id == owner_id, cp.c.person_id.in_(ids)
+        )
+    ):
         parts[r.person_id].append(r.value)
         if r.kind == "phone":
             digits = "".join(ch for ch in r.normalized if ch.isdigit())
@@ -66,43 +79,69 @@ def _index_people_batch(conn: Connection, owner_id: int, ids: list[int], *, new:
             local, _, domain = r.normalized.partition("@")
             parts[r.person_id].extend([local, domain])
     t, pt = s.tags, s.person_tags
-    for r in conn.execute(select(pt.c.person_id, t.c.name).join(t, t.c.id == pt.c.tag_id)
-                          .where(pt.c.owner_id == owner_id, pt.c.person_id.in_(ids))):
+    for r in conn.execute(
+        select(pt.c.person_id, t.c.name)
+        .join(t, t.c.id == pt.c.tag_id)
+        .where(pt.c.owner_id == owner_id, pt.c.person_id.in_(ids))
+    ):
         parts[r.person_id].append(r.name)
     for table in (s.facts, s.questions):
-        for r in conn.execute(select(table.c.person_id, table.c.text)
-                              .where(table.c.owner_id == owner_id, table.c.person_id.in_(ids))):
+        for r in conn.execute(
+            select(table.c.person_id, table.c.text).where(
+                table.c.owner_id == owner_id, table.c.person_id.in_(ids)
+            )
+        ):
             parts[r.person_id].append(r.text)
     j = s.jobs
-    for r in conn.execute(select(j.c.person_id, j.c.organisation, j.c.title)
-                          .where(j.c.owner_id == owner_id, j.c.person_id.in_(ids))):
+    for r in conn.execute(
+        select(j.c.person_id, j.c.organisation, j.c.title).where(
+            j.c.owner_id == owner_id, j.c.person_id.in_(ids)
+        )
+    ):
         parts[r.person_id].extend(v for v in (r.organisation, r.title) if v)
-    _replace_docs(conn, owner_id, "person", {pid: " ".join(dict.fromkeys(parts[pid]))
-                                             for pid in ids if pid in parts}, new=new)
+    _replace_docs(
+        conn,
+        owner_id,
+        "person",
+        {pid: " ".join(dict.fromkeys(parts[pid])) for pid in ids if pid in parts},
+        new=new,
+    )
 
 
-def index_interactions(conn: Connection, owner_id: int, interaction_ids: Sequence[int], *,
-                       new: bool = False) -> None:
+def index_interactions(
+    conn: Connection, owner_id: int, interaction_ids: Sequence[int], *, new: bool = False
+) -> None:
     ids = list(dict.fromkeys(interaction_ids))
     i = s.interactions
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         bodies = {}
-        for r in conn.execute(select(i.c.id, i.c.subject, i.c.notes, i.c.location)
-                              .where(i.c.owner_id == owner_id, i.c.id.in_(batch))):
+        for r in conn.execute(
+            select(i.c.id, i.c.subject, i.c.notes, i.c.location).where(
+                i.c.owner_id == owner_id, i.c.id.in_(batch)
+            )
+        ):
             body = " ".join(v for v in (r.subject, r.notes, r.location) if v)
             if body:
                 bodies[r.id] = body
         _replace_docs(conn, owner_id, "interaction", bodies, also_delete=batch, new=new)
 
 
-def _replace_docs(conn: Connection, owner_id: int, kind: str, bodies: dict[int, str],
-                  also_delete: Sequence[int] = (), *, new: bool = False) -> None:
+def _replace_docs(
+    conn: Connection,
+    owner_id: int,
+    kind: str,
+    bodies: dict[int, str],
+    also_delete: Sequence[int] = (),
+    *,
+    new: bool = False,
+) -> None:
     d = s.search_docs
     doomed = list(set(bodies) | set(also_delete))
     if doomed and not new:
-        conn.execute(delete(d).where(d.c.owner_id == owner_id, d.c.doc_kind == kind,
-                                     d.c.ref_id.in_(doomed)))
+        conn.execute(
+            delete(d).where(d.c.owner_id == owner_id, d.c.doc_kind == kind, d.c.ref_id.in_(doomed))
+        )
     if not bodies:
         return
     rows = [(owner_id, kind, ref, " ".join(words(body))) for ref, body in bodies.items()]
@@ -113,14 +152,22 @@ def _replace_docs(conn: Connection, owner_id: int, kind: str, bodies: dict[int, 
             chunk = rows[start : start + BATCH]
             conn.exec_driver_sql(
                 "INSERT INTO search_docs (owner_id, doc_kind, ref_id, body) VALUES "
-                + ", ".join(["(?, ?, ?, ?)"] * len(chunk)), tuple(v for row in chunk for v in row))
+                + ", ".join(["(?, ?, ?, ?)"] * len(chunk)),
+                tuple(v for row in chunk for v in row),
+            )
         return
-    conn.execute(insert(d), [{"owner_id": o, "doc_kind": k, "ref_id": r, "body": b}
-                             for o, k, r, b in rows])
+    conn.execute(
+        insert(d), [{"owner_id": o, "doc_kind": k, "ref_id": r, "body": b} for o, k, r, b in rows]
+    )
 
 
-def run_search(ctx: BookContext, query: str, *, limit: int = 20,
-               kinds: Sequence[str] = ("person", "interaction")) -> list[SearchHit]:
+def run_search(
+    ctx: BookContext,
+    query: str,
+    *,
+    limit: int = 20,
+    kinds: Sequence[str] = ("person", "interaction"),
+) -> list[SearchHit]:
     terms = words(query)[:12]
     if not terms:
         return []
@@ -130,15 +177,26 @@ def run_search(ctx: BookContext, query: str, *, limit: int = 20,
             rows = _sqlite_matches(conn, fts, ctx.owner_id, limit * 3)
         else:
             tsq = " & ".join(f"{term}:*" for term in terms)
-            rows = conn.execute(text(
-                "SELECT doc_kind, ref_id, ts_rank(tsv, q) AS score "
-                "FROM search_docs, to_tsquery('simple', :q) q "
-                "WHERE owner_id = :owner AND tsv @@ q ORDER BY score DESC LIMIT :n"),
-                {"q": tsq, "owner": ctx.owner_id, "n": limit * 3}).all()
+            rows = conn.execute(
+                text(
+                    "SELECT doc_kind, ref_id, ts_rank(tsv, q) AS score "
+                    "FROM search_docs, to_tsquery('simple', :q) q "
+                    "WHERE owner_id = :owner AND tsv @@ q ORDER BY score DESC LIMIT :n"
+                ),
+                {"q": tsq, "owner": ctx.owner_id, "n": limit * 3},
+            ).all()
         ranked = sorted(
-            ((r.doc_kind, r.ref_id, float(r.score) * (PERSON_BOOST if r.doc_kind == "person" else 1.0))
-             for r in rows if r.doc_kind in kinds),
-            key=lambda x: (-x[2], x[0], x[1]))[:limit]
+            (
+                (
+                    r.doc_kind,
+                    r.ref_id,
+                    float(r.score) * (PERSON_BOOST if r.doc_kind == "person" else 1.0),
+                )
+                for r in rows
+                if r.doc_kind in kinds
+            ),
+            key=lambda x: (-x[2], x[0], x[1]),
+        )[:limit]
         return _describe(conn, ctx.owner_id, ranked, terms)
 
 
@@ -151,68 +209,122 @@ def _sqlite_matches(conn: Connection, fts: str, owner_id: int, n: int) -> Sequen
     the matches first is cheap (no ranking, no join).
     """
     params = {"q": fts, "owner": owner_id, "n": n}
-    matches = conn.execute(text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :q"),
-                           params).scalar_one()
+    matches = conn.execute(
+        text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :q"), params
+    ).scalar_one()
     if matches <= EXACT_RANK_LIMIT:
-        return list(conn.execute(text(
-            "SELECT d.doc_kind, d.ref_id, -f.rank AS score FROM search_fts f "
-            "JOIN search_docs d ON d.id = f.rowid "
-            "WHERE search_fts MATCH :q AND d.owner_id = :owner "
-            "ORDER BY f.rank LIMIT :n"), params))
+        return list(
+            conn.execute(
+                text(
+                    "SELECT d.doc_kind, d.ref_id, -f.rank AS score FROM search_fts f "
+                    "JOIN search_docs d ON d.id = f.rowid "
+                    "WHERE search_fts MATCH :q AND d.owner_id = :owner "
+                    "ORDER BY f.rank LIMIT :n"
+                ),
+                params,
+            )
+        )
     params["k"] = RECENT_CANDIDATES
-    rows = list(conn.execute(text(  # the FTS index drives: newest first, stops after k
-        "SELECT d.doc_kind, d.ref_id, -f.rank AS score FROM search_fts f "
-        "CROSS JOIN search_docs d ON d.id = f.rowid "
-        "WHERE search_fts MATCH :q AND d.owner_id = :owner AND d.doc_kind = 'interaction' "
-        "ORDER BY f.rowid DESC LIMIT :k"), params))
-    rows += conn.execute(text(  # this owner's person documents, as a set to test against
-        "SELECT d.doc_kind, d.ref_id, -f.rank AS score FROM search_fts f "
-        "CROSS JOIN search_docs d ON d.id = f.rowid "
-        "WHERE search_fts MATCH :q AND +f.rowid IN (SELECT id FROM search_docs "
-        "WHERE owner_id = :owner AND doc_kind = 'person') "
-        "ORDER BY f.rowid DESC LIMIT :k"), params).all()
+    rows = list(
+        conn.execute(
+            text(  # the FTS index drives: newest first, stops after k
+                "SELECT d.doc_kind, d.ref_id, -f.rank AS score FROM search_fts f "
+                "CROSS JOIN search_docs d ON d.id = f.rowid "
+                "WHERE search_fts MATCH :q AND d.owner_id = :owner AND d.doc_kind = 'interaction' "
+                "ORDER BY f.rowid DESC LIMIT :k"
+            ),
+            params,
+        )
+    )
+    rows += conn.execute(
+        text(  # this owner's person documents, as a set to test against
+            "SELECT d.doc_kind, d.ref_id, -f.rank AS score FROM search_fts f "
+            "CROSS JOIN search_docs d ON d.id = f.rowid "
+            "WHERE search_fts MATCH :q AND +f.rowid IN (SELECT id FROM search_docs "
+            "WHERE owner_id = :owner AND doc_kind = 'person') "
+            "ORDER BY f.rowid DESC LIMIT :k"
+        ),
+        params,
+    ).all()
     return sorted(rows, key=lambda r: -r.score)[:n]
 
 
-def _describe(conn: Connection, owner_id: int, ranked: list[tuple[str, int, float]],
-              terms: list[str]) -> list[SearchHit]:
+def _describe(
+    conn: Connection, owner_id: int, ranked: list[tuple[str, int, float]], terms: list[str]
+) -> list[SearchHit]:
     person_ids = [ref for kind, ref, _ in ranked if kind == "person"]
     interaction_ids = [ref for kind, ref, _ in ranked if kind == "interaction"]
     p, i, ip = s.people, s.interactions, s.interaction_participants
-    people = {r.id: r for r in conn.execute(
-        select(p.c.id, p.c.name, p.c.org, p.c.title, p.c.archived_at)
-        .where(p.c.owner_id == owner_id, p.c.id.in_(person_ids)))}
-    docs = {(r.doc_kind, r.ref_id): r.body for r in conn.execute(
-        select(s.search_docs.c.doc_kind, s.search_docs.c.ref_id, s.search_docs.c.body)
-        .where(s.search_docs.c.owner_id == owner_id,  # doc_kind too: the unique index serves
-               s.search_docs.c.doc_kind.in_(("person", "interaction")),
-               s.search_docs.c.ref_id.in_(person_ids + interaction_ids)))}
-    interactions = {r.id: r for r in conn.execute(
-        select(i.c.id, i.c.kind, i.c.subject, i.c.notes, i.c.occurred_at)
-        .where(i.c.owner_id == owner_id, i.c.id.in_(interaction_ids)))}
+    people = {
+        r.id: r
+        for r in conn.execute(
+            select(p.c.id, p.c.name, p.c.org, p.c.title, p.c.archived_at).where(
+                p.c.owner_id == owner_id, p.c.id.in_(person_ids)
+            )
+        )
+    }
+    docs = {
+        (r.doc_kind, r.ref_id): r.body
+        for r in conn.execute(
+            select(s.search_docs.c.doc_kind, s.search_docs.c.ref_id, s.search_docs.c.body).where(
+                s.search_docs.c.owner_id == owner_id,  # doc_kind too: the unique index serves
+                s.search_docs.c.doc_kind.in_(("person", "interaction")),
+                s.search_docs.c.ref_id.in_(person_ids + interaction_ids),
+            )
+        )
+    }
+    interactions = {
+        r.id: r
+        for r in conn.execute(
+            select(i.c.id, i.c.kind, i.c.subject, i.c.notes, i.c.occurred_at).where(
+                i.c.owner_id == owner_id, i.c.id.in_(interaction_ids)
+            )
+        )
+    }
     participants: dict[int, list[PersonRef]] = defaultdict(list)
     r: Any  # rows of several shapes below
     # "owner_id + 0": without planner statistics SQLite preferred the owner_id index (every
     # participant of the book, 150 ms on 10k people) to the primary key (measured)
-    for r in conn.execute(select(ip.c.interaction_id, p.c.id, p.c.name).join(p, p.c.id == ip.c.person_id)
-                          .where(ip.c.owner_id + 0 == owner_id, ip.c.interaction_id.in_(interaction_ids))
-                          ) if interaction_ids else ():
+    for r in (
+        conn.execute(
+            select(ip.c.interaction_id, p.c.id, p.c.name)
+            .join(p, p.c.id == ip.c.person_id)
+            .where(ip.c.owner_id + 0 == owner_id, ip.c.interaction_id.in_(interaction_ids))
+        )
+        if interaction_ids
+        else ()
+    ):
         participants[r.interaction_id].append(PersonRef(r.id, r.name))
     hits = []
     for kind, ref, score in ranked:
         if kind == "person" and ref in people:
             r = people[ref]
             role = " · ".join(v for v in (r.title, r.org) if v)
-            hits.append(SearchHit("person", ref, r.name, _snippet(docs.get((kind, ref), ""), terms)
-                                  or role, round(score, 6), [PersonRef(ref, r.name)]))
+            hits.append(
+                SearchHit(
+                    "person",
+                    ref,
+                    r.name,
+                    _snippet(docs.get((kind, ref), ""), terms) or role,
+                    round(score, 6),
+                    [PersonRef(ref, r.name)],
+                )
+            )
         elif kind == "interaction" and ref in interactions:
             r = interactions[ref]
             title = f"{r.kind} on {r.occurred_at.date().isoformat()}"
             if r.subject:
                 title += f": {one_line(r.subject, 60)}"
-            hits.append(SearchHit("interaction", ref, title,
-                                  _snippet(docs.get((kind, ref), ""), terms), round(score, 6),
-                                  participants[ref]))
+            hits.append(
+                SearchHit(
+                    "interaction",
+                    ref,
+                    title,
+                    _snippet(docs.get((kind, ref), ""), terms),
+                    round(score, 6),
+                    participants[ref],
+                )
+            )
     return hits
 
 

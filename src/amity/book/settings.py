@@ -51,7 +51,9 @@ class Settings:
     def all(self, *, reveal_secrets: bool = False) -> dict[str, Any]:
         values = dict(DEFAULT_SETTINGS)
         with self._ctx.read() as conn:
-            rows = conn.execute(select(t.c.key, t.c.value).where(t.c.owner_id == self._ctx.owner_id))
+            rows = conn.execute(
+                select(t.c.key, t.c.value).where(t.c.owner_id == self._ctx.owner_id)
+            )
             values.update({key: json.loads(value) for key, value in rows})
         if not reveal_secrets:
             for key in SECRET_KEYS:
@@ -82,7 +84,9 @@ class Settings:
                 raise InvalidInput(str(exc), field=key) from None
         with self._ctx.write() as conn:
             conn.execute(delete(t).where(t.c.owner_id == self._ctx.owner_id, t.c.key == key))
-            conn.execute(insert(t).values(owner_id=self._ctx.owner_id, key=key, value=json.dumps(value)))
+            conn.execute(
+                insert(t).values(owner_id=self._ctx.owner_id, key=key, value=json.dumps(value))
+            )
         return value
 
     def unset(self, key: str) -> None:

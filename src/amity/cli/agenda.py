@@ -17,8 +17,13 @@ DEFAULT_TODAY_LIMIT = 50
 
 
 @click.command()
-@click.option("--limit", type=click.IntRange(min=1), default=DEFAULT_TODAY_LIMIT, show_default=True,
-              help="At most this many items (the most important).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=DEFAULT_TODAY_LIMIT,
+    show_default=True,
+    help="At most this many items (the most important).",
+)
 @click.option("--all", "show_all", is_flag=True, help="Every item, however many.")
 @date_option
 @json_option
@@ -32,8 +37,7 @@ def today(state: AppState, limit: int, show_all: bool, as_json: bool) -> None:
     """
     from amity.serialize import action_json
 
-    items = state.book().agenda.items(today=state.today_override,
-                                      limit=None if show_all else limit)
+    items = state.book().agenda.items(today=state.today_override, limit=None if show_all else limit)
     if as_json:
         emit_json([action_json(a) for a in items])
         return
@@ -52,7 +56,9 @@ def today(state: AppState, limit: int, show_all: bool, as_json: bool) -> None:
     table.add_column("key", no_wrap=True, style="dim")
     table.add_column("score", justify="right")
     for number, a in enumerate(items, start=1):  # Text: user text is never read as markup
-        table.add_row(str(number), kind_label(a.kind), Text(a.reason), Text(a.key), f"{a.score:.2f}")
+        table.add_row(
+            str(number), kind_label(a.kind), Text(a.reason), Text(a.key), f"{a.score:.2f}"
+        )
     console().print(table)
 
 
@@ -83,12 +89,18 @@ def done(state: AppState, item: str, as_json: bool) -> None:
     try:
         promise_id = parse_promise_id(item)
     except ValueError:
-        raise click.BadParameter(f"{item!r} is neither an agenda key (with a colon) nor a "
-                                 "promise id like P12", param_hint="KEY|PROMISE-ID") from None
+        raise click.BadParameter(
+            f"{item!r} is neither an agenda key (with a colon) nor a promise id like P12",
+            param_hint="KEY|PROMISE-ID",
+        ) from None
     from amity.serialize import commitment_json
 
     result = book.commitments.done(promise_id)
-    _report(as_json, commitment_json(result), f"Kept: P{result.id} ({result.person.name}: {result.text})")
+    _report(
+        as_json,
+        commitment_json(result),
+        f"Kept: P{result.id} ({result.person.name}: {result.text})",
+    )
 
 
 def _report(as_json: bool, data: dict[str, Any], text: str) -> None:
@@ -105,8 +117,9 @@ def _report(as_json: bool, data: dict[str, Any], text: str) -> None:
 @date_option
 @json_option
 @pass_state
-def snooze(state: AppState, key: str, until_text: str | None, for_text: str | None,
-           as_json: bool) -> None:
+def snooze(
+    state: AppState, key: str, until_text: str | None, for_text: str | None, as_json: bool
+) -> None:
     """Hide agenda item KEY until a later day (--until DATE or --for 3d)."""
     from amity.rules.when import WhenError, parse_date, parse_duration_days
 
@@ -121,8 +134,11 @@ def snooze(state: AppState, key: str, until_text: str | None, for_text: str | No
     except (WhenError, OverflowError) as exc:
         raise click.BadParameter(str(exc)) from None
     parsed = state.book().agenda.snooze(key, until, today=day)
-    _report(as_json, {"key": parsed.key, "state": "snoozed", "until": until.isoformat()},
-            f"Snoozed until {until.isoformat()}: {parsed.key}")
+    _report(
+        as_json,
+        {"key": parsed.key, "state": "snoozed", "until": until.isoformat()},
+        f"Snoozed until {until.isoformat()}: {parsed.key}",
+    )
 
 
 @click.command()
@@ -155,8 +171,16 @@ def replies(state: AppState, as_json: bool) -> None:
 
     waiting = state.book().replies.awaiting()
     if as_json:
-        emit_json([{**interaction_json(w.interaction), "waiting_days": w.days,
-                    "waiting_hours": round(w.waiting.total_seconds() / 3600, 1)} for w in waiting])
+        emit_json(
+            [
+                {
+                    **interaction_json(w.interaction),
+                    "waiting_days": w.days,
+                    "waiting_hours": round(w.waiting.total_seconds() / 3600, 1),
+                }
+                for w in waiting
+            ]
+        )
         return
     if not waiting:
         click.echo("Nothing awaits your reply.")
@@ -169,9 +193,13 @@ def replies(state: AppState, as_json: bool) -> None:
         table.add_column(col)
     for w in waiting:
         i = w.interaction
-        table.add_row(str(i.id), Text(", ".join(r.name for r in i.people)),
-                      i.occurred_at.strftime("%Y-%m-%d"), _age(w.waiting),
-                      Text((i.subject or i.notes or "")[:60]))
+        table.add_row(
+            str(i.id),
+            Text(", ".join(r.name for r in i.people)),
+            i.occurred_at.strftime("%Y-%m-%d"),
+            _age(w.waiting),
+            Text((i.subject or i.notes or "")[:60]),
+        )
     console().print(table)
 
 
@@ -197,9 +225,15 @@ def stats_replies(state: AppState, as_json: bool) -> None:
 
     result = state.book().replies.stats()
     if as_json:
-        emit_json({"overall": response_times_json(result.overall),
-                   "people": [{"person": ref_json(ref), **response_times_json(times)}
-                              for ref, times in result.per_person]})
+        emit_json(
+            {
+                "overall": response_times_json(result.overall),
+                "people": [
+                    {"person": ref_json(ref), **response_times_json(times)}
+                    for ref, times in result.per_person
+                ],
+            }
+        )
         return
     if result.overall.count == 0:
         click.echo("No answered messages yet (log inbound ones with --needs-reply).")
@@ -223,14 +257,25 @@ def stats_replies(state: AppState, as_json: bool) -> None:
 @click.command()
 @click.argument("person", required=False)
 @click.option("--drifting", is_flag=True, help="The relationships sliding the most.")
-@click.option("--period", type=click.IntRange(1, 365), default=30, show_default=True,
-              help="With --drifting: compare with this many days ago.")
+@click.option(
+    "--period",
+    type=click.IntRange(1, 365),
+    default=30,
+    show_default=True,
+    help="With --drifting: compare with this many days ago.",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
 @date_option
 @json_option
 @pass_state
-def health(state: AppState, person: str | None, drifting: bool, period: int, limit: int | None,
-           as_json: bool) -> None:
+def health(
+    state: AppState,
+    person: str | None,
+    drifting: bool,
+    period: int,
+    limit: int | None,
+    as_json: bool,
+) -> None:
     """Relationship health, 0-100, with its factors: recency against the cadence, frequency
     trend, reciprocity, promises kept, replies awaited. Without PERSON: everyone, weakest first."""
     from amity.serialize import drift_json, health_json
@@ -283,13 +328,19 @@ def health(state: AppState, person: str | None, drifting: bool, period: int, lim
 @click.option("--html", "as_html", is_flag=True, help="Print the HTML version.")
 @click.option("--send", is_flag=True, help="E-mail it (smtp.* settings); once per day.")
 @click.option("--force", is_flag=True, help="With --send: send even if today's went out.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Items shown in the digest.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Items shown in the digest.",
+)
 @date_option
 @json_option
 @pass_state
-def digest(state: AppState, as_html: bool, send: bool, force: bool, limit: int,
-           as_json: bool) -> None:
+def digest(
+    state: AppState, as_html: bool, send: bool, force: bool, limit: int, as_json: bool
+) -> None:
     """Today's agenda as an e-mail digest: print it (text or --html) or --send it."""
     from amity.notify.digest import compose_digest, send_digest
     from amity.serialize import action_json
@@ -297,23 +348,45 @@ def digest(state: AppState, as_html: bool, send: bool, force: bool, limit: int,
     book = state.book()
     if send:
         outcome, result = send_digest(book, today=state.today_override, limit=limit, force=force)
-        messages = {"sent": f"Sent: {result.subject}",
-                    "already_sent": f"Already sent for {result.day.isoformat()} (--force sends again).",
-                    "empty": "Nothing on the agenda: no digest sent."}
-        _report(as_json, {"outcome": outcome, "day": result.day.isoformat(), "subject": result.subject,
-                          "items": len(result.items)}, messages[outcome])
+        messages = {
+            "sent": f"Sent: {result.subject}",
+            "already_sent": f"Already sent for {result.day.isoformat()} (--force sends again).",
+            "empty": "Nothing on the agenda: no digest sent.",
+        }
+        _report(
+            as_json,
+            {
+                "outcome": outcome,
+                "day": result.day.isoformat(),
+                "subject": result.subject,
+                "items": len(result.items),
+            },
+            messages[outcome],
+        )
         return
     result = compose_digest(book, today=state.today_override, limit=limit)
     if as_json:
-        emit_json({"day": result.day.isoformat(), "subject": result.subject, "text": result.text,
-                   "html": result.html, "items": [action_json(a) for a in result.items]})
+        emit_json(
+            {
+                "day": result.day.isoformat(),
+                "subject": result.subject,
+                "text": result.text,
+                "html": result.html,
+                "items": [action_json(a) for a in result.items],
+            }
+        )
         return
     click.echo(result.html if as_html else result.text, nl=False)
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
-              help="Write to FILE (default: standard output).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE",
+    help="Write to FILE (default: standard output).",
+)
 @pass_state
 def calendar(state: AppState, output: str | None) -> None:
     """Write the iCalendar feed: birthdays and other dates as yearly all-day events,

@@ -22,14 +22,29 @@ def article() -> None:
 @click.argument("url")
 @click.option("--title", help="The title (default: the saved page's <title>).")
 @click.option("--text", "text", help="The text, given here.")
-@click.option("--text-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The text, from a saved page (HTML) or a text file.")
-@click.option("--topics", "topics", multiple=True, metavar="TOPIC",
-              help="Topics (repeatable, or comma-separated).")
+@click.option(
+    "--text-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The text, from a saved page (HTML) or a text file.",
+)
+@click.option(
+    "--topics",
+    "topics",
+    multiple=True,
+    metavar="TOPIC",
+    help="Topics (repeatable, or comma-separated).",
+)
 @json_option
 @pass_state
-def article_add(state: AppState, url: str, title: str | None, text: str | None,
-                text_file: Path | None, topics: tuple[str, ...], as_json: bool) -> None:
+def article_add(
+    state: AppState,
+    url: str,
+    title: str | None,
+    text: str | None,
+    text_file: Path | None,
+    topics: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Add the article at URL to your library."""
     if text is not None and text_file is not None:
         raise click.UsageError("give --text or --text-file, not both")
@@ -44,8 +59,10 @@ def article_add(state: AppState, url: str, title: str | None, text: str | None,
     if as_json:
         emit_json(article_json(result))
     else:
-        click.echo(f"Added article {result.id}: {result.title or result.url}"
-                   + (f" [{', '.join(result.topics)}]" if result.topics else ""))
+        click.echo(
+            f"Added article {result.id}: {result.title or result.url}"
+            + (f" [{', '.join(result.topics)}]" if result.topics else "")
+        )
 
 
 @article.command("show")
@@ -58,9 +75,15 @@ def article_show(state: AppState, ref: str, as_json: bool) -> None:
     found = articles.get(ref)
     shares = articles.shares(found.id or 0)
     if as_json:
-        emit_json({**article_json(found, text=True),
-                   "shared_with": [{"person": {"id": p.id, "name": p.name},
-                                    "shared_at": at.isoformat()} for p, at in shares]})
+        emit_json(
+            {
+                **article_json(found, text=True),
+                "shared_with": [
+                    {"person": {"id": p.id, "name": p.name}, "shared_at": at.isoformat()}
+                    for p, at in shares
+                ],
+            }
+        )
         return
     out = console()
     out.print(f"[bold]{found.title or found.url}[/bold]  [dim]#{found.id}[/dim]")
@@ -95,14 +118,31 @@ def articles(state: AppState, as_json: bool) -> None:
 @click.argument("args", nargs=-1, required=True, metavar="ARTICLE PERSON... | suggest ARTICLE")
 @click.option("--note", help="What you wrote with it (share).")
 @click.option("--channel", help="How you sent it: email, signal, linkedin... (share).")
-@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True,
-              help="How many suggestions (suggest).")
-@click.option("--ranker", type=click.Choice(("lexical", "semantic")), default="lexical",
-              show_default=True, help="semantic needs the optional extra (suggest).")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100),
+    default=10,
+    show_default=True,
+    help="How many suggestions (suggest).",
+)
+@click.option(
+    "--ranker",
+    type=click.Choice(("lexical", "semantic")),
+    default="lexical",
+    show_default=True,
+    help="semantic needs the optional extra (suggest).",
+)
 @json_option
 @pass_state
-def share(state: AppState, args: tuple[str, ...], note: str | None, channel: str | None,
-          limit: int, ranker: str, as_json: bool) -> None:
+def share(
+    state: AppState,
+    args: tuple[str, ...],
+    note: str | None,
+    channel: str | None,
+    limit: int,
+    ranker: str,
+    as_json: bool,
+) -> None:
     """Share ARTICLE with PERSON... (logged as an outbound message and an article you gave),
     or `share suggest ARTICLE`: people whose interests match, skipping those who have it."""
     book = state.book()
@@ -115,8 +155,10 @@ def share(state: AppState, args: tuple[str, ...], note: str | None, channel: str
             return
         out = console()
         if not matches:
-            out.print("[dim]Nobody matches yet: add interests (amity fact PERSON interest ...) "
-                      "or tags.[/dim]")
+            out.print(
+                "[dim]Nobody matches yet: add interests (amity fact PERSON interest ...) "
+                "or tags.[/dim]"
+            )
         for n, m in enumerate(matches, 1):
             star = " [green]strong[/green]" if m.strong else ""
             out.print(f"{n:>2}. {m.person.name}  [dim]{m.score:.2f}[/dim]{star}  {m.reason()}")
@@ -127,7 +169,9 @@ def share(state: AppState, args: tuple[str, ...], note: str | None, channel: str
     if as_json:
         emit_json(share_result_json(result))
         return
-    click.echo(f"Shared “{result.article.title or result.article.url}” with "
-               f"{', '.join(r.name for r in result.shared)}.")
+    click.echo(
+        f"Shared “{result.article.title or result.article.url}” with "
+        f"{', '.join(r.name for r in result.shared)}."
+    )
     if result.skipped:
         click.echo(f"Skipped (had it already): {', '.join(r.name for r in result.skipped)}.")

@@ -21,9 +21,15 @@ IMPORT_FORMATS = ["auto", "json"]
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=True, path_type=Path),
-              help="Write to this file (default: standard output).")
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=True, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
 @click.option("--include-secrets", is_flag=True, help="Keep the SMTP password in the backup.")
 @pass_state
 def export(state: AppState, fmt: str, output: Path | None, include_secrets: bool) -> None:
@@ -42,7 +48,9 @@ def export(state: AppState, fmt: str, output: Path | None, include_secrets: bool
 
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto", show_default=True
+)
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @json_option
 @pass_state

@@ -46,13 +46,17 @@ def prepare(state: AppState, day: str | None, as_json: bool) -> None:
 
     tz = zone(state.book().settings.get("timezone"))
     if not meetings:
-        out.print(f"[dim]No planned meetings on {when}. Plan one with "
-                  "amity log PERSON --kind meeting --at \"DATE TIME\".[/dim]")
+        out.print(
+            f"[dim]No planned meetings on {when}. Plan one with "
+            'amity log PERSON --kind meeting --at "DATE TIME".[/dim]'
+        )
     for m in meetings:
         i = m.interaction
         with_ = ", ".join(r.name for r in i.people)
-        out.rule(f"{i.occurred_at.astimezone(tz).strftime('%H:%M')}  {i.kind} with {with_}"
-                 + (f": {i.subject}" if i.subject else ""))
+        out.rule(
+            f"{i.occurred_at.astimezone(tz).strftime('%H:%M')}  {i.kind} with {with_}"
+            + (f": {i.subject}" if i.subject else "")
+        )
         for b in m.briefs:
             print_brief(out, b, i.occurred_at)
             out.print()
@@ -62,9 +66,15 @@ def print_brief(out: Any, b: Brief, now: datetime | None = None) -> None:
     p = b.person
     role = " · ".join(x for x in (p.title, p.org) if x)
     out.print(f"[bold]{p.name}[/bold]  [dim]#{p.id}[/dim]" + (f"  {role}" if role else ""))
-    met = " ".join(x for x in (p.how_met or "", f"at {b.met_event or p.met_where}"
-                               if (b.met_event or p.met_where) else "",
-                               f"on {p.met_on}" if p.met_on else "") if x)
+    met = " ".join(
+        x
+        for x in (
+            p.how_met or "",
+            f"at {b.met_event or p.met_where}" if (b.met_event or p.met_where) else "",
+            f"on {p.met_on}" if p.met_on else "",
+        )
+        if x
+    )
     lines = []
     if met:
         lines.append(("met", met))
@@ -74,10 +84,16 @@ def print_brief(out: Any, b: Brief, now: datetime | None = None) -> None:
     cadence = f"every {b.cadence_days} days" if b.cadence_days else "no cadence"
     health = f", health {b.health.score}" if b.health else ""
     lines.append(("circle", f"{p.circle or '-'} ({cadence}{health})"))
-    prefs = ", ".join(f"{k} {v}" for k, v in (("channel", p.preferred_channel),
-                                             ("time zone", _their_time(p.timezone, now)),
-                                             ("language", p.language),
-                                             ("best time", p.best_time)) if v)
+    prefs = ", ".join(
+        f"{k} {v}"
+        for k, v in (
+            ("channel", p.preferred_channel),
+            ("time zone", _their_time(p.timezone, now)),
+            ("language", p.language),
+            ("best time", p.best_time),
+        )
+        if v
+    )
     if prefs:
         lines.append(("reach them", prefs))
     if p.style_notes:
@@ -86,25 +102,61 @@ def print_brief(out: Any, b: Brief, now: datetime | None = None) -> None:
         lines.append(("give/receive", f"you gave {b.balance.given}, received {b.balance.received}"))
     for label, value in lines:
         out.print(f"  [dim]{label:<14}[/dim] {value}")
-    _section(out, "What they care about", [f.text for f in b.interests]
-             + [f"[dim]{f.kind}[/dim] {f.text}" for f in b.family + b.other_facts])
+    _section(
+        out,
+        "What they care about",
+        [f.text for f in b.interests]
+        + [f"[dim]{f.kind}[/dim] {f.text}" for f in b.family + b.other_facts],
+    )
     _section(out, "Ask next time", [f"[dim]Q{q.id}[/dim] {q.text}" for q in b.questions])
-    _section(out, "You promised", [f"{c.text}" + (f" [dim](due {c.due_on})[/dim]" if c.due_on else "")
-                                   for c in b.promises_mine])
-    _section(out, "They promised", [f"{c.text}" + (f" [dim](due {c.due_on})[/dim]" if c.due_on else "")
-                                    for c in b.promises_theirs])
-    _section(out, "Awaiting your reply", [f"{i.occurred_at.date()} {i.subject or i.notes or i.kind}"
-                                          for i in b.awaiting_reply])
-    _section(out, "Coming up", [f"{u.on} {u.label or u.kind}" + (f" ({u.years})" if u.years else "")
-                                for u in b.upcoming])
-    _section(out, "Last interactions", [
-        f"{i.occurred_at.date()} {i.kind:<8} {(i.subject or '')} {('— ' + i.notes) if i.notes else ''}".strip()
-        for i in b.recent])
-    _section(out, "Articles you shared", [f"{a.shared_on} {a.title or a.url}"
-                                          + (f" [dim]({', '.join(a.topics)})[/dim]" if a.topics else "")
-                                          for a in b.shared])
-    _section(out, "People you both know", [f"{m.person.name} [dim]({'; '.join(m.how)})[/dim]"
-                                           for m in b.mutual[:10]])
+    _section(
+        out,
+        "You promised",
+        [
+            f"{c.text}" + (f" [dim](due {c.due_on})[/dim]" if c.due_on else "")
+            for c in b.promises_mine
+        ],
+    )
+    _section(
+        out,
+        "They promised",
+        [
+            f"{c.text}" + (f" [dim](due {c.due_on})[/dim]" if c.due_on else "")
+            for c in b.promises_theirs
+        ],
+    )
+    _section(
+        out,
+        "Awaiting your reply",
+        [f"{i.occurred_at.date()} {i.subject or i.notes or i.kind}" for i in b.awaiting_reply],
+    )
+    _section(
+        out,
+        "Coming up",
+        [f"{u.on} {u.label or u.kind}" + (f" ({u.years})" if u.years else "") for u in b.upcoming],
+    )
+    _section(
+        out,
+        "Last interactions",
+        [
+            f"{i.occurred_at.date()} {i.kind:<8} {(i.subject or '')} {('— ' + i.notes) if i.notes else ''}".strip()
+            for i in b.recent
+        ],
+    )
+    _section(
+        out,
+        "Articles you shared",
+        [
+            f"{a.shared_on} {a.title or a.url}"
+            + (f" [dim]({', '.join(a.topics)})[/dim]" if a.topics else "")
+            for a in b.shared
+        ],
+    )
+    _section(
+        out,
+        "People you both know",
+        [f"{m.person.name} [dim]({'; '.join(m.how)})[/dim]" for m in b.mutual[:10]],
+    )
 
 
 def _their_time(tz_name: str | None, now: datetime | None) -> str | None:

@@ -42,8 +42,9 @@ def circle() -> None:
 @click.option("--new", "create", is_flag=True, help="Add the circle when it does not exist.")
 @json_option
 @pass_state
-def circle_set(state: AppState, name: str, every: str | None, weight: float | None, create: bool,
-               as_json: bool) -> None:
+def circle_set(
+    state: AppState, name: str, every: str | None, weight: float | None, create: bool, as_json: bool
+) -> None:
     """Set circle NAME's default cadence (--every) and/or weight."""
     row = state.book().circle_settings.set(name, every=every, weight=weight, create=create)
     if as_json:

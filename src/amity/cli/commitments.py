@@ -36,8 +36,14 @@ def _promise_id(text: str) -> int:
 @date_option
 @json_option
 @pass_state
-def promise(state: AppState, person: str, text: tuple[str, ...], theirs: bool, due: str | None,
-            as_json: bool) -> None:
+def promise(
+    state: AppState,
+    person: str,
+    text: tuple[str, ...],
+    theirs: bool,
+    due: str | None,
+    as_json: bool,
+) -> None:
     """Record a promise: yours to PERSON, or (--theirs) PERSON's to you.
 
     Example: amity promise Ana "send the slides" --due 3d
@@ -45,8 +51,9 @@ def promise(state: AppState, person: str, text: tuple[str, ...], theirs: bool, d
     from amity.serialize import commitment_json
 
     due_on = None if due is None else _day(due, state, "--due")
-    result = state.book().commitments.add(person, " ".join(text),
-                                          direction="theirs" if theirs else "mine", due_on=due_on)
+    result = state.book().commitments.add(
+        person, " ".join(text), direction="theirs" if theirs else "mine", due_on=due_on
+    )
     if as_json:
         emit_json(commitment_json(result))
         return
@@ -67,19 +74,27 @@ def promise(state: AppState, person: str, text: tuple[str, ...], theirs: bool, d
 @date_option
 @json_option
 @pass_state
-def promises(state: AppState, direction: str | None, status: str, person: str | None,
-             as_json: bool) -> None:
+def promises(
+    state: AppState, direction: str | None, status: str, person: str | None, as_json: bool
+) -> None:
     """List promises, soonest due first, with the kept-on-time rate."""
     from amity.serialize import commitment_json, kept_rate_json
 
     book = state.book()
-    items = book.commitments.list(direction=direction, status=status, person=person,
-                                  today=state.today_override)
-    rates = {d: book.commitments.reliability(direction=d, today=state.today_override).overall
-             for d in ("mine", "theirs")}
+    items = book.commitments.list(
+        direction=direction, status=status, person=person, today=state.today_override
+    )
+    rates = {
+        d: book.commitments.reliability(direction=d, today=state.today_override).overall
+        for d in ("mine", "theirs")
+    }
     if as_json:
-        emit_json({"promises": [commitment_json(c) for c in items],
-                   "kept_on_time": {d: kept_rate_json(r) for d, r in rates.items()}})
+        emit_json(
+            {
+                "promises": [commitment_json(c) for c in items],
+                "kept_on_time": {d: kept_rate_json(r) for d, r in rates.items()},
+            }
+        )
         return
     day = state.today()
     from rich.table import Table
@@ -90,7 +105,11 @@ def promises(state: AppState, direction: str | None, status: str, person: str | 
         table.add_column(col)
     for c in items:
         late = c.status == "open" and c.due_on is not None and c.due_on < day
-        due = "-" if c.due_on is None else c.due_on.isoformat() + (" [red](late)[/red]" if late else "")
+        due = (
+            "-"
+            if c.due_on is None
+            else c.due_on.isoformat() + (" [red](late)[/red]" if late else "")
+        )
         who = f"you -> {c.person.name}" if c.direction == "mine" else f"{c.person.name} -> you"
         table.add_row(f"P{c.id}", Text(who), Text(c.text), due, c.status)
     out = console()
@@ -127,8 +146,14 @@ def drop(state: AppState, promise_id: str, as_json: bool) -> None:
 @date_option
 @json_option
 @pass_state
-def follow_up(state: AppState, person: str, text: tuple[str, ...], in_text: str | None,
-              on_text: str | None, as_json: bool) -> None:
+def follow_up(
+    state: AppState,
+    person: str,
+    text: tuple[str, ...],
+    in_text: str | None,
+    on_text: str | None,
+    as_json: bool,
+) -> None:
     """Plan to follow up with PERSON (--in 3d or --on DATE) about TEXT."""
     from amity.rules.when import WhenError, parse_duration_days
     from amity.serialize import follow_up_json
@@ -146,7 +171,9 @@ def follow_up(state: AppState, person: str, text: tuple[str, ...], in_text: str 
     if as_json:
         emit_json(follow_up_json(result))
     else:
-        click.echo(f"Follow up with {result.person.name} on {result.due_on.isoformat()}: {result.text}")
+        click.echo(
+            f"Follow up with {result.person.name} on {result.due_on.isoformat()}: {result.text}"
+        )
 
 
 @click.command("follow-ups")
@@ -166,4 +193,6 @@ def follow_ups(state: AppState, include_done: bool, as_json: bool) -> None:
         click.echo("No follow-ups planned.")
     for f in items:
         status = " (done)" if f.done_at else ""
-        click.echo(f"{f.due_on.isoformat()}  {f.person.name}: {f.text}{status}  [follow_up:f{f.id}]")
+        click.echo(
+            f"{f.due_on.isoformat()}  {f.person.name}: {f.text}{status}  [follow_up:f{f.id}]"
+        )

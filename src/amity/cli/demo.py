@@ -10,16 +10,32 @@ import click
 from amity.cli.options import date_option, emit_json, json_option, pass_state
 from amity.cli.state import AppState
 
-STAGES = {"generating": "Inventing people", "writing": "Writing the book", "indexing": "Indexing for search"}
+STAGES = {
+    "generating": "Inventing people",
+    "writing": "Writing the book",
+    "indexing": "Indexing for search",
+}
 
 
 @click.command()
-@click.option("--people", "people", type=click.IntRange(1, 500_000), default=200, show_default=True,
-              help="How many people.")
-@click.option("--years", type=click.IntRange(1, 30), default=3, show_default=True,
-              help="Years of history, ending now (or at --date).")
-@click.option("--seed", type=int, default=42, show_default=True,
-              help="Same seed and same day: the same book.")
+@click.option(
+    "--people",
+    "people",
+    type=click.IntRange(1, 500_000),
+    default=200,
+    show_default=True,
+    help="How many people.",
+)
+@click.option(
+    "--years",
+    type=click.IntRange(1, 30),
+    default=3,
+    show_default=True,
+    help="Years of history, ending now (or at --date).",
+)
+@click.option(
+    "--seed", type=int, default=42, show_default=True, help="Same seed and same day: the same book."
+)
 @date_option
 @json_option
 @pass_state
@@ -38,13 +54,16 @@ def demo(state: AppState, people: int, years: int, seed: int, as_json: bool) -> 
         counts = generate_demo(book, people=people, years=years, seed=seed, progress=report)
     seconds = round(time.perf_counter() - started, 2)
     if as_json:
-        emit_json({"people": people, "years": years, "seed": seed, "seconds": seconds,
-                   "counts": counts})
+        emit_json(
+            {"people": people, "years": years, "seed": seed, "seconds": seconds, "counts": counts}
+        )
         return
-    click.echo(f"Filled the book with {counts.get('people', 0):,} people, "
-               f"{counts.get('interactions', 0):,} interactions, {counts.get('events', 0):,} events "
-               f"and {counts.get('commitments', 0):,} promises over {years} year(s) "
-               f"in {seconds:.1f} s (seed {seed}).")
+    click.echo(
+        f"Filled the book with {counts.get('people', 0):,} people, "
+        f"{counts.get('interactions', 0):,} interactions, {counts.get('events', 0):,} events "
+        f"and {counts.get('commitments', 0):,} promises over {years} year(s) "
+        f"in {seconds:.1f} s (seed {seed})."
+    )
     click.echo("Try: amity list --sort last-contact --limit 10, amity search python, amity info.")
 
 
@@ -68,9 +87,14 @@ class _ProgressBar:
             TimeElapsedColumn,
         )
 
-        self.progress = Progress(TextColumn("{task.description:<22}"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(),
-                                 console=Console(stderr=True), transient=False)
+        self.progress = Progress(
+            TextColumn("{task.description:<22}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
         self.progress.start()
         return self.report
 

@@ -22,15 +22,17 @@ from amity.serialize import (
 @click.option("--from", "person", metavar="PERSON", help="Only feedback from PERSON.")
 @json_option
 @click.pass_context
-def feedback(ctx: click.Context, theme: str | None, since: str | None, person: str | None,
-             as_json: bool) -> None:
+def feedback(
+    ctx: click.Context, theme: str | None, since: str | None, person: str | None, as_json: bool
+) -> None:
     """Your feedback log (newest first); `feedback add`, `feedback ask` record more."""
     if ctx.invoked_subcommand is not None:
         return
     state = ctx.find_object(AppState)
     assert state is not None
-    rows = state.book().feedback.list(theme=theme, since=parse_day(since, state, "--since"),
-                                      person=person)
+    rows = state.book().feedback.list(
+        theme=theme, since=parse_day(since, state, "--since"), person=person
+    )
     if as_json:
         emit_json([feedback_json(f) for f in rows])
         return
@@ -55,12 +57,25 @@ def feedback(ctx: click.Context, theme: str | None, since: str | None, person: s
 @click.option("--on", "on", metavar="DATE", help="When you received it (default: today).")
 @json_option
 @pass_state
-def feedback_add(state: AppState, text: tuple[str, ...], person: str | None, kind: str,
-                 context: str | None, themes: tuple[str, ...], on: str | None,
-                 as_json: bool) -> None:
+def feedback_add(
+    state: AppState,
+    text: tuple[str, ...],
+    person: str | None,
+    kind: str,
+    context: str | None,
+    themes: tuple[str, ...],
+    on: str | None,
+    as_json: bool,
+) -> None:
     """Log feedback you received."""
-    result = state.book().feedback.add(" ".join(text), kind=kind, person=person, context=context,
-                                       themes=list(themes), on=parse_day(on, state, "--on"))
+    result = state.book().feedback.add(
+        " ".join(text),
+        kind=kind,
+        person=person,
+        context=context,
+        themes=list(themes),
+        on=parse_day(on, state, "--on"),
+    )
     if as_json:
         emit_json(feedback_json(result))
     else:
@@ -74,16 +89,22 @@ def feedback_add(state: AppState, text: tuple[str, ...], person: str | None, kin
 @click.option("--asked", is_flag=True, help="You have already asked (the agenda then follows up).")
 @json_option
 @pass_state
-def feedback_ask(state: AppState, person: str, about: str, by: str | None, asked: bool,
-                 as_json: bool) -> None:
+def feedback_ask(
+    state: AppState, person: str, about: str, by: str | None, asked: bool, as_json: bool
+) -> None:
     """Plan a feedback request to PERSON: the agenda reminds you to ask, then to follow up."""
     result = state.book().feedback.ask(person, about, by=parse_day(by, state, "--by"), asked=asked)
     if as_json:
         emit_json(feedback_request_json(result))
     else:
-        click.echo(f"Feedback request R{result.id} to {result.person.name}"
-                   + (" (asked)." if result.asked_on else "; `amity feedback asked "
-                      f"{result.id}` once you have asked."))
+        click.echo(
+            f"Feedback request R{result.id} to {result.person.name}"
+            + (
+                " (asked)."
+                if result.asked_on
+                else f"; `amity feedback asked {result.id}` once you have asked."
+            )
+        )
 
 
 @feedback.command("asked")
@@ -145,13 +166,29 @@ def feedback_themes(state: AppState, as_json: bool) -> None:
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for col in ("theme", "total", "positive", "constructive", "last 90 days", "before", "trend",
-                "goals"):
+    for col in (
+        "theme",
+        "total",
+        "positive",
+        "constructive",
+        "last 90 days",
+        "before",
+        "trend",
+        "goals",
+    ):
         table.add_column(col)
     for r in rows:
         goals = ", ".join(str(g["title"]) for g in r["goals"])
-        table.add_row(str(r["theme"]), str(r["total"]), str(r["positive"]), str(r["constructive"]),
-                      str(r["recent"]), str(r["previous"]), str(r["trend"]), goals)
+        table.add_row(
+            str(r["theme"]),
+            str(r["total"]),
+            str(r["positive"]),
+            str(r["constructive"]),
+            str(r["recent"]),
+            str(r["previous"]),
+            str(r["trend"]),
+            goals,
+        )
     console().print(table)
 
 
@@ -166,16 +203,27 @@ def goal() -> None:
 @goal.command("add")
 @click.argument("title", nargs=-1, required=True)
 @click.option("--theme", help="The feedback theme it answers.")
-@click.option("--check-in", "check_in", metavar="weekly|monthly|DAYS",
-              help="How often to check in (the agenda reminds you).")
+@click.option(
+    "--check-in",
+    "check_in",
+    metavar="weekly|monthly|DAYS",
+    help="How often to check in (the agenda reminds you).",
+)
 @click.option("--until", metavar="DATE", help="Target date.")
 @json_option
 @pass_state
-def goal_add(state: AppState, title: tuple[str, ...], theme: str | None, check_in: str | None,
-             until: str | None, as_json: bool) -> None:
+def goal_add(
+    state: AppState,
+    title: tuple[str, ...],
+    theme: str | None,
+    check_in: str | None,
+    until: str | None,
+    as_json: bool,
+) -> None:
     """Add an improvement goal."""
-    result = state.book().feedback.add_goal(" ".join(title), theme=theme, check_in=check_in,
-                                            until=parse_day(until, state, "--until"))
+    result = state.book().feedback.add_goal(
+        " ".join(title), theme=theme, check_in=check_in, until=parse_day(until, state, "--until")
+    )
     if as_json:
         emit_json(goal_json(result))
     else:
@@ -188,8 +236,9 @@ def goal_add(state: AppState, title: tuple[str, ...], theme: str | None, check_i
 @click.argument("note", nargs=-1)
 @json_option
 @pass_state
-def goal_check_in(state: AppState, ref: str, progress: int, note: tuple[str, ...],
-                  as_json: bool) -> None:
+def goal_check_in(
+    state: AppState, ref: str, progress: int, note: tuple[str, ...], as_json: bool
+) -> None:
     """Record progress on GOAL (an id like G3, or a title prefix), with an optional NOTE."""
     result = state.book().feedback.check_in(ref, progress, " ".join(note) or None)
     if as_json:

@@ -28,8 +28,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "timeline": ("amity.cli.interactions", "timeline", "Show interactions, newest first."),
     "search": ("amity.cli.search", "search", "Search people, notes and conversations."),
     "export": ("amity.cli.transfer", "export", "Export the book (JSON backup, vCard, CSV)."),
-    "import": ("amity.cli.transfer", "import_",
-               "Import vCard, CSV, iCalendar, mbox/.eml or a JSON backup."),
+    "import": (
+        "amity.cli.transfer",
+        "import_",
+        "Import vCard, CSV, iCalendar, mbox/.eml or a JSON backup.",
+    ),
     "dupes": ("amity.cli.transfer", "dupes", "List people who may be duplicates."),
     "merge": ("amity.cli.transfer", "merge", "Merge one person into another (backup first)."),
     "demo": ("amity.cli.demo", "demo", "Fill a book with a realistic demo network."),
@@ -97,13 +100,22 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"],
-                                               "max_content_width": 100})
-@click.option("--db", metavar="PATH|URL", envvar="AMITY_DB",
-              help="SQLite file or SQLAlchemy URL (default: $AMITY_DATABASE_URL, then the "
-                   "user data folder).")
-@click.option("--user", "user", metavar="EMAIL",
-              help="Open this user's book in a shared database (created on first use).")
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--db",
+    metavar="PATH|URL",
+    envvar="AMITY_DB",
+    help="SQLite file or SQLAlchemy URL (default: $AMITY_DATABASE_URL, then the user data folder).",
+)
+@click.option(
+    "--user",
+    "user",
+    metavar="EMAIL",
+    help="Open this user's book in a shared database (created on first use).",
+)
 @click.version_option(package_name="amity", prog_name="amity")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, user: str | None) -> None:

@@ -54,12 +54,27 @@ def event() -> None:
 @click.option("--note", help="Notes.")
 @json_option
 @pass_state
-def event_add(state: AppState, name: str, kind: str, starts: str | None, ends: str | None,
-              location: str | None, url: str | None, note: str | None, as_json: bool) -> None:
+def event_add(
+    state: AppState,
+    name: str,
+    kind: str,
+    starts: str | None,
+    ends: str | None,
+    location: str | None,
+    url: str | None,
+    note: str | None,
+    as_json: bool,
+) -> None:
     """Add an event or a community called NAME."""
     result = state.book().network.add_event(
-        name, kind, starts_on=parse_day(starts, state, "--from"),
-        ends_on=parse_day(ends, state, "--to"), location=location, url=url, notes=note)
+        name,
+        kind,
+        starts_on=parse_day(starts, state, "--from"),
+        ends_on=parse_day(ends, state, "--to"),
+        location=location,
+        url=url,
+        notes=note,
+    )
     if as_json:
         emit_json(event_json(result))
     else:
@@ -79,8 +94,10 @@ def event_show(state: AppState, ref: str, as_json: bool) -> None:
     e = detail.event
     out = console()
     when = f"{e.starts_on}" + (f" – {e.ends_on}" if e.ends_on and e.ends_on != e.starts_on else "")
-    out.print(f"[bold]{e.name}[/bold]  [dim]#{e.id} {e.kind}[/dim]  {when if e.starts_on else ''}"
-              + (f"  {e.location}" if e.location else ""))
+    out.print(
+        f"[bold]{e.name}[/bold]  [dim]#{e.id} {e.kind}[/dim]  {when if e.starts_on else ''}"
+        + (f"  {e.location}" if e.location else "")
+    )
     if e.url:
         out.print(f"  {e.url}")
     if e.notes:
@@ -96,7 +113,11 @@ def event_show(state: AppState, ref: str, as_json: bool) -> None:
     if not detail.attendees:
         out.print("[dim]Nobody recorded yet: amity met PERSON... --at EVENT[/dim]")
     for a in detail.attendees:
-        mark = "[green]followed up[/green]" if a.followed_up else "[yellow]not yet followed up[/yellow]"
+        mark = (
+            "[green]followed up[/green]"
+            if a.followed_up
+            else "[yellow]not yet followed up[/yellow]"
+        )
         role = f" ({a.role})" if a.role and a.role != "attendee" else ""
         note = f"  [dim]{a.note}[/dim]" if a.note else ""
         out.print(f"  {a.person.name}{role}  {mark}{note}")
@@ -108,12 +129,12 @@ def event_show(state: AppState, ref: str, as_json: bool) -> None:
 @click.option("--on", "on", metavar="DATE", help="When (default: today).")
 @json_option
 @pass_state
-def event_log(state: AppState, ref: str, text: tuple[str, ...], on: str | None,
-              as_json: bool) -> None:
+def event_log(
+    state: AppState, ref: str, text: tuple[str, ...], on: str | None, as_json: bool
+) -> None:
     """Log your own participation in EVENT or a community (a talk, a forum answer...)."""
     book = state.book()
-    result = book.network.log_participation(ref, " ".join(text),
-                                            on=parse_day(on, state, "--on"))
+    result = book.network.log_participation(ref, " ".join(text), on=parse_day(on, state, "--on"))
     if as_json:
         emit_json(event_detail_json(book.network.event(result.id or 0)))
     else:
@@ -136,8 +157,9 @@ def events(state: AppState, as_json: bool) -> None:
         table.add_column(col)
     for r in rows:
         e = r.event
-        table.add_row(str(e.id), e.name, e.kind, str(e.starts_on or ""), e.location or "",
-                      str(r.people))
+        table.add_row(
+            str(e.id), e.name, e.kind, str(e.starts_on or ""), e.location or "", str(r.people)
+        )
     console().print(table)
 
 
@@ -149,11 +171,19 @@ def events(state: AppState, as_json: bool) -> None:
 @click.option("--not-first", is_flag=True, help="You knew them already (not your first meeting).")
 @json_option
 @pass_state
-def met(state: AppState, people: tuple[str, ...], at: str, note: str | None, role: str | None,
-        not_first: bool, as_json: bool) -> None:
+def met(
+    state: AppState,
+    people: tuple[str, ...],
+    at: str,
+    note: str | None,
+    role: str | None,
+    not_first: bool,
+    as_json: bool,
+) -> None:
     """Record that you met PERSON... at EVENT."""
-    found, refs = state.book().network.met(list(people), at, note=note, role=role,
-                                           first_met=not not_first)
+    found, refs = state.book().network.met(
+        list(people), at, note=note, role=role, first_met=not not_first
+    )
     if as_json:
         emit_json({"event": event_json(found), "people": [ref_json(r) for r in refs]})
     else:
@@ -166,8 +196,9 @@ def met(state: AppState, people: tuple[str, ...], at: str, note: str | None, rol
 @click.command()
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
-@click.option("--as", "kind", required=True, type=click.Choice(RELATIONSHIP_KINDS),
-              help="How A relates to B.")
+@click.option(
+    "--as", "kind", required=True, type=click.Choice(RELATIONSHIP_KINDS), help="How A relates to B."
+)
 @click.option("--note", help="A note.")
 @json_option
 @pass_state
@@ -188,8 +219,9 @@ def relate(state: AppState, a: str, b: str, kind: str, note: str | None, as_json
 @click.option("--on", "on", metavar="DATE", help="When (default: today).")
 @json_option
 @pass_state
-def intro(state: AppState, a: str, b: str, by: str | None, note: str | None, on: str | None,
-          as_json: bool) -> None:
+def intro(
+    state: AppState, a: str, b: str, by: str | None, note: str | None, on: str | None, as_json: bool
+) -> None:
     """Record an introduction of A and B (by you, or --by someone)."""
     result = state.book().network.intro(a, b, by=by, note=note, on=parse_day(on, state, "--on"))
     if as_json:
@@ -217,7 +249,9 @@ def intros(state: AppState, person: str | None, as_json: bool) -> None:
     for i in rows:
         who = i.by.name if i.by else "you"
         outcome = f"  -> {i.outcome}" if i.outcome else ""
-        out.print(f"#{i.id}  {i.occurred_on}  {i.a.name} & {i.b.name}  [dim]by {who}[/dim]{outcome}")
+        out.print(
+            f"#{i.id}  {i.occurred_on}  {i.a.name} & {i.b.name}  [dim]by {who}[/dim]{outcome}"
+        )
 
 
 @click.command("intro-outcome")
@@ -237,8 +271,13 @@ def intro_outcome(state: AppState, intro_id: int, text: tuple[str, ...], as_json
 @click.command()
 @click.argument("target", metavar="TARGET")
 @click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)
-@click.option("--hops", type=click.IntRange(1, 5), default=3, show_default=True,
-              help="At most this many links in a chain.")
+@click.option(
+    "--hops",
+    type=click.IntRange(1, 5),
+    default=3,
+    show_default=True,
+    help="At most this many links in a chain.",
+)
 @date_option
 @json_option
 @pass_state
@@ -251,8 +290,10 @@ def path(state: AppState, target: str, limit: int, hops: int, as_json: bool) -> 
         return
     out = console()
     t = result.target
-    out.print(f"[bold]Paths to {t.kind} {t.label}[/bold] "
-              f"[dim]({len(t.people)} {'person' if len(t.people) == 1 else 'people'})[/dim]")
+    out.print(
+        f"[bold]Paths to {t.kind} {t.label}[/bold] "
+        f"[dim]({len(t.people)} {'person' if len(t.people) == 1 else 'people'})[/dim]"
+    )
     if not result.paths:
         out.print("[dim]No path found.[/dim]")
     for n, p in enumerate(result.paths, 1):
@@ -274,20 +315,29 @@ def _exchange(direction: str):  # type: ignore[no-untyped-def]
     @click.option("--on", "on", metavar="DATE", help="When (default: today).")
     @json_option
     @pass_state
-    def command(state: AppState, person: str, kind: str, text: tuple[str, ...], on: str | None,
-                as_json: bool) -> None:
+    def command(
+        state: AppState,
+        person: str,
+        kind: str,
+        text: tuple[str, ...],
+        on: str | None,
+        as_json: bool,
+    ) -> None:
         network = state.book().network
         day = parse_day(on, state, "--on")
         record = (network.gave if direction == "given" else network.got)(
-            person, kind, " ".join(text), on=day)
+            person, kind, " ".join(text), on=day
+        )
         if as_json:
             emit_json(exchange_json(record))
         else:
             to = "to" if direction == "given" else "from"
             click.echo(f"Noted: {record.kind} {to} {record.person.name} on {record.occurred_on}.")
 
-    command.help = (f"Note something you {'gave PERSON' if direction == 'given' else 'got from PERSON'}. "
-                    f"KIND: {', '.join(EXCHANGE_KINDS)}.")
+    command.help = (
+        f"Note something you {'gave PERSON' if direction == 'given' else 'got from PERSON'}. "
+        f"KIND: {', '.join(EXCHANGE_KINDS)}."
+    )
     return command
 
 
@@ -345,9 +395,11 @@ def coverage(ctx: click.Context, as_json: bool) -> None:
         out.print("[dim]No targets yet: amity coverage add NAME --tag T --want N[/dim]")
     for c in rows:
         mark = "[green]covered[/green]" if c.gap == 0 else f"[yellow]{c.gap} to go[/yellow]"
-        out.print(f"[bold]{c.name}[/bold] [dim]#{c.id} {c.selector_kind}={c.selector}[/dim]  "
-                  f"{c.have}/{c.wanted}  {mark}")
-        for label, found in (c.groups.items() if c.groups else [("", c.people)]):
+        out.print(
+            f"[bold]{c.name}[/bold] [dim]#{c.id} {c.selector_kind}={c.selector}[/dim]  "
+            f"{c.have}/{c.wanted}  {mark}"
+        )
+        for label, found in c.groups.items() if c.groups else [("", c.people)]:
             names = ", ".join(p.name for p in found[:8]) or "[yellow]nobody yet[/yellow]"
             prefix = f"{label}: " if label else ""
             if found or label:
@@ -359,12 +411,22 @@ def coverage(ctx: click.Context, as_json: bool) -> None:
 @click.option("--tag", help="People with this tag.")
 @click.option("--org", help="People at this organisation.")
 @click.option("--title", help="People whose job title contains this.")
-@click.option("--want", type=click.IntRange(min=1),
-              help="How many you want (default 1; with A,B,C: someone at each).")
+@click.option(
+    "--want",
+    type=click.IntRange(min=1),
+    help="How many you want (default 1; with A,B,C: someone at each).",
+)
 @json_option
 @pass_state
-def coverage_add(state: AppState, name: str, tag: str | None, org: str | None, title: str | None,
-                 want: int | None, as_json: bool) -> None:
+def coverage_add(
+    state: AppState,
+    name: str,
+    tag: str | None,
+    org: str | None,
+    title: str | None,
+    want: int | None,
+    as_json: bool,
+) -> None:
     """Add a coverage target NAME: people by --tag, --org or --title; a comma-separated list
     (--org "Acme,Globex,Initech") wants someone at each."""
     chosen = [(k, v) for k, v in (("tag", tag), ("org", org), ("title", title)) if v]

@@ -35,9 +35,15 @@ def _set_date(ctx: click.Context, _param: click.Parameter, value: str | None) ->
 
 
 def date_option(func: F) -> F:
-    return click.option("--date", "as_of", metavar="DATE", callback=_set_date, expose_value=False,
-                        is_eager=True,
-                        help="Answer as if today were DATE (YYYY-MM-DD).")(func)
+    return click.option(
+        "--date",
+        "as_of",
+        metavar="DATE",
+        callback=_set_date,
+        expose_value=False,
+        is_eager=True,
+        help="Answer as if today were DATE (YYYY-MM-DD).",
+    )(func)
 
 
 def emit_json(data: Any) -> None:

@@ -31,23 +31,38 @@ def _parse_day(value: str | None, state: AppState) -> date | None:
 
 def person_options(func: F) -> F:
     options = [
-        click.option("--email", "emails", multiple=True, metavar="ADDRESS", help="E-mail (repeatable)."),
-        click.option("--phone", "phones", multiple=True, metavar="NUMBER",
-                     help="Phone, normalised to E.164 (repeatable)."),
+        click.option(
+            "--email", "emails", multiple=True, metavar="ADDRESS", help="E-mail (repeatable)."
+        ),
+        click.option(
+            "--phone",
+            "phones",
+            multiple=True,
+            metavar="NUMBER",
+            help="Phone, normalised to E.164 (repeatable).",
+        ),
         click.option("--url", "urls", multiple=True, help="Web or profile URL (repeatable)."),
         click.option("--org", help="Organisation (current job)."),
         click.option("--title", help="Job title."),
         click.option("--tag", "tags", multiple=True, help="Tag (repeatable)."),
         click.option("--circle", help="Circle: inner, close, network, acquaintance..."),
-        click.option("--every", "cadence", metavar="CADENCE",
-                     help="Stay-in-touch cadence override: 30d, 6w, 3m, never; '' clears."),
+        click.option(
+            "--every",
+            "cadence",
+            metavar="CADENCE",
+            help="Stay-in-touch cadence override: 30d, 6w, 3m, never; '' clears.",
+        ),
         click.option("--birthday", metavar="DATE", help="1990-04-15, --04-15 or 04-15."),
         click.option("--met-at", "met_where", metavar="WHERE", help="Where you met."),
         click.option("--met-on", "met_on", metavar="DATE", help="When you met."),
         click.option("--how-met", help="How you met (conference, LinkedIn, intro...)."),
         click.option("--introduced-by", metavar="PERSON", help="Who introduced you."),
-        click.option("--channel", "preferred_channel", help="Preferred channel (signal, email...)."),
-        click.option("--tz", "timezone", metavar="ZONE", help="Their time zone, e.g. Europe/Lisbon."),
+        click.option(
+            "--channel", "preferred_channel", help="Preferred channel (signal, email...)."
+        ),
+        click.option(
+            "--tz", "timezone", metavar="ZONE", help="Their time zone, e.g. Europe/Lisbon."
+        ),
         click.option("--language", help="Their preferred language."),
         click.option("--note", help="A note about them."),
     ]
@@ -88,11 +103,23 @@ def add(state: AppState, /, name: str, as_json: bool, **kw: object) -> None:
 @click.option("--remove-phone", multiple=True, help="Remove a phone number.")
 @json_option
 @pass_state
-def edit(state: AppState, /, person: str, name: str | None, remove_email: tuple[str, ...],
-         remove_phone: tuple[str, ...], as_json: bool, **kw: object) -> None:
+def edit(
+    state: AppState,
+    /,
+    person: str,
+    name: str | None,
+    remove_email: tuple[str, ...],
+    remove_phone: tuple[str, ...],
+    as_json: bool,
+    **kw: object,
+) -> None:
     """Change PERSON's details; list options (--email, --tag...) add to what is there."""
-    result = state.book().people.edit(person, _person_input(state, name, **kw),
-                                      remove_emails=remove_email, remove_phones=remove_phone)
+    result = state.book().people.edit(
+        person,
+        _person_input(state, name, **kw),
+        remove_emails=remove_email,
+        remove_phones=remove_phone,
+    )
     if as_json:
         emit_json(person_json(result, details=True))
     else:
@@ -139,14 +166,25 @@ def _print_person(p: Person, recent: list, today: date) -> None:  # type: ignore
         facts.add_row("tags", ", ".join(p.tags))
     for d in p.dates:
         facts.add_row(d.label or d.kind, str(d.when))
-    met = " ".join(x for x in (p.how_met or "", f"at {p.met_where}" if p.met_where else "",
-                               f"on {p.met_on}" if p.met_on else "") if x)
+    met = " ".join(
+        x
+        for x in (
+            p.how_met or "",
+            f"at {p.met_where}" if p.met_where else "",
+            f"on {p.met_on}" if p.met_on else "",
+        )
+        if x
+    )
     if met:
         facts.add_row("met", met)
     if p.introduced_by:
         facts.add_row("introduced by", p.introduced_by.name)
-    for label, value in (("channel", p.preferred_channel), ("time zone", p.timezone),
-                         ("language", p.language), ("best time", p.best_time)):
+    for label, value in (
+        ("channel", p.preferred_channel),
+        ("time zone", p.timezone),
+        ("language", p.language),
+        ("best time", p.best_time),
+    ):
         if value:
             facts.add_row(label, value)
     facts.add_row("last contact", _ago(p.last_interaction_at, today))
@@ -157,7 +195,9 @@ def _print_person(p: Person, recent: list, today: date) -> None:  # type: ignore
         out.print("\n[bold]Jobs[/bold]")
         for j in p.jobs:
             span = f"{j.start_date or '?'} – {j.end_date or 'now'}"
-            out.print(f"  {j.title or ''} {'at ' if j.title else ''}{j.organisation}  [dim]{span}[/dim]")
+            out.print(
+                f"  {j.title or ''} {'at ' if j.title else ''}{j.organisation}  [dim]{span}[/dim]"
+            )
     if p.facts:
         out.print("\n[bold]What they care about[/bold]")
         for f in p.facts:
@@ -172,8 +212,10 @@ def _print_person(p: Person, recent: list, today: date) -> None:  # type: ignore
         for i in recent:
             others = ", ".join(r.name for r in i.people if r.id != p.id)
             text = i.subject or i.notes or ""
-            out.print(f"  {i.occurred_at.date()}  {i.kind:<8} {i.direction:<8} {text[:60]}"
-                      + (f"  [dim](with {others})[/dim]" if others else ""))
+            out.print(
+                f"  {i.occurred_at.date()}  {i.kind:<8} {i.direction:<8} {text[:60]}"
+                + (f"  [dim](with {others})[/dim]" if others else "")
+            )
 
 
 def _ago(when: datetime | None, today: date) -> str:
@@ -189,8 +231,13 @@ def _ago(when: datetime | None, today: date) -> str:
 @click.option("--tag", help="Only people with this tag.")
 @click.option("--circle", help="Only people in this circle.")
 @click.option("--org", help="Only people whose organisation contains this.")
-@click.option("--sort", type=click.Choice(SORTS), default="name", show_default=True,
-              help="last-contact: most recent first; added: newest first.")
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="name",
+    show_default=True,
+    help="last-contact: most recent first; added: newest first.",
+)
 @click.option("--reverse", is_flag=True, help="Reverse the order.")
 @click.option("--limit", type=click.IntRange(min=0), help="At most this many.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many.")
@@ -198,11 +245,29 @@ def _ago(when: datetime | None, today: date) -> str:
 @date_option
 @json_option
 @pass_state
-def list_people(state: AppState, tag: str | None, circle: str | None, org: str | None, sort: str,
-                reverse: bool, limit: int | None, offset: int, archived: bool, as_json: bool) -> None:
+def list_people(
+    state: AppState,
+    tag: str | None,
+    circle: str | None,
+    org: str | None,
+    sort: str,
+    reverse: bool,
+    limit: int | None,
+    offset: int,
+    archived: bool,
+    as_json: bool,
+) -> None:
     """List people."""
-    people = state.book().people.list(tag=tag, circle=circle, org=org, sort=sort, reverse=reverse,
-                                      limit=limit, offset=offset, only_archived=archived)
+    people = state.book().people.list(
+        tag=tag,
+        circle=circle,
+        org=org,
+        sort=sort,
+        reverse=reverse,
+        limit=limit,
+        offset=offset,
+        only_archived=archived,
+    )
     if as_json:
         emit_json([person_json(p) for p in people])
         return
@@ -214,8 +279,14 @@ def list_people(state: AppState, tag: str | None, circle: str | None, org: str |
         table.add_column(col, justify="right" if col == "id" else "left")
     for p in people:
         role = " · ".join(x for x in (p.title, p.org) if x)
-        table.add_row(str(p.id), p.name, role, p.circle or "", ", ".join(p.tags),
-                      _ago(p.last_interaction_at, today))
+        table.add_row(
+            str(p.id),
+            p.name,
+            role,
+            p.circle or "",
+            ", ".join(p.tags),
+            _ago(p.last_interaction_at, today),
+        )
     out = console()
     out.print(table)
     out.print(f"[dim]{len(people)} {'person' if len(people) == 1 else 'people'}[/dim]")
@@ -237,13 +308,16 @@ def rm(state: AppState, person: str, purge: bool, yes: bool, restore: bool) -> N
     if purge:
         ref = people.resolve(person)
         if not yes:
-            click.confirm(f"Delete {ref.name} (id {ref.id}) and their own records for good?",
-                          abort=True)
+            click.confirm(
+                f"Delete {ref.name} (id {ref.id}) and their own records for good?", abort=True
+            )
         people.purge(ref.id)
         click.echo(f"Deleted {ref.name} (id {ref.id}).")
         return
     ref = people.archive(person)
-    click.echo(f"Archived {ref.name} (id {ref.id}); `amity rm {ref.id} --restore` brings them back.")
+    click.echo(
+        f"Archived {ref.name} (id {ref.id}); `amity rm {ref.id} --restore` brings them back."
+    )
 
 
 @click.command()
@@ -269,12 +343,19 @@ def tag(state: AppState, person: str, tags: tuple[str, ...], remove: bool, as_js
 @click.option("--on", "happened_on", metavar="DATE", help="When it happened (life events).")
 @json_option
 @pass_state
-def fact(state: AppState, person: str, kind: str, text: tuple[str, ...], happened_on: str | None,
-         as_json: bool) -> None:
+def fact(
+    state: AppState,
+    person: str,
+    kind: str,
+    text: tuple[str, ...],
+    happened_on: str | None,
+    as_json: bool,
+) -> None:
     """Remember what PERSON cares about. KIND: interest, family, pet, preference, goal,
     life_event, other."""
-    result = state.book().people.add_fact(person, kind, " ".join(text),
-                                          happened_on=_parse_day(happened_on, state))
+    result = state.book().people.add_fact(
+        person, kind, " ".join(text), happened_on=_parse_day(happened_on, state)
+    )
     if as_json:
         emit_json(fact_json(result))
     else:

@@ -17,7 +17,9 @@ unambiguous prefix of a name.
 """
 
 
-def command_paths(group: click.Group, ctx: click.Context, prefix: str) -> list[tuple[str, click.Command, click.Context]]:
+def command_paths(
+    group: click.Group, ctx: click.Context, prefix: str
+) -> list[tuple[str, click.Command, click.Context]]:
     found = []
     for name in group.list_commands(ctx):
         command = group.get_command(ctx, name)
@@ -32,9 +34,11 @@ def command_paths(group: click.Group, ctx: click.Context, prefix: str) -> list[t
 
 
 def render() -> str:
-    root = click.Context(cli, info_name="amity", **{**cli.context_settings,
-                                                    "max_content_width": 100,
-                                                    "terminal_width": 100})
+    root = click.Context(
+        cli,
+        info_name="amity",
+        **{**cli.context_settings, "max_content_width": 100, "terminal_width": 100},
+    )
     parts = [HEADER, "## amity\n", "```text", cli.get_help(root).rstrip(), "```\n"]
     for path, command, ctx in command_paths(cli, root, "amity"):
         ctx.max_content_width = 100
@@ -50,9 +54,11 @@ def render_agenda_doc() -> str:
     body = (agenda.__doc__ or "").split("\n", 1)[1].strip()
     for title in ("How ranking works", "Settings", "What you did to an item", "Keys"):
         body = body.replace(f"{title}\n{'=' * len(title)}", f"## {title}")
-    return ("# The agenda: how items get there and how they are ranked\n\n"
-            "This page is the docstring of `src/amity/rules/agenda.py`, written by `make docs`"
-            " (a test keeps them the same).\n\n" + body + "\n")
+    return (
+        "# The agenda: how items get there and how they are ranked\n\n"
+        "This page is the docstring of `src/amity/rules/agenda.py`, written by `make docs`"
+        " (a test keeps them the same).\n\n" + body + "\n"
+    )
 
 
 def all_command_paths() -> list[str]:

@@ -27,8 +27,10 @@ def review(state: AppState, kind: str, as_json: bool) -> None:
     from rich.table import Table
 
     out = console()
-    out.print(f"[bold]Review of the {kind}[/bold] {result.period.start} – {result.period.end} "
-              f"[dim](against {result.previous_period.start} – {result.previous_period.end})[/dim]")
+    out.print(
+        f"[bold]Review of the {kind}[/bold] {result.period.start} – {result.period.end} "
+        f"[dim](against {result.previous_period.start} – {result.previous_period.end})[/dim]"
+    )
     table = Table(box=None, header_style="bold", pad_edge=False)
     for col, justify in (("", "left"), ("now", "right"), ("before", "right"), ("change", "right")):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
@@ -36,15 +38,17 @@ def review(state: AppState, kind: str, as_json: bool) -> None:
     rows += [(f"  {k}", v) for k, v in result.people_reached_by_circle.items()]
     rows.append(("interactions", result.interactions))
     rows += [(f"  {k}", v) for k, v in result.interactions_by_kind.items()]
-    rows += [("new people", result.new_people),
-             ("follow-ups due", result.follow_ups_due),
-             ("  done on time", result.follow_ups_on_time),
-             ("promises due", result.promises_judged),
-             ("  kept on time", result.promises_kept_on_time),
-             ("median reply (hours)", result.median_reply_hours),
-             ("drifting relationships", result.drifting),
-             ("given", result.given),
-             ("received", result.received)]
+    rows += [
+        ("new people", result.new_people),
+        ("follow-ups due", result.follow_ups_due),
+        ("  done on time", result.follow_ups_on_time),
+        ("promises due", result.promises_judged),
+        ("  kept on time", result.promises_kept_on_time),
+        ("median reply (hours)", result.median_reply_hours),
+        ("drifting relationships", result.drifting),
+        ("given", result.given),
+        ("received", result.received),
+    ]
     if result.feedback_themes:
         rows.append(("feedback themes", None))
         rows += [(f"  {k}", v) for k, v in result.feedback_themes.items()]
@@ -57,8 +61,12 @@ def review(state: AppState, kind: str, as_json: bool) -> None:
             continue
         share = "on time" in label
         lower_is_better = label.startswith(("drifting", "median reply"))
-        table.add_row(label, _fmt(value.current, share), _fmt(value.previous, share),
-                      _change(value.change, share, lower_is_better))
+        table.add_row(
+            label,
+            _fmt(value.current, share),
+            _fmt(value.previous, share),
+            _change(value.change, share, lower_is_better),
+        )
     out.print(table)
     if result.drifting_people:
         out.print("\n[bold]Drifting[/bold]")

@@ -18,8 +18,19 @@ def search(state: AppState, query: tuple[str, ...], limit: int, as_json: bool) -
     """Search names, organisations, e-mails, phones, tags, facts, questions and notes."""
     hits = state.book().search(" ".join(query), limit=limit)
     if as_json:
-        emit_json([{"kind": h.kind, "id": h.id, "title": h.title, "snippet": h.snippet,
-                    "score": h.score, "people": [ref_json(r) for r in h.people]} for h in hits])
+        emit_json(
+            [
+                {
+                    "kind": h.kind,
+                    "id": h.id,
+                    "title": h.title,
+                    "snippet": h.snippet,
+                    "score": h.score,
+                    "people": [ref_json(r) for r in h.people],
+                }
+                for h in hits
+            ]
+        )
         return
     out = console()
     if not hits:
@@ -29,7 +40,11 @@ def search(state: AppState, query: tuple[str, ...], limit: int, as_json: bool) -
 
     for h in hits:
         label = f"#{h.id}" if h.kind == "person" else f"interaction {h.id}"
-        who = "" if h.kind == "person" else "  [dim]with " + escape(", ".join(r.name for r in h.people)) + "[/dim]"
+        who = (
+            ""
+            if h.kind == "person"
+            else "  [dim]with " + escape(", ".join(r.name for r in h.people)) + "[/dim]"
+        )
         out.print(f"[bold]{escape(h.title)}[/bold] [dim]{label}[/dim]{who}")
         if h.snippet:
             out.print(f"    [dim]{escape(h.snippet)}[/dim]")

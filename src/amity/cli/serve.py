@@ -14,18 +14,37 @@ from amity.cli.state import AppState
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (0.0.0.0: every interface; put HTTPS in front).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0: every interface; put HTTPS in front).",
+)
 @click.option("--port", default=8787, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes (use PostgreSQL for more than a few).")
-@click.option("--db", "db", metavar="PATH|URL", default=None,
-              help="SQLite file or SQLAlchemy URL (overrides the global --db).")
-@click.option("--log-level", default="info", show_default=True,
-              type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (use PostgreSQL for more than a few).",
+)
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH|URL",
+    default=None,
+    help="SQLite file or SQLAlchemy URL (overrides the global --db).",
+)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
 @pass_state
-def serve(state: AppState, host: str, port: int, workers: int, db: str | None,
-          log_level: str) -> None:
+def serve(
+    state: AppState, host: str, port: int, workers: int, db: str | None, log_level: str
+) -> None:
     """Run the web app: open the printed address in a browser.
 
     The first visit creates the owner account. The server also sends the daily digest at the
@@ -37,8 +56,10 @@ def serve(state: AppState, host: str, port: int, workers: int, db: str | None,
     url = resolve_url(db or state.db)
     click.echo(f"Amity is running at {address(host, port)}  (database: {describe_url(url)})")
     if host not in LOOPBACK:
-        click.echo("Listening beyond this machine: serve it behind HTTPS (cookies are marked "
-                   "Secure for HTTPS requests; set AMITY_SECURE_COOKIES=1 to force it).")
+        click.echo(
+            "Listening beyond this machine: serve it behind HTTPS (cookies are marked "
+            "Secure for HTTPS requests; set AMITY_SECURE_COOKIES=1 to force it)."
+        )
     click.echo("Press Ctrl+C to stop.")
     # the address people use for links (invitations, calendar feed); set AMITY_BASE_URL when
     # the app sits behind a proxy or a domain name

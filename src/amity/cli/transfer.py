@@ -59,17 +59,37 @@ class CountingReader(io.RawIOBase):
 
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto",
-              show_default=True, help="What FILE holds (auto: guessed from its content).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(IMPORT_FORMATS),
+    default="auto",
+    show_default=True,
+    help="What FILE holds (auto: guessed from its content).",
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
-@click.option("--errors", "errors_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the records that could not be read (line and reason) to this file.")
-@click.option("--map", "mapping", metavar="'Header=field,...'",
-              help="CSV column mapping, e.g. 'E-mail=email,Given=first_name'.")
-@click.option("--create-people", is_flag=True,
-              help="Add unknown meeting attendees and correspondents as people.")
-@click.option("--include-broadcasts", is_flag=True,
-              help="Keep meetings with many attendees and mailing-list or bulk mail.")
+@click.option(
+    "--errors",
+    "errors_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the records that could not be read (line and reason) to this file.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    metavar="'Header=field,...'",
+    help="CSV column mapping, e.g. 'E-mail=email,Given=first_name'.",
+)
+@click.option(
+    "--create-people",
+    is_flag=True,
+    help="Add unknown meeting attendees and correspondents as people.",
+)
+@click.option(
+    "--include-broadcasts",
+    is_flag=True,
+    help="Keep meetings with many attendees and mailing-list or bulk mail.",
+)
 @json_option
 @pass_state
 @click.pass_context
@@ -140,7 +160,9 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _print_summary(result: Any, name: str, fmt: str, dry_run: bool, errors_file: Path | None) -> None:
+def _print_summary(
+    result: Any, name: str, fmt: str, dry_run: bool, errors_file: Path | None
+) -> None:
     from rich.table import Table
 
     out = console()
@@ -168,12 +190,25 @@ def _print_summary(result: Any, name: str, fmt: str, dry_run: bool, errors_file:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json", show_default=True)
-@click.option("--version", "vcard_version", type=click.Choice(["3.0", "4.0"]), default="3.0",
-              show_default=True, help="vCard version.")
-@click.option("-o", "--output", "output_text", metavar="FILE|DIR/",
-              help="A file, or for vCard an existing folder or one ending in / (one .vcf per "
-                   "person, the vdirsyncer/khard layout); default: standard output.")
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json", show_default=True
+)
+@click.option(
+    "--version",
+    "vcard_version",
+    type=click.Choice(["3.0", "4.0"]),
+    default="3.0",
+    show_default=True,
+    help="vCard version.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_text",
+    metavar="FILE|DIR/",
+    help="A file, or for vCard an existing folder or one ending in / (one .vcf per "
+    "person, the vdirsyncer/khard layout); default: standard output.",
+)
 @click.option("--include-secrets", is_flag=True, help="JSON: keep the SMTP password.")
 @pass_state
 @click.pass_context
@@ -225,8 +260,13 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 @click.command()
-@click.option("--threshold", type=click.FloatRange(0, 100), default=80.0, show_default=True,
-              help="Lowest score listed.")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 100),
+    default=80.0,
+    show_default=True,
+    help="Lowest score listed.",
+)
 @json_option
 @pass_state
 def dupes(state: AppState, threshold: float, as_json: bool) -> None:
@@ -270,4 +310,3 @@ def merge(state: AppState, keep: str, other: str, no_backup: bool, as_json: bool
         emit_json(merge_json(result))
         return
     click.echo(result.line())
-

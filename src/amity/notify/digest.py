@@ -30,18 +30,30 @@ def owner_name(book: Book) -> str:
     return name or str(book.owner().get("name") or "")
 
 
-def compose_digest(book: Book, *, today: date | None = None, limit: int | None = DEFAULT_LIMIT) -> Digest:
+def compose_digest(
+    book: Book, *, today: date | None = None, limit: int | None = DEFAULT_LIMIT
+) -> Digest:
     """Today's agenda as a digest (all items counted, the first ``limit`` shown)."""
     day = today or book.agenda.today()
     items = book.agenda.items(today=day)
     name = owner_name(book)
-    return Digest(day=day, subject=digest_subject(items, day),
-                  text=render_digest_text(items, day, name, limit=limit),
-                  html=render_digest_html(items, day, name, limit=limit), items=items)
+    return Digest(
+        day=day,
+        subject=digest_subject(items, day),
+        text=render_digest_text(items, day, name, limit=limit),
+        html=render_digest_html(items, day, name, limit=limit),
+        items=items,
+    )
 
 
-def send_digest(book: Book, *, today: date | None = None, limit: int | None = DEFAULT_LIMIT,
-                send_empty: bool = False, force: bool = False) -> tuple[str, Digest]:
+def send_digest(
+    book: Book,
+    *,
+    today: date | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    send_empty: bool = False,
+    force: bool = False,
+) -> tuple[str, Digest]:
     """E-mail today's digest once: ``sent``, ``already_sent`` or ``empty`` (nothing to do).
 
     ``force`` sends again even when today's digest went out already (not recorded twice).

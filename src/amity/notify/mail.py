@@ -58,33 +58,43 @@ class SmtpConfig:
         """From the book's settings (``amity config set smtp.host ...``); refuses gaps."""
         host = clean_header(str(values.get("smtp.host") or ""))
         if not host:
-            raise InvalidInput("no SMTP server: amity config set smtp.host mail.example.org",
-                               field="smtp.host")
+            raise InvalidInput(
+                "no SMTP server: amity config set smtp.host mail.example.org", field="smtp.host"
+            )
         port = values.get("smtp.port")
         if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
             raise InvalidInput(f"smtp.port is a port number, not {port!r}", field="smtp.port")
         tls = str(values.get("smtp.tls") or "starttls").strip().lower()
         if tls not in TLS_MODES:
-            raise InvalidInput(f"smtp.tls is one of {', '.join(TLS_MODES)}, not {tls!r}",
-                               field="smtp.tls")
+            raise InvalidInput(
+                f"smtp.tls is one of {', '.join(TLS_MODES)}, not {tls!r}", field="smtp.tls"
+            )
         sender_text = str(values.get("smtp.from") or "")
         if not sender_text.strip():
-            raise InvalidInput("no sender: amity config set smtp.from amity@example.org",
-                               field="smtp.from")
+            raise InvalidInput(
+                "no sender: amity config set smtp.from amity@example.org", field="smtp.from"
+            )
         to_value = values.get("smtp.to") or ""
         to_parts = to_value if isinstance(to_value, list) else str(to_value).split(",")
         recipients = tuple(clean_address(part, "smtp.to") for part in to_parts if part.strip())
         if not recipients:
-            raise InvalidInput("no recipient: amity config set smtp.to you@example.org",
-                               field="smtp.to")
-        return cls(host=host, port=port, sender=clean_address(sender_text, "smtp.from"),
-                   recipients=recipients, tls=tls,
-                   user=clean_header(str(values.get("smtp.user") or "")),
-                   password=str(values.get("smtp.password") or ""))
+            raise InvalidInput(
+                "no recipient: amity config set smtp.to you@example.org", field="smtp.to"
+            )
+        return cls(
+            host=host,
+            port=port,
+            sender=clean_address(sender_text, "smtp.from"),
+            recipients=recipients,
+            tls=tls,
+            user=clean_header(str(values.get("smtp.user") or "")),
+            password=str(values.get("smtp.password") or ""),
+        )
 
 
-def build_message(config: SmtpConfig, subject: str, text: str, html: str | None,
-                  now: datetime) -> EmailMessage:
+def build_message(
+    config: SmtpConfig, subject: str, text: str, html: str | None, now: datetime
+) -> EmailMessage:
     """A multipart/alternative message (text, then HTML) with cleaned headers."""
     message = EmailMessage()
     message["Subject"] = clean_header(subject)
@@ -107,12 +117,17 @@ def send_message(config: SmtpConfig, message: EmailMessage) -> None:
         with _connect(config) as smtp:
             if config.user:
                 smtp.login(config.user, config.password)
-            refused = smtp.send_message(message, from_addr=config.sender[1], to_addrs=list(recipients))
+            refused = smtp.send_message(
+                message, from_addr=config.sender[1], to_addrs=list(recipients)
+            )
     except smtplib.SMTPNotSupportedError as exc:
-        raise DeliveryFailed(f"{config.host}:{config.port}: {_reason(exc)} "
-                             "(try smtp.tls ssl or none)") from None
+        raise DeliveryFailed(
+            f"{config.host}:{config.port}: {_reason(exc)} (try smtp.tls ssl or none)"
+        ) from None
     except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
-        raise DeliveryFailed(f"sending through {config.host}:{config.port} failed: {_reason(exc)}") from None
+        raise DeliveryFailed(
+            f"sending through {config.host}:{config.port} failed: {_reason(exc)}"
+        ) from None
     if refused:
         raise DeliveryFailed(f"the server refused {', '.join(sorted(refused))}")
 

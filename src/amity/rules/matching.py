@@ -58,7 +58,152 @@ STRONG_FIELDS = ("interest", "tag", "shared")
 QUERY_WEIGHTS: Mapping[str, int] = {"topic": 3, "title": 2, "text": 1}
 _WORD = re.compile(r"[a-z0-9]+(?:[+#][a-z0-9+#]*)?")
 STOP_WORDS = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "new", "one", "two", "use", "using", "used", "get", "got", "make", "made", "way", "ways", "many", "much", "via", "per", "like"]
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "new",
+        "one",
+        "two",
+        "use",
+        "using",
+        "used",
+        "get",
+        "got",
+        "make",
+        "made",
+        "way",
+        "ways",
+        "many",
+        "much",
+        "via",
+        "per",
+        "like",
+    ]
 )
 
 
@@ -226,11 +371,17 @@ class LexicalRanker:
             total += length
             if hit:
                 hits.append(profile)
-        return self.rank_hits(article, hits, count=len(profiles), total_length=total,
-                              limit=limit)
+        return self.rank_hits(article, hits, count=len(profiles), total_length=total, limit=limit)
 
-    def rank_hits(self, article: ArticleQuery, hits: Sequence[Profile], *, count: int,
-                  total_length: int, limit: int = 10) -> list[Match]:
+    def rank_hits(
+        self,
+        article: ArticleQuery,
+        hits: Sequence[Profile],
+        *,
+        count: int,
+        total_length: int,
+        limit: int = 10,
+    ) -> list[Match]:
         """:meth:`rank` when the caller knows the collection: ``count`` profiles whose weighted
         lengths (:func:`phrase_length`) sum to ``total_length``, and ``hits``, in id order,
         exactly those of them sharing a word with the query. Same scores as :meth:`rank`."""
@@ -240,8 +391,7 @@ class LexicalRanker:
         docs = [_document(profile) for profile in hits]
         average = total_length / count or 1.0
         frequency = Counter(w for d in docs for w in d.tf if w in query)
-        idf = {w: math.log(1 + (count - n + 0.5) / (n + 0.5))
-               for w, n in frequency.items()}
+        idf = {w: math.log(1 + (count - n + 0.5) / (n + 0.5)) for w, n in frequency.items()}
         topics = [(t, frozenset(terms(t))) for t in article.topics]
         matches = []
         for doc in docs:
@@ -295,8 +445,9 @@ class SemanticRanker:
 
     name = "semantic"
 
-    def __init__(self, embed: Embed, *, minimum: float = 0.0,
-                 fields: Sequence[str] = SEMANTIC_FIELDS) -> None:
+    def __init__(
+        self, embed: Embed, *, minimum: float = 0.0, fields: Sequence[str] = SEMANTIC_FIELDS
+    ) -> None:
         self.embed = embed
         self.minimum = minimum
         self.fields = tuple(fields)
@@ -308,8 +459,9 @@ class SemanticRanker:
             self._cache.update(zip(missing, self.embed(missing), strict=True))
         return [self._cache[t] for t in texts]
 
-    def rank(self, article: ArticleQuery, profiles: Sequence[Profile], *,
-             limit: int = 10) -> list[Match]:
+    def rank(
+        self, article: ArticleQuery, profiles: Sequence[Profile], *, limit: int = 10
+    ) -> list[Match]:
         usable = [p for p in profiles if p.text(self.fields)]
         if not usable:
             return []
@@ -321,9 +473,15 @@ class SemanticRanker:
             if score <= self.minimum:
                 continue
             found = lexical.get(profile.person.id)
-            matches.append(Match(profile.person, round(score, 4),
-                                 found.terms if found else (), found.topics if found else (),
-                                 found.evidence if found else ()))
+            matches.append(
+                Match(
+                    profile.person,
+                    round(score, 4),
+                    found.terms if found else (),
+                    found.topics if found else (),
+                    found.evidence if found else (),
+                )
+            )
         matches.sort(key=lambda m: (-m.score, m.person.name, m.person.id))
         return matches[:limit]
 

@@ -200,8 +200,9 @@ def near(targets: Iterable[int], pairs: Iterable[tuple[int, int]], depth: int) -
     return found
 
 
-def build_graph(ties: Iterable[Tie], links: Iterable[Link], today: date,
-                only: set[int] | None = None) -> Any:
+def build_graph(
+    ties: Iterable[Tie], links: Iterable[Link], today: date, only: set[int] | None = None
+) -> Any:
     """You -> each person (your tie) and person <-> person (their strongest evidence);
     with ``only``, just those people.
 
@@ -216,8 +217,9 @@ def build_graph(ties: Iterable[Tie], links: Iterable[Link], today: date,
             continue
         people[tie.person.id] = tie.person
         strength, reason = tie_strength(tie, today)
-        graph.add_edge(ME, tie.person.id, strength=strength, reason=reason,
-                       cost=-math.log(strength))
+        graph.add_edge(
+            ME, tie.person.id, strength=strength, reason=reason, cost=-math.log(strength)
+        )
     inside = (x for x in links if only is None or (x.a in only and x.b in only))
     for (a, b), (strength, label) in strongest_links(inside, today).items():
         if a not in people or b not in people:

@@ -179,7 +179,9 @@ def build_review(inputs: ReviewInputs, day: date, kind: str = "week") -> Review:
         people_reached_by_circle=_compare_counts(*by_circle),
         interactions=Compared(sum(kinds[0].values()), sum(kinds[1].values())),
         interactions_by_kind=_compare_counts(*kinds),
-        new_people=Compared(*(sum(1 for x in inputs.people if x.added_on in p) for p in (now, before))),
+        new_people=Compared(
+            *(sum(1 for x in inputs.people if x.added_on in p) for p in (now, before))
+        ),
         follow_ups_on_time=Compared(follow[0][1], follow[1][1]),
         follow_ups_due=Compared(follow[0][0], follow[1][0]),
         promises_kept_on_time=Compared(promises[0][1], promises[1][1]),
@@ -189,11 +191,16 @@ def build_review(inputs: ReviewInputs, day: date, kind: str = "week") -> Review:
         drifting_people=[d.reason for d in drift_now[:5]],
         given=Compared(*(_exchanges(inputs.exchanges, p, "given") for p in (now, before))),
         received=Compared(*(_exchanges(inputs.exchanges, p, "received") for p in (now, before))),
-        feedback_themes=_compare_counts(*(Counter(t for f in inputs.feedback if f.on in p
-                                                  for t in f.themes) for p in (now, before))),
-        goal_progress=[GoalProgress(g.id, g.title, Compared(_progress(g, now.end),
-                                                            _progress(g, before.end)))
-                       for g in inputs.goals],
+        feedback_themes=_compare_counts(
+            *(
+                Counter(t for f in inputs.feedback if f.on in p for t in f.themes)
+                for p in (now, before)
+            )
+        ),
+        goal_progress=[
+            GoalProgress(g.id, g.title, Compared(_progress(g, now.end), _progress(g, before.end)))
+            for g in inputs.goals
+        ],
     )
 
 
@@ -227,8 +234,9 @@ def _promises(rows: Iterable[PromiseRecord], period: Period) -> tuple[int, float
             continue
         as_of = record
         if record.status == "done" and record.done_on is not None and record.done_on > period.end:
-            as_of = PromiseRecord(record.id, record.person_id, record.direction, record.due_on,
-                                  "open", None)
+            as_of = PromiseRecord(
+                record.id, record.person_id, record.direction, record.due_on, "open", None
+            )
         verdict = kept_on_time(as_of, period.end + timedelta(days=1))
         if verdict is not None:
             verdicts.append(verdict)
@@ -238,8 +246,11 @@ def _promises(rows: Iterable[PromiseRecord], period: Period) -> tuple[int, float
 
 
 def _median_reply(messages: Sequence[Message], period: Period) -> float | None:
-    hours = [a.response_time.total_seconds() / 3600 for a in answers(messages)
-             if a.response_time is not None and a.message.occurred_at.date() in period]
+    hours = [
+        a.response_time.total_seconds() / 3600
+        for a in answers(messages)
+        if a.response_time is not None and a.message.occurred_at.date() in period
+    ]
     return round(statistics.median(hours), 1) if hours else None
 
 
@@ -252,8 +263,9 @@ def _progress(goal: GoalRecord, end: date) -> int | None:
     return done[-1] if done else None
 
 
-def theme_trends(items: Iterable[tuple[str, str, date]], today: date, *,
-                 window_days: int = 90) -> list[dict[str, object]]:
+def theme_trends(
+    items: Iterable[tuple[str, str, date]], today: date, *, window_days: int = 90
+) -> list[dict[str, object]]:
     """Per theme, from (theme, kind, day) items: totals by kind, the last ``window_days``
     against the window before, and a trend word. Most frequent themes first."""
     recent_from = today - timedelta(days=window_days - 1)
@@ -272,8 +284,18 @@ def theme_trends(items: Iterable[tuple[str, str, date]], today: date, *,
     out: list[dict[str, object]] = []
     for theme, c in sorted(stats.items(), key=lambda kv: (-kv[1]["total"], kv[0])):
         delta = c["recent"] - c["previous"]
-        trend = "rising" if delta > TREND_STEADY else "falling" if delta < -TREND_STEADY else "steady"
-        out.append({"theme": theme, "total": c["total"], "positive": c["positive"],
-                    "constructive": c["constructive"], "recent": c["recent"],
-                    "previous": c["previous"], "trend": trend})
+        trend = (
+            "rising" if delta > TREND_STEADY else "falling" if delta < -TREND_STEADY else "steady"
+        )
+        out.append(
+            {
+                "theme": theme,
+                "total": c["total"],
+                "positive": c["positive"],
+                "constructive": c["constructive"],
+                "recent": c["recent"],
+                "previous": c["previous"],
+                "trend": trend,
+            }
+        )
     return out

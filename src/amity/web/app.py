@@ -25,7 +25,11 @@ from amity.web.sessions import Sessions, session_secret
 
 HERE = Path(__file__).parent
 STATUS: dict[type[AmityError], int] = {
-    InvalidInput: 422, NotFound: 404, Ambiguous: 409, Conflict: 409, NotEmpty: 409,
+    InvalidInput: 422,
+    NotFound: 404,
+    Ambiguous: 409,
+    Conflict: 409,
+    NotEmpty: 409,
 }
 SECURE_ENV = "AMITY_SECURE_COOKIES"
 SCHEDULER_ENV = "AMITY_SCHEDULER"
@@ -33,16 +37,24 @@ BASE_URL_ENV = "AMITY_BASE_URL"
 DEFAULT_BASE_URL = "http://127.0.0.1:8787"
 
 
-def create_app(db_url: str | None = None, *, clock: Callable[[], datetime] | None = None,
-               scheduler: bool | None = None, secure_cookies: bool | None = None) -> FastAPI:
+def create_app(
+    db_url: str | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    scheduler: bool | None = None,
+    secure_cookies: bool | None = None,
+) -> FastAPI:
     """The whole web app over the database at ``db_url`` (default: as the CLI resolves it)."""
     url = resolve_url(db_url)
     cfg = WebConfig(
-        engine=open_engine(url), url=url, clock=clock or system_clock,
+        engine=open_engine(url),
+        url=url,
+        clock=clock or system_clock,
         secure_cookies=_flag(SECURE_ENV) if secure_cookies is None else secure_cookies,
         # links in pages and e-mails come from configuration, never from the request's Host
         # header (a forged Host would otherwise mint links to another site: STACK.md)
-        base_url=(os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/"))
+        base_url=(os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/"),
+    )
     run_scheduler = _flag(SCHEDULER_ENV, default=True) if scheduler is None else scheduler
 
     @asynccontextmanager
@@ -59,8 +71,7 @@ def create_app(db_url: str | None = None, *, clock: Callable[[], datetime] | Non
                 app.state.digest_scheduler()
                 app.state.digest_scheduler = None
 
-    app = FastAPI(title="Amity", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None)
+    app = FastAPI(title="Amity", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.amity = cfg
     _add_error_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -68,8 +79,7 @@ def create_app(db_url: str | None = None, *, clock: Callable[[], datetime] | Non
     from amity.web.pages import router as pages
 
     app.include_router(pages)
-    app.add_middleware(Sessions, secret=session_secret(url),
-                       force_secure=cfg.secure_cookies)
+    app.add_middleware(Sessions, secret=session_secret(url), force_secure=cfg.secure_cookies)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     return app
@@ -107,8 +117,11 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
         if is_api(request) or request.headers.get("authorization"):
-            return JSONResponse(error_body("unauthorized", str(exc)), status_code=401,
-                                headers={"WWW-Authenticate": "Bearer"})
+            return JSONResponse(
+                error_body("unauthorized", str(exc)),
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         from starlette.concurrency import run_in_threadpool
 
         from amity.accounts import has_owner
@@ -132,8 +145,10 @@ def _add_error_handlers(app: FastAPI) -> None:
         status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
         if is_api(request):
             field = getattr(exc, "field", None)
-            return JSONResponse(error_body(exc.code, str(exc), {field: str(exc)} if field else None),
-                                status_code=status)
+            return JSONResponse(
+                error_body(exc.code, str(exc), {field: str(exc)} if field else None),
+                status_code=status,
+            )
         from amity.web.templating import render_error
 
         return render_error(request, str(exc), status)

@@ -104,10 +104,14 @@ async def get_user(request: Request) -> User:
     cfg = config(request)
     token = bearer_token(request)
     if token is not None:
-        owner_id = await run_in_threadpool(accounts.owner_of_api_token, cfg.engine, token,
-                                           now=cfg.clock())
-        user = None if owner_id is None else await run_in_threadpool(
-            accounts.user_by_id, cfg.engine, owner_id)
+        owner_id = await run_in_threadpool(
+            accounts.owner_of_api_token, cfg.engine, token, now=cfg.clock()
+        )
+        user = (
+            None
+            if owner_id is None
+            else await run_in_threadpool(accounts.user_by_id, cfg.engine, owner_id)
+        )
         if user is None:
             raise NotSignedIn("unknown or revoked API token")
         request.state.auth = "token"

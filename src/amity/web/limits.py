@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MAX_BODY = 2 * 1024 * 1024          # forms and JSON
-MAX_UPLOAD = 25 * 1024 * 1024       # import uploads
+MAX_BODY = 2 * 1024 * 1024  # forms and JSON
+MAX_UPLOAD = 25 * 1024 * 1024  # import uploads
 UPLOAD_PATHS = ("/import", "/api/v1/import")
 FORM_LIMITS = {"max_files": 2, "max_fields": 500, "max_part_size": 1024 * 1024}
 
@@ -49,7 +49,14 @@ class BodyLimit:
 
 async def _too_large(send: Send) -> None:
     body = b'{"error": {"code": "too_large", "message": "the request body is too large", "fields": null}}'
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

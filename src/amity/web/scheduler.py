@@ -57,13 +57,16 @@ class DigestRound:
         return outcome
 
 
-def start_digest_scheduler(cfg: WebConfig, *, interval: float = INTERVAL_SECONDS) -> Callable[[], None]:
+def start_digest_scheduler(
+    cfg: WebConfig, *, interval: float = INTERVAL_SECONDS
+) -> Callable[[], None]:
     """Start the background scheduler; returns the function that stops it."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
     scheduler = BackgroundScheduler(daemon=True, timezone="UTC")
-    scheduler.add_job(DigestRound(cfg), "interval", seconds=interval, id="digest",
-                      max_instances=1, coalesce=True)
+    scheduler.add_job(
+        DigestRound(cfg), "interval", seconds=interval, id="digest", max_instances=1, coalesce=True
+    )
     scheduler.start()
 
     def stop() -> None:

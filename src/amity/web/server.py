@@ -34,12 +34,26 @@ def prepare(url: str) -> None:
     open_engine(url)
 
 
-def run(url: str, *, host: str = "127.0.0.1", port: int = 8787, workers: int = 1,
-        log_level: str = "info") -> None:
+def run(
+    url: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8787,
+    workers: int = 1,
+    log_level: str = "info",
+) -> None:
     import uvicorn
 
     prepare(url)
     os.environ[URL_ENV] = url
-    uvicorn.run("amity.web.server:app_from_env", factory=True, host=host, port=port,
-                workers=workers if workers > 1 else None, log_level=log_level,
-                proxy_headers=True, server_header=False, timeout_graceful_shutdown=10)
+    uvicorn.run(
+        "amity.web.server:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers if workers > 1 else None,
+        log_level=log_level,
+        proxy_headers=True,
+        server_header=False,
+        timeout_graceful_shutdown=10,
+    )

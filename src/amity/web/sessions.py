@@ -54,11 +54,21 @@ class Sessions:
     over HTTPS (uvicorn applies X-Forwarded-Proto from trusted proxies) or when forced."""
 
     def __init__(self, app: ASGIApp, *, secret: str, force_secure: bool = False) -> None:
-        common = {"secret_key": secret, "session_cookie": COOKIE, "max_age": MAX_AGE,
-                  "same_site": "lax"}
-        self._secure = SessionMiddleware(app, https_only=True, **common)  # type: ignore[arg-type]
-        self._plain = self._secure if force_secure else SessionMiddleware(
-            app, https_only=False, **common)  # type: ignore[arg-type]
+        self._secure = self._middleware(app, secret, https_only=True)
+        self._plain = (
+            self._secure if force_secure else self._middleware(app, secret, https_only=False)
+        )
+
+    @staticmethod
+    def _middleware(app: ASGIApp, secret: str, *, https_only: bool) -> SessionMiddleware:
+        return SessionMiddleware(
+            app,
+            secret_key=secret,
+            session_cookie=COOKIE,
+            max_age=MAX_AGE,
+            same_site="lax",
+            https_only=https_only,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         secure = scope.get("scheme") in ("https", "wss")

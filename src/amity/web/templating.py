@@ -43,19 +43,29 @@ TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.filters["days_ago"] = _days_ago
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
-           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
-    ctx = {"csrf": csrf_token(request), "user": getattr(request.state, "user", None),
-           "path": request.url.path}
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    ctx = {
+        "csrf": csrf_token(request),
+        "user": getattr(request.state, "user", None),
+        "path": request.url.path,
+    }
     ctx.update(context or {})
     response: HTMLResponse = TEMPLATES.TemplateResponse(
-        request, name, ctx, status_code=status_code, headers=headers)
+        request, name, ctx, status_code=status_code, headers=headers
+    )
     return response
 
 
 def render_error(request: Request, message: str, status_code: int) -> HTMLResponse:
     if request.headers.get("hx-request"):
-        return render(request, "partials/error.html", {"message": message},
-                      status_code=status_code)
-    return render(request, "error.html", {"message": message, "status": status_code},
-                  status_code=status_code)
+        return render(request, "partials/error.html", {"message": message}, status_code=status_code)
+    return render(
+        request, "error.html", {"message": message, "status": status_code}, status_code=status_code
+    )

@@ -10,16 +10,25 @@ from sqlalchemy import Engine, text
 HEAD = "0001"
 
 # objects the migrations create with raw SQL, invisible to autogenerate (STACK.md G12)
-RAW_SQL_OBJECTS = {"search_fts", "search_fts_data", "search_fts_idx", "search_fts_content",
-                   "search_fts_docsize", "search_fts_config"}
+RAW_SQL_OBJECTS = {
+    "search_fts",
+    "search_fts_data",
+    "search_fts_idx",
+    "search_fts_content",
+    "search_fts_docsize",
+    "search_fts_config",
+}
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     if type_ == "table" and name in RAW_SQL_OBJECTS:
         return False
     if type_ == "column" and name == "tsv":
         return False
     return not (type_ == "index" and name and name.startswith("ix_search_docs_tsv"))
+
 
 HERE = Path(__file__).parent
 

@@ -32,16 +32,21 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
     """The app's OpenAPI narrowed to the API's paths and the schemas they use."""
     from fastapi.openapi.utils import get_openapi
 
-    doc = get_openapi(title="Amity REST API", version=VERSION, routes=app.routes,
-                      description="A personal CRM's REST API. Authenticate with "
-                                  "`Authorization: Bearer <API token>` (Settings -> API tokens).")
+    doc = get_openapi(
+        title="Amity REST API",
+        version=VERSION,
+        routes=app.routes,
+        description="A personal CRM's REST API. Authenticate with "
+        "`Authorization: Bearer <API token>` (Settings -> API tokens).",
+    )
     doc["paths"] = {p: v for p, v in doc.get("paths", {}).items() if p.startswith(PREFIX + "/")}
     components = doc.setdefault("components", {})
     schemas = components.get("schemas", {})
     used = _referenced_schemas(doc["paths"], schemas)
     components["schemas"] = {name: schemas[name] for name in sorted(used)}
     components["securitySchemes"] = {
-        "bearer": {"type": "http", "scheme": "bearer", "description": "An Amity API token"}}
+        "bearer": {"type": "http", "scheme": "bearer", "description": "An Amity API token"}
+    }
     doc["security"] = [{"bearer": []}]
     return doc
 
@@ -55,7 +60,7 @@ def _referenced_schemas(paths: dict[str, Any], schemas: dict[str, Any]) -> set[s
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and ref.startswith(prefix):
-                name = ref[len(prefix):]
+                name = ref[len(prefix) :]
                 if name not in seen and name in schemas:
                     seen.add(name)
                     pending.append(schemas[name])

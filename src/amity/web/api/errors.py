@@ -34,8 +34,9 @@ Handler = Callable[[Request, Any], Awaitable[Response] | Response]
 class ErrorDetail(BaseModel):
     code: str = Field(description="A stable, machine-readable code: not_found, invalid_input...")
     message: str = Field(description="One line a person can read.")
-    fields: dict[str, str] = Field(default_factory=dict,
-                                   description="Per-field reasons for invalid input.")
+    fields: dict[str, str] = Field(
+        default_factory=dict, description="Per-field reasons for invalid input."
+    )
 
 
 class ErrorBody(BaseModel):
@@ -48,9 +49,13 @@ class PreconditionFailed(AmityError):
     code = "precondition_failed"
 
 
-def error_json(status: int, code: str, message: str,
-               fields: Mapping[str, str] | None = None,
-               headers: Mapping[str, str] | None = None) -> JSONResponse:
+def error_json(
+    status: int,
+    code: str,
+    message: str,
+    fields: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
     body = {"error": {"code": code, "message": message, "fields": dict(fields or {})}}
     return JSONResponse(body, status_code=status, headers=dict(headers or {}))
 
@@ -126,8 +131,9 @@ def install_error_handlers(app: FastAPI) -> None:
     falls back to what was registered before it for the same exception class.
     """
 
-    def chained(kind: type[Exception], api: Callable[[Any], Response],
-                default: Handler | None) -> None:
+    def chained(
+        kind: type[Exception], api: Callable[[Any], Response], default: Handler | None
+    ) -> None:
         previous = app.exception_handlers.get(kind, default)
 
         async def handle(request: Request, exc: Exception) -> Response:

@@ -44,8 +44,9 @@ def position_of(doc: dict[str, Any] | None) -> tuple[datetime, int] | None:
     return when, ident
 
 
-def timeline_page(book: Book, person: int | None, kind: str | None, limit: int,
-                  cursor: str | None) -> dict[str, Any]:
+def timeline_page(
+    book: Book, person: int | None, kind: str | None, limit: int, cursor: str | None
+) -> dict[str, Any]:
     """Newest first; keyset pages on (occurred_at, id), so no row is repeated or skipped."""
     filters = {"person": person, "kind": kind}
     after = position_of(decode_cursor(cursor, filters))
@@ -65,47 +66,88 @@ def timeline_page(book: Book, person: int | None, kind: str | None, limit: int,
     return {"items": [interaction_json(i) for i in items], "next_cursor": next_cursor}
 
 
-@router.post("/interactions", response_model=InteractionOut, status_code=status.HTTP_201_CREATED,
-             responses=e.WRITE_ONE, summary="Log an interaction with one or several people")
+@router.post(
+    "/interactions",
+    response_model=InteractionOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=e.WRITE_ONE,
+    summary="Log an interaction with one or several people",
+)
 def log_interaction(book: BookDep, body: InteractionCreate, response: Response) -> dict[str, Any]:
-    result = book.interactions.log(InteractionInput(
-        people=list(body.people), kind=body.kind, direction=body.direction,
-        occurred_at=body.occurred_at, subject=body.subject, notes=body.notes,
-        needs_reply=body.needs_reply, thread_key=body.thread_key, channel=body.channel,
-        location=body.location, source="api"))
+    result = book.interactions.log(
+        InteractionInput(
+            people=list(body.people),
+            kind=body.kind,
+            direction=body.direction,
+            occurred_at=body.occurred_at,
+            subject=body.subject,
+            notes=body.notes,
+            needs_reply=body.needs_reply,
+            thread_key=body.thread_key,
+            channel=body.channel,
+            location=body.location,
+            source="api",
+        )
+    )
     response.headers["Location"] = f"/api/v1/interactions/{result.id}"
     return interaction_json(result)
 
 
-@router.get("/interactions", response_model=InteractionPage, responses=e.READ,
-            summary="Interactions with anyone, newest first")
-def list_interactions(book: BookDep, limit: Limit = 50, cursor: Cursor = None,
-                      kind: InteractionKind | None = None) -> dict[str, Any]:
+@router.get(
+    "/interactions",
+    response_model=InteractionPage,
+    responses=e.READ,
+    summary="Interactions with anyone, newest first",
+)
+def list_interactions(
+    book: BookDep, limit: Limit = 50, cursor: Cursor = None, kind: InteractionKind | None = None
+) -> dict[str, Any]:
     return timeline_page(book, None, kind, limit, cursor)
 
 
-@router.get("/interactions/awaiting-reply", response_model=list[InteractionOut], responses=e.READ,
-            summary="Inbound messages still waiting for your answer, oldest first")
+@router.get(
+    "/interactions/awaiting-reply",
+    response_model=list[InteractionOut],
+    responses=e.READ,
+    summary="Inbound messages still waiting for your answer, oldest first",
+)
 def awaiting_reply(book: BookDep) -> list[dict[str, Any]]:
     return [interaction_json(i) for i in book.interactions.awaiting_reply()]
 
 
-@router.get("/interactions/{interaction_id}", response_model=InteractionOut,
-            responses=e.READ_ONE, summary="One interaction")
+@router.get(
+    "/interactions/{interaction_id}",
+    response_model=InteractionOut,
+    responses=e.READ_ONE,
+    summary="One interaction",
+)
 def get_interaction(book: BookDep, interaction_id: InteractionId) -> dict[str, Any]:
     return interaction_json(book.interactions.get(interaction_id))
 
 
-@router.delete("/interactions/{interaction_id}", status_code=status.HTTP_204_NO_CONTENT,
-               responses={**e.R401, **e.R403, **e.R404, **e.R422}, summary="Delete an interaction")
+@router.delete(
+    "/interactions/{interaction_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**e.R401, **e.R403, **e.R404, **e.R422},
+    summary="Delete an interaction",
+)
 def delete_interaction(book: BookDep, interaction_id: InteractionId) -> Response:
     book.interactions.delete(interaction_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/people/{person_id}/interactions", response_model=InteractionPage,
-            responses=e.READ_ONE, summary="A person's timeline, newest first")
-def person_interactions(book: BookDep, person_id: PersonId, limit: Limit = 50,
-                        cursor: Cursor = None, kind: InteractionKind | None = None) -> dict[str, Any]:
+@router.get(
+    "/people/{person_id}/interactions",
+    response_model=InteractionPage,
+    responses=e.READ_ONE,
+    summary="A person's timeline, newest first",
+)
+def person_interactions(
+    book: BookDep,
+    person_id: PersonId,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    kind: InteractionKind | None = None,
+) -> dict[str, Any]:
     book.people.resolve(person_id)  # 404 before paging
     return timeline_page(book, person_id, kind, limit, cursor)

@@ -45,8 +45,22 @@ def within_range(value: date) -> date:
 Day = Annotated[date, AfterValidator(within_range)]
 EventKind = Literal[EVENT_KINDS]  # type: ignore[valid-type]
 ExchangeKind = Literal[EXCHANGE_KINDS]  # type: ignore[valid-type]
-RelationshipKind = Literal["colleague", "friend", "family", "spouse", "partner", "parent", "child",
-                           "sibling", "manager", "report", "mentor", "mentee", "client", "other"]
+RelationshipKind = Literal[
+    "colleague",
+    "friend",
+    "family",
+    "spouse",
+    "partner",
+    "parent",
+    "child",
+    "sibling",
+    "manager",
+    "report",
+    "mentor",
+    "mentee",
+    "client",
+    "other",
+]
 People = list[Id]
 
 
@@ -193,7 +207,8 @@ class ParticipationOut(BaseModel):
 class EventDetailOut(EventOut):
     attendees: list[AttendeeOut]
     participation: list[ParticipationOut] = Field(
-        description="Your own participation, newest first (interactions linked to the event)")
+        description="Your own participation, newest first (interactions linked to the event)"
+    )
 
 
 class AttendanceCreate(Strict):
@@ -301,7 +316,8 @@ class CoverageOut(BaseModel):
     gap: int
     people: list[PersonRefOut]
     groups: dict[str, list[PersonRefOut]] = Field(
-        default_factory=dict, description="For a comma-separated selector: the people per value")
+        default_factory=dict, description="For a comma-separated selector: the people per value"
+    )
 
 
 # --- articles ----------------------------------------------------------------------------------

@@ -48,10 +48,26 @@ BookDep = Annotated[Book, Depends(get_book)]
 PersonId = Annotated[int, Path(ge=1, le=MAX_ID, description="The person's id")]
 Sort = Literal[SORTS]  # type: ignore[valid-type]
 SEARCH_WINDOW = 300  # search hits a ?q= filter considers, best first (as the People page)
-SCALARS = ("org", "title", "circle", "cadence", "met_where", "how_met", "preferred_channel",
-           "timezone", "language", "best_time", "style_notes", "nickname")
-ETAG_DOC = {"ETag": {"description": "The person's version; send it back as If-Match",
-                     "schema": {"type": "string"}}}
+SCALARS = (
+    "org",
+    "title",
+    "circle",
+    "cadence",
+    "met_where",
+    "how_met",
+    "preferred_channel",
+    "timezone",
+    "language",
+    "best_time",
+    "style_notes",
+    "nickname",
+)
+ETAG_DOC = {
+    "ETag": {
+        "description": "The person's version; send it back as If-Match",
+        "schema": {"type": "string"},
+    }
+}
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -107,8 +123,9 @@ def _keys(values: list[str], key: Any, field: str) -> set[str]:
         raise InvalidInput(str(exc), field=field) from None
 
 
-def replace_lists(book: Book, current: Person, body: PersonUpdate, sent: set[str],
-                  data: PersonInput) -> dict[str, list[str]]:
+def replace_lists(
+    book: Book, current: Person, body: PersonUpdate, sent: set[str], data: PersonInput
+) -> dict[str, list[str]]:
     """Lists in a PATCH replace what is there: add the new values, remove the missing ones."""
     removals: dict[str, list[str]] = {"remove_emails": [], "remove_phones": [], "remove_tags": []}
     if "emails" in sent:
@@ -119,7 +136,9 @@ def replace_lists(book: Book, current: Person, body: PersonUpdate, sent: set[str
         region = book.settings.get("phone.region")
         wanted = _keys(body.phones or [], lambda v: phone_key(v, region), "phones")
         data.phones = list(body.phones or [])
-        removals["remove_phones"] = [x for x in current.phones if phone_key(x, region) not in wanted]
+        removals["remove_phones"] = [
+            x for x in current.phones if phone_key(x, region) not in wanted
+        ]
     if "tags" in sent:
         wanted = _keys(body.tags or [], normalize_tag, "tags")
         data.tags = sorted(wanted)
@@ -140,8 +159,13 @@ def people_matching(book: Book, q: str) -> list[int]:
 ANCHOR_SLACK = 10  # rows added or removed before a page's end that the next page absorbs
 
 
-def person_page(book: Book, query: dict[str, Any], position: dict[str, Any] | None, limit: int,
-                filters: dict[str, Any]) -> dict[str, Any]:
+def person_page(
+    book: Book,
+    query: dict[str, Any],
+    position: dict[str, Any] | None,
+    limit: int,
+    filters: dict[str, Any],
+) -> dict[str, Any]:
     """One page after the cursor's anchor (the previous page's last person).
 
     The anchor is looked for a few rows around where it was, so people added or removed
@@ -157,7 +181,7 @@ def person_page(book: Book, query: dict[str, Any], position: dict[str, Any] | No
     rows = book.people.list(**query, offset=start, limit=(offset - start) + slack + limit + 1)
     found = next((n for n, p in enumerate(rows) if p.id == anchor), None)
     first = found + 1 if found is not None else offset - start
-    page = rows[first:first + limit + 1]
+    page = rows[first : first + limit + 1]
     items = page[:limit]
     cursor = None
     if len(page) > limit:
@@ -168,8 +192,9 @@ def person_page(book: Book, query: dict[str, Any], position: dict[str, Any] | No
 # --- people -----------------------------------------------------------------------------------
 
 
-@router.get("/people", response_model=PersonPage, responses=e.READ,
-            summary="List people, a page at a time")
+@router.get(
+    "/people", response_model=PersonPage, responses=e.READ, summary="List people, a page at a time"
+)
 def list_people(
     book: BookDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -177,24 +202,44 @@ def list_people(
     tag: Annotated[Str100 | None, Query()] = None,
     circle: Annotated[Str100 | None, Query()] = None,
     org: Annotated[Str300 | None, Query()] = None,
-    q: Annotated[Str300 | None, Query(
-        description="Full-text search: people whose profile or conversations match")] = None,
+    q: Annotated[
+        Str300 | None,
+        Query(description="Full-text search: people whose profile or conversations match"),
+    ] = None,
     sort: Sort = "name",
     reverse: bool = False,
     archived: Annotated[bool, Query(description="List archived people instead")] = False,
 ) -> dict[str, Any]:
-    filters = {"tag": tag, "circle": circle, "org": org, "q": q, "sort": sort,
-               "reverse": reverse, "archived": archived}
+    filters = {
+        "tag": tag,
+        "circle": circle,
+        "org": org,
+        "q": q,
+        "sort": sort,
+        "reverse": reverse,
+        "archived": archived,
+    }
     position = decode_cursor(cursor, filters)
     ids = None if q is None else people_matching(book, q)
-    query = {"tag": tag, "circle": circle, "org": org, "sort": sort, "reverse": reverse,
-             "only_archived": archived, "ids": ids}
+    query = {
+        "tag": tag,
+        "circle": circle,
+        "org": org,
+        "sort": sort,
+        "reverse": reverse,
+        "only_archived": archived,
+        "ids": ids,
+    }
     return person_page(book, query, position, limit, filters)
 
 
-@router.post("/people", response_model=PersonDetail, status_code=status.HTTP_201_CREATED,
-             responses={**e.WRITE, **e.R404, 201: {"headers": ETAG_DOC}},
-             summary="Add a person")
+@router.post(
+    "/people",
+    response_model=PersonDetail,
+    status_code=status.HTTP_201_CREATED,
+    responses={**e.WRITE, **e.R404, 201: {"headers": ETAG_DOC}},
+    summary="Add a person",
+)
 def create_person(book: BookDep, body: PersonCreate, response: Response) -> dict[str, Any]:
     given = {k for k in body.model_fields_set if getattr(body, k) is not None}
     data = person_input(body, given | {"name"})
@@ -205,24 +250,35 @@ def create_person(book: BookDep, body: PersonCreate, response: Response) -> dict
     return detail(person, response)
 
 
-@router.get("/people/{person_id}", response_model=PersonDetail,
-            responses={**e.READ_ONE, 200: {"headers": ETAG_DOC}}, summary="One person in full")
+@router.get(
+    "/people/{person_id}",
+    response_model=PersonDetail,
+    responses={**e.READ_ONE, 200: {"headers": ETAG_DOC}},
+    summary="One person in full",
+)
 def get_person(book: BookDep, person_id: PersonId, response: Response) -> dict[str, Any]:
     return detail(book.people.get(person_id), response)
 
 
-@router.patch("/people/{person_id}", response_model=PersonDetail,
-              responses={**e.WRITE_ONE, **e.R409, **e.R412, 200: {"headers": ETAG_DOC}},
-              summary="Change a person (only the keys sent; If-Match guards a stale write)")
+@router.patch(
+    "/people/{person_id}",
+    response_model=PersonDetail,
+    responses={**e.WRITE_ONE, **e.R409, **e.R412, 200: {"headers": ETAG_DOC}},
+    summary="Change a person (only the keys sent; If-Match guards a stale write)",
+)
 def update_person(
-    book: BookDep, person_id: PersonId, body: PersonUpdate, response: Response,
+    book: BookDep,
+    person_id: PersonId,
+    body: PersonUpdate,
+    response: Response,
     if_match: Annotated[str | None, Header(max_length=200)] = None,
 ) -> dict[str, Any]:
     wanted = version_from_if_match(if_match)
     current = book.people.get(person_id)
     if wanted is not None and wanted != current.version:
-        raise PreconditionFailed(f"{current.name} changed since you read it "
-                                 f"(now version {current.version})")
+        raise PreconditionFailed(
+            f"{current.name} changed since you read it (now version {current.version})"
+        )
     sent = set(body.model_fields_set)
     data = person_input(body, sent)
     removals = replace_lists(book, current, body, sent, data)
@@ -235,25 +291,34 @@ def update_person(
     return detail(person, response)
 
 
-@router.delete("/people/{person_id}", status_code=status.HTTP_204_NO_CONTENT,
-               responses={**e.R401, **e.R403, **e.R404, **e.R422},
-               summary="Delete a person for good, with their own records")
+@router.delete(
+    "/people/{person_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**e.R401, **e.R403, **e.R404, **e.R422},
+    summary="Delete a person for good, with their own records",
+)
 def purge_person(book: BookDep, person_id: PersonId) -> Response:
     book.people.purge(person_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/people/{person_id}/archive", response_model=PersonDetail,
-             responses={**e.R401, **e.R403, **e.R404, **e.R422},
-             summary="Archive a person (hidden from lists and the agenda, history kept)")
+@router.post(
+    "/people/{person_id}/archive",
+    response_model=PersonDetail,
+    responses={**e.R401, **e.R403, **e.R404, **e.R422},
+    summary="Archive a person (hidden from lists and the agenda, history kept)",
+)
 def archive_person(book: BookDep, person_id: PersonId, response: Response) -> dict[str, Any]:
     book.people.archive(person_id)
     return detail(book.people.get(person_id), response)
 
 
-@router.post("/people/{person_id}/restore", response_model=PersonDetail,
-             responses={**e.R401, **e.R403, **e.R404, **e.R422},
-             summary="Bring an archived person back")
+@router.post(
+    "/people/{person_id}/restore",
+    response_model=PersonDetail,
+    responses={**e.R401, **e.R403, **e.R404, **e.R422},
+    summary="Bring an archived person back",
+)
 def restore_person(book: BookDep, person_id: PersonId, response: Response) -> dict[str, Any]:
     book.people.restore(person_id)
     return detail(book.people.get(person_id), response)
@@ -262,16 +327,28 @@ def restore_person(book: BookDep, person_id: PersonId, response: Response) -> di
 # --- contact points ---------------------------------------------------------------------------
 
 
-@router.get("/people/{person_id}/contact-points", response_model=list[ContactPointOut],
-            responses=e.READ_ONE, tags=["contact points"], summary="A person's contact points")
+@router.get(
+    "/people/{person_id}/contact-points",
+    response_model=list[ContactPointOut],
+    responses=e.READ_ONE,
+    tags=["contact points"],
+    summary="A person's contact points",
+)
 def list_contact_points(book: BookDep, person_id: PersonId) -> list[dict[str, Any]]:
     return person_json(book.people.get(person_id), details=True)["contact_points"]  # type: ignore[no-any-return]
 
 
-@router.post("/people/{person_id}/contact-points", response_model=ContactPointOut,
-             status_code=status.HTTP_201_CREATED, responses={**e.WRITE_ONE, **e.R409},
-             tags=["contact points"], summary="Add an e-mail address, phone number or URL")
-def add_contact_point(book: BookDep, person_id: PersonId, body: ContactPointCreate) -> dict[str, Any]:
+@router.post(
+    "/people/{person_id}/contact-points",
+    response_model=ContactPointOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={**e.WRITE_ONE, **e.R409},
+    tags=["contact points"],
+    summary="Add an e-mail address, phone number or URL",
+)
+def add_contact_point(
+    book: BookDep, person_id: PersonId, body: ContactPointCreate
+) -> dict[str, Any]:
     before = {c.id for c in book.people.get(person_id).contact_points}
     data = PersonInput()
     setattr(data, body.kind + "s", [body.value])  # emails, phones or urls
@@ -280,15 +357,20 @@ def add_contact_point(book: BookDep, person_id: PersonId, body: ContactPointCrea
     if not added:
         raise Conflict(f"{person.name} already has this {body.kind}")
     return person_json(person, details=True)["contact_points"][  # type: ignore[no-any-return]
-        person.contact_points.index(added[0])]
+        person.contact_points.index(added[0])
+    ]
 
 
-@router.delete("/people/{person_id}/contact-points/{point_id}",
-               status_code=status.HTTP_204_NO_CONTENT,
-               responses={**e.R401, **e.R403, **e.R404, **e.R422}, tags=["contact points"],
-               summary="Remove an e-mail address or phone number")
-def remove_contact_point(book: BookDep, person_id: PersonId,
-                         point_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Response:
+@router.delete(
+    "/people/{person_id}/contact-points/{point_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**e.R401, **e.R403, **e.R404, **e.R422},
+    tags=["contact points"],
+    summary="Remove an e-mail address or phone number",
+)
+def remove_contact_point(
+    book: BookDep, person_id: PersonId, point_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+) -> Response:
     person = book.people.get(person_id)
     point = next((c for c in person.contact_points if c.id == point_id), None)
     if point is None:
@@ -298,45 +380,76 @@ def remove_contact_point(book: BookDep, person_id: PersonId,
     elif point.kind == "phone":
         book.people.edit(person_id, PersonInput(), remove_phones=[point.normalized or point.value])
     else:
-        raise InvalidInput(f"a {point.kind} contact point cannot be removed through the API yet",
-                           field="point_id")
+        raise InvalidInput(
+            f"a {point.kind} contact point cannot be removed through the API yet", field="point_id"
+        )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 # --- facts, questions, dates ------------------------------------------------------------------
 
 
-@router.get("/people/{person_id}/facts", response_model=list[FactOut], responses=e.READ_ONE,
-            tags=["facts"], summary="What a person cares about")
+@router.get(
+    "/people/{person_id}/facts",
+    response_model=list[FactOut],
+    responses=e.READ_ONE,
+    tags=["facts"],
+    summary="What a person cares about",
+)
 def list_facts(book: BookDep, person_id: PersonId) -> list[dict[str, Any]]:
     return [fact_json(f) for f in book.people.get(person_id).facts]
 
 
-@router.post("/people/{person_id}/facts", response_model=FactOut, status_code=201,
-             responses=e.WRITE_ONE, tags=["facts"], summary="Remember something a person cares about")
+@router.post(
+    "/people/{person_id}/facts",
+    response_model=FactOut,
+    status_code=201,
+    responses=e.WRITE_ONE,
+    tags=["facts"],
+    summary="Remember something a person cares about",
+)
 def add_fact(book: BookDep, person_id: PersonId, body: FactCreate) -> dict[str, Any]:
-    return fact_json(book.people.add_fact(person_id, body.kind, body.text,
-                                          happened_on=body.happened_on))
+    return fact_json(
+        book.people.add_fact(person_id, body.kind, body.text, happened_on=body.happened_on)
+    )
 
 
-@router.get("/people/{person_id}/questions", response_model=list[QuestionOut],
-            responses=e.READ_ONE, tags=["questions"], summary="Questions to ask a person")
+@router.get(
+    "/people/{person_id}/questions",
+    response_model=list[QuestionOut],
+    responses=e.READ_ONE,
+    tags=["questions"],
+    summary="Questions to ask a person",
+)
 def list_questions(book: BookDep, person_id: PersonId) -> list[dict[str, Any]]:
     return [question_json(q) for q in book.people.get(person_id).questions]
 
 
-@router.post("/people/{person_id}/questions", response_model=QuestionOut, status_code=201,
-             responses=e.WRITE_ONE, tags=["questions"], summary="Note a question to ask next time")
+@router.post(
+    "/people/{person_id}/questions",
+    response_model=QuestionOut,
+    status_code=201,
+    responses=e.WRITE_ONE,
+    tags=["questions"],
+    summary="Note a question to ask next time",
+)
 def add_question(book: BookDep, person_id: PersonId, body: QuestionCreate) -> dict[str, Any]:
     return question_json(book.people.add_question(person_id, body.text))
 
 
-@router.post("/people/{person_id}/questions/{question_id}/asked", response_model=QuestionOut,
-             responses={**e.WRITE_ONE}, tags=["questions"],
-             summary="Mark a question asked, with their answer (kept as a fact)")
-def question_asked(book: BookDep, person_id: PersonId,
-                   question_id: Annotated[int, Path(ge=1, le=MAX_ID)],
-                   body: QuestionAsked | None = None) -> dict[str, Any]:
+@router.post(
+    "/people/{person_id}/questions/{question_id}/asked",
+    response_model=QuestionOut,
+    responses={**e.WRITE_ONE},
+    tags=["questions"],
+    summary="Mark a question asked, with their answer (kept as a fact)",
+)
+def question_asked(
+    book: BookDep,
+    person_id: PersonId,
+    question_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    body: QuestionAsked | None = None,
+) -> dict[str, Any]:
     question = next((q for q in book.people.get(person_id).questions if q.id == question_id), None)
     if question is None:
         raise NotFound(f"no question Q{question_id} for this person")
@@ -346,14 +459,25 @@ def question_asked(book: BookDep, person_id: PersonId,
     return question_json(book.briefs.mark_asked([(question_id, answer)])[0])
 
 
-@router.get("/people/{person_id}/dates", response_model=list[DateOut], responses=e.READ_ONE,
-            tags=["dates"], summary="A person's birthday, anniversaries and other dates")
+@router.get(
+    "/people/{person_id}/dates",
+    response_model=list[DateOut],
+    responses=e.READ_ONE,
+    tags=["dates"],
+    summary="A person's birthday, anniversaries and other dates",
+)
 def list_dates(book: BookDep, person_id: PersonId) -> list[dict[str, Any]]:
     return [date_json(d) for d in book.people.get(person_id).dates]
 
 
-@router.post("/people/{person_id}/dates", response_model=DateOut, status_code=201,
-             responses=e.WRITE_ONE, tags=["dates"], summary="Add a date to remember")
+@router.post(
+    "/people/{person_id}/dates",
+    response_model=DateOut,
+    status_code=201,
+    responses=e.WRITE_ONE,
+    tags=["dates"],
+    summary="Add a date to remember",
+)
 def add_date(book: BookDep, person_id: PersonId, body: DateCreate) -> dict[str, Any]:
     return date_json(book.people.add_date(person_id, body.kind, body.date, body.label))
 
@@ -361,14 +485,24 @@ def add_date(book: BookDep, person_id: PersonId, body: DateCreate) -> dict[str, 
 # --- what the filters take ------------------------------------------------------------------
 
 
-@router.get("/tags", response_model=list[TagOut], responses=e.READ, tags=["people"],
-            summary="Every tag, with how many people carry it")
+@router.get(
+    "/tags",
+    response_model=list[TagOut],
+    responses=e.READ,
+    tags=["people"],
+    summary="Every tag, with how many people carry it",
+)
 def list_tags(book: BookDep) -> list[dict[str, Any]]:
     pairs: Any = book.people.all_tags()  # typed with People.list's shadowed name for `list`
     return [{"name": name, "people": count} for name, count in pairs]
 
 
-@router.get("/circles", response_model=list[CircleOut], responses=e.READ, tags=["people"],
-            summary="The circles, their cadences and how many people are in each")
+@router.get(
+    "/circles",
+    response_model=list[CircleOut],
+    responses=e.READ,
+    tags=["people"],
+    summary="The circles, their cadences and how many people are in each",
+)
 def list_circles(book: BookDep) -> list[dict[str, Any]]:
     return book.circles()

@@ -48,8 +48,12 @@ Notes = Annotated[str, StringConstraints(max_length=100_000), Storable]
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(storable),
-                 AfterValidator(folds_short)]
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=300),
+    AfterValidator(storable),
+    AfterValidator(folds_short),
+]
 FactKind = Literal[FACT_KINDS]  # type: ignore[valid-type]
 InteractionKind = Literal[INTERACTION_KINDS]  # type: ignore[valid-type]
 Direction = Literal[DIRECTIONS]  # type: ignore[valid-type]
@@ -198,7 +202,8 @@ class PersonFields(Strict):
     title: Str300 | None = None
     circle: Str100 | None = Field(None, description="inner, close, network, acquaintance...")
     cadence: Str20 | None = Field(
-        None, description="Stay-in-touch cadence override: 30d, 6w, 3m, 1y or never")
+        None, description="Stay-in-touch cadence override: 30d, 6w, 3m, 1y or never"
+    )
     birthday: Str20 | None = Field(None, description="1990-04-15, --04-15 or 04-15")
     met_where: Str300 | None = None
     met_on: Day | None = None
@@ -245,7 +250,9 @@ class CircleOut(BaseModel):
 
 class PersonPage(BaseModel):
     items: list[PersonSummary]
-    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null at the end")
+    next_cursor: str | None = Field(
+        description="Pass as ?cursor= for the next page; null at the end"
+    )
 
 
 class ContactPointCreate(Strict):
@@ -279,7 +286,9 @@ class DateCreate(Strict):
 class InteractionCreate(Strict):
     people: list[Id] = Field(min_length=1, max_length=200, description="Participants' ids")
     kind: InteractionKind = "other"
-    direction: Direction | None = Field(None, description="Default: mutual (inbound when needs_reply)")
+    direction: Direction | None = Field(
+        None, description="Default: mutual (inbound when needs_reply)"
+    )
     occurred_at: AwareDatetime | None = Field(None, description="Default: now")
     subject: LongText | None = None
     notes: Notes | None = None
@@ -356,8 +365,9 @@ class ImportReport(BaseModel):
     problems: list[str] = Field(description="Why it cannot be applied, one line each")
     counts: dict[str, int] = Field(description="Records per outcome (new, merged...) or table")
     merged: list[ImportMerge] = Field(default_factory=list)
-    errors: list[ImportProblem] = Field(default_factory=list,
-                                        description="Bad records, left out; good ones go in")
+    errors: list[ImportProblem] = Field(
+        default_factory=list, description="Bad records, left out; good ones go in"
+    )
     skipped: list[ImportProblem] = Field(default_factory=list)
     unknown_people: list[UnknownPerson] = Field(default_factory=list)
 

@@ -67,8 +67,11 @@ def book_has_data(book: Book) -> bool:
 def preview_backup(book: Book, raw: bytes, filename: str | None) -> dict[str, Any]:
     doc = parse_backup(raw)
     counts = {name: len(rows) for name, rows in doc["tables"].items()}
-    problems = (["this book already holds data; a JSON backup restores into an empty book only"]
-                if book_has_data(book) else [])
+    problems = (
+        ["this book already holds data; a JSON backup restores into an empty book only"]
+        if book_has_data(book)
+        else []
+    )
     return {"can_apply": not problems, "problems": problems, "counts": counts}
 
 
@@ -91,11 +94,15 @@ def record_importer(fmt: str) -> Importer:
         items = read_items(book.ctx, io.BytesIO(raw), fmt)
         result = book.imports.run(items, fmt=fmt, filename=filename, dry_run=dry_run)
         report = import_json(result, fmt=fmt, filename=filename or "")
-        return {"can_apply": True, "problems": [],
-                **{k: report[k] for k in ("counts", "merged", "errors", "skipped", "unknown_people")}}
+        return {
+            "can_apply": True,
+            "problems": [],
+            **{k: report[k] for k in ("counts", "merged", "errors", "skipped", "unknown_people")},
+        }
 
-    return Importer(lambda b, r, f: run(b, r, f, dry_run=True),
-                    lambda b, r, f: run(b, r, f, dry_run=False))
+    return Importer(
+        lambda b, r, f: run(b, r, f, dry_run=True), lambda b, r, f: run(b, r, f, dry_run=False)
+    )
 
 
 RECORD_FORMATS = ("vcard", "csv", "linkedin", "google", "outlook", "ics", "mbox", "eml")
@@ -114,34 +121,71 @@ def detect(raw: bytes) -> str:
 # --- routes -----------------------------------------------------------------------------------
 
 
-@router.get("/search", response_model=SearchResults, responses=e.READ, tags=["search"],
-            summary="Full-text search over people and interactions")
-def search(book: BookDep, q: Annotated[Str300, Query(min_length=1)],
-           limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+@router.get(
+    "/search",
+    response_model=SearchResults,
+    responses=e.READ,
+    tags=["search"],
+    summary="Full-text search over people and interactions",
+)
+def search(
+    book: BookDep,
+    q: Annotated[Str300, Query(min_length=1)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
     hits = book.search(q, limit=limit)
-    return {"query": q, "hits": [
-        {"kind": h.kind, "id": h.id, "title": h.title, "snippet": h.snippet, "score": h.score,
-         "people": [ref_json(r) for r in h.people]} for h in hits]}
+    return {
+        "query": q,
+        "hits": [
+            {
+                "kind": h.kind,
+                "id": h.id,
+                "title": h.title,
+                "snippet": h.snippet,
+                "score": h.score,
+                "people": [ref_json(r) for r in h.people],
+            }
+            for h in hits
+        ],
+    }
 
 
-EXPORT_TYPES = {"json": "application/json", "vcard": "text/vcard; charset=utf-8",
-                "csv": "text/csv; charset=utf-8"}
+EXPORT_TYPES = {
+    "json": "application/json",
+    "vcard": "text/vcard; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+}
 EXPORT_SUFFIX = {"json": "json", "vcard": "vcf", "csv": "csv"}
 
 
-@router.get("/export", tags=["export"], response_class=Response, responses={
-    **e.R401, **e.R422,
-    200: {"description": "A download: the whole book as a JSON backup, or its people as vCard "
-                         "or CSV",
-          "content": {"application/json": {"schema": {"type": "object"}},
-                      "text/vcard": {"schema": {"type": "string"}},
-                      "text/csv": {"schema": {"type": "string"}}}}},
-    summary="Download the book: JSON backup (complete), vCard or CSV (people)")
-def export(book: BookDep, format: Literal["json", "vcard", "csv"] = "json",
-           vcard_version: Literal["3.0", "4.0"] = "3.0") -> Response:
+@router.get(
+    "/export",
+    tags=["export"],
+    response_class=Response,
+    responses={
+        **e.R401,
+        **e.R422,
+        200: {
+            "description": "A download: the whole book as a JSON backup, or its people as vCard "
+            "or CSV",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/vcard": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+    },
+    summary="Download the book: JSON backup (complete), vCard or CSV (people)",
+)
+def export(
+    book: BookDep,
+    format: Literal["json", "vcard", "csv"] = "json",
+    vcard_version: Literal["3.0", "4.0"] = "3.0",
+) -> Response:
     day = book.ctx.now().date().isoformat()
-    disposition = {"Content-Disposition":
-                   f'attachment; filename="amity-{day}.{EXPORT_SUFFIX[format]}"'}
+    disposition = {
+        "Content-Disposition": f'attachment; filename="amity-{day}.{EXPORT_SUFFIX[format]}"'
+    }
     if format == "json":
         return JSONResponse(book.export_json(), headers=disposition)
     from amity.book.imports import people_records
@@ -158,17 +202,23 @@ def export(book: BookDep, format: Literal["json", "vcard", "csv"] = "json",
     return Response(body, media_type=EXPORT_TYPES[format], headers=disposition)
 
 
-ImportFormat = Literal["auto", "json", "vcard", "csv", "linkedin", "google", "outlook", "ics",
-                       "mbox", "eml"]
+ImportFormat = Literal[
+    "auto", "json", "vcard", "csv", "linkedin", "google", "outlook", "ics", "mbox", "eml"
+]
 FormatQuery = Annotated[ImportFormat, Query(description="The upload's format; auto guesses it")]
 FilenameQuery = Annotated[Str200 | None, Query(description="The file's name, for the history")]
-UPLOAD_BODY = {"requestBody": {"required": True, "description": "The file, as the request body",
-                               "content": {"application/octet-stream": {
-                                   "schema": {"type": "string", "format": "binary"}}}}}
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The file, as the request body",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
-async def run_import(book: Book, request: Request, fmt: str, filename: str | None,
-                     *, apply: bool) -> dict[str, Any]:
+async def run_import(
+    book: Book, request: Request, fmt: str, filename: str | None, *, apply: bool
+) -> dict[str, Any]:
     from starlette.concurrency import run_in_threadpool
 
     raw = await request.body()
@@ -181,17 +231,29 @@ async def run_import(book: Book, request: Request, fmt: str, filename: str | Non
     return {"format": name, "applied": apply, **report}
 
 
-@router.post("/import/preview", response_model=ImportReport, tags=["import"],
-             responses={**e.WRITE}, openapi_extra=UPLOAD_BODY,
-             summary="What importing a file would do (writes nothing)")
-async def import_preview(book: BookDep, request: Request, format: FormatQuery = "auto",
-                         filename: FilenameQuery = None) -> dict[str, Any]:
+@router.post(
+    "/import/preview",
+    response_model=ImportReport,
+    tags=["import"],
+    responses={**e.WRITE},
+    openapi_extra=UPLOAD_BODY,
+    summary="What importing a file would do (writes nothing)",
+)
+async def import_preview(
+    book: BookDep, request: Request, format: FormatQuery = "auto", filename: FilenameQuery = None
+) -> dict[str, Any]:
     return await run_import(book, request, format, filename, apply=False)
 
 
-@router.post("/import", response_model=ImportReport, tags=["import"],
-             responses={**e.WRITE, **e.R409}, openapi_extra=UPLOAD_BODY,
-             summary="Import a file: vCard, CSV, iCalendar, mbox/.eml, or a JSON backup")
-async def import_apply(book: BookDep, request: Request, format: FormatQuery = "auto",
-                       filename: FilenameQuery = None) -> dict[str, Any]:
+@router.post(
+    "/import",
+    response_model=ImportReport,
+    tags=["import"],
+    responses={**e.WRITE, **e.R409},
+    openapi_extra=UPLOAD_BODY,
+    summary="Import a file: vCard, CSV, iCalendar, mbox/.eml, or a JSON backup",
+)
+async def import_apply(
+    book: BookDep, request: Request, format: FormatQuery = "auto", filename: FilenameQuery = None
+) -> dict[str, Any]:
     return await run_import(book, request, format, filename, apply=True)

@@ -20,6 +20,17 @@ from amity.web.pages import (
 from amity.web.pages.common import bounded_input
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, today, people, person, capture, lists, transfer, settings,
-               network, growth, review):  # issue 6: brief, prepare, events, network...
+for module in (
+    auth,
+    today,
+    people,
+    person,
+    capture,
+    lists,
+    transfer,
+    settings,
+    network,
+    growth,
+    review,
+):  # issue 6: brief, prepare, events, network...
     router.include_router(module.router, dependencies=[Depends(bounded_input)])

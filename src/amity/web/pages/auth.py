@@ -40,7 +40,9 @@ async def setup_form(request: Request) -> Response:
 
 
 @router.post("/setup")
-async def setup(request: Request, name: Text = "", email: Text = "", password: Text = "") -> Response:
+async def setup(
+    request: Request, name: Text = "", email: Text = "", password: Text = ""
+) -> Response:
     await check_csrf(request)
     cfg = config(request)
     if await run_in_threadpool(accounts.has_owner, cfg.engine):
@@ -50,11 +52,18 @@ async def setup(request: Request, name: Text = "", email: Text = "", password: T
         if problem:
             raise InvalidInput(problem, field="password")
         password_hash = await run_in_threadpool(hash_password, password)
-        user_id = await run_in_threadpool(lambda: accounts.create_owner(
-            cfg.engine, name=name, email=email, password_hash=password_hash, now=cfg.clock()))
+        user_id = await run_in_threadpool(
+            lambda: accounts.create_owner(
+                cfg.engine, name=name, email=email, password_hash=password_hash, now=cfg.clock()
+            )
+        )
     except AmityError as exc:
-        return render(request, "setup.html", {"name": name, "email": email, "error": str(exc)},
-                      status_code=422)
+        return render(
+            request,
+            "setup.html",
+            {"name": name, "email": email, "error": str(exc)},
+            status_code=422,
+        )
     user = await run_in_threadpool(accounts.user_by_id, cfg.engine, user_id)
     assert user is not None
     sign_in(request, user)
@@ -72,24 +81,35 @@ async def login_form(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login")
-async def login(request: Request, email: Text = "", password: Text = "",
-                next: Text = "/") -> Response:
+async def login(
+    request: Request, email: Text = "", password: Text = "", next: Text = "/"
+) -> Response:
     await check_csrf(request)
     cfg = config(request)
     client = request.client.host if request.client else "unknown"
     now = cfg.clock()
     context = {"email": email, "next": safe_next(next)}
-    if await run_in_threadpool(lambda: accounts.login_blocked(
-            cfg.engine, email=email, client=client, now=now)):
-        return render(request, "login.html", {**context, "error":
-                      "Too many failed sign-ins; wait 15 minutes and try again."}, status_code=429)
+    if await run_in_threadpool(
+        lambda: accounts.login_blocked(cfg.engine, email=email, client=client, now=now)
+    ):
+        return render(
+            request,
+            "login.html",
+            {**context, "error": "Too many failed sign-ins; wait 15 minutes and try again."},
+            status_code=429,
+        )
     user, password_hash = await run_in_threadpool(accounts.login_candidate, cfg.engine, email)
     ok = await run_in_threadpool(verify_password, password_hash, password)
-    await run_in_threadpool(lambda: accounts.record_login(
-        cfg.engine, email=email, client=client, succeeded=ok, now=now))
+    await run_in_threadpool(
+        lambda: accounts.record_login(cfg.engine, email=email, client=client, succeeded=ok, now=now)
+    )
     if not ok or user is None:
-        return render(request, "login.html", {**context, "error":
-                      "Wrong e-mail address or password."}, status_code=401)
+        return render(
+            request,
+            "login.html",
+            {**context, "error": "Wrong e-mail address or password."},
+            status_code=401,
+        )
     sign_in(request, user)
     return _home(safe_next(next))
 
@@ -110,37 +130,73 @@ async def logout_everywhere(request: Request, user: Annotated[User, Depends(get_
 @router.get("/invite/{token}")
 async def invitation_form(request: Request, token: str) -> Response:
     cfg = config(request)
-    invitation = await run_in_threadpool(lambda: accounts.open_invitation(
-        cfg.engine, token, now=cfg.clock()))
+    invitation = await run_in_threadpool(
+        lambda: accounts.open_invitation(cfg.engine, token, now=cfg.clock())
+    )
     if invitation is None:
-        return render(request, "error.html", {"status": 404, "message":
-                      "This invitation link is unknown, used or expired."}, status_code=404)
-    return render(request, "invite.html", {"token": token, "invited_email": invitation["email"],
-                                           "name": "", "email": "", "error": None})
+        return render(
+            request,
+            "error.html",
+            {"status": 404, "message": "This invitation link is unknown, used or expired."},
+            status_code=404,
+        )
+    return render(
+        request,
+        "invite.html",
+        {
+            "token": token,
+            "invited_email": invitation["email"],
+            "name": "",
+            "email": "",
+            "error": None,
+        },
+    )
 
 
 @router.post("/invite/{token}")
-async def accept_invitation(request: Request, token: str, name: Text = "", email: Text = "",
-                            password: Text = "") -> Response:
+async def accept_invitation(
+    request: Request, token: str, name: Text = "", email: Text = "", password: Text = ""
+) -> Response:
     await check_csrf(request)
     cfg = config(request)
-    invitation = await run_in_threadpool(lambda: accounts.open_invitation(
-        cfg.engine, token, now=cfg.clock()))
+    invitation = await run_in_threadpool(
+        lambda: accounts.open_invitation(cfg.engine, token, now=cfg.clock())
+    )
     if invitation is None:
-        return render(request, "error.html", {"status": 404, "message":
-                      "This invitation link is unknown, used or expired."}, status_code=404)
+        return render(
+            request,
+            "error.html",
+            {"status": 404, "message": "This invitation link is unknown, used or expired."},
+            status_code=404,
+        )
     try:
         problem = password_problem(password)
         if problem:
             raise InvalidInput(problem, field="password")
         password_hash = await run_in_threadpool(hash_password, password)
-        user_id = await run_in_threadpool(lambda: accounts.accept_invitation(
-            cfg.engine, token, name=name, email=email, password_hash=password_hash,
-            now=cfg.clock()))
+        user_id = await run_in_threadpool(
+            lambda: accounts.accept_invitation(
+                cfg.engine,
+                token,
+                name=name,
+                email=email,
+                password_hash=password_hash,
+                now=cfg.clock(),
+            )
+        )
     except AmityError as exc:
-        return render(request, "invite.html", {
-            "token": token, "invited_email": invitation["email"], "name": name, "email": email,
-            "error": str(exc)}, status_code=422)
+        return render(
+            request,
+            "invite.html",
+            {
+                "token": token,
+                "invited_email": invitation["email"],
+                "name": name,
+                "email": email,
+                "error": str(exc),
+            },
+            status_code=422,
+        )
     user = await run_in_threadpool(accounts.user_by_id, cfg.engine, user_id)
     assert user is not None
     sign_in(request, user)

@@ -43,27 +43,53 @@ def name_suggestions(request: Request, book: BookDep, names: str = "", q: str = 
 
 
 @router.post("/capture", response_class=HTMLResponse)
-def capture(request: Request, book: BookDep,
-            person_id: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI form lists
-            names: Text = "", kind: Text = "meeting", when: Text = "", subject: Text = "",
-            notes: Text = "", needs_reply: Text = "", promise: Text = "",
-            promise_direction: Text = "mine", promise_due: Text = "",
-            follow_up: Text = "", direction: Text = "") -> Response:
-    form = {"names": names, "kind": kind, "when": when, "subject": subject, "notes": notes,
-            "needs_reply": needs_reply, "promise": promise, "promise_due": promise_due,
-            "promise_direction": promise_direction, "follow_up": follow_up,
-            "direction": direction}
+def capture(
+    request: Request,
+    book: BookDep,
+    person_id: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI form lists
+    names: Text = "",
+    kind: Text = "meeting",
+    when: Text = "",
+    subject: Text = "",
+    notes: Text = "",
+    needs_reply: Text = "",
+    promise: Text = "",
+    promise_direction: Text = "mine",
+    promise_due: Text = "",
+    follow_up: Text = "",
+    direction: Text = "",
+) -> Response:
+    form = {
+        "names": names,
+        "kind": kind,
+        "when": when,
+        "subject": subject,
+        "notes": notes,
+        "needs_reply": needs_reply,
+        "promise": promise,
+        "promise_due": promise_due,
+        "promise_direction": promise_direction,
+        "follow_up": follow_up,
+        "direction": direction,
+    }
     try:
         logged = log_capture(book, person_ids=person_id, form=form)
     except AmityError as exc:
         status = 409 if isinstance(exc, Ambiguous) else 422
         chosen = _chosen(book, person_id)
-        return render(request, "partials/capture_form.html",
-                      {"capture": form, "chosen": chosen, "error": str(exc)}, status_code=status)
+        return render(
+            request,
+            "partials/capture_form.html",
+            {"capture": form, "chosen": chosen, "error": str(exc)},
+            status_code=status,
+        )
     names_text = ", ".join(p.name for p in logged.people)
-    return render(request, "partials/capture_form.html",
-                  {"capture": {}, "logged": f"Logged a {logged.kind} with {names_text}."},
-                  headers={"HX-Trigger": "interaction-logged"})
+    return render(
+        request,
+        "partials/capture_form.html",
+        {"capture": {}, "logged": f"Logged a {logged.kind} with {names_text}."},
+        headers={"HX-Trigger": "interaction-logged"},
+    )
 
 
 def _chosen(book: Book, ids: list[int]) -> list[PersonRef]:
@@ -97,19 +123,28 @@ def log_capture(book: Book, *, person_ids: list[int], form: dict[str, str]) -> A
     if form["promise_direction"] not in ("mine", "theirs"):
         raise InvalidInput("a promise is mine or theirs", field="promise_direction")
     needs_reply = form["needs_reply"] in ("1", "on", "true")
-    logged = book.interactions.log(InteractionInput(
-        people=[p.id for p in people], kind=form["kind"].strip().lower() or "other",
-        occurred_at=when, subject=optional(short_text(form["subject"], "subject", limit=500)),
-        notes=optional(short_text(form["notes"], "notes")), needs_reply=needs_reply,
-        direction="inbound" if needs_reply else (form.get("direction") or None), source="web"))
+    logged = book.interactions.log(
+        InteractionInput(
+            people=[p.id for p in people],
+            kind=form["kind"].strip().lower() or "other",
+            occurred_at=when,
+            subject=optional(short_text(form["subject"], "subject", limit=500)),
+            notes=optional(short_text(form["notes"], "notes")),
+            needs_reply=needs_reply,
+            direction="inbound" if needs_reply else (form.get("direction") or None),
+            source="web",
+        )
+    )
     if promise and commitments is not None:
         for person in people:
-            commitments.add(person.id, promise, direction=form["promise_direction"],
-                            due_on=promise_due)
+            commitments.add(
+                person.id, promise, direction=form["promise_direction"], due_on=promise_due
+            )
     if follow_up and follow_ups is not None:
         for person in people:
-            follow_ups.add(person.id, optional(form["subject"]) or f"Follow up with {person.name}",
-                           follow_up)
+            follow_ups.add(
+                person.id, optional(form["subject"]) or f"Follow up with {person.name}", follow_up
+            )
     return logged
 
 

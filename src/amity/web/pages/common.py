@@ -48,7 +48,9 @@ def parse_day(value: str, field: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"{field}: {text!r} is not a date like 2026-11-02", field=field) from None
+        raise InvalidInput(
+            f"{field}: {text!r} is not a date like 2026-11-02", field=field
+        ) from None
 
 
 def part(book: Book, name: str) -> Any | None:
@@ -70,11 +72,11 @@ async def bounded_input(request: Request) -> None:
             raise InvalidInput("text may not contain NUL characters", field=key.strip("\x00"))
     content_type = request.headers.get("content-type", "")
     if request.method in ("POST", "PUT", "PATCH") and content_type.startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         from amity.web.limits import FORM_LIMITS
 
         form = await request.form(**FORM_LIMITS)  # cached: the route reads the same form
         for key, item in form.multi_items():
             if "\x00" in key or (isinstance(item, str) and "\x00" in item):
-                raise InvalidInput("text may not contain NUL characters",
-                                   field=key.strip("\x00"))
+                raise InvalidInput("text may not contain NUL characters", field=key.strip("\x00"))

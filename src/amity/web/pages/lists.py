@@ -26,14 +26,25 @@ def promises_page(request: Request, book: BookDep, status: str = "open") -> Resp
         theirs = commitments.list(direction="theirs", status=status, today=today)
     if part(book, "follow_ups") is not None and status == "open":
         follow_ups = book.follow_ups.list()
-    return render(request, "promises.html", {
-        "available": commitments is not None, "mine": mine, "theirs": theirs,
-        "follow_ups": follow_ups, "status": status, "views": PROMISE_VIEWS, "today": today})
+    return render(
+        request,
+        "promises.html",
+        {
+            "available": commitments is not None,
+            "mine": mine,
+            "theirs": theirs,
+            "follow_ups": follow_ups,
+            "status": status,
+            "views": PROMISE_VIEWS,
+            "today": today,
+        },
+    )
 
 
 @router.post("/promises/{commitment_id}", response_class=HTMLResponse)
-def close_promise(request: Request, book: BookDep, commitment_id: int,
-                  action: Text = "done") -> Response:
+def close_promise(
+    request: Request, book: BookDep, commitment_id: int, action: Text = "done"
+) -> Response:
     commitments = part(book, "commitments")
     if commitments is None:
         raise NotFound("promises are not available in this version")

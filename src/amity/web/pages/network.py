@@ -73,13 +73,13 @@ def attempt(action: Callable[[], Any]) -> str | None:
     return None
 
 
-def answer(request: Request, template: str, context: dict[str, Any], error: str | None,
-           done_url: str) -> Response:
+def answer(
+    request: Request, template: str, context: dict[str, Any], error: str | None, done_url: str
+) -> Response:
     """After a form post: the page again (htmx, or with the error), else a redirect."""
     if error is None and not request.headers.get("hx-request"):
         return RedirectResponse(done_url, status_code=303)
-    return render(request, template, {**context, "error": error},
-                  status_code=422 if error else 200)
+    return render(request, template, {**context, "error": error}, status_code=422 if error else 200)
 
 
 # --- the brief panel and prepare --------------------------------------------------------------
@@ -92,12 +92,16 @@ def brief_panel(request: Request, book: BookDep, person_id: int) -> Response:
 
 
 @router.get("/prepare", response_class=HTMLResponse)
-def prepare_page(request: Request, book: BookDep,
-                 typed: Annotated[str, Query(alias="date")] = "") -> Response:
+def prepare_page(
+    request: Request, book: BookDep, typed: Annotated[str, Query(alias="date")] = ""
+) -> Response:
     day = bounded_day(typed, "date") or user_today(book)
     meetings = book.briefs.prepare(day)
-    return render(request, "network/prepare.html", {"day": day, "meetings": meetings,
-                                                    "today": user_today(book)})
+    return render(
+        request,
+        "network/prepare.html",
+        {"day": day, "meetings": meetings, "today": user_today(book)},
+    )
 
 
 # --- events -----------------------------------------------------------------------------------
@@ -113,17 +117,29 @@ def events_page(request: Request, book: BookDep) -> Response:
 
 
 @router.post("/events", response_class=HTMLResponse)
-def add_event(request: Request, book: BookDep, name: Text = "", kind: Text = "other",
-              starts_on: Text = "", ends_on: Text = "", location: Text = "",
-              url: Text = "") -> Response:
+def add_event(
+    request: Request,
+    book: BookDep,
+    name: Text = "",
+    kind: Text = "other",
+    starts_on: Text = "",
+    ends_on: Text = "",
+    location: Text = "",
+    url: Text = "",
+) -> Response:
     made: list[Any] = []
 
     def create() -> None:
-        made.append(book.network.add_event(
-            short_text(name, "name", limit=300), kind, starts_on=bounded_day(starts_on, "from"),
-            ends_on=bounded_day(ends_on, "to"),
-            location=optional(short_text(location, "location", limit=300)),
-            url=optional(short_text(url, "url", limit=2000))))
+        made.append(
+            book.network.add_event(
+                short_text(name, "name", limit=300),
+                kind,
+                starts_on=bounded_day(starts_on, "from"),
+                ends_on=bounded_day(ends_on, "to"),
+                location=optional(short_text(location, "location", limit=300)),
+                url=optional(short_text(url, "url", limit=2000)),
+            )
+        )
 
     error = attempt(create)
     target = f"/events/{made[0].id}" if made else "/events"
@@ -140,36 +156,60 @@ def event_page(request: Request, book: BookDep, event_id: int) -> Response:
 
 
 @router.post("/events/{event_id}/met", response_class=HTMLResponse)
-def met_at_event(request: Request, book: BookDep, event_id: int, people: Text = "",
-                 note: Text = "", role: Text = "attendee") -> Response:
+def met_at_event(
+    request: Request,
+    book: BookDep,
+    event_id: int,
+    people: Text = "",
+    note: Text = "",
+    role: Text = "attendee",
+) -> Response:
     book.network.event(own(event_id, "event"))  # another user's event is not found
-    error = attempt(lambda: book.network.met(
-        names(people, "people"), event_id, note=optional(short_text(note, "note")),
-        role=role or None))
-    return answer(request, "network/event.html", event_context(book, event_id), error,
-                  f"/events/{event_id}")
+    error = attempt(
+        lambda: book.network.met(
+            names(people, "people"),
+            event_id,
+            note=optional(short_text(note, "note")),
+            role=role or None,
+        )
+    )
+    return answer(
+        request, "network/event.html", event_context(book, event_id), error, f"/events/{event_id}"
+    )
 
 
 @router.post("/events/{event_id}/participation", response_class=HTMLResponse)
-def log_participation(request: Request, book: BookDep, event_id: int, text: Text = "",
-                      on: Text = "") -> Response:
+def log_participation(
+    request: Request, book: BookDep, event_id: int, text: Text = "", on: Text = ""
+) -> Response:
     book.network.event(own(event_id, "event"))  # another user's event is not found
-    error = attempt(lambda: book.network.log_participation(
-        event_id, short_text(text, "text", limit=500), on=bounded_day(on, "on")))
-    return answer(request, "network/event.html", event_context(book, event_id), error,
-                  f"/events/{event_id}")
+    error = attempt(
+        lambda: book.network.log_participation(
+            event_id, short_text(text, "text", limit=500), on=bounded_day(on, "on")
+        )
+    )
+    return answer(
+        request, "network/event.html", event_context(book, event_id), error, f"/events/{event_id}"
+    )
 
 
 # --- the network page: warm paths, balance, coverage, relationships ---------------------------
 
 
 def network_context(book: Book, target: str = "") -> dict[str, Any]:
-    return {"target": target, "paths": None, "path_error": None,
-            "balances": book.network.balance(), "coverage": book.network.coverage(),
-            "introductions": book.network.introductions()[:20],
-            "relationships": book.network.relationships()[:20],
-            "exchange_kinds": EXCHANGE_KINDS, "coverage_kinds": COVERAGE_KINDS,
-            "relationship_kinds": RELATIONSHIP_KINDS, "error": None}
+    return {
+        "target": target,
+        "paths": None,
+        "path_error": None,
+        "balances": book.network.balance(),
+        "coverage": book.network.coverage(),
+        "introductions": book.network.introductions()[:20],
+        "relationships": book.network.relationships()[:20],
+        "exchange_kinds": EXCHANGE_KINDS,
+        "coverage_kinds": COVERAGE_KINDS,
+        "relationship_kinds": RELATIONSHIP_KINDS,
+        "error": None,
+    }
 
 
 def find_paths(book: Book, target: str) -> tuple[Any, str | None]:
@@ -192,27 +232,51 @@ def network_page(request: Request, book: BookDep, target: str = "") -> Response:
 @router.get("/network/paths", response_class=HTMLResponse)
 def paths_partial(request: Request, book: BookDep, target: str = "") -> Response:
     paths, error = find_paths(book, target)
-    return render(request, "network/paths.html", {"paths": paths, "path_error": error,
-                                                  "target": target[:300]})
+    return render(
+        request, "network/paths.html", {"paths": paths, "path_error": error, "target": target[:300]}
+    )
 
 
 @router.post("/network/exchanges", response_class=HTMLResponse)
-def add_exchange(request: Request, book: BookDep, person: Text = "", direction: Text = "given",
-                 kind: Text = "help", text: Text = "", on: Text = "") -> Response:
-    error = attempt(lambda: book.network.record_exchange(
-        short_text(person, "person", limit=300), direction, kind, short_text(text, "text"),
-        on=bounded_day(on, "on")))
+def add_exchange(
+    request: Request,
+    book: BookDep,
+    person: Text = "",
+    direction: Text = "given",
+    kind: Text = "help",
+    text: Text = "",
+    on: Text = "",
+) -> Response:
+    error = attempt(
+        lambda: book.network.record_exchange(
+            short_text(person, "person", limit=300),
+            direction,
+            kind,
+            short_text(text, "text"),
+            on=bounded_day(on, "on"),
+        )
+    )
     return answer(request, "network/network.html", network_context(book), error, "/network")
 
 
 @router.post("/network/coverage", response_class=HTMLResponse)
-def add_coverage(request: Request, book: BookDep, name: Text = "", selector_kind: Text = "tag",
-                 selector: Text = "", wanted: Text = "1") -> Response:
+def add_coverage(
+    request: Request,
+    book: BookDep,
+    name: Text = "",
+    selector_kind: Text = "tag",
+    selector: Text = "",
+    wanted: Text = "1",
+) -> Response:
     def create() -> None:
         if not wanted.strip().isdigit() or len(wanted.strip()) > 6:
             raise InvalidInput("want a whole number of people", field="wanted")
-        book.network.add_coverage(short_text(name, "name", limit=300), selector_kind,
-                                  short_text(selector, "selector", limit=300), int(wanted))
+        book.network.add_coverage(
+            short_text(name, "name", limit=300),
+            selector_kind,
+            short_text(selector, "selector", limit=300),
+            int(wanted),
+        )
 
     error = attempt(create)
     return answer(request, "network/network.html", network_context(book), error, "/network")
@@ -225,19 +289,29 @@ def remove_coverage(request: Request, book: BookDep, target_id: int) -> Response
 
 
 @router.post("/network/relationships", response_class=HTMLResponse)
-def relate(request: Request, book: BookDep, a: Text = "", b: Text = "",
-           kind: Text = "colleague") -> Response:
-    error = attempt(lambda: book.network.relate(short_text(a, "a", limit=300),
-                                                short_text(b, "b", limit=300), kind))
+def relate(
+    request: Request, book: BookDep, a: Text = "", b: Text = "", kind: Text = "colleague"
+) -> Response:
+    error = attempt(
+        lambda: book.network.relate(
+            short_text(a, "a", limit=300), short_text(b, "b", limit=300), kind
+        )
+    )
     return answer(request, "network/network.html", network_context(book), error, "/network")
 
 
 @router.post("/network/introductions", response_class=HTMLResponse)
-def introduce(request: Request, book: BookDep, a: Text = "", b: Text = "", by: Text = "",
-              note: Text = "") -> Response:
-    error = attempt(lambda: book.network.intro(
-        short_text(a, "a", limit=300), short_text(b, "b", limit=300),
-        by=optional(short_text(by, "by", limit=300)), note=optional(short_text(note, "note"))))
+def introduce(
+    request: Request, book: BookDep, a: Text = "", b: Text = "", by: Text = "", note: Text = ""
+) -> Response:
+    error = attempt(
+        lambda: book.network.intro(
+            short_text(a, "a", limit=300),
+            short_text(b, "b", limit=300),
+            by=optional(short_text(by, "by", limit=300)),
+            note=optional(short_text(note, "note")),
+        )
+    )
     return answer(request, "network/network.html", network_context(book), error, "/network")
 
 
@@ -245,5 +319,7 @@ def introduce(request: Request, book: BookDep, a: Text = "", b: Text = "", by: T
 def intro_outcome(request: Request, book: BookDep, intro_id: int, outcome: Text = "") -> Response:
     if intro_id not in {i.id for i in book.network.introductions()}:
         raise NotFound(f"no introduction with id {intro_id}")
-    error = attempt(lambda: book.network.set_intro_outcome(intro_id, short_text(outcome, "outcome")))
+    error = attempt(
+        lambda: book.network.set_intro_outcome(intro_id, short_text(outcome, "outcome"))
+    )
     return answer(request, "network/network.html", network_context(book), error, "/network")

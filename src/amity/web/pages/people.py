@@ -35,11 +35,25 @@ class PeopleQuery:
     def params(self, **change: Any) -> str:
         from urllib.parse import urlencode
 
-        values = {"q": self.q, "tag": self.tag, "circle": self.circle, "org": self.org,
-                  "overdue": "1" if self.overdue else "", "sort": self.sort, "page": self.page}
+        values = {
+            "q": self.q,
+            "tag": self.tag,
+            "circle": self.circle,
+            "org": self.org,
+            "overdue": "1" if self.overdue else "",
+            "sort": self.sort,
+            "page": self.page,
+        }
         values.update(change)
-        defaults = {"q": "", "tag": "", "circle": "", "org": "", "overdue": "", "sort": "name",
-                    "page": 1}
+        defaults = {
+            "q": "",
+            "tag": "",
+            "circle": "",
+            "org": "",
+            "overdue": "",
+            "sort": "name",
+            "page": 1,
+        }
         return urlencode({k: v for k, v in values.items() if v != defaults[k]})
 
 
@@ -54,14 +68,25 @@ def find_people(book: Book, query: PeopleQuery) -> tuple[list[Person], bool]:
         actions = book.agenda.items(today=user_today(book))  # all of them, not just the top
         due = {p.id for a in actions if a.kind == "keep_in_touch" for p in a.people}
         ids = [i for i in ids if i in due] if ids is not None else sorted(due)
-    sort = {"name": "name", "last-contact": "last-contact", "stale": "last-contact",
-            "added": "added"}.get(query.sort)
+    sort = {
+        "name": "name",
+        "last-contact": "last-contact",
+        "stale": "last-contact",
+        "added": "added",
+    }.get(query.sort)
     if sort is None:
         raise InvalidInput("sort by name, last-contact, stale or added", field="sort")
     offset = (query.page - 1) * PAGE_SIZE
-    people = book.people.list(tag=query.tag or None, circle=query.circle or None,
-                              org=query.org or None, sort=sort, reverse=query.sort == "stale",
-                              ids=ids, limit=PAGE_SIZE + 1, offset=offset)
+    people = book.people.list(
+        tag=query.tag or None,
+        circle=query.circle or None,
+        org=query.org or None,
+        sort=sort,
+        reverse=query.sort == "stale",
+        ids=ids,
+        limit=PAGE_SIZE + 1,
+        offset=offset,
+    )
     if ids is not None and query.q.strip() and query.sort == "name":
         rank = {pid: n for n, pid in enumerate(ids)}  # best match first while searching
         people.sort(key=lambda p: rank.get(p.id, len(rank)))
@@ -69,24 +94,47 @@ def find_people(book: Book, query: PeopleQuery) -> tuple[list[Person], bool]:
 
 
 @router.get("/people", response_class=HTMLResponse)
-def people_page(request: Request, book: BookDep, q: str = "", tag: str = "", circle: str = "",
-                org: str = "", overdue: str = "", sort: str = "name",
-                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
-    query = PeopleQuery(q=q[:200], tag=tag[:100], circle=circle[:100], org=org[:200],
-                        overdue=overdue in ("1", "on", "true"), sort=sort, page=page)
+def people_page(
+    request: Request,
+    book: BookDep,
+    q: str = "",
+    tag: str = "",
+    circle: str = "",
+    org: str = "",
+    overdue: str = "",
+    sort: str = "name",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    query = PeopleQuery(
+        q=q[:200],
+        tag=tag[:100],
+        circle=circle[:100],
+        org=org[:200],
+        overdue=overdue in ("1", "on", "true"),
+        sort=sort,
+        page=page,
+    )
     people, has_more = find_people(book, query)
-    context = {"people": people, "query": query, "has_more": has_more,
-               "today": user_today(book)}
+    context = {"people": people, "query": query, "has_more": has_more, "today": user_today(book)}
     if request.headers.get("hx-target") == "people-results":
         return render(request, "partials/people_results.html", context)
-    context.update(tags=book.people.all_tags(), circles=book.circles(),
-                   total=book.people.count(), bulk_actions=BULK_ACTIONS)
+    context.update(
+        tags=book.people.all_tags(),
+        circles=book.circles(),
+        total=book.people.count(),
+        bulk_actions=BULK_ACTIONS,
+    )
     return render(request, "people.html", context)
 
 
 @router.post("/people/bulk", response_class=HTMLResponse)
-def bulk_change(request: Request, book: BookDep, ids: Annotated[list[int], Form()] = [],  # noqa: B006
-                action: Text = "", value: Text = "") -> Response:
+def bulk_change(
+    request: Request,
+    book: BookDep,
+    ids: Annotated[list[int], Form()] = [],  # noqa: B006
+    action: Text = "",
+    value: Text = "",
+) -> Response:
     """Tag, untag, set circle or cadence, or archive the selected people."""
     if not ids:
         raise InvalidInput("select at least one person", field="ids")
@@ -94,8 +142,11 @@ def bulk_change(request: Request, book: BookDep, ids: Annotated[list[int], Form(
         raise InvalidInput(f"select at most {MAX_BULK} people at once", field="ids")
     changed = apply_bulk(book, list(dict.fromkeys(ids)), action, value.strip())
     message = f"{action.capitalize()}: {changed} {'person' if changed == 1 else 'people'} changed."
-    return Response(status_code=200, content=message,
-                    headers={"HX-Trigger": "people-changed", "content-type": "text/html"})
+    return Response(
+        status_code=200,
+        content=message,
+        headers={"HX-Trigger": "people-changed", "content-type": "text/html"},
+    )
 
 
 def apply_bulk(book: Book, ids: list[int], action: str, value: str) -> int:
@@ -133,17 +184,39 @@ def apply_bulk(book: Book, ids: list[int], action: str, value: str) -> int:
 
 @router.get("/people/new", response_class=HTMLResponse)
 def new_person_form(request: Request, book: BookDep, name: str = "") -> Response:
-    return render(request, "person_new.html", {"form": {"name": name[:300]}, "error": None,
-                                               "circles": book.circles()})
+    return render(
+        request,
+        "person_new.html",
+        {"form": {"name": name[:300]}, "error": None, "circles": book.circles()},
+    )
 
 
-PERSON_FIELDS = ("name", "emails", "phones", "urls", "org", "title", "tags", "circle", "cadence",
-                 "birthday", "met_where", "how_met", "note", "nickname", "preferred_channel",
-                 "timezone", "language", "best_time", "style_notes")
+PERSON_FIELDS = (
+    "name",
+    "emails",
+    "phones",
+    "urls",
+    "org",
+    "title",
+    "tags",
+    "circle",
+    "cadence",
+    "birthday",
+    "met_where",
+    "how_met",
+    "note",
+    "nickname",
+    "preferred_channel",
+    "timezone",
+    "language",
+    "best_time",
+    "style_notes",
+)
 
 
 def person_input(form: dict[str, str], *, editing: bool = False) -> PersonInput:
     """Form text -> PersonInput; on edit an empty text clears the field."""
+
     def text(name: str) -> str | None:
         value = form.get(name)
         if value is None:
@@ -152,14 +225,26 @@ def person_input(form: dict[str, str], *, editing: bool = False) -> PersonInput:
 
     birthday = text("birthday")
     return PersonInput(
-        name=text("name"), emails=split_list(form.get("emails", "")),
-        phones=split_list(form.get("phones", "")), urls=split_list(form.get("urls", "")),
-        org=text("org"), title=text("title"), tags=split_list(form.get("tags", "")),
-        circle=text("circle"), cadence=text("cadence"), birthday=birthday or None,
-        met_where=text("met_where"), how_met=text("how_met"), note=text("note"),
-        nickname=text("nickname"), preferred_channel=text("preferred_channel"),
-        timezone=text("timezone"), language=text("language"), best_time=text("best_time"),
-        style_notes=text("style_notes"))
+        name=text("name"),
+        emails=split_list(form.get("emails", "")),
+        phones=split_list(form.get("phones", "")),
+        urls=split_list(form.get("urls", "")),
+        org=text("org"),
+        title=text("title"),
+        tags=split_list(form.get("tags", "")),
+        circle=text("circle"),
+        cadence=text("cadence"),
+        birthday=birthday or None,
+        met_where=text("met_where"),
+        how_met=text("how_met"),
+        note=text("note"),
+        nickname=text("nickname"),
+        preferred_channel=text("preferred_channel"),
+        timezone=text("timezone"),
+        language=text("language"),
+        best_time=text("best_time"),
+        style_notes=text("style_notes"),
+    )
 
 
 @router.post("/people", response_class=HTMLResponse)
@@ -171,6 +256,10 @@ async def add_person(request: Request, book: BookDep) -> Response:
         person = await run_in_threadpool(book.people.add, person_input(form))
     except AmityError as exc:
         circles = await run_in_threadpool(book.circles)
-        return render(request, "person_new.html", {"form": form, "error": str(exc),
-                                                   "circles": circles}, status_code=422)
+        return render(
+            request,
+            "person_new.html",
+            {"form": form, "error": str(exc), "circles": circles},
+            status_code=422,
+        )
     return RedirectResponse(f"/people/{person.id}", status_code=303)

@@ -24,10 +24,15 @@ TIMELINE_LIMIT = 30
 def person_context(book: Book, person_id: int) -> dict[str, Any]:
     person = book.people.get(person_id)
     context: dict[str, Any] = {
-        "p": person, "today": user_today(book), "fact_kinds": FACT_KINDS,
-        "date_kinds": DATE_KINDS, "circles": book.circles(),
+        "p": person,
+        "today": user_today(book),
+        "fact_kinds": FACT_KINDS,
+        "date_kinds": DATE_KINDS,
+        "circles": book.circles(),
         "timeline": book.interactions.timeline(person.id, limit=TIMELINE_LIMIT),
-        "promises": promises_of(book, person.id), "health": health_of(book, person.id)}
+        "promises": promises_of(book, person.id),
+        "health": health_of(book, person.id),
+    }
     return context
 
 
@@ -66,24 +71,36 @@ def profile(request: Request, book: BookDep, person_id: int) -> Response:
 @router.get("/people/{person_id}/edit", response_class=HTMLResponse)
 def edit_form(request: Request, book: BookDep, person_id: int) -> Response:
     person = book.people.get(person_id)
-    return render(request, "partials/person_edit.html",
-                  {"p": person, "form": form_of(person), "circles": book.circles(), "error": None})
+    return render(
+        request,
+        "partials/person_edit.html",
+        {"p": person, "form": form_of(person), "circles": book.circles(), "error": None},
+    )
 
 
 def form_of(person: Person) -> dict[str, str]:
     from amity.rules.normalize import format_cadence
 
     return {
-        "name": person.name, "emails": ", ".join(person.emails),
-        "phones": ", ".join(person.phones), "org": person.org or "", "title": person.title or "",
-        "tags": ", ".join(person.tags), "circle": person.circle or "",
+        "name": person.name,
+        "emails": ", ".join(person.emails),
+        "phones": ", ".join(person.phones),
+        "org": person.org or "",
+        "title": person.title or "",
+        "tags": ", ".join(person.tags),
+        "circle": person.circle or "",
         "cadence": format_cadence(person.cadence_days) if person.cadence_days is not None else "",
         "birthday": str(person.birthday) if person.birthday else "",
-        "met_where": person.met_where or "", "how_met": person.how_met or "",
-        "note": person.notes or "", "nickname": person.nickname or "",
-        "preferred_channel": person.preferred_channel or "", "timezone": person.timezone or "",
-        "language": person.language or "", "best_time": person.best_time or "",
-        "style_notes": person.style_notes or ""}
+        "met_where": person.met_where or "",
+        "how_met": person.how_met or "",
+        "note": person.notes or "",
+        "nickname": person.nickname or "",
+        "preferred_channel": person.preferred_channel or "",
+        "timezone": person.timezone or "",
+        "language": person.language or "",
+        "best_time": person.best_time or "",
+        "style_notes": person.style_notes or "",
+    }
 
 
 @router.post("/people/{person_id}/edit", response_class=HTMLResponse)
@@ -97,10 +114,14 @@ async def save_edit(request: Request, book: BookDep, person_id: int) -> Response
         if isinstance(exc, NotFound):
             raise
         current, circles = await run_in_threadpool(
-            lambda: (book.people.get(person_id), book.circles()))
-        return render(request, "partials/person_edit.html",
-                      {"p": current, "form": form, "circles": circles, "error": str(exc)},
-                      status_code=409 if exc.code == "conflict" else 422)
+            lambda: (book.people.get(person_id), book.circles())
+        )
+        return render(
+            request,
+            "partials/person_edit.html",
+            {"p": current, "form": form, "circles": circles, "error": str(exc)},
+            status_code=409 if exc.code == "conflict" else 422,
+        )
     return render(request, "partials/person_profile.html", {"p": person, "saved": True})
 
 
@@ -114,22 +135,40 @@ def apply_edit(book: Book, person_id: int, form: dict[str, str], version: str) -
     remove_phones = [x for x in current.phones if x not in new_phones]
     remove_tags = [t for t in current.tags if t not in {t.lower() for t in new_tags}]
     return book.people.edit(
-        current.id, data, remove_emails=remove_emails, remove_phones=remove_phones,
-        remove_tags=remove_tags, if_version=int(version) if version.isdigit() else None)
+        current.id,
+        data,
+        remove_emails=remove_emails,
+        remove_phones=remove_phones,
+        remove_tags=remove_tags,
+        if_version=int(version) if version.isdigit() else None,
+    )
 
 
 @router.post("/people/{person_id}/facts", response_class=HTMLResponse)
-def add_fact(request: Request, book: BookDep, person_id: int, kind: Text = "other",
-             text: Text = "", happened_on: Text = "") -> Response:
+def add_fact(
+    request: Request,
+    book: BookDep,
+    person_id: int,
+    kind: Text = "other",
+    text: Text = "",
+    happened_on: Text = "",
+) -> Response:
     try:
-        book.people.add_fact(person_id, kind, short_text(text, "text"),
-                             happened_on=parse_day(happened_on, "happened_on"))
+        book.people.add_fact(
+            person_id,
+            kind,
+            short_text(text, "text"),
+            happened_on=parse_day(happened_on, "happened_on"),
+        )
         error = None
     except InvalidInput as exc:
         error = str(exc)
-    return render(request, "partials/person_facts.html",
-                  {"p": book.people.get(person_id), "fact_kinds": FACT_KINDS, "error": error},
-                  status_code=422 if error else 200)
+    return render(
+        request,
+        "partials/person_facts.html",
+        {"p": book.people.get(person_id), "fact_kinds": FACT_KINDS, "error": error},
+        status_code=422 if error else 200,
+    )
 
 
 @router.post("/people/{person_id}/questions", response_class=HTMLResponse)
@@ -139,14 +178,18 @@ def add_question(request: Request, book: BookDep, person_id: int, text: Text = "
         error = None
     except InvalidInput as exc:
         error = str(exc)
-    return render(request, "partials/person_questions.html",
-                  {"p": book.people.get(person_id), "error": error},
-                  status_code=422 if error else 200)
+    return render(
+        request,
+        "partials/person_questions.html",
+        {"p": book.people.get(person_id), "error": error},
+        status_code=422 if error else 200,
+    )
 
 
 @router.post("/people/{person_id}/questions/{question_id}/asked", response_class=HTMLResponse)
-def question_asked(request: Request, book: BookDep, person_id: int, question_id: int,
-                   answer: Text = "") -> Response:
+def question_asked(
+    request: Request, book: BookDep, person_id: int, question_id: int, answer: Text = ""
+) -> Response:
     """Asked it: the question leaves the list; an answer is kept as a fact."""
     person = book.people.resolve(person_id)  # another user's person is not found
     error = None
@@ -155,30 +198,45 @@ def question_asked(request: Request, book: BookDep, person_id: int, question_id:
         book.briefs.mark_asked([(question_id, short_text(answer, "answer", limit=2000) or None)])
     except InvalidInput as exc:
         error = str(exc)
-    return render(request, "partials/person_questions.html",
-                  {"p": book.people.get(person.id), "error": error, "answered": not error},
-                  status_code=422 if error else 200,
-                  headers=None if error else {"HX-Trigger": "question-asked"})
+    return render(
+        request,
+        "partials/person_questions.html",
+        {"p": book.people.get(person.id), "error": error, "answered": not error},
+        status_code=422 if error else 200,
+        headers=None if error else {"HX-Trigger": "question-asked"},
+    )
 
 
 @router.post("/people/{person_id}/dates", response_class=HTMLResponse)
-def add_date(request: Request, book: BookDep, person_id: int, kind: Text = "custom",
-             when: Text = "", label: Text = "") -> Response:
+def add_date(
+    request: Request,
+    book: BookDep,
+    person_id: int,
+    kind: Text = "custom",
+    when: Text = "",
+    label: Text = "",
+) -> Response:
     try:
         from amity.model import PartialDate
 
         try:
             partial = PartialDate.parse(when.strip())
         except (ValueError, TypeError):
-            raise InvalidInput(f"{when.strip()!r} is not a date like 1990-04-15 or --04-15",
-                               field="when") from None
-        book.people.add_date(person_id, kind, partial, short_text(label, "label", limit=200) or None)
+            raise InvalidInput(
+                f"{when.strip()!r} is not a date like 1990-04-15 or --04-15", field="when"
+            ) from None
+        book.people.add_date(
+            person_id, kind, partial, short_text(label, "label", limit=200) or None
+        )
         error = None
     except InvalidInput as exc:
         error = str(exc)
-    return render(request, "partials/person_dates.html",
-                  {"p": book.people.get(person_id), "date_kinds": DATE_KINDS, "error": error},
-                  status_code=422 if error else 200)
+    return render(
+        request,
+        "partials/person_dates.html",
+        {"p": book.people.get(person_id), "date_kinds": DATE_KINDS, "error": error},
+        status_code=422 if error else 200,
+    )
 
 
 @router.post("/people/{person_id}/archive")

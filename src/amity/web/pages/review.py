@@ -26,44 +26,101 @@ def rows(measures: dict[str, Compared]) -> list[Row]:
 
 def charts(review: Review) -> list[tuple[str, str, Any]]:
     """(id, heading, svg) for every chart of the page."""
-    kept = shares_as_percent([Row("promises on time", review.promises_kept_on_time.current,
-                                  review.promises_kept_on_time.previous),
-                              Row("follow-ups on time", review.follow_ups_on_time.current,
-                                  review.follow_ups_on_time.previous)])
-    reply = [Row("median reply time", review.median_reply_hours.current,
-                 review.median_reply_hours.previous)]
-    ledger = [Row("given", review.given.current, review.given.previous),
-              Row("received", review.received.current, review.received.previous)]
+    kept = shares_as_percent(
+        [
+            Row(
+                "promises on time",
+                review.promises_kept_on_time.current,
+                review.promises_kept_on_time.previous,
+            ),
+            Row(
+                "follow-ups on time",
+                review.follow_ups_on_time.current,
+                review.follow_ups_on_time.previous,
+            ),
+        ]
+    )
+    reply = [
+        Row(
+            "median reply time",
+            review.median_reply_hours.current,
+            review.median_reply_hours.previous,
+        )
+    ]
+    ledger = [
+        Row("given", review.given.current, review.given.previous),
+        Row("received", review.received.current, review.received.previous),
+    ]
     goals = [Row(g.title, g.progress.current, g.progress.previous) for g in review.goal_progress]
     return [
-        ("interactions", "Interactions by kind",
-         compared_bars(rows(review.interactions_by_kind), title="Interactions by kind")),
-        ("reached", "People reached by circle",
-         compared_bars(rows(review.people_reached_by_circle), title="People reached by circle")),
-        ("reliability", "Promises and follow-ups on time",
-         compared_bars(kept, title="Promises and follow-ups on time", unit="%", scale_max=100,
-                       empty="Nothing was due in either period")),
-        ("replies", "Median reply time",
-         compared_bars(reply, title="Median reply time (hours)", unit=" h",
-                       empty="No answered messages in either period")),
-        ("ledger", "Give and receive",
-         compared_bars(ledger, title="Given and received")),
-        ("themes", "Feedback themes",
-         compared_bars(rows(review.feedback_themes), title="Feedback themes",
-                       empty="No feedback in either period")),
-        ("goals", "Goal progress",
-         compared_bars(goals, title="Goal progress (latest check-in)", unit="%", scale_max=100,
-                       empty="No goals yet")),
+        (
+            "interactions",
+            "Interactions by kind",
+            compared_bars(rows(review.interactions_by_kind), title="Interactions by kind"),
+        ),
+        (
+            "reached",
+            "People reached by circle",
+            compared_bars(rows(review.people_reached_by_circle), title="People reached by circle"),
+        ),
+        (
+            "reliability",
+            "Promises and follow-ups on time",
+            compared_bars(
+                kept,
+                title="Promises and follow-ups on time",
+                unit="%",
+                scale_max=100,
+                empty="Nothing was due in either period",
+            ),
+        ),
+        (
+            "replies",
+            "Median reply time",
+            compared_bars(
+                reply,
+                title="Median reply time (hours)",
+                unit=" h",
+                empty="No answered messages in either period",
+            ),
+        ),
+        ("ledger", "Give and receive", compared_bars(ledger, title="Given and received")),
+        (
+            "themes",
+            "Feedback themes",
+            compared_bars(
+                rows(review.feedback_themes),
+                title="Feedback themes",
+                empty="No feedback in either period",
+            ),
+        ),
+        (
+            "goals",
+            "Goal progress",
+            compared_bars(
+                goals,
+                title="Goal progress (latest check-in)",
+                unit="%",
+                scale_max=100,
+                empty="No goals yet",
+            ),
+        ),
     ]
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review_page(request: Request, book: BookDep, period: str = "week",
-                typed: Annotated[str, Query(alias="date")] = "") -> Response:
+def review_page(
+    request: Request,
+    book: BookDep,
+    period: str = "week",
+    typed: Annotated[str, Query(alias="date")] = "",
+) -> Response:
     if period not in PERIODS:
         raise InvalidInput("review a week or a month", field="period")
     day = bounded_day(typed, "date") or user_today(book)
     review = book.reviews.review(period, today=day)
-    return render(request, "network/review.html", {
-        "r": review, "charts": charts(review), "period": period, "periods": PERIODS,
-        "day": day})
+    return render(
+        request,
+        "network/review.html",
+        {"r": review, "charts": charts(review), "period": period, "periods": PERIODS, "day": day},
+    )

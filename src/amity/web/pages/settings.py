@@ -27,20 +27,35 @@ def settings_context(request: Request, book: Book, **extra: Any) -> dict[str, An
     user: User = request.state.user
     base = cfg.base_url
     context = {
-        "s": book.settings.all(), "circles": book.circles(), "tls_modes": TLS_MODES,
+        "s": book.settings.all(),
+        "circles": book.circles(),
+        "tls_modes": TLS_MODES,
         "tokens": accounts.list_api_tokens(cfg.engine, user.id),
         "users": accounts.list_users(cfg.engine) if user.is_admin else [],
         "invitations": accounts.list_invitations(cfg.engine, user.id) if user.is_admin else [],
-        "base": base, "message": None, "error": None, "new_token": None, "invite_link": None,
-        "section": None}
+        "base": base,
+        "message": None,
+        "error": None,
+        "new_token": None,
+        "invite_link": None,
+        "section": None,
+    }
     context.update(extra)
     return context
 
 
-def _done(request: Request, book: Book, section: str, *, message: str | None = None,
-          error: str | None = None, **extra: Any) -> Response:
-    context = settings_context(request, book, section=section, message=message, error=error,
-                               **extra)
+def _done(
+    request: Request,
+    book: Book,
+    section: str,
+    *,
+    message: str | None = None,
+    error: str | None = None,
+    **extra: Any,
+) -> Response:
+    context = settings_context(
+        request, book, section=section, message=message, error=error, **extra
+    )
     return render(request, "settings.html", context, status_code=422 if error else 200)
 
 
@@ -50,15 +65,26 @@ def settings_page(request: Request, book: BookDep) -> Response:
 
 
 @router.post("/settings/general", response_class=HTMLResponse)
-def save_general(request: Request, book: BookDep, timezone: Text = "UTC", my_name: Text = "",
-                 my_emails: Text = "", phone_region: Text = "US") -> Response:
+def save_general(
+    request: Request,
+    book: BookDep,
+    timezone: Text = "UTC",
+    my_name: Text = "",
+    my_emails: Text = "",
+    phone_region: Text = "US",
+) -> Response:
     try:
         region = phone_region.strip().upper()
         if len(region) != 2 or not region.isalpha():
-            raise InvalidInput("the phone region is a two-letter country code like US or DE",
-                               field="phone.region")
-        values = {"timezone": timezone.strip() or "UTC", "me.name": my_name.strip()[:200],
-                  "me.emails": split_list(my_emails)[:50], "phone.region": region}
+            raise InvalidInput(
+                "the phone region is a two-letter country code like US or DE", field="phone.region"
+            )
+        values = {
+            "timezone": timezone.strip() or "UTC",
+            "me.name": my_name.strip()[:200],
+            "me.emails": split_list(my_emails)[:50],
+            "phone.region": region,
+        }
         _check_all(book, values)
         for key, value in values.items():
             book.settings.set(key, value)
@@ -113,23 +139,45 @@ def set_circles(book: Book, form: dict[str, str]) -> None:
                 parse_cadence(every)
             weight = float(weight_text) if weight_text else None
         except (NormalizeError, ValueError):
-            raise InvalidInput(f"{circle['name']}: a cadence is like 30d, 6w or never and a "
-                               "weight is a number", field=f"every-{circle['id']}") from None
+            raise InvalidInput(
+                f"{circle['name']}: a cadence is like 30d, 6w or never and a weight is a number",
+                field=f"every-{circle['id']}",
+            ) from None
         if weight is not None and not 0 < weight <= 10:
-            raise InvalidInput(f"{circle['name']}: a weight is above 0 and at most 10",
-                               field=f"weight-{circle['id']}")
+            raise InvalidInput(
+                f"{circle['name']}: a weight is above 0 and at most 10",
+                field=f"weight-{circle['id']}",
+            )
         changes.append((circle["name"], every or None, weight))
     for name, every_value, weight in changes:
         book.circle_settings.set(name, every=every_value, weight=weight)
 
 
 @router.post("/settings/digest", response_class=HTMLResponse)
-def save_digest(request: Request, book: BookDep, enabled: Text = "", time: Text = "07:30",
-                to: Text = "", host: Text = "", port: Text = "587", user: Text = "",
-                password: Text = "", tls: Text = "starttls", sender: Text = "") -> Response:
+def save_digest(
+    request: Request,
+    book: BookDep,
+    enabled: Text = "",
+    time: Text = "07:30",
+    to: Text = "",
+    host: Text = "",
+    port: Text = "587",
+    user: Text = "",
+    password: Text = "",
+    tls: Text = "starttls",
+    sender: Text = "",
+) -> Response:
     try:
-        values = digest_values(enabled=enabled, time=time, to=to, host=host, port=port,
-                               user=user, tls=tls, sender=sender)
+        values = digest_values(
+            enabled=enabled,
+            time=time,
+            to=to,
+            host=host,
+            port=port,
+            user=user,
+            tls=tls,
+            sender=sender,
+        )
         for key, value in values.items():
             book.settings.set(key, value)
         if password:  # empty keeps the stored password (it is never shown)
@@ -139,8 +187,9 @@ def save_digest(request: Request, book: BookDep, enabled: Text = "", time: Text 
     return _done(request, book, "digest", message="Saved.")
 
 
-def digest_values(*, enabled: str, time: str, to: str, host: str, port: str, user: str,
-                  tls: str, sender: str) -> dict[str, Any]:
+def digest_values(
+    *, enabled: str, time: str, to: str, host: str, port: str, user: str, tls: str, sender: str
+) -> dict[str, Any]:
     import re
 
     from amity.rules.normalize import NormalizeError, normalize_email
@@ -168,14 +217,22 @@ def digest_values(*, enabled: str, time: str, to: str, host: str, port: str, use
     on = enabled in ("1", "on", "true")
     if on and not (addresses["smtp.to"] and host.strip()):
         raise InvalidInput("to send a digest, give an address and an SMTP server", field="smtp.to")
-    return {"digest.enabled": on, "digest.time": f"{int(clock.split(':')[0]):02d}:{clock[-2:]}",
-            "smtp.to": addresses["smtp.to"], "smtp.from": addresses["smtp.from"],
-            "smtp.host": host.strip(), "smtp.port": int(port), "smtp.user": user.strip(),
-            "smtp.tls": tls}
+    return {
+        "digest.enabled": on,
+        "digest.time": f"{int(clock.split(':')[0]):02d}:{clock[-2:]}",
+        "smtp.to": addresses["smtp.to"],
+        "smtp.from": addresses["smtp.from"],
+        "smtp.host": host.strip(),
+        "smtp.port": int(port),
+        "smtp.user": user.strip(),
+        "smtp.tls": tls,
+    }
 
 
 @router.post("/settings/password", response_class=HTMLResponse)
-def change_password(request: Request, book: BookDep, current: Text = "", new: Text = "") -> Response:
+def change_password(
+    request: Request, book: BookDep, current: Text = "", new: Text = ""
+) -> Response:
     cfg = config(request)
     user: User = request.state.user
     _, stored = accounts.login_candidate(cfg.engine, user.email)
@@ -198,8 +255,13 @@ def create_token(request: Request, book: BookDep, name: Text = "") -> Response:
         _, token = accounts.create_api_token(cfg.engine, book.owner_id, name, now=cfg.clock())
     except AmityError as exc:
         return _done(request, book, "tokens", error=str(exc))
-    return _done(request, book, "tokens", new_token=token,
-                 message="Copy the token now: it is not shown again.")
+    return _done(
+        request,
+        book,
+        "tokens",
+        new_token=token,
+        message="Copy the token now: it is not shown again.",
+    )
 
 
 @router.post("/settings/tokens/{token_id}/revoke", response_class=HTMLResponse)
@@ -227,8 +289,13 @@ def invite(request: Request, book: BookDep, email: Text = "") -> Response:
     except AmityError as exc:
         return _done(request, book, "users", error=str(exc))
     base = cfg.base_url
-    return _done(request, book, "users", invite_link=f"{base}/invite/{token}",
-                 message="Send this link to the person you invite; it works once, for 7 days.")
+    return _done(
+        request,
+        book,
+        "users",
+        invite_link=f"{base}/invite/{token}",
+        message="Send this link to the person you invite; it works once, for 7 days.",
+    )
 
 
 @router.post("/settings/invitations/{invitation_id}/withdraw", response_class=HTMLResponse)

@@ -16,19 +16,21 @@ from amity.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-KIND_TITLES = OrderedDict([
-    ("reply", "Replies you owe"),
-    ("promise_mine", "Your promises"),
-    ("date", "Dates"),
-    ("follow_up", "Follow-ups"),
-    ("event_follow_up", "After events"),
-    ("promise_theirs", "Promises to you"),
-    ("keep_in_touch", "Keep in touch"),
-    ("feedback_request", "Ask for feedback"),
-    ("goal_checkin", "Goal check-ins"),
-    ("give", "Give back"),
-    ("share", "Worth sharing"),
-])
+KIND_TITLES = OrderedDict(
+    [
+        ("reply", "Replies you owe"),
+        ("promise_mine", "Your promises"),
+        ("date", "Dates"),
+        ("follow_up", "Follow-ups"),
+        ("event_follow_up", "After events"),
+        ("promise_theirs", "Promises to you"),
+        ("keep_in_touch", "Keep in touch"),
+        ("feedback_request", "Ask for feedback"),
+        ("goal_checkin", "Goal check-ins"),
+        ("give", "Give back"),
+        ("share", "Worth sharing"),
+    ]
+)
 SNOOZE_CHOICES = {"1d": 1, "3d": 3, "1w": 7, "1m": 30}
 MAX_ITEMS = 60  # the page shows the most pressing; the rest wait their turn
 
@@ -42,7 +44,9 @@ def group_by_kind(actions: list[Action]) -> list[tuple[str, str, list[Action]]]:
     groups: dict[str, list[Action]] = {}
     for action in actions:
         groups.setdefault(action.kind, []).append(action)
-    ordered = [k for k in KIND_TITLES if k in groups] + sorted(k for k in groups if k not in KIND_TITLES)
+    ordered = [k for k in KIND_TITLES if k in groups] + sorted(
+        k for k in groups if k not in KIND_TITLES
+    )
     return [(k, KIND_TITLES.get(k, k.replace("_", " ").capitalize()), groups[k]) for k in ordered]
 
 
@@ -50,15 +54,24 @@ def group_by_kind(actions: list[Action]) -> list[tuple[str, str, list[Action]]]:
 def today_page(request: Request, book: BookDep) -> Response:
     today = user_today(book)
     actions = agenda_actions(book, today)
-    return render(request, "today.html", {
-        "today": today, "groups": group_by_kind(actions), "count": len(actions),
-        "more": len(actions) >= MAX_ITEMS, "snooze_choices": SNOOZE_CHOICES,
-        "people_count": book.people.count()})
+    return render(
+        request,
+        "today.html",
+        {
+            "today": today,
+            "groups": group_by_kind(actions),
+            "count": len(actions),
+            "more": len(actions) >= MAX_ITEMS,
+            "snooze_choices": SNOOZE_CHOICES,
+            "people_count": book.people.count(),
+        },
+    )
 
 
 @router.post("/today/act", response_class=HTMLResponse)
-def act_on_item(request: Request, book: BookDep, key: Text = "", action: Text = "",
-                snooze: Text = "1w") -> Response:
+def act_on_item(
+    request: Request, book: BookDep, key: Text = "", action: Text = "", snooze: Text = "1w"
+) -> Response:
     """Done, snooze or dismiss one item; the row disappears (htmx swaps it with nothing)."""
     agenda = book.agenda
     key = key.strip()

@@ -33,6 +33,7 @@ UPLOAD_LIFETIME = 24 * 3600
 
 # --- import ---------------------------------------------------------------------------------
 
+
 @router.get("/import", response_class=HTMLResponse)
 def import_page(request: Request, book: BookDep) -> Response:
     imports = part(book, "imports")
@@ -67,8 +68,12 @@ async def upload_and_preview(request: Request) -> Response:
     form = await request.form(**FORM_LIMITS)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return render(request, "import.html", {"history": [], "preview": None,
-                                               "error": "Choose a file to import."}, status_code=422)
+        return render(
+            request,
+            "import.html",
+            {"history": [], "preview": None, "error": "Choose a file to import."},
+            status_code=422,
+        )
     fmt = str(form.get("format") or "auto")
     create_people = form.get("create_people") in ("1", "on")
     upload_id = os.urandom(18).hex()
@@ -85,12 +90,17 @@ async def upload_and_preview(request: Request) -> Response:
                 raise InvalidInput("the file is larger than 25 MB", field="file")
             out.write(chunk)
     try:
-        preview = await run_in_threadpool(preview_file, book, path, fmt, upload.filename,
-                                          create_people)
+        preview = await run_in_threadpool(
+            preview_file, book, path, fmt, upload.filename, create_people
+        )
     except AmityError as exc:
         path.unlink(missing_ok=True)
-        return render(request, "import.html", {"history": [], "preview": None,
-                                               "error": str(exc)}, status_code=422)
+        return render(
+            request,
+            "import.html",
+            {"history": [], "preview": None, "error": str(exc)},
+            status_code=422,
+        )
     preview.update(upload_id=upload_id, filename=upload.filename, create_people=create_people)
     return render(request, "import.html", {"history": [], "preview": preview, "error": None})
 
@@ -112,14 +122,19 @@ async def apply_import(request: Request) -> Response:
     try:
         result = await run_in_threadpool(apply_file, book, path, fmt, filename, create_people)
     except AmityError as exc:
-        return render(request, "import.html", {"history": [], "preview": None, "error": str(exc)},
-                      status_code=409 if exc.code == "not_empty" else 422)
+        return render(
+            request,
+            "import.html",
+            {"history": [], "preview": None, "error": str(exc)},
+            status_code=409 if exc.code == "not_empty" else 422,
+        )
     finally:
         path.unlink(missing_ok=True)
     imports = part(book, "imports")
     history = await run_in_threadpool(imports.history) if imports is not None else []
-    return render(request, "import.html", {"history": history, "preview": None, "error": None,
-                                           "done": result})
+    return render(
+        request, "import.html", {"history": history, "preview": None, "error": None, "done": result}
+    )
 
 
 def file_format(path: Path, fmt: str) -> str:
@@ -163,8 +178,9 @@ def records_of(book: Book, path: Path, fmt: str) -> Iterator[Any]:
     raise InvalidInput(f"cannot import the format {fmt!r}", field="format")
 
 
-def preview_file(book: Book, path: Path, fmt: str, filename: str,
-                 create_people: bool) -> dict[str, Any]:
+def preview_file(
+    book: Book, path: Path, fmt: str, filename: str, create_people: bool
+) -> dict[str, Any]:
     fmt = file_format(path, fmt)
     if fmt == "json":
         doc = read_backup(path)
@@ -174,41 +190,53 @@ def preview_file(book: Book, path: Path, fmt: str, filename: str,
     if imports is None:
         raise InvalidInput("only JSON backups can be imported in this version", field="format")
     plan = imports.plan(records_of(book, path, fmt), create_people=create_people)
-    return {"format": fmt, "summary": plan.summary(),
-            "people": [(d.action, d.record.name, d.changes) for d in plan.people[:PREVIEW_ROWS]],
-            "more_people": max(0, len(plan.people) - PREVIEW_ROWS),
-            "errors": [(e.line, e.reason) for e in plan.errors[:PREVIEW_ROWS]],
-            "more_errors": max(0, len(plan.errors) - PREVIEW_ROWS),
-            "unknown": len(plan.unknown)}
+    return {
+        "format": fmt,
+        "summary": plan.summary(),
+        "people": [(d.action, d.record.name, d.changes) for d in plan.people[:PREVIEW_ROWS]],
+        "more_people": max(0, len(plan.people) - PREVIEW_ROWS),
+        "errors": [(e.line, e.reason) for e in plan.errors[:PREVIEW_ROWS]],
+        "more_errors": max(0, len(plan.errors) - PREVIEW_ROWS),
+        "unknown": len(plan.unknown),
+    }
 
 
-def apply_file(book: Book, path: Path, fmt: str, filename: str,
-               create_people: bool) -> dict[str, Any]:
+def apply_file(
+    book: Book, path: Path, fmt: str, filename: str, create_people: bool
+) -> dict[str, Any]:
     fmt = file_format(path, fmt)
     if fmt == "json":
         return {"format": "json", "restored": book.restore_json(read_backup(path))}
     imports = part(book, "imports")
     if imports is None:
         raise InvalidInput("only JSON backups can be imported in this version", field="format")
-    result = imports.run(records_of(book, path, fmt), fmt=fmt, filename=filename,
-                         create_people=create_people)
+    result = imports.run(
+        records_of(book, path, fmt), fmt=fmt, filename=filename, create_people=create_people
+    )
     return {"format": fmt, "summary": result.summary()}
 
 
 # --- export ---------------------------------------------------------------------------------
+
 
 @router.get("/export", response_class=HTMLResponse)
 def export_page(request: Request, book: BookDep) -> Response:
     cfg = config(request)
     token = accounts.calendar_token(cfg.engine, book.owner_id)
     base = cfg.base_url
-    return render(request, "export.html", {
-        "feed_url": f"{base}/calendar/{token}.ics", "formats": export_formats()})
+    return render(
+        request,
+        "export.html",
+        {"feed_url": f"{base}/calendar/{token}.ics", "formats": export_formats()},
+    )
 
 
 def export_formats() -> list[tuple[str, str]]:
-    return [("json", "JSON backup (everything, lossless)"), ("vcf", "vCard 3.0 (contacts apps)"),
-            ("csv", "CSV (spreadsheets)")]
+    return [
+        ("json", "JSON backup (everything, lossless)"),
+        ("vcf", "vCard 3.0 (contacts apps)"),
+        ("csv", "CSV (spreadsheets)"),
+    ]
 
 
 @router.post("/export/calendar-token")
@@ -222,8 +250,11 @@ def renew_calendar_token(request: Request, book: BookDep) -> Response:
 def export_backup(book: BookDep) -> Response:
     doc = book.export_json()
     stamp = datetime.now().strftime("%Y%m%d")
-    return Response(json.dumps(doc, ensure_ascii=False, indent=1), media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="amity-{stamp}.json"'})
+    return Response(
+        json.dumps(doc, ensure_ascii=False, indent=1),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="amity-{stamp}.json"'},
+    )
 
 
 def people_records(book: Book) -> list[Any]:
@@ -237,16 +268,22 @@ def people_records(book: Book) -> list[Any]:
 def export_vcards(book: BookDep) -> Response:
     from amity.formats.vcard import write_vcards
 
-    return Response(write_vcards(people_records(book)), media_type="text/vcard; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="amity-people.vcf"'})
+    return Response(
+        write_vcards(people_records(book)),
+        media_type="text/vcard; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="amity-people.vcf"'},
+    )
 
 
 @router.get("/export/amity-people.csv")
 def export_csv(book: BookDep) -> Response:
     from amity.formats.csv_import import write_csv
 
-    return Response(write_csv(people_records(book)), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="amity-people.csv"'})
+    return Response(
+        write_csv(people_records(book)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="amity-people.csv"'},
+    )
 
 
 @router.get("/calendar/{token}.ics")
@@ -259,5 +296,8 @@ def calendar_feed(request: Request, token: str) -> Response:
         agenda = part(Book(cfg.engine, owner_id, cfg.url, cfg.clock), "agenda")
     if agenda is None:
         raise NotFound("no such calendar")
-    return Response(agenda.calendar_feed(), media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300"})
+    return Response(
+        agenda.calendar_feed(),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, max-age=300"},
+    )
