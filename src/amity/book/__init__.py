@@ -8,7 +8,8 @@ Book with :func:`open_book` and call its parts; nothing else touches the store.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from amity.book.context import BookContext, new_id
 from amity.book.interactions import InteractionInput, Interactions
 from amity.book.people import People, PersonInput
 from amity.book.settings import Settings
+from amity.config import resolve_url
 from amity.errors import InvalidInput, NotFound
 from amity.store import engine as store_engine
 from amity.store import schema as s
@@ -43,7 +45,7 @@ DEFAULT_CIRCLES = (  # name, cadence in days, weight in the agenda's ranking
 )
 LOCAL_OWNER_EMAIL = "owner@localhost"
 
-__all__ = ["Book", "InteractionInput", "PersonInput", "open_book", "open_engine"]
+__all__ = ["Book", "BookInfo", "InteractionInput", "PersonInput", "open_book", "open_engine"]
 
 
 def system_clock() -> datetime:
@@ -61,6 +63,16 @@ def open_engine(url: str) -> Engine:
         store_engine.upgrade(engine)
         _ENGINES[url] = engine
     return engine
+
+
+@dataclass(frozen=True)
+class BookInfo:
+    """Where a book lives, for `amity info`."""
+
+    database: str  # the URL, any password hidden
+    backend: str  # "sqlite" or "postgresql"
+    schema_version: str | None  # the revision stored in the database
+    schema_head: str  # the newest revision this version of Amity knows
 
 
 class Book:
@@ -149,6 +161,24 @@ class Book:
     @property
     def owner_id(self) -> int:
         return self.ctx.owner_id
+
+    def now(self) -> datetime:
+        """The book's clock (handed in by the door; tests pass a fixed one)."""
+        return self.ctx.now()
+
+    def today(self) -> date:
+        """Today in the owner's configured time zone."""
+        return self.ctx.today()
+
+    def info(self) -> BookInfo:
+        from amity.config import describe_url
+
+        return BookInfo(
+            database=describe_url(self.ctx.url),
+            backend=self.ctx.dialect,
+            schema_version=store_engine.current_revision(self.ctx.engine),
+            schema_head=store_engine.head_revision(),
+        )
 
     def owner(self) -> dict[str, Any]:
         u = s.users
@@ -296,7 +326,7 @@ def open_book(
     the web app's first visit); ``--user EMAIL`` opens, and on first use creates, that user's
     separate book.
     """
-    url = store_engine.resolve_url(db)
+    url = resolve_url(db)
     engine = open_engine(url)
     owner_id = find_user(engine, user)
     if owner_id is None:

@@ -20,10 +20,10 @@ from sqlalchemy import Column, Connection, Table, and_, delete, func, select, up
 
 from amity.book.context import BookContext
 from amity.book.people import People
+from amity.config import data_folder
 from amity.errors import InvalidInput
 from amity.model import PersonRef
 from amity.store import schema as s
-from amity.store.engine import data_folder
 
 _FILLED = ("given_name", "family_name", "nickname", "org", "title", "circle_id", "cadence_days",
            "preferred_channel", "timezone", "language", "best_time", "style_notes", "how_met",

@@ -16,15 +16,15 @@ from amity.cli.state import AppState
 def info(state: AppState, as_json: bool) -> None:
     """Show the database in use, the schema version and what the book holds."""
     from amity import __version__
-    from amity.store.engine import current_revision, describe_url, head_revision
 
     book = state.book()
+    where = book.info()
     data: dict[str, Any] = {
         "version": __version__,
-        "database": describe_url(book.ctx.url),
-        "backend": book.ctx.dialect,
-        "schema_version": current_revision(book.ctx.engine),
-        "schema_head": head_revision(),
+        "database": where.database,
+        "backend": where.backend,
+        "schema_version": where.schema_version,
+        "schema_head": where.schema_head,
         "owner": book.owner(),
         "counts": book.counts(),
     }

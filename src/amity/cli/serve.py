@@ -50,7 +50,7 @@ def serve(
     The first visit creates the owner account. The server also sends the daily digest at the
     time set in Settings (no cron needed).
     """
-    from amity.store.engine import describe_url, resolve_url
+    from amity.config import describe_url, resolve_url
     from amity.web.server import LOOPBACK, address, run
 
     url = resolve_url(db or state.db)

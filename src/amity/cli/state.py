@@ -34,4 +34,4 @@ class AppState:
         """Today in the user's configured time zone (or --date)."""
         if self.today_override is not None:
             return self.today_override
-        return self.book().ctx.today()
+        return self.book().today()

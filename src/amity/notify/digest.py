@@ -64,7 +64,7 @@ def send_digest(
     digest = compose_digest(book, today=today, limit=limit)
     if not digest.items and not send_empty:
         return "empty", digest
-    message = build_message(config, digest.subject, digest.text, digest.html, book.ctx.now())
+    message = build_message(config, digest.subject, digest.text, digest.html, book.now())
     if force:
         send_message(config, message)
         return "sent", digest
@@ -90,7 +90,7 @@ def digest_due(settings: dict[str, Any], now: datetime) -> date | None:
 
 def send_due_digest(book: Book) -> str | None:
     """Send today's digest when it is due (once per day whatever the number of workers)."""
-    day = digest_due(book.settings.all(reveal_secrets=True), book.ctx.now())
+    day = digest_due(book.settings.all(reveal_secrets=True), book.now())
     if day is None:
         return None
     return send_digest(book, today=day)[0]

@@ -1,8 +1,10 @@
-"""Engine set-up: which database, SQLite pragmas, write transactions, schema upgrades."""
+"""Engine set-up: SQLite pragmas, write transactions, schema upgrades.
+
+Which database (URL resolution, the data folder) is :mod:`amity.config`.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,46 +13,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import NullPool
 
-ENV_URL = "AMITY_DATABASE_URL"
+from amity.config import data_folder, sqlite_path
+
+__all__ = ["data_folder"]  # TO BE REMOVED (issue 9): web/pages/transfer.py reads it from here
+
 WRITE = "amity_write"
-
-
-def default_db_path() -> Path:
-    """The embedded database: one SQLite file in the platform's user data folder."""
-    from platformdirs import user_data_path
-
-    base = os.environ.get("AMITY_HOME")
-    folder = Path(base) if base else user_data_path("amity", appauthor=False)
-    return folder / "amity.db"
-
-
-def data_folder(url: str) -> Path:
-    """Where backups and other files of this database live (beside the SQLite file)."""
-    if url.startswith("sqlite") and "///" in url:
-        path = url.split("///", 1)[1].split("?", 1)[0]
-        if path and path != ":memory:":
-            return Path(path).resolve().parent
-    return default_db_path().parent
-
-
-def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
-    """``--db PATH`` wins, then ``AMITY_DATABASE_URL``, then the embedded default."""
-    if db:
-        text_db = str(db)
-        if "://" in text_db:
-            return text_db
-        return "sqlite:///" + str(Path(text_db).expanduser().resolve())
-    env = os.environ.get(ENV_URL)
-    if env:
-        return env
-    return "sqlite:///" + str(default_db_path())
-
-
-def describe_url(url: str) -> str:
-    """The URL with any password hidden, for display."""
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def make_engine(url: str) -> Engine:
@@ -63,7 +30,7 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
+    path = sqlite_path(url)
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(

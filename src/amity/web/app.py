@@ -16,8 +16,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from amity.book import open_engine, system_clock
+from amity.config import resolve_url
 from amity.errors import Ambiguous, AmityError, Conflict, InvalidInput, NotEmpty, NotFound
-from amity.store.engine import resolve_url
 from amity.web.deps import CsrfRejected, NotSignedIn, WebConfig, is_api
 from amity.web.headers import SecurityHeaders
 from amity.web.limits import BodyLimit

@@ -46,7 +46,7 @@ class DigestRound:
 
         book = Book(self.cfg.engine, owner_id, self.cfg.url, self.cfg.clock)
         try:
-            day = digest_due(book.settings.all(reveal_secrets=True), book.ctx.now())
+            day = digest_due(book.settings.all(reveal_secrets=True), book.now())
             if day is None or (owner_id, day) in self.settled:
                 return None
             outcome, _ = send_digest(book, today=day)

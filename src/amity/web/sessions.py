@@ -9,7 +9,7 @@ from pathlib import Path
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from amity.store.engine import data_folder
+from amity.config import data_folder
 
 SECRET_ENV = "AMITY_SECRET_KEY"
 SECRET_FILE = "secret.key"

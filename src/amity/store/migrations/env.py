@@ -15,7 +15,7 @@ def run() -> None:
     config = context.config
     connection = config.attributes.get("connection")
     if connection is None:  # `alembic` CLI during development: AMITY_DATABASE_URL
-        from amity.store.engine import resolve_url
+        from amity.config import resolve_url
 
         engine = create_engine(resolve_url())
         with engine.connect() as conn:

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from amity.book import Book, InteractionInput
 from amity.errors import Ambiguous, AmityError, InvalidInput
 from amity.model import INTERACTION_KINDS, PersonRef
-from amity.web.pages.common import BookDep, Text, optional, part, short_text, split_list, user_today
+from amity.web.pages.common import BookDep, Text, optional, short_text, split_list, user_today
 from amity.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -115,11 +115,6 @@ def log_capture(book: Book, *, person_ids: list[int], form: dict[str, str]) -> A
     promise = short_text(form["promise"], "promise", limit=500)
     promise_due = _due(form["promise_due"], today, "promise_due")
     follow_up = _due(form["follow_up"], today, "follow_up")
-    commitments, follow_ups = part(book, "commitments"), part(book, "follow_ups")
-    if promise and commitments is None:
-        raise InvalidInput("promises are not available in this version", field="promise")
-    if follow_up and follow_ups is None:
-        raise InvalidInput("follow-ups are not available in this version", field="follow_up")
     if form["promise_direction"] not in ("mine", "theirs"):
         raise InvalidInput("a promise is mine or theirs", field="promise_direction")
     needs_reply = form["needs_reply"] in ("1", "on", "true")
@@ -135,14 +130,14 @@ def log_capture(book: Book, *, person_ids: list[int], form: dict[str, str]) -> A
             source="web",
         )
     )
-    if promise and commitments is not None:
+    if promise:
         for person in people:
-            commitments.add(
+            book.commitments.add(
                 person.id, promise, direction=form["promise_direction"], due_on=promise_due
             )
-    if follow_up and follow_ups is not None:
+    if follow_up:
         for person in people:
-            follow_ups.add(
+            book.follow_ups.add(
                 person.id, optional(form["subject"]) or f"Follow up with {person.name}", follow_up
             )
     return logged
@@ -154,7 +149,7 @@ def _when(book: Book, text: str) -> Any:
     from amity.rules.when import WhenError, parse_datetime
 
     try:
-        return parse_datetime(text.strip()[:100], book.ctx.now(), book.settings.get("timezone"))
+        return parse_datetime(text.strip()[:100], book.now(), book.settings.get("timezone"))
     except WhenError as exc:
         raise InvalidInput(str(exc), field="when") from None
 

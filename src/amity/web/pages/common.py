@@ -19,9 +19,7 @@ MAX_TEXT = 10_000
 
 def user_today(book: Book) -> date:
     """Today in the user's time zone (the book's clock, never the machine's)."""
-    from amity.rules.dates import local_today
-
-    return local_today(book.ctx.now(), book.settings.get("timezone"))
+    return book.today()
 
 
 def split_list(value: str) -> list[str]:
@@ -54,7 +52,8 @@ def parse_day(value: str, field: str) -> date | None:
 
 
 def part(book: Book, name: str) -> Any | None:
-    """A Book part that another engineer may not have delivered yet (agenda, commitments...)."""
+    """TO BE REMOVED (issue 9): every part exists now; call ``book.<part>`` directly, which
+    keeps type checking on. Only web/pages/transfer.py still calls this."""
     return getattr(book, name, None)
 
 

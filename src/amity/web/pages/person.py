@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from amity.book import Book
 from amity.errors import AmityError, InvalidInput, NotFound
 from amity.model import FACT_KINDS, Person
-from amity.web.pages.common import BookDep, Text, parse_day, part, short_text, user_today
+from amity.web.pages.common import BookDep, Text, parse_day, short_text, user_today
 from amity.web.pages.people import PERSON_FIELDS, person_input
 from amity.web.templating import render
 
@@ -30,32 +30,10 @@ def person_context(book: Book, person_id: int) -> dict[str, Any]:
         "date_kinds": DATE_KINDS,
         "circles": book.circles(),
         "timeline": book.interactions.timeline(person.id, limit=TIMELINE_LIMIT),
-        "promises": promises_of(book, person.id),
-        "health": health_of(book, person.id),
+        "promises": book.commitments.list(person=person.id),
+        "health": book.health.of(person.id),
     }
     return context
-
-
-def promises_of(book: Book, person_id: int) -> list[Any] | None:
-    """Open promises both ways, when the commitments part exists (else None: not shown)."""
-    commitments = part(book, "commitments")
-    if commitments is None:
-        return None
-    lister = getattr(commitments, "list", None)
-    if not callable(lister):
-        return None
-    try:
-        return list(lister(person=person_id))
-    except TypeError:
-        return [c for c in lister() if getattr(c.person, "id", None) == person_id]
-
-
-def health_of(book: Book, person_id: int) -> Any | None:
-    health = part(book, "health")
-    if health is None:
-        return None
-    getter = getattr(health, "of", None) or getattr(health, "get", None)
-    return getter(person_id) if callable(getter) else None
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
