@@ -158,19 +158,24 @@ def demo_book(people: int, years: int) -> tuple[Path, dict[str, Any]]:
 
 def generator_version() -> str:
     """A short hash of the demo generator's code: a changed generator makes a new book."""
-    import amity.book.demo as generator
-    import amity.book.demo_data as words
+    import amity.book.fill as filling
+    import amity.demo as generator
+    import amity.store.bulk as writer
 
     digest = hashlib.sha256()
-    for module in (generator, words):
-        digest.update(Path(module.__file__ or "").read_bytes())
+    folder = Path(generator.__file__ or "").parent
+    for path in [
+        *sorted(folder.glob("*.py")),
+        Path(filling.__file__ or ""),
+        Path(writer.__file__ or ""),
+    ]:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
 
 def build_demo(db: Path, people: int, years: int) -> dict[str, Any]:
     """Generate into a temporary file, then move it in place: no half-built cache."""
     from amity.book import open_book
-    from amity.book.demo import generate_demo
 
     partial = db.with_suffix(".part.db")
     for leftover in (partial, *partial.parent.glob(partial.name + "-*"), db):
@@ -178,7 +183,7 @@ def build_demo(db: Path, people: int, years: int) -> dict[str, Any]:
     step(f"building a {people:,}-person demo book with {years} years of history...")
     book = open_book(str(partial))
     started, cpu = time.perf_counter(), time.process_time()
-    counts = generate_demo(book, people=people, years=years, seed=SEED, progress=_stage_printer())
+    counts = book.fill_demo(people=people, years=years, seed=SEED, progress=_stage_printer())
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     book.ctx.engine.dispose()
     with sqlite3.connect(partial) as conn:

@@ -103,12 +103,10 @@ def run(
 
 
 def build_demo(db_path: str, people: int, years: int = 3) -> None:
-    """A demo book (amity.book.demo) of ``people`` people and ``years`` of history."""
+    """A demo book (amity.demo) of ``people`` people and ``years`` of history."""
     from amity.book import open_book
-    from amity.book.demo import generate_demo
 
-    book = open_book(db_path)
-    generate_demo(book, people=people, years=years)
+    open_book(db_path).fill_demo(people=people, years=years)
 
 
 def main(argv: list[str] | None = None) -> None:

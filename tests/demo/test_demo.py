@@ -11,7 +11,6 @@ import phonenumbers
 import pytest
 
 from amity.book import Book, PersonInput
-from amity.book.demo import generate_demo
 from amity.errors import InvalidInput, NotEmpty
 from amity.model import EXCHANGE_KINDS, FACT_KINDS, INTERACTION_KINDS
 from tests.conftest import Clock, new_book
@@ -23,8 +22,8 @@ Tables = dict[str, list[dict[str, Any]]]
 @pytest.fixture
 def demo(book: Book) -> Tables:
     progress: list[tuple[str, int, int]] = []
-    counts = generate_demo(
-        book, people=PEOPLE, years=YEARS, seed=SEED, progress=lambda *a: progress.append(a)
+    counts = book.fill_demo(
+        people=PEOPLE, years=YEARS, seed=SEED, progress=lambda *a: progress.append(a)
     )
     assert counts["people"] == PEOPLE
     stage, done, total = progress[-1]
@@ -138,16 +137,16 @@ def test_search_finds_demo_people_and_notes(demo: Tables, book: Book) -> None:
 
 def test_same_seed_and_day_give_the_same_book(db_url: str, clock: Clock) -> None:
     first, second, other = (new_book(db_url, clock) for _ in range(3))
-    generate_demo(first, people=30, years=1, seed=3)
-    generate_demo(second, people=30, years=1, seed=3)
-    generate_demo(other, people=30, years=1, seed=4)
+    first.fill_demo(people=30, years=1, seed=3)
+    second.fill_demo(people=30, years=1, seed=3)
+    other.fill_demo(people=30, years=1, seed=4)
     assert first.export_json() == second.export_json()
     assert first.export_json() != other.export_json()
 
 
 def test_the_demo_stays_in_its_owners_book(db_url: str, clock: Clock) -> None:
     filled, neighbour = new_book(db_url, clock), new_book(db_url, clock)
-    generate_demo(filled, people=20, years=1, seed=1)
+    filled.fill_demo(people=20, years=1, seed=1)
     assert neighbour.people.count() == 0
     assert neighbour.interactions.count() == 0
     assert not neighbour.search("python") and not neighbour.search("re")
@@ -156,20 +155,20 @@ def test_the_demo_stays_in_its_owners_book(db_url: str, clock: Clock) -> None:
 def test_a_book_with_data_is_refused_and_left_as_it_was(book: Book) -> None:
     book.people.add(PersonInput(name="Ana Lima"))
     with pytest.raises(NotEmpty):
-        generate_demo(book, people=10, years=1)
+        book.fill_demo(people=10, years=1)
     assert book.people.count() == 1
 
 
 @pytest.mark.parametrize(("people", "years"), [(0, 1), (10, 0), (10, 31), (True, 1), (-5, 2)])
 def test_bad_sizes_are_refused(sqlite_book: Book, people: Any, years: Any) -> None:
     with pytest.raises(InvalidInput):
-        generate_demo(sqlite_book, people=people, years=years)
+        sqlite_book.fill_demo(people=people, years=years)
     assert sqlite_book.people.count() == 0
 
 
 def test_history_ends_at_the_books_clock(sqlite_book: Book, clock: Clock) -> None:
     clock.set(datetime(2024, 2, 29, 9, 30, tzinfo=clock().tzinfo))
-    generate_demo(sqlite_book, people=15, years=2, seed=9)
+    sqlite_book.fill_demo(people=15, years=2, seed=9)
     latest = max(p.last_interaction_at for p in sqlite_book.people.list() if p.last_interaction_at)
     assert latest <= clock() and latest.date() >= date(2024, 1, 1)
 
@@ -180,8 +179,8 @@ def test_a_very_common_word_ranks_the_newest_candidates_of_each_kind(
     from amity.book import search
 
     mine, theirs = new_book(sqlite_url, clock), new_book(sqlite_url, clock)
-    generate_demo(mine, people=40, years=1, seed=2)
-    generate_demo(theirs, people=40, years=1, seed=2)
+    mine.fill_demo(people=40, years=1, seed=2)
+    theirs.fill_demo(people=40, years=1, seed=2)
     exact = {(h.kind, h.id) for h in mine.search("talked about", limit=1000)}
     monkeypatch.setattr(search, "EXACT_RANK_LIMIT", 3)  # every query takes the capped path
     monkeypatch.setattr(search, "RECENT_CANDIDATES", 15)

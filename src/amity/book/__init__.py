@@ -195,6 +195,21 @@ class Book:
             raise InvalidInput("limit must be at least 1", field="limit")
         return run_search(self.ctx, query, limit=limit)
 
+    def fill_demo(
+        self,
+        *,
+        people: int = 200,
+        years: int = 3,
+        seed: int = 42,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> dict[str, int]:
+        """Fill this (empty, else NotEmpty) book with a realistic demo network (amity.demo):
+        ``years`` of history ending now. Same seed and same clock: the same book. ``progress``
+        is called with (stage, done, total); returns the rows written per table."""
+        from amity.book.fill import fill_demo
+
+        return fill_demo(self.ctx, people=people, years=years, seed=seed, progress=progress)
+
     def export_json(self, **kwargs: Any) -> dict[str, Any]:
         from amity.book.backup import export_document
 

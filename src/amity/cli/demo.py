@@ -46,12 +46,10 @@ def demo(state: AppState, people: int, years: int, seed: int, as_json: bool) -> 
     every kind (a few people often, most rarely); promises both ways, replies awaited,
     events with attendees, introductions, exchanges, feedback and goals.
     """
-    from amity.book.demo import generate_demo
-
     book = state.book()
     started = time.perf_counter()
     with _ProgressBar(quiet=as_json) as report:
-        counts = generate_demo(book, people=people, years=years, seed=seed, progress=report)
+        counts = book.fill_demo(people=people, years=years, seed=seed, progress=report)
     seconds = round(time.perf_counter() - started, 2)
     if as_json:
         emit_json(
