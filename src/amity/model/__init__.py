@@ -3,6 +3,7 @@
 from amity.model.dates import PartialDate
 from amity.model.types import (
     CONTACT_KINDS,
+    DATE_KINDS,
     DIRECTIONS,
     EVENT_KINDS,
     EXCHANGE_KINDS,
@@ -29,6 +30,7 @@ from amity.model.types import (
 
 __all__ = [
     "CONTACT_KINDS",
+    "DATE_KINDS",
     "DIRECTIONS",
     "EVENT_KINDS",
     "EXCHANGE_KINDS",

@@ -11,13 +11,12 @@ from starlette.concurrency import run_in_threadpool
 
 from amity.book import Book
 from amity.errors import AmityError, InvalidInput, NotFound
-from amity.model import FACT_KINDS, Person
+from amity.model import DATE_KINDS, FACT_KINDS, Person
 from amity.web.pages.common import BookDep, Text, parse_day, short_text, user_today
 from amity.web.pages.people import PERSON_FIELDS, person_input
 from amity.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-DATE_KINDS = ("birthday", "anniversary", "custom")
 TIMELINE_LIMIT = 30
 
 
