@@ -8,7 +8,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amity.formats.normalise import email_point, phone_point, simple_point
+from amity.formats.fields import email_point, phone_point, simple_point
 from amity.formats.records import PersonRecord, Relation, assign_source_ref
 from amity.formats.vcard import address_from_parts, parse_vcards, write_vcard, write_vcards
 from amity.model import ImportantDate, PartialDate

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from amity.errors import Ambiguous, AmityError
@@ -26,9 +24,3 @@ def handle(exc: Exception) -> int:
         click.echo(f"amity: database error: {exc.orig}", err=True)
         return 1
     raise exc  # a bug: let the traceback show
-
-
-def fail(message: str) -> None:
-    """Refuse input that Click's own checks cannot judge."""
-    click.echo(f"amity: {message}", err=True)
-    sys.exit(EXIT_INPUT)

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 
-from amity.formats.normalise import (
+from amity.formats.fields import (
     clean_label,
     email_point,
     joined_name,

@@ -23,7 +23,7 @@ from typing import Any
 
 import vobject
 
-from amity.formats.normalise import (
+from amity.formats.fields import (
     APPLE_NO_YEAR,
     clean_label,
     email_point,

@@ -86,11 +86,3 @@ def digest_due(settings: dict[str, Any], now: datetime) -> date | None:
     except ValueError:
         at = time(7, 30)
     return local.date() if local.time() >= at else None
-
-
-def send_due_digest(book: Book) -> str | None:
-    """Send today's digest when it is due (once per day whatever the number of workers)."""
-    day = digest_due(book.settings.all(reveal_secrets=True), book.now())
-    if day is None:
-        return None
-    return send_digest(book, today=day)[0]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 NEVER = 0
-DEFAULT_CIRCLE_CADENCES = {"inner": 14, "close": 30, "network": 90, "acquaintance": 180}
 
 
 def effective_cadence(override_days: int | None, circle_days: int | None) -> int | None:

@@ -169,12 +169,3 @@ def ordinal(number: int) -> str:
     else:
         suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
-
-
-def days_between(start: date, end: date) -> int:
-    """Whole days from ``start`` to ``end`` (negative when ``end`` comes first)."""
-    return (end - start).days
-
-
-def add_days(day: date, days: int) -> date:
-    return day + timedelta(days=days)

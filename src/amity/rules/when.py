@@ -6,8 +6,6 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from amity.model.dates import PartialDate
-
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Phrases are read in English: trying every language dateparser knows takes seconds for
 # text that is not a date at all, and guesses wrongly on short words.
@@ -100,11 +98,3 @@ def parse_duration_days(text: str) -> int:
     if not relative:
         raise WhenError(f"{text!r} is not a duration like 3d or 2w")
     return int(relative.group(1)) * {"d": 1, "w": 7, "m": 30, "y": 365}[relative.group(2).lower()]
-
-
-def parse_partial_date(text: str) -> PartialDate:
-    """``1990-04-15``, ``--04-15``, ``--0415`` or ``04-15``."""
-    try:
-        return PartialDate.parse(text)
-    except ValueError as exc:
-        raise WhenError(str(exc)) from None

@@ -1,9 +1,10 @@
-"""Normalising values shared by every reader: phones, e-mails, labels, dates, names."""
+"""Record fields from file values, shared by every reader: contact points, labels, dates,
+tags, names. (The canonical forms of what people type, and the keys that match them, are
+``amity.rules.normalize``; the import re-keys contact points with those.)"""
 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from amity.model import ContactPoint, PartialDate
 
@@ -36,7 +37,7 @@ def email_point(
     return ContactPoint("email", text, label, text.lower(), is_primary=is_primary)
 
 
-def phone_key(text: str, default_region: str | None) -> str:
+def _phone_point_key(text: str, default_region: str | None) -> str:
     """E.164 when the number parses for ``default_region``, else the original text."""
     import phonenumbers
 
@@ -60,7 +61,7 @@ def phone_point(
     if not text:
         return None
     return ContactPoint(
-        "phone", text, label, phone_key(text, default_region), is_primary=is_primary
+        "phone", text, label, _phone_point_key(text, default_region), is_primary=is_primary
     )
 
 
@@ -115,7 +116,3 @@ def split_tags(values: list[str]) -> list[str]:
 
 def joined_name(*parts: str | None) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
-
-
-def date_from_partial(value: PartialDate) -> date | None:
-    return value.to_date()
