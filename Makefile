@@ -1,10 +1,12 @@
-# Amity: `make run` starts it, `make test` runs every suite. Each target creates .venv when missing.
+# Amity: `make run` starts it, `make test` runs every suite (what CI runs), `make test-fast` the
+# inner loop (SQLite only; no browser, schemathesis or slow end-to-end tests), `make lint` ruff
+# and mypy. Each target creates .venv when missing.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench docs clean install
+.PHONY: run test test-fast lint bench docs clean install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +22,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
+FAST := not pg and not browser and not schemathesis and not slow
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "$(FAST)"
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src/amity
 
 bench: $(STAMP)

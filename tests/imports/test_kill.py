@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.imports.generate import write_mbox
 
 MESSAGES = 3001
@@ -82,6 +84,7 @@ def _wait_for_progress(db: Path, process: subprocess.Popen[bytes], *, beyond: in
         time.sleep(0.02)
 
 
+@pytest.mark.slow
 def test_kill_9_at_random_moments_then_rerun_completes_without_duplicates(tmp_path: Path) -> None:
     mbox = write_mbox(tmp_path / "big.mbox", MESSAGES, correspondents=CORRESPONDENTS)
     db = tmp_path / "amity.db"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from tests.web.conftest_api import ApiUser
 
 pytest_plugins = ["tests.web.conftest_api"]
+pytestmark = pytest.mark.schemathesis
 # requests per operation and mode: PostgreSQL runs fewer (it is there for what only it
 # refuses: NUL bytes, over-long strings, 32-bit ids), SQLite more
 EXAMPLES = {"sqlite": 6, "postgresql": 3}

@@ -17,6 +17,7 @@ import pytest
 from tests.web.conftest import free_port
 
 
+@pytest.mark.slow
 def test_other_commands_do_not_import_fastapi(cli_env: Path) -> None:
     code = (
         "import sys\nfrom amity.cli.main import run\n"
