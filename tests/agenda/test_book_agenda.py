@@ -359,8 +359,7 @@ class TestThePeopleFilterDropsNobody:
         import random
 
         from amity.book.agenda import load_agenda_inputs, load_people
-        from amity.rules.agenda import build_agenda
-        from amity.rules.agenda_extra import agenda_settings_from
+        from amity.rules.agenda import agenda_settings_from, build_agenda
 
         rng = random.Random(f"{zone}{soft}")
         ids = bulk_people(book, 200)

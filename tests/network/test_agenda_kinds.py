@@ -21,7 +21,7 @@ def a_book_with_every_later_kind(book: Book) -> dict[str, int]:
         (date(2026, 9, 20), "advice"),
         (date(2026, 10, 1), "referral"),
     ):
-        book.network.got(ana, kind, "something useful", on=day)
+        book.network.ledger.got(ana, kind, "something useful", on=day)
     article = book.articles.add(
         "https://x.org/grid", title="Grid batteries", topics=["climate tech"]
     )
@@ -134,7 +134,7 @@ def test_amity_today_lists_later_kinds_and_dismiss_hides_them(cli_env: object) -
     book = open_book()
     ana = book.people.add(PersonInput(name="Ana Lima")).id
     for day in (date(2026, 9, 1), date(2026, 9, 20)):
-        book.network.got(ana, "advice", "useful", on=day)
+        book.network.ledger.got(ana, "advice", "useful", on=day)
 
     def today() -> list[dict[str, object]]:
         result = CliRunner().invoke(

@@ -10,6 +10,7 @@ from amity.book import Book, PersonInput
 from amity.book.articles import text_from_saved
 from amity.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from tests.conftest import Clock
+from tests.network.helpers import agenda_items
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_a_share_is_an_outbound_interaction_a_given_exchange_and_a_share(network
     assert (i.direction, i.kind, i.status, i.source) == ("outbound", "message", "done", "share")
     assert i.subject == "Shared: Ownership explained"
     assert {r.name for r in i.people} == {"Ana", "Cleo"}
-    given = network.network.exchanges("Cleo")
+    given = network.network.ledger.exchanges("Cleo")
     assert [(x.direction, x.kind) for x in given] == [("given", "article")]
     assert {p.name for p, _ in network.articles.shares(article.id)} == {"Ana", "Cleo"}
     assert network.people.get("Cleo").last_interaction_at is not None
@@ -81,7 +82,7 @@ def test_a_share_is_an_outbound_interaction_a_given_exchange_and_a_share(network
     assert [r.name for r in again.shared] == ["Ben"] and [r.name for r in again.skipped] == ["Cleo"]
     with pytest.raises(InvalidInput, match="already had"):
         network.articles.share(article.id, ["Cleo"])
-    assert len(network.network.exchanges("Cleo")) == 1
+    assert len(network.network.ledger.exchanges("Cleo")) == 1
 
 
 def test_the_profile_includes_past_shares(network: Book) -> None:
@@ -97,16 +98,16 @@ def test_share_items_for_new_articles_with_strong_matches(network: Book, clock: 
         "https://x.org/grid", title="Grid batteries", topics=["climate tech"]
     )
     today = clock().date()
-    items = network.articles.agenda_items(today)
+    items = agenda_items(network, today, "share")
     assert [(a.kind, a.people[0].name) for a in items] == [("share", "Ana")]
     item = items[0]
     assert item.key == f"share:a{article.id}:p{item.people[0].id}"
     assert "Grid batteries" in item.reason and "climate tech" in item.reason
     assert item.details["weight"] == 4.0  # circle inner
     network.articles.share(article.id, ["Ana"])
-    assert network.articles.agenda_items(today) == []
-    assert network.articles.agenda_items(today + timedelta(days=30)) == []
-    assert network.articles.agenda_items(date(2020, 1, 1)) == []
+    assert agenda_items(network, today, "share") == []
+    assert agenda_items(network, today + timedelta(days=30), "share") == []
+    assert agenda_items(network, date(2020, 1, 1), "share") == []
 
 
 def test_text_from_a_saved_page_or_a_text_file() -> None:

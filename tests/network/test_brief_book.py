@@ -33,8 +33,8 @@ def ana(book: Book) -> int:
             timezone="Europe/Lisbon",
         )
     )
-    book.network.add_event("PyCon 2026", "conference", starts_on=date(2026, 10, 1))
-    book.network.met(["Ana Lima", "Ben Ode"], "PyCon")
+    book.network.events.add("PyCon 2026", "conference", starts_on=date(2026, 10, 1))
+    book.network.events.met(["Ana Lima", "Ben Ode"], "PyCon")
     book.people.add_fact("Ana", "interest", "sailing")
     book.people.add_fact("Ana", "family", "daughter Mia, 6")
     book.people.add_question("Ana", "How did the sailing trip go?")
@@ -49,7 +49,7 @@ def ana(book: Book) -> int:
             )
         )
     book.commitments.add("Ana", "send the pricing sheet", due_on=date(2026, 11, 28))
-    book.network.got("Ana", "advice", "hiring plan", on=date(2026, 10, 2))
+    book.network.ledger.got("Ana", "advice", "hiring plan", on=date(2026, 10, 2))
     article = book.articles.add(
         "https://example.org/sail", title="Sailing the Atlantic", topics=["sailing"]
     )

@@ -10,6 +10,7 @@ from amity.book import Book, PersonInput
 from amity.book.feedback import check_in_days
 from amity.errors import Ambiguous, InvalidInput, NotFound
 from tests.conftest import Clock
+from tests.network.helpers import feedback_items
 
 TODAY = date(2026, 11, 25)  # the clock's day
 
@@ -43,14 +44,14 @@ def test_a_request_is_asked_then_answered_by_feedback_from_that_person(book: Boo
     book.people.add(PersonInput(name="Ana", circle="close"))
     request = book.feedback.ask("Ana", "my conference talk", by=TODAY + timedelta(days=10))
     assert request.asked_on is None and request.status == "open"
-    items = book.feedback.agenda_items(TODAY)
+    items = feedback_items(book, TODAY)
     assert [(a.key, a.details["stage"]) for a in items] == [
         (f"feedback_request:ask:r{request.id}", "ask")
     ]
     assert items[0].reason == "ask Ana for feedback on my conference talk"
     book.feedback.mark_requested(request.id)
-    assert book.feedback.agenda_items(TODAY) == []
-    later = book.feedback.agenda_items(TODAY + timedelta(days=12))
+    assert feedback_items(book, TODAY) == []
+    later = feedback_items(book, TODAY + timedelta(days=12))
     assert [a.details["stage"] for a in later] == ["follow_up"]
     assert "12 days ago" in later[0].reason
     book.feedback.add("great energy", kind="positive", person="Ana")
@@ -66,11 +67,11 @@ def test_a_request_is_asked_then_answered_by_feedback_from_that_person(book: Boo
 def test_an_unanswered_request_without_a_date_is_followed_up_after_two_weeks(book: Book) -> None:
     book.people.add(PersonInput(name="Ben"))
     request = book.feedback.ask("Ben", "the proposal", asked=True)
-    assert book.feedback.agenda_items(TODAY + timedelta(days=13)) == []
-    items = book.feedback.agenda_items(TODAY + timedelta(days=14))
+    assert feedback_items(book, TODAY + timedelta(days=13)) == []
+    items = feedback_items(book, TODAY + timedelta(days=14))
     assert items[0].key == f"feedback_request:follow_up:r{request.id}:{TODAY + timedelta(days=14)}"
     book.feedback.drop_request(request.id)
-    assert book.feedback.agenda_items(TODAY + timedelta(days=20)) == []
+    assert feedback_items(book, TODAY + timedelta(days=20)) == []
 
 
 def test_goals_check_ins_and_goal_checkin_items(book: Book, clock: Clock) -> None:
@@ -81,15 +82,15 @@ def test_goals_check_ins_and_goal_checkin_items(book: Book, clock: Clock) -> Non
     book.feedback.add("rushed", kind="constructive", themes=["pacing"])
     [status] = book.feedback.goals()
     assert status.next_check_in == TODAY + timedelta(days=7) and status.feedback == 1
-    assert book.feedback.agenda_items(TODAY + timedelta(days=6)) == []
-    due = book.feedback.agenda_items(TODAY + timedelta(days=9))
+    assert feedback_items(book, TODAY + timedelta(days=6)) == []
+    due = feedback_items(book, TODAY + timedelta(days=9))
     assert [a.kind for a in due] == ["goal_checkin"]
     assert due[0].key == f"goal_checkin:g{goal.id}:{TODAY + timedelta(days=7)}"
     assert due[0].details["timing"] > 1.0  # two days late
     book.feedback.check_in(f"G{goal.id}", 40, "used a timer", on=TODAY + timedelta(days=9))
     [status] = book.feedback.goals()
     assert (status.progress, status.next_check_in) == (40, TODAY + timedelta(days=16))
-    assert book.feedback.agenda_items(TODAY + timedelta(days=10)) == []
+    assert feedback_items(book, TODAY + timedelta(days=10)) == []
     book.feedback.check_in("speak", 100)
     assert book.feedback.goals() == []
     assert book.feedback.goals(include_closed=True)[0].goal.status == "done"

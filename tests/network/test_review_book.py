@@ -45,7 +45,7 @@ def test_the_review_compares_the_week_with_the_one_before(book: Book, clock: Clo
         )
     )
     book.commitments.add("Ana", "send notes", due_on=date(2026, 11, 22))
-    book.network.gave("Ana", "advice", "x", on=date(2026, 11, 22))
+    book.network.ledger.gave("Ana", "advice", "x", on=date(2026, 11, 22))
     book.feedback.add("nice", kind="positive", themes=["speaking"], on=date(2026, 11, 23))
     goal = book.feedback.add_goal("Speak slower")
     book.feedback.check_in(goal.id or 0, 30, on=date(2026, 11, 16))

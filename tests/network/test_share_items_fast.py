@@ -1,11 +1,17 @@
 """The agenda's ``share`` items load few profiles yet rank exactly like ranking every profile
-(SQLite and PostgreSQL)."""
+(SQLite and PostgreSQL): the loader's ShareInputs against BM25 over the whole book."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 
 from amity.book import Book, PersonInput
+from amity.book.agenda.network import load_shares
+from amity.book.matching import load_profiles, load_profiles_with_circles
+from amity.model import Action
+from amity.rules.agenda import AgendaInputs, ShareInputs, build_agenda
+from amity.rules.agenda.network import article_query, strong_matches
+from amity.rules.matching import LexicalRanker, profile_length
 from tests.conftest import Clock
 
 INTERESTS = [
@@ -84,11 +90,42 @@ def _populate(book: Book, clock: Clock) -> list[int]:
     return ids
 
 
+def _fast(book: Book, today: date) -> ShareInputs:
+    """What the agenda's loader loads for share items: few full profiles."""
+    with book.ctx.read() as conn:
+        return load_shares(conn, book.owner_id, today, UTC)
+
+
+def _reference(book: Book, today: date) -> ShareInputs:
+    """The same articles with every active profile: BM25 over the whole book."""
+    fast = _fast(book, today)
+    with book.ctx.read() as conn:
+        everyone = load_profiles_with_circles(conn, book.owner_id)
+    profiles = {profile.person.id: profile for profile, _ in everyone}
+    return ShareInputs(
+        articles=fast.articles,
+        hits=[set(profiles) for _ in fast.articles],
+        had=fast.had,
+        profiles=profiles,
+        people={person.id: person for _, person in everyone},
+        count=len(profiles),
+        total_length=sum(profile_length(p) for p in profiles.values()),
+    )
+
+
+def _reference_items(book: Book, today: date) -> list[Action]:
+    return build_agenda(AgendaInputs([], shares=_reference(book, today)), today)
+
+
+def _share_items(book: Book, today: date) -> list[Action]:
+    return [a for a in book.agenda.items(today=today) if a.kind == "share"]
+
+
 def test_fast_share_items_equal_the_reference(book: Book, clock: Clock) -> None:
     _populate(book, clock)
     today = clock().date()
-    fast = book.articles.agenda_items(today)
-    reference = book.articles._agenda_items_reference(today)
+    fast = _share_items(book, today)
+    reference = _reference_items(book, today)
     assert fast == reference
     assert len({a.details["article_id"] for a in fast}) == 3
     assert len(fast) >= 6 and all(a.details["match_score"] > 0 for a in fast)
@@ -96,30 +133,37 @@ def test_fast_share_items_equal_the_reference(book: Book, clock: Clock) -> None:
 
 def test_fast_and_reference_rankings_agree_match_for_match(book: Book, clock: Clock) -> None:
     _populate(book, clock)
-    articles = book.articles
-    with book.articles._ctx.read() as conn:
-        recent = [
-            articles.resolve_in(conn, ref)
-            for ref in ("https://x.org/grid", "https://x.org/rust", "https://x.org/ml")
-        ]
-        had = articles._shared_with(conn, [a.id or 0 for a in recent])
-        fast = articles._strong_matches(conn, recent, had)
-        reference = articles._strong_matches_reference(conn, recent, had)
+    inputs = _fast(book, clock().date())
+    with book.ctx.read() as conn:
+        everyone = load_profiles(conn, book.owner_id)
+    recent = list(inputs.articles)
+    assert [a.url for a in recent] == [
+        "https://x.org/grid",
+        "https://x.org/rust",
+        "https://x.org/ml",
+    ]
+    fast = strong_matches(inputs)
+    reference = []
+    for article in recent:  # LexicalRanker.rank over every profile but those who have it
+        skip = inputs.had.get(article.id, set())
+        candidates = [p for p in everyone if p.person.id not in skip]
+        ranked = LexicalRanker().rank(article_query(article), candidates, limit=20)
+        reference.append((article, [m for m in ranked if m.strong][:3]))
     assert fast == reference
     assert all(matches for _, matches in fast)
     shared = {m.person.id for m in fast[1][1]}
-    assert not shared & had[recent[1].id or 0]  # people who had the Rust article are skipped
+    assert not shared & inputs.had[recent[1].id]  # people who had the Rust article are skipped
 
 
 def test_edits_keep_both_paths_equal(book: Book, clock: Clock) -> None:
     ids = _populate(book, clock)
     today = clock().date()
-    first = book.articles.agenda_items(today)
+    first = _share_items(book, today)
     top = first[0]
     book.articles.share(top.details["article_id"], [top.people[0].id])
     book.people.archive(ids[2])
     book.people.add_fact(ids[3], "interest", "Grid batteries and energy storage")
-    after = book.articles.agenda_items(today)
-    assert after == book.articles._agenda_items_reference(today)
+    after = _share_items(book, today)
+    assert after == _reference_items(book, today)
     assert top.key not in {a.key for a in after}
-    assert book.articles.agenda_items(today + timedelta(days=30)) == []
+    assert _share_items(book, today + timedelta(days=30)) == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,9 +18,11 @@ from amity.rules.agenda import (
     CommitmentInput,
     DateInput,
     FollowUpInput,
+    GiveInput,
     JobStartInput,
     PersonInput,
     ReplyInput,
+    Someone,
     build_agenda,
     due_timing,
     effective_last_contacts,
@@ -52,12 +53,11 @@ def agenda(
     today: date = TODAY,
     settings: AgendaSettings | None = None,
     now: datetime | None = None,
-    extra: Sequence[Action] = (),
     **rows: Any,
 ) -> list[Action]:
     """The agenda of ``people`` with the given input ``rows`` (dates=..., states=...)."""
     inputs = AgendaInputs(people, **rows)
-    return build_agenda(inputs, today, settings=settings or AgendaSettings(), now=now, extra=extra)
+    return build_agenda(inputs, today, settings=settings or AgendaSettings(), now=now)
 
 
 def only(actions: list[Action], kind: str | None = None) -> Action:
@@ -473,10 +473,12 @@ def test_ties_break_on_due_then_key() -> None:
     assert [a.key for a in rank_actions([one, two, three])] == ["c", "b", "a"]
 
 
-def test_extra_kinds_share_states_and_ranking() -> None:
-    give = make_action("give", "give:p2:2026-05", [BEN.ref], TODAY, "Give back", timing=9, weight=1)
-    assert agenda(BEN, extra=[give])[0].key == "give:p2:2026-05"
-    assert agenda(BEN, extra=[give], states=[state(give.key, "dismissed")]) == []
+def test_network_kinds_share_states_and_ranking() -> None:
+    ben = Someone(BEN.id, BEN.name)
+    gives = [GiveInput(ben, 0, 40, [TODAY - timedelta(days=60), TODAY - timedelta(days=31)])]
+    give = agenda(BEN, gives=gives)[0]
+    assert give.key == f"give:p2:{TODAY - timedelta(days=31)}" and give.kind == "give"
+    assert agenda(BEN, gives=gives, states=[state(give.key, "dismissed")]) == []
 
 
 def test_limit() -> None:

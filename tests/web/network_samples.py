@@ -34,10 +34,10 @@ def network_ids(book: Book) -> dict[str, int]:
     request and a goal in ``book``; their ids by path parameter name."""
     one = book.people.add(PersonInput(name="Nora Secret", tags=["secret"])).id
     two = book.people.add(PersonInput(name="Otto Secret", org="Secret Corp")).id
-    event = book.network.add_event("A secret summit", "conference", starts_on=date(2026, 10, 1))
-    book.network.met([one, two], event.id or 0, note="A secret note")
-    intro = book.network.intro(one, two, note="A secret intro")
-    target = book.network.add_coverage("A secret target", "tag", "secret", 3)
+    event = book.network.events.add("A secret summit", "conference", starts_on=date(2026, 10, 1))
+    book.network.events.met([one, two], event.id or 0, note="A secret note")
+    intro = book.network.introductions.add(one, two, note="A secret intro")
+    target = book.network.coverage.add("A secret target", "tag", "secret", 3)
     article = book.articles.add(
         "https://example.org/secret", title="A secret article", topics=["secrets"]
     )

@@ -91,7 +91,7 @@ def test_events_record_whom_you_met_and_who_you_followed_up_with(alice: ApiUser)
     )
     assert backwards.status_code == 422 and backwards.json()["error"]["code"] == "invalid_input"
     assert alice.client.get("/api/v1/events/999999").status_code == 404
-    assert len(alice.book.network.events()) == 1
+    assert len(alice.book.network.events.list()) == 1
 
 
 def test_brief_and_prepare(alice: ApiUser, clock: Clock) -> None:
@@ -104,7 +104,7 @@ def test_brief_and_prepare(alice: ApiUser, clock: Clock) -> None:
         )
     )
     alice.book.commitments.add(ana, "send the deck")
-    alice.book.network.got(ana, "advice", "pricing")
+    alice.book.network.ledger.got(ana, "advice", "pricing")
     brief = ok(alice.client.get(f"/api/v1/people/{ana}/brief"))
     assert brief["person"]["name"] == "Ana Lima" and brief["circle"] == "close"
     assert [f["text"] for f in brief["interests"]] == ["sailing"]
@@ -149,7 +149,7 @@ def test_relationships_introductions_and_warm_paths(alice: ApiUser) -> None:
         201,
     )
     assert intro["by"] is None  # you made it: a given intro for each of them
-    assert {x.kind for x in alice.book.network.exchanges(ana)} == {"intro"}
+    assert {x.kind for x in alice.book.network.ledger.exchanges(ana)} == {"intro"}
     outcome = ok(
         alice.client.post(
             f"/api/v1/introductions/{intro['id']}/outcome", json={"outcome": "they met"}
@@ -217,7 +217,7 @@ def test_ledger_balance_and_coverage(alice: ApiUser) -> None:
     assert [c["name"] for c in ok(alice.client.get("/api/v1/coverage"))] == ["Climate"]
     assert alice.client.delete(f"/api/v1/coverage/{target['id']}").status_code == 204
     assert alice.client.delete(f"/api/v1/coverage/{target['id']}").status_code == 404
-    assert alice.book.network.coverage() == []
+    assert alice.book.network.coverage.list() == []
 
 
 def test_articles_suggestions_and_shares(alice: ApiUser) -> None:
@@ -253,7 +253,7 @@ def test_articles_suggestions_and_shares(alice: ApiUser) -> None:
     shares = ok(alice.client.get(f"/api/v1/articles/{made['id']}/shares"))
     assert [s["person"]["id"] for s in shares] == [ana] and shares[0]["shared_at"]
     assert shared["interaction"]["direction"] == "outbound"
-    assert [x.kind for x in alice.book.network.exchanges(ana)] == ["article"]
+    assert [x.kind for x in alice.book.network.ledger.exchanges(ana)] == ["article"]
     assert ana not in [
         m["person"]["id"]
         for m in ok(alice.client.get(f"/api/v1/articles/{made['id']}/suggestions"))
@@ -373,7 +373,7 @@ def test_the_review_compares_with_the_period_before(alice: ApiUser, clock: Clock
         alice.book.interactions.log(
             InteractionInput(people=[who], kind="call", occurred_at=clock() - timedelta(days=days))
         )
-    alice.book.network.gave(ana, "advice", "pricing")
+    alice.book.network.ledger.gave(ana, "advice", "pricing")
     week = ok(alice.client.get("/api/v1/review?period=week"))
     assert week["kind"] == "week" and week["period"]["end"] == TODAY.isoformat()
     assert week["interactions_by_kind"]["call"] == {"current": 2, "previous": 1, "change": 1}
@@ -389,7 +389,7 @@ def test_the_review_compares_with_the_period_before(alice: ApiUser, clock: Clock
 def test_the_api_agenda_holds_the_later_kinds(alice: ApiUser) -> None:
     ana = person(alice, "Ana Lima")
     for day in (date(2026, 9, 1), date(2026, 9, 20)):
-        alice.book.network.got(ana, "advice", "useful", on=day)
+        alice.book.network.ledger.got(ana, "advice", "useful", on=day)
     goal = alice.book.feedback.add_goal("Speak slower", check_in="weekly")
     items = ok(alice.client.get("/api/v1/agenda?date=2026-12-03"))["items"]
     keys = {i["key"] for i in items}
@@ -403,7 +403,7 @@ def test_another_users_ids_in_bodies_and_filters_are_not_found(
     alice: ApiUser, bob: ApiUser
 ) -> None:
     ana = person(alice, "Ana Secret")
-    alice.book.network.got(ana, "advice", "secret advice")
+    alice.book.network.ledger.got(ana, "advice", "secret advice")
     alice.book.feedback.add("A secret praise", kind="positive", person=ana)
     before = alice.book.export_json()
     mine = person(bob, "Bob's Friend")

@@ -49,11 +49,15 @@ def a_fortnight_of_networking(book: Book) -> dict[str, int]:
             )
         )
     book.people.add_fact(people["Ana Lima"], "interest", "sailing")
-    event = book.network.add_event("PyCon", "conference", starts_on=today - timedelta(days=20))
-    book.network.met([people["Ana Lima"], people["Ben Okafor"]], event.id or 0)
-    book.network.gave(people["Ana Lima"], "advice", "pricing", on=today - timedelta(days=2))
-    book.network.got(people["Ben Okafor"], "intro", "to Acme's CTO", on=today - timedelta(days=3))
-    book.network.got(people["Dana Ruiz"], "referral", "a client", on=today - timedelta(days=9))
+    event = book.network.events.add("PyCon", "conference", starts_on=today - timedelta(days=20))
+    book.network.events.met([people["Ana Lima"], people["Ben Okafor"]], event.id or 0)
+    book.network.ledger.gave(people["Ana Lima"], "advice", "pricing", on=today - timedelta(days=2))
+    book.network.ledger.got(
+        people["Ben Okafor"], "intro", "to Acme's CTO", on=today - timedelta(days=3)
+    )
+    book.network.ledger.got(
+        people["Dana Ruiz"], "referral", "a client", on=today - timedelta(days=9)
+    )
     for days, kind, theme in [
         (1, "constructive", "pacing"),
         (3, "positive", "clarity"),
@@ -136,7 +140,7 @@ def store_network_payloads(book: Book, payload: str) -> dict[str, int]:
     now = datetime.now(UTC)
     ana = book.people.add(PersonInput(name="Ana " + payload, org=payload, tags=["xss"])).id
     ben = book.people.add(PersonInput(name="Ben Okafor", org=payload)).id
-    event = book.network.add_event(
+    event = book.network.events.add(
         payload,
         "meetup",
         starts_on=now.date(),
@@ -144,13 +148,13 @@ def store_network_payloads(book: Book, payload: str) -> dict[str, int]:
         url="javascript:window.__xss=4",
         notes=payload,
     )
-    book.network.met([ana, ben], event.id or 0, note=payload)
-    book.network.log_participation(event.id or 0, payload[:200])
-    book.network.relate(ana, ben, "friend", note=payload)
-    intro = book.network.intro(ana, ben, note=payload)
-    book.network.set_intro_outcome(intro.id or 0, payload)
-    book.network.got(ana, "advice", payload)
-    book.network.add_coverage(payload, "org", payload, 2)
+    book.network.events.met([ana, ben], event.id or 0, note=payload)
+    book.network.events.log_participation(event.id or 0, payload[:200])
+    book.network.relationships.relate(ana, ben, "friend", note=payload)
+    intro = book.network.introductions.add(ana, ben, note=payload)
+    book.network.introductions.set_outcome(intro.id or 0, payload)
+    book.network.ledger.got(ana, "advice", payload)
+    book.network.coverage.add(payload, "org", payload, 2)
     article = book.articles.add(
         "javascript:window.__xss=5", title=payload, text=payload, topics=[payload[:90]]
     )

@@ -40,12 +40,12 @@ def filled_book(book: Book, clock: Clock) -> dict[str, int]:
             people=[ana], kind="meeting", subject="Lunch", occurred_at=clock() + timedelta(hours=3)
         )
     )
-    event = book.network.add_event("PyCon 2026", "conference", starts_on=date(2026, 10, 1))
-    book.network.met([ana, ben], event.id or 0)
-    book.network.got(ana, "advice", "pricing", on=date(2026, 9, 1))
-    book.network.relate(ana, ben, "colleague")
-    intro = book.network.intro(ana, ben)
-    book.network.add_coverage("Climate", "tag", "climate-tech", 3)
+    event = book.network.events.add("PyCon 2026", "conference", starts_on=date(2026, 10, 1))
+    book.network.events.met([ana, ben], event.id or 0)
+    book.network.ledger.got(ana, "advice", "pricing", on=date(2026, 9, 1))
+    book.network.relationships.relate(ana, ben, "colleague")
+    intro = book.network.introductions.add(ana, ben)
+    book.network.coverage.add("Climate", "tag", "climate-tech", 3)
     article = book.articles.add(
         "https://x.org/grid", title="Grid batteries", topics=["climate tech"]
     )
@@ -139,14 +139,14 @@ def test_event_forms_write_rows(ann: WebUser, clock: Clock) -> None:
         {"name": "RustConf", "kind": "conference", "starts_on": "2026-11-20", "location": "Berlin"},
     )
     assert made.status_code == 303
-    [summary] = ann.book.network.events()
+    [summary] = ann.book.network.events.list()
     assert made.headers["location"] == f"/events/{summary.event.id}"
     assert (summary.event.name, summary.event.location) == ("RustConf", "Berlin")
     met = ann.post(
         f"/events/{summary.event.id}/met", {"people": "Ana Lima", "note": "rust"}, htmx=True
     )
     assert met.status_code == 200 and "Ana Lima" in met.text
-    assert [a.person.name for a in ann.book.network.event(summary.event.id).attendees] == [
+    assert [a.person.name for a in ann.book.network.events.get(summary.event.id).attendees] == [
         "Ana Lima"
     ]
     unknown = ann.post(f"/events/{summary.event.id}/met", {"people": "Nobody Known"}, htmx=True)
@@ -157,15 +157,15 @@ def test_event_forms_write_rows(ann: WebUser, clock: Clock) -> None:
         htmx=True,
     )
     assert logged.status_code == 200 and "gave a lightning talk" in logged.text
-    assert ann.book.network.event(summary.event.id).event.notes is None
-    assert [(p.day, p.text) for p in ann.book.network.participations(summary.event.id or 0)] == [
-        (date(2026, 11, 21), "gave a lightning talk")
-    ]
+    assert ann.book.network.events.get(summary.event.id).event.notes is None
+    assert [
+        (p.day, p.text) for p in ann.book.network.events.participations(summary.event.id or 0)
+    ] == [(date(2026, 11, 21), "gave a lightning talk")]
     two_lines = ann.post(f"/events/{summary.event.id}/participation", {"text": "a\nb"}, htmx=True)
     assert two_lines.status_code == 422
     bad = ann.post("/events", {"name": "X", "kind": "party"}, htmx=True)
     assert bad.status_code == 422 and "event is one of" in bad.text
-    assert len(ann.book.network.events()) == 1
+    assert len(ann.book.network.events.list()) == 1
 
 
 def test_network_forms_write_rows(ann: WebUser) -> None:
@@ -178,23 +178,25 @@ def test_network_forms_write_rows(ann: WebUser) -> None:
         ).status_code
         == 303
     )
-    assert [(x.direction, x.kind) for x in ann.book.network.exchanges()] == [("received", "advice")]
+    assert [(x.direction, x.kind) for x in ann.book.network.ledger.exchanges()] == [
+        ("received", "advice")
+    ]
     assert (
         ann.post(
             "/network/relationships", {"a": "Ana Lima", "b": "Ben Ode", "kind": "friend"}, htmx=True
         ).status_code
         == 200
     )
-    assert [r.kind for r in ann.book.network.relationships()] == ["friend"]
+    assert [r.kind for r in ann.book.network.relationships.list()] == ["friend"]
     assert ann.post("/network/introductions", {"a": "Ana Lima", "b": "Ben Ode"}).status_code == 303
-    [intro] = ann.book.network.introductions()
+    [intro] = ann.book.network.introductions.list()
     assert (
         ann.post(
             f"/network/introductions/{intro.id}/outcome", {"outcome": "they hired"}
         ).status_code
         == 303
     )
-    assert ann.book.network.introductions()[0].outcome == "they hired"
+    assert ann.book.network.introductions.list()[0].outcome == "they hired"
     assert (
         ann.post(
             "/network/coverage",
@@ -202,7 +204,7 @@ def test_network_forms_write_rows(ann: WebUser) -> None:
         ).status_code
         == 303
     )
-    [target] = ann.book.network.coverage()
+    [target] = ann.book.network.coverage.list()
     assert (target.have, target.gap) == (1, 1)
     bad = ann.post(
         "/network/coverage",
@@ -211,12 +213,12 @@ def test_network_forms_write_rows(ann: WebUser) -> None:
     )
     assert bad.status_code == 422 and "whole number" in bad.text
     assert ann.post(f"/network/coverage/{target.id}/remove", {}).status_code == 303
-    assert ann.book.network.coverage() == []
+    assert ann.book.network.coverage.list() == []
     wrong = ann.post(
         "/network/exchanges", {"person": "Ana Lima", "kind": "money", "text": "x"}, htmx=True
     )
     assert wrong.status_code == 422
-    assert len(ann.book.network.exchanges()) == 3  # 1 received + the intro you made, to each
+    assert len(ann.book.network.ledger.exchanges()) == 3  # 1 received + the intro you made, to each
 
 
 def test_article_forms_write_rows(ann: WebUser) -> None:
@@ -380,12 +382,12 @@ def test_another_users_ids_are_404_and_change_nothing(
 
 def test_user_text_is_escaped_everywhere(ann: WebUser, clock: Clock) -> None:
     ana = person(ann, XSS)
-    event = ann.book.network.add_event(
+    event = ann.book.network.events.add(
         XSS, "meetup", starts_on=date(2026, 11, 20), url="javascript:alert(1)"
     )
-    ann.book.network.met([ana], event.id or 0, note=XSS)
-    ann.book.network.got(ana, "advice", XSS)
-    ann.book.network.add_coverage(XSS, "tag", XSS, 2)
+    ann.book.network.events.met([ana], event.id or 0, note=XSS)
+    ann.book.network.ledger.got(ana, "advice", XSS)
+    ann.book.network.coverage.add(XSS, "tag", XSS, 2)
     article = ann.book.articles.add("javascript:alert(2)", title=XSS, topics=[XSS[:90]])
     ann.book.feedback.add(XSS, kind="positive", themes=[XSS[:90]], context=XSS)
     goal = ann.book.feedback.add_goal(XSS, check_in="weekly")
@@ -429,7 +431,7 @@ def test_isolation_samples_cover_every_new_page_route_with_an_id(web_app: Any) -
 def test_the_today_page_shows_later_kinds_and_acts_on_them(ann: WebUser) -> None:
     ana = person(ann, "Ana Lima")
     for day in (date(2026, 9, 1), date(2026, 9, 20)):
-        ann.book.network.got(ana, "advice", "useful", on=day)
+        ann.book.network.ledger.got(ana, "advice", "useful", on=day)
     ann.book.feedback.add_goal("Speak slower", check_in="weekly")
     ann.book.feedback.ask(ana, "my talk")
     ann.book.articles.add("https://x.org/a", title="Sailing")

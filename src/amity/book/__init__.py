@@ -144,7 +144,7 @@ class Book:
     def articles(self) -> Articles:
         from amity.book.articles import Articles
 
-        return Articles(self.ctx, self.people, self.interactions, self.network)
+        return Articles(self.ctx, self.people, self.interactions, self.network.ledger)
 
     @cached_property
     def feedback(self) -> FeedbackLog:

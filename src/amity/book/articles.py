@@ -7,57 +7,29 @@ import functools
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, true
+from sqlalchemy import Connection, func, insert, select
 
 from amity.book.context import BookContext, insert_id
 from amity.book.interactions import InteractionInput, Interactions
-from amity.book.network import Network
+from amity.book.matching import load_profiles, split_topics
+from amity.book.network.ledger import Ledger
 from amity.book.people import People
 from amity.errors import Ambiguous, Conflict, InvalidInput, NotFound
-from amity.model import Action, Article, Interaction, PersonRef
-from amity.rules.dates import time_zone
-from amity.rules.matching import (
-    FIELD_WEIGHTS,
-    ArticleQuery,
-    LexicalRanker,
-    Match,
-    Profile,
-    Ranker,
-    phrase_length,
-    phrase_words,
-    profile_length,
-    query_terms,
-    terms,
-)
+from amity.model import Article, Interaction, PersonRef
+from amity.rules.matching import ArticleQuery, LexicalRanker, Match, Ranker
 from amity.rules.text import clean_text, fold, one_line
 from amity.store import schema as s
 
 MAX_TEXT = 1_000_000
 MAX_TOPICS = 20
-NEW_ARTICLE_DAYS = 14  # an article is "new" for the agenda this long after it was added
-SHARE_ITEMS_PER_ARTICLE = 3
 RANKERS = ("lexical", "semantic")
-_ID_BATCH = 2_000  # ids or phrases per IN (...) list
-
-
-@dataclass
-class _Collection:
-    """BM25's view of the book for some queries: see :meth:`Articles._collection`."""
-
-    count: int = 0
-    total: int = 0
-    hits: builtins.list[set[int]] = field(default_factory=list)
-
-
-_Chosen = builtins.list[tuple[Article, builtins.list[Match]]]
-_Chooser = Callable[[Connection, Sequence[Article], dict[int, set[int]]], _Chosen]
 
 
 @dataclass
@@ -76,12 +48,12 @@ class ShareResult:
 
 class Articles:
     def __init__(
-        self, ctx: BookContext, people: People, interactions: Interactions, network: Network
+        self, ctx: BookContext, people: People, interactions: Interactions, ledger: Ledger
     ) -> None:
         self._ctx = ctx
         self._people = people
         self._interactions = interactions
-        self._network = network
+        self._ledger = ledger
 
     def add(
         self,
@@ -178,64 +150,6 @@ class Articles:
 
     # --- matching -------------------------------------------------------------------------
 
-    def profiles(self, conn: Connection, only: set[int] | None = None) -> builtins.list[Profile]:
-        """What every active person (or only these) cares about, by field, in five queries."""
-        if only is None:
-            return self._profiles(conn, None)
-        ids = sorted(only)
-        return [
-            x
-            for start in range(0, len(ids), _ID_BATCH)
-            for x in self._profiles(conn, ids[start : start + _ID_BATCH])
-        ]
-
-    def _profiles(self, conn: Connection, ids: builtins.list[int] | None) -> builtins.list[Profile]:
-        owner = self._ctx.owner_id
-        p, f, pt, t, sh, a = s.people, s.facts, s.person_tags, s.tags, s.shares, s.articles
-        fields: dict[int, dict[str, builtins.list[str]]] = {}
-        refs: dict[int, PersonRef] = {}
-
-        def among(column: Any) -> Any:
-            return true() if ids is None else column.in_(ids)
-
-        for r in conn.execute(
-            select(p.c.id, p.c.name, p.c.title, p.c.org, p.c.notes).where(
-                p.c.owner_id == owner, p.c.archived_at.is_(None), among(p.c.id)
-            )
-        ):
-            refs[r.id] = PersonRef(r.id, r.name)
-            fields[r.id] = defaultdict(list)
-            fields[r.id]["role"].extend(x for x in (r.title, r.org) if x)
-            if r.notes:
-                fields[r.id]["note"].append(r.notes)
-        for fact in conn.execute(
-            select(f.c.person_id, f.c.kind, f.c.text)
-            .where(f.c.owner_id == owner, among(f.c.person_id))
-            .order_by(f.c.id)
-        ):
-            if fact.person_id in fields:
-                kind = "interest" if fact.kind == "interest" else "fact"
-                fields[fact.person_id][kind].append(fact.text)
-        for tag in conn.execute(
-            select(pt.c.person_id, t.c.name)
-            .join(t, t.c.id == pt.c.tag_id)
-            .where(pt.c.owner_id == owner, among(pt.c.person_id))
-            .order_by(pt.c.person_id, pt.c.tag_id)
-        ):
-            if tag.person_id in fields:
-                fields[tag.person_id]["tag"].append(tag.name.replace("-", " "))
-        for share in conn.execute(
-            select(sh.c.person_id, a.c.title, a.c.topics)
-            .join(a, a.c.id == sh.c.article_id)
-            .where(sh.c.owner_id == owner, among(sh.c.person_id))
-            .order_by(sh.c.id)
-        ):
-            if share.person_id in fields:
-                fields[share.person_id]["shared"].extend(
-                    x for x in (share.title, *_topics(share.topics)) if x
-                )
-        return [Profile(refs[pid], dict(fields[pid])) for pid in sorted(refs)]
-
     def suggest(
         self, ref: str | int, *, limit: int = 10, ranker: str = "lexical"
     ) -> builtins.list[Match]:
@@ -246,7 +160,9 @@ class Articles:
         with self._ctx.read() as conn:
             article = self.resolve_in(conn, ref)
             had = self._shared_with(conn, [article.id or 0]).get(article.id or 0, set())
-            profiles = [p for p in self.profiles(conn) if p.person.id not in had]
+            profiles = [
+                p for p in load_profiles(conn, self._ctx.owner_id) if p.person.id not in had
+            ]
         return chosen.rank(_query(article), profiles, limit=limit)
 
     def ranker(self, name: str = "lexical") -> Ranker:
@@ -326,7 +242,7 @@ class Articles:
                 ],
             )
             for ref_ in new:
-                self._network.record_exchange_in(
+                self._ledger.record_in(
                     conn,
                     ref_,
                     "given",
@@ -351,230 +267,6 @@ class Articles:
                     .order_by(sh.c.shared_at)
                 )
             ]
-
-    # --- the agenda -----------------------------------------------------------------------
-
-    def agenda_items(self, today: date | None = None) -> builtins.list[Action]:
-        """``share`` items: strong matches for articles added in the last two weeks.
-
-        Full profiles are loaded only for the people sharing a word with a recent article
-        (and those who had one); BM25's collection size and average length come from one
-        pass over the book's phrases (:meth:`_collection`): the same scores as ranking every
-        profile (:meth:`_agenda_items_reference`), without building 100,000 documents."""
-        return self._agenda_items(today, self._strong_matches)
-
-    def _agenda_items_reference(self, today: date | None = None) -> builtins.list[Action]:
-        """:meth:`agenda_items` by ranking every active profile (the reference for tests)."""
-        return self._agenda_items(today, self._strong_matches_reference)
-
-    def _agenda_items(self, today: date | None, choose: _Chooser) -> builtins.list[Action]:
-        from amity.rules.agenda import make_action
-
-        day = today or self._ctx.today()
-        a = s.articles
-        with self._ctx.read() as conn:
-            tz = time_zone(self._ctx.setting("timezone", conn))
-            since = datetime.combine(day - timedelta(days=NEW_ARTICLE_DAYS), time(0), tzinfo=tz)
-            until = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-            recent = [
-                _article(r)
-                for r in conn.execute(
-                    select(a)
-                    .where(
-                        a.c.owner_id == self._ctx.owner_id,
-                        a.c.created_at >= since,
-                        a.c.created_at < until,
-                    )
-                    .order_by(a.c.id)
-                )
-            ]
-            if not recent:
-                return []
-            had = self._shared_with(conn, [x.id or 0 for x in recent])
-            chosen = choose(conn, recent, had)
-            weights = self._weights(conn, {m.person.id for _, ms in chosen for m in ms})
-        actions = []
-        for article, matches in chosen:
-            for match in matches:
-                weight, circle = weights.get(match.person.id, (1.0, None))
-                title = one_line(article.title or article.url, 60)
-                actions.append(
-                    make_action(
-                        "share",
-                        f"share:a{article.id}:p{match.person.id}",
-                        [match.person],
-                        day,
-                        f"{match.person.name} may like “{title}” ({match.reason()})",
-                        timing=1.0,
-                        weight=weight,
-                        weight_label=f"circle {circle}" if circle else None,
-                        details={
-                            "article_id": article.id,
-                            "url": article.url,
-                            "topics": list(match.topics),
-                            "match_score": match.score,
-                        },
-                    )
-                )
-        return actions
-
-    def _strong_matches_reference(
-        self, conn: Connection, recent: Sequence[Article], had: dict[int, set[int]]
-    ) -> _Chosen:
-        profiles = self.profiles(conn)
-        ranker = LexicalRanker()
-        chosen = []
-        for article in recent:
-            skip = had.get(article.id or 0, set())
-            candidates = [p for p in profiles if p.person.id not in skip]
-            strong = [m for m in ranker.rank(_query(article), candidates, limit=20) if m.strong]
-            chosen.append((article, strong[:SHARE_ITEMS_PER_ARTICLE]))
-        return chosen
-
-    def _strong_matches(
-        self, conn: Connection, recent: Sequence[Article], had: dict[int, set[int]]
-    ) -> _Chosen:
-        queries = [query_terms(_query(article)) for article in recent]
-        collection = self._collection(conn, queries)
-        wanted = set().union(*collection.hits, *had.values())
-        profiles = {x.person.id: x for x in self.profiles(conn, wanted)}
-        ranker = LexicalRanker()
-        chosen = []
-        for article, hits in zip(recent, collection.hits, strict=True):
-            skip = had.get(article.id or 0, set())
-            gone = [profiles[pid] for pid in sorted(skip) if pid in profiles]
-            candidates = [profiles[pid] for pid in sorted(hits - skip) if pid in profiles]
-            matches = ranker.rank_hits(
-                _query(article),
-                candidates,
-                count=collection.count - len(gone),
-                total_length=collection.total - sum(profile_length(x) for x in gone),
-                limit=20,
-            )
-            chosen.append((article, [m for m in matches if m.strong][:SHARE_ITEMS_PER_ARTICLE]))
-        return chosen
-
-    def _collection(self, conn: Connection, queries: Sequence[Mapping[str, int]]) -> _Collection:
-        """Active people: how many, their summed weighted profile length, and for each query
-        who shares a word with it; from grouped phrases, without building any profile."""
-        out = _Collection(hits=[set() for _ in queries])
-        every = frozenset(w for q in queries for w in q)
-
-        def hit_queries(words: frozenset[str] | set[str]) -> builtins.list[int]:
-            if words.isdisjoint(every):
-                return []
-            return [i for i, q in enumerate(queries) if not words.isdisjoint(q)]
-
-        owner = self._ctx.owner_id
-        p, f, pt, t, sh, a = s.people, s.facts, s.person_tags, s.tags, s.shares, s.articles
-        active = (p.c.owner_id == owner, p.c.archived_at.is_(None))
-        r: Any  # rows of several shapes below
-        for r in conn.execute(select(p.c.id, p.c.title, p.c.org, p.c.notes).where(*active)):
-            out.count += 1
-            for phrase in (r.title, r.org):
-                if phrase:
-                    out.total += phrase_length("role", phrase)
-                    for i in hit_queries(phrase_words(phrase)):
-                        out.hits[i].add(r.id)
-            if r.notes:
-                words = terms(r.notes)
-                out.total += FIELD_WEIGHTS["note"] * len(words)
-                for i in hit_queries(set(words)):
-                    out.hits[i].add(r.id)
-        # facts, tags and past shares: each distinct phrase once, then who has the hits
-        hit_facts: dict[str, builtins.list[int]] = {}
-        for r in conn.execute(
-            select(f.c.kind, f.c.text, func.count())
-            .join(p, p.c.id == f.c.person_id)
-            .where(f.c.owner_id == owner, *active)
-            .group_by(f.c.kind, f.c.text)
-        ):
-            words = terms(r.text)
-            out.total += (
-                r[2] * FIELD_WEIGHTS["interest" if r.kind == "interest" else "fact"] * len(words)
-            )
-            if found := hit_queries(set(words)):
-                hit_facts[r.text] = found
-        texts = sorted(hit_facts)
-        for start in range(0, len(texts), _ID_BATCH):
-            for r in conn.execute(
-                select(f.c.person_id, f.c.text)
-                .join(p, p.c.id == f.c.person_id)
-                .where(
-                    f.c.owner_id == owner, *active, f.c.text.in_(texts[start : start + _ID_BATCH])
-                )
-            ):
-                for i in hit_facts[r.text]:
-                    out.hits[i].add(r.person_id)
-        hit_tags: dict[int, builtins.list[int]] = {}
-        for r in conn.execute(
-            select(t.c.id, t.c.name, func.count())
-            .select_from(pt.join(t, t.c.id == pt.c.tag_id).join(p, p.c.id == pt.c.person_id))
-            .where(pt.c.owner_id == owner, *active)
-            .group_by(t.c.id, t.c.name)
-        ):
-            phrase = r.name.replace("-", " ")
-            out.total += r[2] * phrase_length("tag", phrase)
-            if found := hit_queries(phrase_words(phrase)):
-                hit_tags[r.id] = found
-        tag_ids = sorted(hit_tags)
-        for start in range(0, len(tag_ids), _ID_BATCH):
-            for r in conn.execute(
-                select(pt.c.person_id, pt.c.tag_id)
-                .join(p, p.c.id == pt.c.person_id)
-                .where(
-                    pt.c.owner_id == owner,
-                    *active,
-                    pt.c.tag_id.in_(tag_ids[start : start + _ID_BATCH]),
-                )
-            ):
-                for i in hit_tags[r.tag_id]:
-                    out.hits[i].add(r.person_id)
-        hit_articles: dict[int, builtins.list[int]] = {}
-        for r in conn.execute(
-            select(a.c.id, a.c.title, a.c.topics, func.count())
-            .select_from(sh.join(a, a.c.id == sh.c.article_id).join(p, p.c.id == sh.c.person_id))
-            .where(sh.c.owner_id == owner, *active)
-            .group_by(a.c.id, a.c.title, a.c.topics)
-        ):
-            phrases = [x for x in (r.title, *_topics(r.topics)) if x]
-            out.total += r[3] * sum(phrase_length("shared", x) for x in phrases)
-            if found := hit_queries(frozenset().union(*(phrase_words(x) for x in phrases))):
-                hit_articles[r.id] = found
-        article_ids = sorted(hit_articles)
-        for start in range(0, len(article_ids), _ID_BATCH):
-            for r in conn.execute(
-                select(sh.c.person_id, sh.c.article_id)
-                .join(p, p.c.id == sh.c.person_id)
-                .where(
-                    sh.c.owner_id == owner,
-                    *active,
-                    sh.c.article_id.in_(article_ids[start : start + _ID_BATCH]),
-                )
-            ):
-                for i in hit_articles[r.article_id]:
-                    out.hits[i].add(r.person_id)
-        return out
-
-    def _weights(
-        self, conn: Connection, person_ids: set[int]
-    ) -> dict[int, tuple[float, str | None]]:
-        """Circle weight and name of the people the items are about (not the whole book)."""
-        if not person_ids:
-            return {}
-        p, c = s.people, s.circles
-        return {
-            r.id: (float(r.weight or 1.0), r.name)
-            for r in conn.execute(
-                select(p.c.id, c.c.name, c.c.weight)
-                .select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
-                .where(
-                    p.c.owner_id == self._ctx.owner_id,
-                    p.c.archived_at.is_(None),
-                    p.c.id.in_(sorted(person_ids)),
-                )
-            )
-        }
 
 
 # --- the optional semantic ranker --------------------------------------------------------------
@@ -721,13 +413,9 @@ def _clean_topics(topics: Sequence[str]) -> list[str]:
     return names
 
 
-def _topics(text: str | None) -> list[str]:
-    return [t.strip() for t in (text or "").split(",") if t.strip()]
-
-
 def _query(article: Article) -> ArticleQuery:
     return ArticleQuery(article.title or "", article.topics, article.text or "")
 
 
 def _article(r: Any) -> Article:
-    return Article(r.url, r.title, r.text, _topics(r.topics), r.created_at, r.id)
+    return Article(r.url, r.title, r.text, split_topics(r.topics), r.created_at, r.id)

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, insert, select, update
 from amity.book.context import BookContext, insert_id
 from amity.book.interactions import Interactions
 from amity.book.network import Balance, Network
+from amity.book.network.lookup import names_of
 from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
 from amity.model import Commitment, Fact, Interaction, PartialDate, Person, PersonRef, Question
@@ -101,7 +102,7 @@ class Briefs:
         brief.met_event = self._event_name(conn, person.met_event_id)
         brief.introductions = [
             _intro_phrase(i, person.id)
-            for i in self._network._introductions(conn, self._intro_ids(conn, person.id))
+            for i in self._network.introductions.load_in(conn, self._intro_ids(conn, person.id))
         ]
         brief.cadence_days = self._cadence(conn, person)
         brief.recent = self._recent(conn, person.id)
@@ -119,7 +120,7 @@ class Briefs:
         brief.questions = [q for q in person.questions if q.asked_at is None]
         brief.upcoming = _upcoming(person, day)
         brief.shared = self._shared(conn, person.id)
-        brief.balance = self._balance(conn, person.ref)
+        brief.balance = self._network.ledger.balance_in(conn, person.ref)
         brief.mutual = self._mutual(conn, person.id)
         brief.health = self._health(conn, brief, day)
         return brief
@@ -228,30 +229,14 @@ class Briefs:
             )
         ]
 
-    def _balance(self, conn: Connection, ref: PersonRef) -> Balance:
-        x = s.exchanges
-        result = Balance(ref, 0, 0)
-        for r in conn.execute(
-            select(x.c.direction, x.c.occurred_on)
-            .where(x.c.owner_id == self._ctx.owner_id, x.c.person_id == ref.id)
-            .order_by(x.c.occurred_on)
-        ):
-            if r.direction == "given":
-                result.given += 1
-                result.last_given = r.occurred_on
-            else:
-                result.received += 1
-                result.last_received = r.occurred_on
-        return result
-
     def _mutual(self, conn: Connection, person_id: int) -> list[Acquaintance]:
         how: dict[int, list[str]] = {}
-        for link in self._network.links(conn, person_id):
+        for link in self._network.paths.links(conn, person_id):
             other = link.b if link.a == person_id else link.a
             labels = how.setdefault(other, [])
             if link.label not in labels:
                 labels.append(link.label)
-        names = self._network._names(conn, set(how))
+        names = names_of(conn, self._ctx.owner_id, how)
         found = [Acquaintance(names[pid], labels) for pid, labels in how.items() if pid in names]
         return sorted(found, key=lambda a: (-len(a.how), a.person.name, a.person.id))
 

@@ -15,7 +15,7 @@ from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
 from amity.model import Commitment, FollowUp, PersonRef
 from amity.model.types import COMMITMENT_DIRECTIONS
-from amity.rules.agenda_extra import MAX_ID, supported_day
+from amity.rules.agenda import MAX_ID, supported_day
 from amity.rules.dates import local_date, local_today, time_zone
 from amity.rules.reliability import KeptRate, PromiseRecord, reliability
 from amity.store import schema as s

@@ -90,3 +90,14 @@ class BookContext:
         if row is None:
             return DEFAULT_SETTINGS.get(key)
         return json.loads(row[0])
+
+
+def required(value: str | None, what: str, field_name: str) -> str:
+    """Text as stored (:func:`amity.rules.text.clean_text`); nothing left is refused."""
+    from amity.errors import InvalidInput
+    from amity.rules.text import clean_text
+
+    text = clean_text(value)
+    if text is None:
+        raise InvalidInput(f"{what} needs some text", field=field_name)
+    return text

@@ -12,19 +12,16 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from amity.book.context import BookContext, insert_id
-from amity.book.network import required
+from amity.book.context import BookContext, insert_id, required
 from amity.book.people import People
 from amity.errors import Ambiguous, InvalidInput, NotFound
-from amity.model import Action, Feedback, Goal, PersonRef
+from amity.model import Feedback, Goal, PersonRef
 from amity.model.types import FEEDBACK_KINDS
-from amity.rules.dates import plural
 from amity.rules.review import theme_trends
-from amity.rules.text import clean_text, fold, one_line
+from amity.rules.text import clean_text, fold
 from amity.store import schema as s
 
 CHECK_INS = {"weekly": 7, "monthly": 30}
-FOLLOW_UP_AFTER_DAYS = 14  # a request without a date is followed up this long after asking
 MAX_THEMES = 10
 
 
@@ -426,96 +423,6 @@ class FeedbackLog:
                 status.next_check_in = start + timedelta(days=r.check_in_days)
             out.append(status)
         return out
-
-    # --- the agenda -----------------------------------------------------------------------
-
-    def agenda_items(self, today: date | None = None) -> builtins.list[Action]:
-        """``goal_checkin`` items for due check-ins and ``feedback_request`` items: ask
-        (a request not yet made) and follow up (asked, nothing came by the date)."""
-        from amity.rules.agenda import due_timing, make_action
-
-        day = today or self._ctx.today()
-        actions = []
-        for status in self.goals(today=day):
-            due = status.next_check_in
-            if due is None or due > day:
-                continue
-            goal = status.goal
-            progress = (
-                "no check-in yet" if status.progress is None else f"last at {status.progress}%"
-            )
-            actions.append(
-                make_action(
-                    "goal_checkin",
-                    f"goal_checkin:g{goal.id}:{due}",
-                    [],
-                    due,
-                    f"check in on your goal “{one_line(goal.title, 60)}” ({progress})",
-                    timing=due_timing((day - due).days),
-                    weight=1.0,
-                    details={"goal_id": goal.id, "progress": status.progress},
-                )
-            )
-        requests = self.requests()
-        weights = self._weights({r.person.id for r in requests})
-        for request in requests:
-            weight, circle = weights.get(request.person.id, (1.0, None))
-            label = f"circle {circle}" if circle else None
-            about = one_line(request.about, 60)
-            if request.asked_on is None:
-                due = request.created_on
-                actions.append(
-                    make_action(
-                        "feedback_request",
-                        f"feedback_request:ask:r{request.id}",
-                        [request.person],
-                        due,
-                        f"ask {request.person.name} for feedback on {about}",
-                        timing=due_timing((day - due).days),
-                        weight=weight,
-                        weight_label=label,
-                        details={"request_id": request.id, "stage": "ask"},
-                    )
-                )
-                continue
-            due = request.by_date or request.asked_on + timedelta(days=FOLLOW_UP_AFTER_DAYS)
-            if due > day:
-                continue
-            waited = (day - request.asked_on).days
-            actions.append(
-                make_action(
-                    "feedback_request",
-                    f"feedback_request:follow_up:r{request.id}:{due}",
-                    [request.person],
-                    due,
-                    f"follow up with {request.person.name}: you asked for feedback on {about} "
-                    f"{plural(waited, 'day')} ago",
-                    timing=due_timing((day - due).days),
-                    weight=weight,
-                    weight_label=label,
-                    details={"request_id": request.id, "stage": "follow_up"},
-                )
-            )
-        return actions
-
-    def _weights(self, person_ids: set[int]) -> dict[int, tuple[float, str | None]]:
-        """Circle weight and name of these people (only those the items are about)."""
-        if not person_ids:
-            return {}
-        p, c = s.people, s.circles
-        with self._ctx.read() as conn:
-            return {
-                r.id: (float(r.weight or 1.0), r.name)
-                for r in conn.execute(
-                    select(p.c.id, c.c.name, c.c.weight)
-                    .select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
-                    .where(
-                        p.c.owner_id == self._ctx.owner_id,
-                        p.c.archived_at.is_(None),
-                        p.c.id.in_(sorted(person_ids)),
-                    )
-                )
-            }
 
 
 def _theme(value: str) -> str:

@@ -79,7 +79,7 @@ def done(state: AppState, item: str, as_json: bool) -> None:
     done follow-up is closed, a done reply counts as answered, and a done keep-in-touch item
     counts as contact today.
     """
-    from amity.rules.agenda_extra import looks_like_item_key, parse_promise_id
+    from amity.rules.agenda import looks_like_item_key, parse_promise_id
 
     book = state.book()
     if looks_like_item_key(item):

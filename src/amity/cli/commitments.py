@@ -20,7 +20,7 @@ def _day(text: str, state: AppState, hint: str) -> date:
 
 
 def _promise_id(text: str) -> int:
-    from amity.rules.agenda_extra import parse_promise_id
+    from amity.rules.agenda import parse_promise_id
 
     try:
         return parse_promise_id(text)

@@ -66,7 +66,7 @@ def event_add(
     as_json: bool,
 ) -> None:
     """Add an event or a community called NAME."""
-    result = state.book().network.add_event(
+    result = state.book().network.events.add(
         name,
         kind,
         starts_on=parse_day(starts, state, "--from"),
@@ -87,7 +87,7 @@ def event_add(
 @pass_state
 def event_show(state: AppState, ref: str, as_json: bool) -> None:
     """Show EVENT: who you met there and whom you followed up with since."""
-    detail = state.book().network.event(ref)
+    detail = state.book().network.events.get(ref)
     if as_json:
         emit_json(event_detail_json(detail))
         return
@@ -134,9 +134,11 @@ def event_log(
 ) -> None:
     """Log your own participation in EVENT or a community (a talk, a forum answer...)."""
     book = state.book()
-    result = book.network.log_participation(ref, " ".join(text), on=parse_day(on, state, "--on"))
+    result = book.network.events.log_participation(
+        ref, " ".join(text), on=parse_day(on, state, "--on")
+    )
     if as_json:
-        emit_json(event_detail_json(book.network.event(result.id or 0)))
+        emit_json(event_detail_json(book.network.events.get(result.id or 0)))
     else:
         click.echo(f"Logged your participation in {result.name}.")
 
@@ -146,7 +148,7 @@ def event_log(
 @pass_state
 def events(state: AppState, as_json: bool) -> None:
     """List events and communities, newest first."""
-    rows = state.book().network.events()
+    rows = state.book().network.events.list()
     if as_json:
         emit_json([event_summary_json(r) for r in rows])
         return
@@ -181,7 +183,7 @@ def met(
     as_json: bool,
 ) -> None:
     """Record that you met PERSON... at EVENT."""
-    found, refs = state.book().network.met(
+    found, refs = state.book().network.events.met(
         list(people), at, note=note, role=role, first_met=not not_first
     )
     if as_json:
@@ -204,7 +206,7 @@ def met(
 @pass_state
 def relate(state: AppState, a: str, b: str, kind: str, note: str | None, as_json: bool) -> None:
     """Record how two people in your book know each other."""
-    result = state.book().network.relate(a, b, kind, note=note)
+    result = state.book().network.relationships.relate(a, b, kind, note=note)
     if as_json:
         emit_json(relationship_json(result))
     else:
@@ -223,7 +225,9 @@ def intro(
     state: AppState, a: str, b: str, by: str | None, note: str | None, on: str | None, as_json: bool
 ) -> None:
     """Record an introduction of A and B (by you, or --by someone)."""
-    result = state.book().network.intro(a, b, by=by, note=note, on=parse_day(on, state, "--on"))
+    result = state.book().network.introductions.add(
+        a, b, by=by, note=note, on=parse_day(on, state, "--on")
+    )
     if as_json:
         emit_json(introduction_json(result))
         return
@@ -239,7 +243,7 @@ def intro(
 @pass_state
 def intros(state: AppState, person: str | None, as_json: bool) -> None:
     """Introductions (involving PERSON), newest first, with what came of them."""
-    rows = state.book().network.introductions(person)
+    rows = state.book().network.introductions.list(person)
     if as_json:
         emit_json([introduction_json(i) for i in rows])
         return
@@ -261,7 +265,7 @@ def intros(state: AppState, person: str | None, as_json: bool) -> None:
 @pass_state
 def intro_outcome(state: AppState, intro_id: int, text: tuple[str, ...], as_json: bool) -> None:
     """Note what came of introduction ID."""
-    result = state.book().network.set_intro_outcome(intro_id, " ".join(text))
+    result = state.book().network.introductions.set_outcome(intro_id, " ".join(text))
     if as_json:
         emit_json(introduction_json(result))
     else:
@@ -284,7 +288,9 @@ def intro_outcome(state: AppState, intro_id: int, text: tuple[str, ...], as_json
 def path(state: AppState, target: str, limit: int, hops: int, as_json: bool) -> None:
     """Warm paths to TARGET: a person, an organisation or a tag (org:NAME, tag:NAME to be
     explicit), ranked by the strength of each link, with the reason for each hop."""
-    result = state.book().network.path(target, today=state.today(), limit=limit, max_hops=hops)
+    result = state.book().network.paths.find(
+        target, today=state.today(), limit=limit, max_hops=hops
+    )
     if as_json:
         emit_json(path_result_json(result))
         return
@@ -323,11 +329,8 @@ def _exchange(direction: str):  # type: ignore[no-untyped-def]
         on: str | None,
         as_json: bool,
     ) -> None:
-        network = state.book().network
         day = parse_day(on, state, "--on")
-        record = (network.gave if direction == "given" else network.got)(
-            person, kind, " ".join(text), on=day
-        )
+        record = state.book().network.ledger.record(person, direction, kind, " ".join(text), on=day)
         if as_json:
             emit_json(exchange_json(record))
         else:
@@ -351,7 +354,7 @@ got = _exchange("received")
 @pass_state
 def balance(state: AppState, person: str | None, as_json: bool) -> None:
     """The give/receive balance, per person (or with PERSON, with every exchange)."""
-    rows = state.book().network.balance(person)
+    rows = state.book().network.ledger.balance(person)
     if as_json:
         emit_json([balance_json(b) for b in rows] if person is None else balance_json(rows[0]))
         return
@@ -386,7 +389,7 @@ def coverage(ctx: click.Context, as_json: bool) -> None:
         return
     state = ctx.find_object(AppState)
     assert state is not None
-    rows = state.book().network.coverage()
+    rows = state.book().network.coverage.list()
     if as_json:
         emit_json([coverage_json(c) for c in rows])
         return
@@ -433,7 +436,7 @@ def coverage_add(
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --tag, --org, --title")
     kind, value = chosen[0]
-    result = state.book().network.add_coverage(name, kind, value, want)
+    result = state.book().network.coverage.add(name, kind, value, want)
     if as_json:
         emit_json(coverage_json(result))
     else:
@@ -445,5 +448,5 @@ def coverage_add(
 @pass_state
 def coverage_rm(state: AppState, target_id: int) -> None:
     """Remove a coverage target."""
-    state.book().network.remove_coverage(target_id)
+    state.book().network.coverage.remove(target_id)
     click.echo(f"Removed coverage target {target_id}.")

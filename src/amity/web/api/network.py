@@ -113,7 +113,7 @@ def prepare(book: BookDep, day: DayQuery = None) -> dict[str, Any]:
     summary="Events and communities, newest first, with how many people you met",
 )
 def list_events(book: BookDep) -> list[dict[str, Any]]:
-    return [j.event_summary_json(x) for x in book.network.events()]
+    return [j.event_summary_json(x) for x in book.network.events.list()]
 
 
 @router.post(
@@ -125,7 +125,7 @@ def list_events(book: BookDep) -> list[dict[str, Any]]:
     summary="Add an event or a community",
 )
 def add_event(book: BookDep, body: EventCreate, response: Response) -> dict[str, Any]:
-    event = book.network.add_event(
+    event = book.network.events.add(
         body.name,
         body.kind,
         starts_on=body.starts_on,
@@ -146,7 +146,7 @@ def add_event(book: BookDep, body: EventCreate, response: Response) -> dict[str,
     summary="An event: whom you met there, whom you followed up with",
 )
 def show_event(book: BookDep, event_id: EventId) -> dict[str, Any]:
-    return j.event_detail_json(book.network.event(event_id))
+    return j.event_detail_json(book.network.events.get(event_id))
 
 
 @router.post(
@@ -157,10 +157,10 @@ def show_event(book: BookDep, event_id: EventId) -> dict[str, Any]:
     summary="Record whom you met at the event (a first meeting sets how you met)",
 )
 def add_attendance(book: BookDep, event_id: EventId, body: AttendanceCreate) -> dict[str, Any]:
-    book.network.met(
+    book.network.events.met(
         body.people, event_id, note=body.note, role=body.role, first_met=body.first_met
     )
-    return j.event_detail_json(book.network.event(event_id))
+    return j.event_detail_json(book.network.events.get(event_id))
 
 
 @router.post(
@@ -173,8 +173,8 @@ def add_attendance(book: BookDep, event_id: EventId, body: AttendanceCreate) -> 
 def log_participation(
     book: BookDep, event_id: EventId, body: ParticipationCreate
 ) -> dict[str, Any]:
-    book.network.log_participation(event_id, body.text, on=body.on)
-    return j.event_detail_json(book.network.event(event_id))
+    book.network.events.log_participation(event_id, body.text, on=body.on)
+    return j.event_detail_json(book.network.events.get(event_id))
 
 
 # --- relationships and introductions ----------------------------------------------------------
@@ -188,7 +188,7 @@ def log_participation(
     summary="How people in your book are related",
 )
 def list_relationships(book: BookDep, person: PersonFilter = None) -> list[dict[str, Any]]:
-    return [j.relationship_json(r) for r in book.network.relationships(person)]
+    return [j.relationship_json(r) for r in book.network.relationships.list(person)]
 
 
 @router.post(
@@ -200,7 +200,9 @@ def list_relationships(book: BookDep, person: PersonFilter = None) -> list[dict[
     summary="Relate two people",
 )
 def relate(book: BookDep, body: RelationshipCreate) -> dict[str, Any]:
-    return j.relationship_json(book.network.relate(body.a, body.b, body.kind, note=body.note))
+    return j.relationship_json(
+        book.network.relationships.relate(body.a, body.b, body.kind, note=body.note)
+    )
 
 
 @router.get(
@@ -211,7 +213,7 @@ def relate(book: BookDep, body: RelationshipCreate) -> dict[str, Any]:
     summary="Who introduced whom, newest first",
 )
 def list_introductions(book: BookDep, person: PersonFilter = None) -> list[dict[str, Any]]:
-    return [j.introduction_json(i) for i in book.network.introductions(person)]
+    return [j.introduction_json(i) for i in book.network.introductions.list(person)]
 
 
 @router.post(
@@ -223,7 +225,7 @@ def list_introductions(book: BookDep, person: PersonFilter = None) -> list[dict[
     summary="Record an introduction (by someone, or by you: then it is a given intro)",
 )
 def introduce(book: BookDep, body: IntroductionCreate) -> dict[str, Any]:
-    made = book.network.intro(body.a, body.b, by=body.by, note=body.note, on=body.on)
+    made = book.network.introductions.add(body.a, body.b, by=body.by, note=body.note, on=body.on)
     return j.introduction_json(made)
 
 
@@ -235,7 +237,7 @@ def introduce(book: BookDep, body: IntroductionCreate) -> dict[str, Any]:
     summary="What came of an introduction",
 )
 def intro_outcome(book: BookDep, intro_id: IntroId, body: OutcomeBody) -> dict[str, Any]:
-    return j.introduction_json(book.network.set_intro_outcome(intro_id, body.outcome))
+    return j.introduction_json(book.network.introductions.set_outcome(intro_id, body.outcome))
 
 
 @router.get(
@@ -260,7 +262,7 @@ def warm_paths(
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
     max_hops: Annotated[int, Query(ge=1, le=4)] = 3,
 ) -> dict[str, Any]:
-    return j.path_result_json(book.network.path(target, limit=limit, max_hops=max_hops))
+    return j.path_result_json(book.network.paths.find(target, limit=limit, max_hops=max_hops))
 
 
 # --- the give/receive ledger and coverage -----------------------------------------------------
@@ -275,9 +277,7 @@ def warm_paths(
     summary="Something you gave to or received from someone",
 )
 def add_exchange(book: BookDep, body: ExchangeCreate) -> dict[str, Any]:
-    made = book.network.record_exchange(
-        body.person, body.direction, body.kind, body.text, on=body.on
-    )
+    made = book.network.ledger.record(body.person, body.direction, body.kind, body.text, on=body.on)
     return j.exchange_json(made)
 
 
@@ -294,7 +294,9 @@ def list_exchanges(
     since: Annotated[Day | None, Query()] = None,
     until: Annotated[Day | None, Query()] = None,
 ) -> list[dict[str, Any]]:
-    return [j.exchange_json(x) for x in book.network.exchanges(person, since=since, until=until)]
+    return [
+        j.exchange_json(x) for x in book.network.ledger.exchanges(person, since=since, until=until)
+    ]
 
 
 @router.get(
@@ -305,7 +307,7 @@ def list_exchanges(
     summary="Given and received per person, most one-sided first",
 )
 def balance(book: BookDep, person: PersonFilter = None) -> list[dict[str, Any]]:
-    return [j.balance_json(b) for b in book.network.balance(person)]
+    return [j.balance_json(b) for b in book.network.ledger.balance(person)]
 
 
 @router.get(
@@ -316,7 +318,7 @@ def balance(book: BookDep, person: PersonFilter = None) -> list[dict[str, Any]]:
     summary="Each coverage target against your network",
 )
 def coverage(book: BookDep) -> list[dict[str, Any]]:
-    return [j.coverage_json(c) for c in book.network.coverage()]
+    return [j.coverage_json(c) for c in book.network.coverage.list()]
 
 
 @router.post(
@@ -328,9 +330,9 @@ def coverage(book: BookDep) -> list[dict[str, Any]]:
     summary="A target: N people with a tag, at an organisation or role",
 )
 def add_coverage(book: BookDep, body: CoverageCreate) -> dict[str, Any]:
-    made = book.network.add_coverage(body.name, body.selector_kind, body.selector, body.wanted)
+    made = book.network.coverage.add(body.name, body.selector_kind, body.selector, body.wanted)
     return next(
-        (j.coverage_json(c) for c in book.network.coverage() if c.id == made.id),
+        (j.coverage_json(c) for c in book.network.coverage.list() if c.id == made.id),
         j.coverage_json(made),
     )
 
@@ -343,7 +345,7 @@ def add_coverage(book: BookDep, body: CoverageCreate) -> dict[str, Any]:
     summary="Remove a coverage target",
 )
 def remove_coverage(book: BookDep, target_id: TargetId) -> Response:
-    book.network.remove_coverage(target_id)
+    book.network.coverage.remove(target_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

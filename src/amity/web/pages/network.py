@@ -108,7 +108,7 @@ def prepare_page(
 
 
 def events_context(book: Book) -> dict[str, Any]:
-    return {"events": book.network.events(), "kinds": EVENT_KINDS, "error": None}
+    return {"events": book.network.events.list(), "kinds": EVENT_KINDS, "error": None}
 
 
 @router.get("/events", response_class=HTMLResponse)
@@ -131,7 +131,7 @@ def add_event(
 
     def create() -> None:
         made.append(
-            book.network.add_event(
+            book.network.events.add(
                 short_text(name, "name", limit=300),
                 kind,
                 starts_on=bounded_day(starts_on, "from"),
@@ -147,7 +147,7 @@ def add_event(
 
 
 def event_context(book: Book, event_id: int) -> dict[str, Any]:
-    return {"detail": book.network.event(event_id), "roles": ATTENDANCE_ROLES, "error": None}
+    return {"detail": book.network.events.get(event_id), "roles": ATTENDANCE_ROLES, "error": None}
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
@@ -164,9 +164,9 @@ def met_at_event(
     note: Text = "",
     role: Text = "attendee",
 ) -> Response:
-    book.network.event(own(event_id, "event"))  # another user's event is not found
+    book.network.events.get(own(event_id, "event"))  # another user's event is not found
     error = attempt(
-        lambda: book.network.met(
+        lambda: book.network.events.met(
             names(people, "people"),
             event_id,
             note=optional(short_text(note, "note")),
@@ -182,9 +182,9 @@ def met_at_event(
 def log_participation(
     request: Request, book: BookDep, event_id: int, text: Text = "", on: Text = ""
 ) -> Response:
-    book.network.event(own(event_id, "event"))  # another user's event is not found
+    book.network.events.get(own(event_id, "event"))  # another user's event is not found
     error = attempt(
-        lambda: book.network.log_participation(
+        lambda: book.network.events.log_participation(
             event_id, short_text(text, "text", limit=500), on=bounded_day(on, "on")
         )
     )
@@ -201,10 +201,10 @@ def network_context(book: Book, target: str = "") -> dict[str, Any]:
         "target": target,
         "paths": None,
         "path_error": None,
-        "balances": book.network.balance(),
-        "coverage": book.network.coverage(),
-        "introductions": book.network.introductions()[:20],
-        "relationships": book.network.relationships()[:20],
+        "balances": book.network.ledger.balance(),
+        "coverage": book.network.coverage.list(),
+        "introductions": book.network.introductions.list()[:20],
+        "relationships": book.network.relationships.list()[:20],
         "exchange_kinds": EXCHANGE_KINDS,
         "coverage_kinds": COVERAGE_KINDS,
         "relationship_kinds": RELATIONSHIP_KINDS,
@@ -217,7 +217,7 @@ def find_paths(book: Book, target: str) -> tuple[Any, str | None]:
     if not text:
         return None, None
     try:
-        return book.network.path(text), None
+        return book.network.paths.find(text), None
     except AmityError as exc:
         return None, str(exc)
 
@@ -248,7 +248,7 @@ def add_exchange(
     on: Text = "",
 ) -> Response:
     error = attempt(
-        lambda: book.network.record_exchange(
+        lambda: book.network.ledger.record(
             short_text(person, "person", limit=300),
             direction,
             kind,
@@ -271,7 +271,7 @@ def add_coverage(
     def create() -> None:
         if not wanted.strip().isdigit() or len(wanted.strip()) > 6:
             raise InvalidInput("want a whole number of people", field="wanted")
-        book.network.add_coverage(
+        book.network.coverage.add(
             short_text(name, "name", limit=300),
             selector_kind,
             short_text(selector, "selector", limit=300),
@@ -284,7 +284,7 @@ def add_coverage(
 
 @router.post("/network/coverage/{target_id}/remove", response_class=HTMLResponse)
 def remove_coverage(request: Request, book: BookDep, target_id: int) -> Response:
-    book.network.remove_coverage(own(target_id, "coverage target"))  # another user's: 404
+    book.network.coverage.remove(own(target_id, "coverage target"))  # another user's: 404
     return answer(request, "network/network.html", network_context(book), None, "/network")
 
 
@@ -293,7 +293,7 @@ def relate(
     request: Request, book: BookDep, a: Text = "", b: Text = "", kind: Text = "colleague"
 ) -> Response:
     error = attempt(
-        lambda: book.network.relate(
+        lambda: book.network.relationships.relate(
             short_text(a, "a", limit=300), short_text(b, "b", limit=300), kind
         )
     )
@@ -305,7 +305,7 @@ def introduce(
     request: Request, book: BookDep, a: Text = "", b: Text = "", by: Text = "", note: Text = ""
 ) -> Response:
     error = attempt(
-        lambda: book.network.intro(
+        lambda: book.network.introductions.add(
             short_text(a, "a", limit=300),
             short_text(b, "b", limit=300),
             by=optional(short_text(by, "by", limit=300)),
@@ -317,9 +317,9 @@ def introduce(
 
 @router.post("/network/introductions/{intro_id}/outcome", response_class=HTMLResponse)
 def intro_outcome(request: Request, book: BookDep, intro_id: int, outcome: Text = "") -> Response:
-    if intro_id not in {i.id for i in book.network.introductions()}:
+    if intro_id not in {i.id for i in book.network.introductions.list()}:
         raise NotFound(f"no introduction with id {intro_id}")
     error = attempt(
-        lambda: book.network.set_intro_outcome(intro_id, short_text(outcome, "outcome"))
+        lambda: book.network.introductions.set_outcome(intro_id, short_text(outcome, "outcome"))
     )
     return answer(request, "network/network.html", network_context(book), error, "/network")

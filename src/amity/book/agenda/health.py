@@ -1,0 +1,139 @@
+"""Relationship health (0-100, with its factors) and the relationships drifting apart."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from amity.book.agenda.loader import load_awaiting_replies, load_settings
+from amity.book.agenda.part import check_day
+from amity.book.agenda.people import load_people
+from amity.book.context import BookContext
+from amity.book.people import People
+from amity.errors import InvalidInput, NotFound
+from amity.rules.agenda import (
+    AgendaState,
+    agenda_settings_from,
+    done_contact_dates,
+    effective_last_contact,
+)
+from amity.rules.dates import local_date, local_today, time_zone
+from amity.store import schema as s
+
+HEALTH_HISTORY_DAYS = 365 + 180 + 30  # reciprocity year + frequency windows + drift period
+
+
+class RelationshipHealth:
+    def __init__(self, ctx: BookContext, people: People) -> None:
+        self._ctx = ctx
+        self._people = people
+
+    def of(self, ref: str | int, *, today: date | None = None) -> Any:
+        """One person's health (0-100) with its five factors."""
+        from amity.rules.health import health
+
+        with self._ctx.read() as conn:
+            person = self._people.resolve_in(conn, ref)
+            day, inputs = self._inputs(conn, today, person.id)
+        if not inputs:
+            raise NotFound(f"{person.name} is archived: no health to show")
+        return health(inputs[0], day)
+
+    def all(self, *, today: date | None = None) -> list[Any]:
+        """Everyone's health, weakest first."""
+        from amity.rules.health import health
+
+        with self._ctx.read() as conn:
+            day, inputs = self._inputs(conn, today, None)
+        results = [health(data, day) for data in inputs]
+        results.sort(key=lambda h: (h.score, h.person.name, h.person.id))
+        return results
+
+    def drifting(
+        self, *, today: date | None = None, period_days: int = 30, limit: int | None = 10
+    ) -> list[Any]:
+        """Relationships whose health fell the most over ``period_days``."""
+        from amity.rules.health import drifting
+
+        if not 1 <= period_days <= 365:
+            raise InvalidInput("the period is between 1 and 365 days", field="period")
+        if limit is not None and limit < 1:
+            raise InvalidInput("limit must be at least 1", field="limit")
+        with self._ctx.read() as conn:
+            day, inputs = self._inputs(conn, today, None)
+        return drifting(inputs, day, period_days=period_days, limit=limit)
+
+    def _inputs(
+        self, conn: Connection, today: date | None, person_id: int | None
+    ) -> tuple[date, list[Any]]:
+        from amity.rules.cadence import contact_start, effective_cadence
+        from amity.rules.health import HealthInput, Touch
+        from amity.rules.reliability import PromiseRecord
+
+        check_day(today)
+        owner = self._ctx.owner_id
+        settings = agenda_settings_from(load_settings(conn, owner))
+        tz = time_zone(settings.time_zone)
+        day = today or local_today(self._ctx.now(), settings.time_zone)
+        people = load_people(conn, owner, person_id)
+        ip, c, t = s.interaction_participants, s.commitments, s.agenda_states
+        since = datetime.combine(
+            day - timedelta(days=HEALTH_HISTORY_DAYS), datetime.min.time(), tzinfo=tz
+        )
+        touch_query = select(ip.c.person_id, ip.c.occurred_at, ip.c.direction).where(
+            ip.c.owner_id == owner, ip.c.status == "done", ip.c.occurred_at >= since
+        )
+        promise_query = select(
+            c.c.id, c.c.person_id, c.c.direction, c.c.due_on, c.c.status, c.c.done_at
+        ).where(c.c.owner_id == owner)
+        state_query = select(t.c.item_key, t.c.state, t.c.acted_at, t.c.until).where(
+            t.c.owner_id == owner,
+            t.c.state == "done",
+            t.c.item_key.like("keep\\_in\\_touch:%", escape="\\"),
+        )
+        if person_id is not None:
+            touch_query = touch_query.where(ip.c.person_id == person_id)
+            promise_query = promise_query.where(c.c.person_id == person_id)
+            state_query = state_query.where(
+                t.c.item_key.like(f"keep\\_in\\_touch:p{person_id}:%", escape="\\")
+            )
+        touches: dict[int, list[Touch]] = {}
+        for touch in conn.execute(touch_query):
+            touches.setdefault(touch.person_id, []).append(
+                Touch(local_date(touch.occurred_at, tz), touch.direction)
+            )
+        promises: dict[int, list[PromiseRecord]] = {}
+        for row in conn.execute(promise_query):
+            done_on = None if row.done_at is None else local_date(row.done_at, tz)
+            promises.setdefault(row.person_id, []).append(
+                PromiseRecord(row.id, row.person_id, row.direction, row.due_on, row.status, done_on)
+            )
+        awaiting: dict[int, list[date]] = {}
+        for reply in load_awaiting_replies(conn, owner):
+            awaiting.setdefault(reply.person_id, []).append(local_date(reply.occurred_at, tz))
+        states = [
+            AgendaState(r.item_key, r.state, r.acted_at, r.until) for r in conn.execute(state_query)
+        ]
+        done = done_contact_dates(states, settings.time_zone)
+        inputs = []
+        for person in people:
+            added = None if person.created_at is None else local_date(person.created_at, tz)
+            inputs.append(
+                HealthInput(
+                    person=person.ref,
+                    cadence_days=effective_cadence(person.cadence_days, person.circle_cadence_days),
+                    touches=touches.get(person.id, ()),
+                    started_on=contact_start(None, added, person.met_on)[0],
+                    last_contact=effective_last_contact(
+                        person.last_interaction_at, done.get(person.id), tz
+                    ),
+                    promises=promises.get(person.id, ()),
+                    awaiting_since=awaiting.get(person.id, ()),
+                )
+            )
+        return day, inputs
+
+
+__all__ = ["RelationshipHealth"]

@@ -1,0 +1,291 @@
+"""Loading the network's agenda inputs: the ledger for ``give``, recent articles and BM25's
+view of the book for ``share``, goals for ``goal_checkin``, open requests for
+``feedback_request``. The items themselves are built by :mod:`amity.rules.agenda.network`.
+
+One statement of four ``EXISTS`` first finds which of them have anything (an empty ledger,
+library or goal list costs nothing more); each input is then a few set-based queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, exists, func, select
+
+from amity.rules.agenda import (
+    AgendaSettings,
+    FeedbackRequestInput,
+    GiveInput,
+    GoalInput,
+    RecentArticle,
+    ShareInputs,
+    Someone,
+)
+from amity.rules.agenda.network import GIVE_MIN_SURPLUS, NEW_ARTICLE_DAYS
+from amity.rules.dates import time_zone
+from amity.store import schema as s
+
+ID_BATCH = 2_000  # ids per IN (...) list
+
+
+@dataclass(frozen=True)
+class NetworkInputs:
+    gives: Sequence[GiveInput] = ()
+    shares: ShareInputs = field(default_factory=ShareInputs)
+    goals: Sequence[GoalInput] = ()
+    feedback_requests: Sequence[FeedbackRequestInput] = ()
+
+
+def load_network_inputs(
+    conn: Connection, owner_id: int, today: date, settings: AgendaSettings
+) -> NetworkInputs:
+    tz = time_zone(settings.time_zone)
+    found = _inputs_with_something(conn, owner_id, today, tz)
+    return NetworkInputs(
+        gives=load_gives(conn, owner_id) if found.give else (),
+        shares=load_shares(conn, owner_id, today, tz) if found.share else ShareInputs(),
+        goals=load_goals(conn, owner_id) if found.goals else (),
+        feedback_requests=load_feedback_requests(conn, owner_id) if found.requests else (),
+    )
+
+
+def _new_since(today: date, tz: tzinfo) -> datetime:
+    return datetime.combine(today - timedelta(days=NEW_ARTICLE_DAYS), time(0), tzinfo=tz)
+
+
+def _inputs_with_something(conn: Connection, owner_id: int, today: date, tz: tzinfo) -> Any:
+    x, a, g, r = s.exchanges, s.articles, s.goals, s.feedback_requests
+    return conn.execute(
+        select(
+            exists().where(x.c.owner_id == owner_id, x.c.direction == "received").label("give"),
+            exists()
+            .where(a.c.owner_id == owner_id, a.c.created_at >= _new_since(today, tz))
+            .label("share"),
+            exists()
+            .where(g.c.owner_id == owner_id, g.c.status == "active", g.c.check_in_days.is_not(None))
+            .label("goals"),
+            exists().where(r.c.owner_id == owner_id, r.c.status == "open").label("requests"),
+        )
+    ).one()
+
+
+def _batches(ids: Sequence[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), ID_BATCH):
+        yield list(ids[start : start + ID_BATCH])
+
+
+# --- give ------------------------------------------------------------------------------------
+
+
+def load_gives(conn: Connection, owner_id: int) -> list[GiveInput]:
+    """Active people who gave you at least two more than they received: the ledger's counts
+    (one GROUP BY), the days they gave, your open promises and their goals and interests."""
+    x, p, c = s.exchanges, s.people, s.circles
+    given, received = x.c.direction == "given", x.c.direction == "received"
+    n_given = func.sum(case((given, 1), else_=0))
+    n_received = func.sum(case((received, 1), else_=0))
+    rows = conn.execute(
+        select(
+            x.c.person_id,
+            p.c.name,
+            c.c.name.label("circle"),
+            func.coalesce(c.c.weight, 1.0).label("weight"),
+            n_given.label("given"),
+            n_received.label("received"),
+            func.max(case((given, x.c.occurred_on))).label("last_given"),
+        )
+        .select_from(x.join(p, p.c.id == x.c.person_id).outerjoin(c, c.c.id == p.c.circle_id))
+        .where(x.c.owner_id == owner_id, p.c.archived_at.is_(None))
+        .group_by(x.c.person_id, p.c.name, c.c.name, c.c.weight)
+        .having(n_received - n_given >= GIVE_MIN_SURPLUS)
+        .order_by(x.c.person_id)
+    ).all()
+    ids = [r.person_id for r in rows]
+    received_on = _received_days(conn, owner_id, ids)
+    promises, goals, interests = _give_ideas(conn, owner_id, ids)
+    return [
+        GiveInput(
+            Someone(r.person_id, r.name, r.circle, float(r.weight)),
+            int(r.given),
+            int(r.received),
+            received_on[r.person_id],
+            r.last_given,
+            promises[r.person_id],
+            goals[r.person_id],
+            interests[r.person_id],
+        )
+        for r in rows
+    ]
+
+
+def _received_days(conn: Connection, owner_id: int, ids: Sequence[int]) -> dict[int, list[date]]:
+    x = s.exchanges
+    days: dict[int, list[date]] = defaultdict(list)
+    for batch in _batches(ids):
+        for r in conn.execute(
+            select(x.c.person_id, x.c.occurred_on)
+            .where(x.c.owner_id == owner_id, x.c.direction == "received", x.c.person_id.in_(batch))
+            .order_by(x.c.occurred_on)
+        ):
+            days[r.person_id].append(r.occurred_on)
+    return days
+
+
+def _give_ideas(
+    conn: Connection, owner_id: int, ids: Sequence[int]
+) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[int, list[str]]]:
+    """Your open promises to them, and their goals and interests (oldest first)."""
+    cm, f = s.commitments, s.facts
+    promises: dict[int, list[str]] = defaultdict(list)
+    goals: dict[int, list[str]] = defaultdict(list)
+    interests: dict[int, list[str]] = defaultdict(list)
+    for batch in _batches(ids):
+        for r in conn.execute(
+            select(cm.c.person_id, cm.c.text)
+            .where(
+                cm.c.owner_id == owner_id,
+                cm.c.person_id.in_(batch),
+                cm.c.direction == "mine",
+                cm.c.status == "open",
+            )
+            .order_by(cm.c.id)
+        ):
+            promises[r.person_id].append(r.text)
+        for fact in conn.execute(
+            select(f.c.person_id, f.c.kind, f.c.text)
+            .where(
+                f.c.owner_id == owner_id,
+                f.c.person_id.in_(batch),
+                f.c.kind.in_(("goal", "interest")),
+            )
+            .order_by(f.c.id)
+        ):
+            (goals if fact.kind == "goal" else interests)[fact.person_id].append(fact.text)
+    return promises, goals, interests
+
+
+# --- goal check-ins and feedback requests ----------------------------------------------------
+
+
+def load_goals(conn: Connection, owner_id: int) -> list[GoalInput]:
+    """Active goals with a check-in rhythm, each with its latest check-in."""
+    g, c = s.goals, s.goal_checkins
+    rhythm = (g.c.owner_id == owner_id, g.c.status == "active", g.c.check_in_days.is_not(None))
+    latest: dict[int, tuple[date, int]] = {}
+    for check in conn.execute(
+        select(c.c.goal_id, c.c.checked_on, c.c.progress)
+        .join(g, g.c.id == c.c.goal_id)
+        .where(c.c.owner_id == owner_id, *rhythm)
+        .order_by(c.c.checked_on, c.c.id)
+    ):
+        latest[check.goal_id] = (check.checked_on, check.progress)
+    goals = []
+    for r in conn.execute(
+        select(g.c.id, g.c.title, g.c.check_in_days, g.c.created_at).where(*rhythm).order_by(g.c.id)
+    ):
+        last_on, progress = latest.get(r.id, (None, None))
+        goals.append(
+            GoalInput(r.id, r.title, r.check_in_days, r.created_at.date(), last_on, progress)
+        )
+    return goals
+
+
+def load_feedback_requests(conn: Connection, owner_id: int) -> list[FeedbackRequestInput]:
+    """Open feedback requests with the person asked and their circle (none when archived)."""
+    r, p, c = s.feedback_requests, s.people, s.circles
+    circle = c.c.id == p.c.circle_id
+    rows = conn.execute(
+        select(
+            r.c.id,
+            r.c.person_id,
+            p.c.name,
+            c.c.name.label("circle"),
+            c.c.weight,
+            r.c.about,
+            r.c.created_at,
+            r.c.asked_on,
+            r.c.by_date,
+        )
+        .select_from(
+            r.join(p, p.c.id == r.c.person_id).outerjoin(c, and_(circle, p.c.archived_at.is_(None)))
+        )
+        .where(r.c.owner_id == owner_id, r.c.status == "open")
+        .order_by(r.c.id)
+    )
+    return [
+        FeedbackRequestInput(
+            x.id,
+            Someone(x.person_id, x.name, x.circle, float(x.weight or 1.0)),
+            x.about,
+            x.created_at.date(),
+            x.asked_on,
+            x.by_date,
+        )
+        for x in rows
+    ]
+
+
+# --- share -----------------------------------------------------------------------------------
+
+
+def load_shares(conn: Connection, owner_id: int, today: date, tz: tzinfo) -> ShareInputs:
+    """Articles added in the last two weeks and BM25's view of the book for them.
+
+    Full profiles are loaded only for the people sharing a word with a recent article (and
+    those who had one); the collection's size and summed length come from one pass over the
+    book's phrases (:func:`amity.book.matching.load_collection`): the same scores as ranking
+    every profile, without building 100,000 documents."""
+    from amity.book.matching import load_collection, load_profiles_with_circles, split_topics
+    from amity.rules.agenda.network import article_query
+    from amity.rules.matching import query_terms
+
+    a = s.articles
+    until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=tz)
+    articles = [
+        RecentArticle(r.id, r.url, r.title, tuple(split_topics(r.topics)), r.text)
+        for r in conn.execute(
+            select(a.c.id, a.c.url, a.c.title, a.c.topics, a.c.text)
+            .where(
+                a.c.owner_id == owner_id,
+                a.c.created_at >= _new_since(today, tz),
+                a.c.created_at < until,
+            )
+            .order_by(a.c.id)
+        )
+    ]
+    if not articles:
+        return ShareInputs()
+    had = _had(conn, owner_id, [x.id for x in articles])
+    collection = load_collection(conn, owner_id, [query_terms(article_query(x)) for x in articles])
+    loaded = load_profiles_with_circles(
+        conn, owner_id, set().union(*collection.hits, *had.values())
+    )
+    return ShareInputs(
+        articles=articles,
+        hits=collection.hits,
+        had=had,
+        profiles={profile.person.id: profile for profile, _ in loaded},
+        people={person.id: person for _, person in loaded},
+        count=collection.count,
+        total_length=collection.total,
+    )
+
+
+def _had(conn: Connection, owner_id: int, article_ids: Sequence[int]) -> dict[int, set[int]]:
+    """Per article, who has it already."""
+    sh = s.shares
+    out: dict[int, set[int]] = defaultdict(set)
+    for r in conn.execute(
+        select(sh.c.article_id, sh.c.person_id).where(
+            sh.c.owner_id == owner_id, sh.c.article_id.in_(list(article_ids))
+        )
+    ):
+        out[r.article_id].add(r.person_id)
+    return dict(out)
+
+
+__all__ = ["NetworkInputs", "load_network_inputs"]
