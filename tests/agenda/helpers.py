@@ -171,3 +171,52 @@ def bulk_people(book: Book, count: int, *, circle: str = "close") -> list[int]:
                 )
             )
     return ids
+
+
+# --- item keys about records of every kind (tests/agenda/test_item_keys.py, tests/web) -------
+
+MISSING = 999_999
+
+
+def records(book: Book) -> dict[str, int]:
+    """One record of each kind a network item is about: a person, an article, a goal, a
+    feedback request not asked yet and one asked."""
+    ana = book.people.add(PersonInput(name="Ana Lima")).id
+    article = book.articles.add("https://x.org/grid", title="Grid batteries").id or 0
+    goal = book.feedback.add_goal("Speak slower", check_in="weekly").id or 0
+    ask = book.feedback.ask(ana, "my talk").id
+    asked = book.feedback.ask(ana, "my deck", asked=True).id
+    return {"person": ana, "article": article, "goal": goal, "ask": ask, "asked": asked}
+
+
+def keys(ids: dict[str, int]) -> list[str]:
+    """A key of every network kind (and one of each older kind) about these records."""
+    return [
+        f"give:p{ids['person']}:2026-10-01",
+        f"share:a{ids['article']}:p{ids['person']}",
+        f"goal_checkin:g{ids['goal']}:2026-12-02",
+        f"feedback_request:ask:r{ids['ask']}",
+        f"feedback_request:follow_up:r{ids['asked']}:2026-12-09",
+        f"keep_in_touch:p{ids['person']}:2026-10-01",
+    ]
+
+
+def refused_keys(mine: dict[str, int], theirs: dict[str, int]) -> list[str]:
+    """Keys about another user's records, about none, and shares mixing one of each."""
+    missing = dict.fromkeys(mine, MISSING)
+    return [
+        *keys(theirs),
+        *keys(missing),
+        f"share:a{mine['article']}:p{theirs['person']}",
+        f"share:a{theirs['article']}:p{mine['person']}",
+        f"share:a{mine['article']}:p{MISSING}",
+        f"share:a{MISSING}:p{mine['person']}",
+    ]
+
+
+def stored_states(book: Book) -> list[str]:
+    t = s.agenda_states
+    with book.ctx.read() as conn:
+        return list(
+            conn.execute(select(t.c.item_key).where(t.c.owner_id == book.owner_id)).scalars()
+        )

@@ -48,7 +48,7 @@ def render() -> str:
 
 
 def render_agenda_doc() -> str:
-    """docs/agenda.md: the ranking rules, from the docstring of rules/agenda.py."""
+    """docs/agenda.md: the ranking rules, from the docstring of the rules/agenda package."""
     from amity.rules import agenda
 
     body = (agenda.__doc__ or "").split("\n", 1)[1].strip()
@@ -56,7 +56,8 @@ def render_agenda_doc() -> str:
         body = body.replace(f"{title}\n{'=' * len(title)}", f"## {title}")
     return (
         "# The agenda: how items get there and how they are ranked\n\n"
-        "This page is the docstring of `src/amity/rules/agenda.py`, written by `make docs`"
+        "This page is the docstring of `src/amity/rules/agenda/__init__.py`, written by"
+        " `make docs`"
         " (a test keeps them the same).\n\n" + body + "\n"
     )
 

@@ -108,10 +108,11 @@ Every number in a key names a record of yours (a person, a promise, an article..
 an item whose record is not yours, or does not exist, is refused as not found.
 
 Only people in `AgendaInputs.people` (the active, non-archived ones) get the items of the
-first seven kinds; rows about anyone else are ignored. The network kinds (`give`, `share`,
-`goal_checkin`, `feedback_request`) carry the people they are about with their circles.
-Every kind is built in this package from the inputs the Book loads in one pass
-(`amity.book.agenda.loader`), filtered by the same states and ranked in one list.
+first seven kinds; rows about anyone else are ignored. The network's inputs (`give`,
+`share`, `feedback_request`) carry the people they are about with their circles; a goal
+check-in is about nobody and weighs 1. Every kind is built in this package from the inputs
+the Book loads in one pass (`amity.book.agenda.loader`), filtered by the same states and
+ranked in one list.
 """
 
 from __future__ import annotations
