@@ -16,7 +16,7 @@ from amity.errors import InvalidInput, NotFound
 from amity.model import Commitment, FollowUp, PersonRef
 from amity.model.types import COMMITMENT_DIRECTIONS
 from amity.rules.agenda import MAX_ID, supported_day
-from amity.rules.dates import local_date, local_today, time_zone
+from amity.rules.dates import local_date, time_zone
 from amity.rules.reliability import KeptRate, PromiseRecord, reliability
 from amity.store import schema as s
 
@@ -160,7 +160,7 @@ class Commitments:
         c, p = s.commitments, s.people
         with self._ctx.read() as conn:
             tz_name = self._ctx.setting("timezone", conn)
-            day = today or local_today(self._ctx.now(), tz_name)
+            day = today or self._ctx.today(conn)
             rows = conn.execute(
                 select(
                     c.c.id,

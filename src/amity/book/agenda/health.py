@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from amity.book.agenda.loader import load_awaiting_replies, load_settings
+from amity.book.agenda.loader import load_awaiting_replies
 from amity.book.agenda.part import check_day
 from amity.book.agenda.people import load_people
 from amity.book.context import BookContext
@@ -15,11 +15,10 @@ from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
 from amity.rules.agenda import (
     AgendaState,
-    agenda_settings_from,
     done_contact_dates,
     effective_last_contact,
 )
-from amity.rules.dates import local_date, local_today, time_zone
+from amity.rules.dates import local_date, time_zone
 from amity.store import schema as s
 
 HEALTH_HISTORY_DAYS = 365 + 180 + 30  # reciprocity year + frequency windows + drift period
@@ -74,9 +73,9 @@ class RelationshipHealth:
 
         check_day(today)
         owner = self._ctx.owner_id
-        settings = agenda_settings_from(load_settings(conn, owner))
-        tz = time_zone(settings.time_zone)
-        day = today or local_today(self._ctx.now(), settings.time_zone)
+        tz_name = self._ctx.setting("timezone", conn)
+        tz = time_zone(tz_name)
+        day = today or self._ctx.today(conn)
         people = load_people(conn, owner, person_id)
         ip, c, t = s.interaction_participants, s.commitments, s.agenda_states
         since = datetime.combine(
@@ -116,7 +115,7 @@ class RelationshipHealth:
         states = [
             AgendaState(r.item_key, r.state, r.acted_at, r.until) for r in conn.execute(state_query)
         ]
-        done = done_contact_dates(states, settings.time_zone)
+        done = done_contact_dates(states, tz_name)
         inputs = []
         for person in people:
             added = None if person.created_at is None else local_date(person.created_at, tz)
