@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
@@ -20,6 +21,10 @@ from amity.rules.agenda import (
 )
 from amity.rules.dates import local_date, time_zone
 from amity.store import schema as s
+
+if TYPE_CHECKING:  # loaded on first use: `amity today` imports this module
+    from amity.rules.health import HealthInput, Touch
+    from amity.rules.reliability import PromiseRecord
 
 HEALTH_HISTORY_DAYS = 365 + 180 + 30  # reciprocity year + frequency windows + drift period
 
@@ -66,58 +71,25 @@ class RelationshipHealth:
 
     def _inputs(
         self, conn: Connection, today: date | None, person_id: int | None
-    ) -> tuple[date, list[Any]]:
+    ) -> tuple[date, list[HealthInput]]:
+        """Everyone's (or one person's) health inputs for ``today``: five queries."""
         from amity.rules.cadence import contact_start, effective_cadence
-        from amity.rules.health import HealthInput, Touch
-        from amity.rules.reliability import PromiseRecord
+        from amity.rules.health import HealthInput
 
         check_day(today)
         owner = self._ctx.owner_id
         tz_name = self._ctx.setting("timezone", conn)
         tz = time_zone(tz_name)
         day = today or self._ctx.today(conn)
-        people = load_people(conn, owner, person_id)
-        ip, c, t = s.interaction_participants, s.commitments, s.agenda_states
-        since = datetime.combine(
-            day - timedelta(days=HEALTH_HISTORY_DAYS), datetime.min.time(), tzinfo=tz
-        )
-        touch_query = select(ip.c.person_id, ip.c.occurred_at, ip.c.direction).where(
-            ip.c.owner_id == owner, ip.c.status == "done", ip.c.occurred_at >= since
-        )
-        promise_query = select(
-            c.c.id, c.c.person_id, c.c.direction, c.c.due_on, c.c.status, c.c.done_at
-        ).where(c.c.owner_id == owner)
-        state_query = select(t.c.item_key, t.c.state, t.c.acted_at, t.c.until).where(
-            t.c.owner_id == owner,
-            t.c.state == "done",
-            t.c.item_key.like("keep\\_in\\_touch:%", escape="\\"),
-        )
-        if person_id is not None:
-            touch_query = touch_query.where(ip.c.person_id == person_id)
-            promise_query = promise_query.where(c.c.person_id == person_id)
-            state_query = state_query.where(
-                t.c.item_key.like(f"keep\\_in\\_touch:p{person_id}:%", escape="\\")
-            )
-        touches: dict[int, list[Touch]] = {}
-        for touch in conn.execute(touch_query):
-            touches.setdefault(touch.person_id, []).append(
-                Touch(local_date(touch.occurred_at, tz), touch.direction)
-            )
-        promises: dict[int, list[PromiseRecord]] = {}
-        for row in conn.execute(promise_query):
-            done_on = None if row.done_at is None else local_date(row.done_at, tz)
-            promises.setdefault(row.person_id, []).append(
-                PromiseRecord(row.id, row.person_id, row.direction, row.due_on, row.status, done_on)
-            )
-        awaiting: dict[int, list[date]] = {}
+        since = datetime.combine(day - timedelta(days=HEALTH_HISTORY_DAYS), time(0), tzinfo=tz)
+        touches = _touches(conn, owner, person_id, since, tz)
+        promises = _promises(conn, owner, person_id, tz)
+        awaiting: dict[int, list[date]] = defaultdict(list)
         for reply in load_awaiting_replies(conn, owner):
-            awaiting.setdefault(reply.person_id, []).append(local_date(reply.occurred_at, tz))
-        states = [
-            AgendaState(r.item_key, r.state, r.acted_at, r.until) for r in conn.execute(state_query)
-        ]
-        done = done_contact_dates(states, tz_name)
+            awaiting[reply.person_id].append(local_date(reply.occurred_at, tz))
+        done = done_contact_dates(_done_keep_in_touch(conn, owner, person_id), tz_name)
         inputs = []
-        for person in people:
+        for person in load_people(conn, owner, person_id):
             added = None if person.created_at is None else local_date(person.created_at, tz)
             inputs.append(
                 HealthInput(
@@ -133,6 +105,57 @@ class RelationshipHealth:
                 )
             )
         return day, inputs
+
+
+def _touches(
+    conn: Connection, owner_id: int, person_id: int | None, since: datetime, tz: tzinfo
+) -> dict[int, list[Touch]]:
+    """Done interactions since ``since``, per person, as local days and directions."""
+    from amity.rules.health import Touch
+
+    ip = s.interaction_participants
+    query = select(ip.c.person_id, ip.c.occurred_at, ip.c.direction).where(
+        ip.c.owner_id == owner_id, ip.c.status == "done", ip.c.occurred_at >= since
+    )
+    if person_id is not None:
+        query = query.where(ip.c.person_id == person_id)
+    touches: dict[int, list[Touch]] = defaultdict(list)
+    for touch in conn.execute(query):
+        touches[touch.person_id].append(Touch(local_date(touch.occurred_at, tz), touch.direction))
+    return touches
+
+
+def _promises(
+    conn: Connection, owner_id: int, person_id: int | None, tz: tzinfo
+) -> dict[int, list[PromiseRecord]]:
+    """Every promise, both ways, per person (the day it was kept as a local day)."""
+    from amity.rules.reliability import PromiseRecord
+
+    c = s.commitments
+    query = select(c.c.id, c.c.person_id, c.c.direction, c.c.due_on, c.c.status, c.c.done_at).where(
+        c.c.owner_id == owner_id
+    )
+    if person_id is not None:
+        query = query.where(c.c.person_id == person_id)
+    promises: dict[int, list[PromiseRecord]] = defaultdict(list)
+    for row in conn.execute(query):
+        done_on = None if row.done_at is None else local_date(row.done_at, tz)
+        promises[row.person_id].append(
+            PromiseRecord(row.id, row.person_id, row.direction, row.due_on, row.status, done_on)
+        )
+    return promises
+
+
+def _done_keep_in_touch(
+    conn: Connection, owner_id: int, person_id: int | None
+) -> list[AgendaState]:
+    """Keep-in-touch items marked done (they count as contact)."""
+    t = s.agenda_states
+    pattern = "keep\\_in\\_touch:%" if person_id is None else f"keep\\_in\\_touch:p{person_id}:%"
+    query = select(t.c.item_key, t.c.state, t.c.acted_at, t.c.until).where(
+        t.c.owner_id == owner_id, t.c.state == "done", t.c.item_key.like(pattern, escape="\\")
+    )
+    return [AgendaState(r.item_key, r.state, r.acted_at, r.until) for r in conn.execute(query)]
 
 
 __all__ = ["RelationshipHealth"]

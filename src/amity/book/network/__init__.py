@@ -1,18 +1,16 @@
-"""Network strategically: one part of the Book per concern, gathered as ``book.network``.
+"""Network strategically: one small part per concern, gathered as ``book.network``:
 
-========================  =====================================================  =========
-``book.network.``         what                                                   module
-========================  =====================================================  =========
-``events``                events and communities, who you met there, your part   events
-``relationships``         how people you know are related                        relationships
-``introductions``         who introduced whom, and how it turned out             introductions
-``paths``                 warm introduction paths to a person, org or tag        paths
-``ledger``                the give/receive ledger and the balance per person      ledger
-``coverage``              coverage targets (people by tag, organisation, title)  coverage
-========================  =====================================================  =========
+- ``book.network.events`` (:mod:`.events`): events and communities, who you met there and
+  whether you followed up, your own participation;
+- ``book.network.relationships`` (:mod:`.relationships`): how the people you know are related;
+- ``book.network.introductions`` (:mod:`.introductions`): who introduced whom, and the outcome;
+- ``book.network.paths`` (:mod:`.paths`): warm introduction paths to a person, an organisation
+  or a tag, and the evidence that people know each other (also read by the brief);
+- ``book.network.ledger`` (:mod:`.ledger`): the give/receive ledger and the balance per person;
+- ``book.network.coverage`` (:mod:`.coverage`): coverage targets by tag, organisation or title.
 
-The agenda's ``give`` items come from the same ledger, loaded by
-:mod:`amity.book.agenda.network` and built by :mod:`amity.rules.agenda.network`.
+The agenda's ``give`` items read the same ledger: loaded by :mod:`amity.book.agenda.network`,
+built by :mod:`amity.rules.agenda.network`.
 """
 
 from __future__ import annotations
