@@ -286,3 +286,30 @@ def test_someone_at_every_top_customer(book: Book) -> None:
     assert (found.have, found.gap, len(found.people)) == (2, 1, 3)
     with pytest.raises(InvalidInput):
         book.network.coverage.add("x", "org", " , ")
+
+
+def test_the_balance_is_one_grouped_query_whatever_the_number_of_exchanges(book: Book) -> None:
+    from sqlalchemy import event
+
+    ana, ben = people(book, "Ana", "Ben")
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    def selects() -> int:
+        statements.clear()
+        event.listen(book.ctx.engine, "before_cursor_execute", record)
+        try:
+            book.network.ledger.balance()
+        finally:
+            event.remove(book.ctx.engine, "before_cursor_execute", record)
+        return sum(1 for x in statements if x.lstrip().upper().startswith("SELECT"))
+
+    book.network.ledger.got(ana, "advice", "pricing", on=date(2026, 9, 1))
+    few = selects()
+    for n in range(30):
+        book.network.ledger.gave(ben if n % 2 else ana, "help", f"thing {n}", on=date(2026, 10, 1))
+    assert selects() == few == 1
+    balances = {b.person.id: (b.given, b.received) for b in book.network.ledger.balance()}
+    assert balances == {ana: (15, 1), ben: (15, 0)}
