@@ -118,10 +118,10 @@ class TestEveryKindComesFromTheBook:
     def test_today_is_the_configured_time_zones_date(self, book: Book, clock: Clock) -> None:
         add(book, "Ben Ode", birthday="--11-26")
         clock.set(datetime(2026, 11, 25, 23, 30, tzinfo=UTC))
-        assert book.agenda.today() == date(2026, 11, 25)
+        assert book.today() == date(2026, 11, 25)
         assert "tomorrow" in by_kind(book, "date")[0].reason
         book.settings.set("timezone", "Asia/Tokyo")
-        assert book.agenda.today() == date(2026, 11, 26)
+        assert book.today() == date(2026, 11, 26)
         assert "today" in by_kind(book, "date")[0].reason
 
     def test_limit(self, book: Book) -> None:

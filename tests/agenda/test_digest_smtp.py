@@ -71,7 +71,7 @@ def configure(book: Book, port: int, **extra: str) -> None:
 def a_busy_day(book: Book) -> None:
     ana = add(book, "Ana Lima", circle="close", birthday="--11-25")
     talk(book, ana, 47)
-    book.commitments.add(ana, "send the <deck>", due_on=book.agenda.today())
+    book.commitments.add(ana, "send the <deck>", due_on=book.today())
 
 
 def test_the_digest_arrives_parses_and_carries_the_items(
@@ -140,7 +140,7 @@ def test_starttls_refused_by_the_server_is_a_clear_failure(
     with pytest.raises(DeliveryFailed, match="STARTTLS"):
         send_digest(book)
     assert sink.envelopes == []
-    record = book.agenda.digest_record(book.agenda.today())
+    record = book.agenda.digest_record(book.today())
     assert record is not None and record["sent_at"] is None and "STARTTLS" in record["error"]
     configure(book, port)  # fixed: the next run sends it
     assert send_digest(book)[0] == "sent"

@@ -63,8 +63,8 @@ def fill(user: ApiUser, people: int) -> None:
                 subject="Acme plans",
             )
         )
-        book.commitments.add(pid, "send the deck", due_on=book.agenda.today())
-        book.follow_ups.add(pid, "ask again", book.agenda.today())
+        book.commitments.add(pid, "send the deck", due_on=book.today())
+        book.follow_ups.add(pid, "ask again", book.today())
 
 
 def statements_per_list(user: ApiUser) -> dict[str, int]:

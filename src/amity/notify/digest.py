@@ -34,7 +34,7 @@ def compose_digest(
     book: Book, *, today: date | None = None, limit: int | None = DEFAULT_LIMIT
 ) -> Digest:
     """Today's agenda as a digest (all items counted, the first ``limit`` shown)."""
-    day = today or book.agenda.today()
+    day = today or book.today()
     items = book.agenda.items(today=day)
     name = owner_name(book)
     return Digest(

@@ -63,10 +63,6 @@ class Agenda:
                 return agenda_settings_from(load_settings(c, self._ctx.owner_id))
         return agenda_settings_from(load_settings(conn, self._ctx.owner_id))
 
-    def today(self) -> date:
-        """Today's date in the user's configured time zone (:meth:`BookContext.today`)."""
-        return self._ctx.today()
-
     def items(self, *, today: date | None = None, limit: int | None = None) -> list[Action]:
         """Today's ranked actions of every kind (done, dismissed and snoozed ones hidden): the
         inputs loaded in one read (:func:`load_agenda_inputs`), the items built and ranked by
@@ -109,7 +105,7 @@ class Agenda:
         parsed = _parse_key(key)
         check_day(today)
         check_day(until, "until")
-        day = today or self.today()
+        day = today or self._ctx.today()
         if until <= day:
             raise InvalidInput(
                 f"snooze until a day after {day.isoformat()}, not {until.isoformat()}",

@@ -58,7 +58,7 @@ def agenda(
     day: Annotated[Day | None, Query(alias="date")] = None,
     limit: Annotated[int | None, Query(ge=1, le=500)] = None,
 ) -> dict[str, Any]:
-    when = day or book.agenda.today()
+    when = day or book.today()
     return {
         "date": when,
         "items": [action_json(a) for a in book.agenda.items(today=when, limit=limit)],

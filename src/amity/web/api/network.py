@@ -98,7 +98,7 @@ def brief(book: BookDep, person_id: PersonId, day: DayQuery = None) -> dict[str,
     summary="Briefs for everyone in a day's planned meetings",
 )
 def prepare(book: BookDep, day: DayQuery = None) -> dict[str, Any]:
-    when = day or book.agenda.today()
+    when = day or book.today()
     return {"date": when, "meetings": [j.meeting_json(m) for m in book.briefs.prepare(when)]}
 
 
