@@ -41,12 +41,8 @@ def alices_ids(alice: ApiUser) -> dict[str, int]:
     alice.book.people.add_question(ana.id, "How was the regatta?")
     talk = alice.book.interactions.log(InteractionInput(people=[ana.id], subject="Secret plan"))
     point = alice.book.people.get(ana.id).contact_points[0]
-    promise = alice.book.commitments.add(
-        ana.id, "send the slides", due_on=alice.book.today()
-    )
-    follow_up = alice.book.follow_ups.add(
-        ana.id, "ask about the regatta", alice.book.today()
-    )
+    promise = alice.book.commitments.add(ana.id, "send the slides", due_on=alice.book.today())
+    follow_up = alice.book.follow_ups.add(ana.id, "ask about the regatta", alice.book.today())
     key = f"promise:c{promise.id}"
     alice.book.agenda.dismiss(f"follow_up:f{follow_up.id}")  # a stored state B must not reopen
     assert point.id is not None and talk.id is not None and promise.id and follow_up.id

@@ -40,9 +40,7 @@ def real_ids(alice: ApiUser) -> dict[str, Any]:
     )
     talk = alice.book.interactions.log(InteractionInput(people=[ana.id], subject="hello"))
     point = alice.book.people.get(ana.id).contact_points[0]
-    promise = alice.book.commitments.add(
-        ana.id, "send the slides", due_on=alice.book.today()
-    )
+    promise = alice.book.commitments.add(ana.id, "send the slides", due_on=alice.book.today())
     follow_up = alice.book.follow_ups.add(ana.id, "ask", alice.book.today())
     question = alice.book.people.add_question(ana.id, "How was Porto?")
     return {
