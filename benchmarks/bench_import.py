@@ -28,12 +28,12 @@ MBOX_RSS_TARGET_MB = 300.0
 _IMPORT = """
 import json, resource, sys, time
 from amity.book import open_book
-from amity.book.imports import read_items
+from amity.book.transfer import ImportOptions
 path, fmt, db, create = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 book = open_book(db)
 book.settings.set("me.emails", ["me@home.example"])
 started = time.perf_counter()
-result = book.imports.run(read_items(book.ctx, path, fmt), fmt=fmt, create_people=create)
+result = book.transfer.run(path, fmt, options=ImportOptions(create_people=create))
 seconds = time.perf_counter() - started
 print(json.dumps({"seconds": seconds, "counts": result.summary(),
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -248,13 +248,17 @@ def drift_json(d: Any) -> dict[str, Any]:
     }
 
 
-def import_json(result: Any, *, fmt: str = "", filename: str = "") -> dict[str, Any]:
-    """amity.book.imports.ImportResult: the counts, merges, errors, skips and unknown people."""
+def import_json(result: Any, *, filename: str = "") -> dict[str, Any]:
+    """amity.book.transfer.ImportResult: the counts (for a backup, rows per table), merges,
+    errors, skips and unknown people, and whether it can be applied as it is."""
     plan = result.plan
     return {
-        "format": fmt,
+        "format": result.format,
         "file": filename,
         "dry_run": not result.applied,
+        "applied": result.applied,
+        "can_apply": result.can_apply,
+        "problems": result.problems,
         "counts": result.summary(),
         "merged": [
             {
@@ -276,12 +280,12 @@ def import_json(result: Any, *, fmt: str = "", filename: str = "") -> dict[str, 
 
 
 def duplicate_json(d: Any) -> dict[str, Any]:
-    """amity.book.dupes.Duplicate."""
+    """amity.book.transfer.dupes.Duplicate."""
     return {"a": ref_json(d.a), "b": ref_json(d.b), "score": d.score, "reasons": list(d.reasons)}
 
 
 def merge_json(m: Any) -> dict[str, Any]:
-    """amity.book.merge.MergeResult."""
+    """amity.book.transfer.merge.MergeResult."""
     return {
         "kept": ref_json(m.keep),
         "merged": ref_json(m.other),

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amity.book import Book, InteractionInput, PersonInput
-from amity.book.backup import backup_tables
+from amity.book.transfer.backup import backup_tables
 from amity.errors import InvalidInput, NotEmpty
 from amity.model import FACT_KINDS, INTERACTION_KINDS
 from tests.conftest import Clock, new_book

@@ -7,6 +7,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+from amity.book import Book, PersonInput
 from amity.formats.csv_import import (
     CSV_HEADER,
     csv_date,
@@ -155,12 +156,10 @@ def test_export_header_neutralised_cells_and_reimport() -> None:
     )
 
 
-def test_csv_export_of_book_people() -> None:
-    from amity.formats.csv_export import write_csv as export
-    from amity.model import Person
-
-    text = export(
-        [Person(id=1, name="Ana", emails=["ana@x.example"], phones=["+4930123"], tags=["a"])]
+def test_csv_export_of_book_people(sqlite_book: Book) -> None:
+    sqlite_book.people.add(
+        PersonInput(name="Ana", emails=["ana@x.example"], phones=["+4930123"], tags=["a"])
     )
+    text = sqlite_book.transfer.export("csv").text
     row = list(csv.reader(io.StringIO(text)))[1]
     assert (row[0], row[7], row[8], row[11]) == ("Ana", "ana@x.example", "'+4930123", "a")

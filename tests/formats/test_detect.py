@@ -1,4 +1,4 @@
-"""Format detection by content, then by extension."""
+"""Format detection (the registry's sniffing half): by content, then by extension."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from amity.formats.detect import detect_format
+from amity.formats.registry import HEAD_BYTES, detect
 
 FIXTURES = Path(__file__).parents[2].parent / "shared" / "fixtures"
+
+
+def detect_format(path: Path) -> str:
+    with path.open("rb") as stream:
+        return detect(stream.read(HEAD_BYTES), path.name)
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from amity.formats.csv_import import parse_csv
-from amity.formats.detect import detect_format
 from amity.formats.ical import parse_calendar
 from amity.formats.mail import parse_mail
 from amity.formats.records import InteractionRecord, PersonRecord
 from amity.formats.vcard import parse_vcards
+from tests.formats.test_detect import detect_format
 
 FIXTURES = Path(__file__).parents[2].parent / "shared" / "fixtures"
 NOW = datetime(2026, 11, 25, tzinfo=UTC)

@@ -75,7 +75,7 @@ def _two_anas(book: Book) -> tuple[int, int]:
 def test_dupes_lists_the_pair_with_why(book: Book) -> None:
     keep, other = _two_anas(book)
     book.people.add(PersonInput(name="Someone Else"))
-    found = book.dupes.find()
+    found = book.transfer.dupes()
     assert [(d.a.id, d.b.id) for d in found] == [(keep, other)]
     assert "same e-mail ana@acme.example" in found[0].reasons
 
@@ -134,7 +134,7 @@ def test_merge_moves_everything_keeps_history_and_writes_a_backup(book: Book) ->
             )
         )
 
-    result = book.merge(keep, other)
+    result = book.transfer.merge(keep, other)
 
     line = result.line()
     assert "\n" not in line and line.startswith("Merged Ana  Lima")
@@ -173,7 +173,7 @@ def test_merge_moves_everything_keeps_history_and_writes_a_backup(book: Book) ->
 def test_merge_refuses_the_same_person_and_writes_nothing(book: Book) -> None:
     keep, _ = _two_anas(book)
     with pytest.raises(InvalidInput):
-        book.merge(keep, keep)
+        book.transfer.merge(keep, keep)
     assert book.people.count() == 2
 
 
@@ -182,7 +182,7 @@ def test_a_merge_is_undone_by_restoring_its_backup(book: Book, clock) -> None:  
 
     keep, other = _two_anas(book)
     before = book.export_json()
-    result = book.merge(keep, other)
+    result = book.transfer.merge(keep, other)
     assert result.backup is not None
     restored = new_book(book.ctx.url, clock)
     restored.restore_json(json.loads(result.backup.read_text()))

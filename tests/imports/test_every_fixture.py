@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from amity.book import Book
-from amity.book.imports import read_items
-from amity.formats.detect import detect_format
+from amity.book.transfer import ImportOptions
 from tests.conftest import FIXTURES
 
 FILES = sorted(p for p in FIXTURES.glob("*/*") if p.is_file() and p.suffix != ".md")
@@ -23,10 +22,7 @@ def _content_counts(book: Book) -> dict[str, int]:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_fixture_imports_and_reimport_changes_nothing(sqlite_book: Book, path: Path) -> None:
     sqlite_book.settings.set("me.emails", ["me@example.org"])
-    fmt = detect_format(path)
-    first = sqlite_book.imports.run(
-        read_items(sqlite_book.ctx, path, fmt), fmt=fmt, create_people=True
-    )
+    first = sqlite_book.transfer.run(path, options=ImportOptions(create_people=True))
     for error in first.plan.errors:
         assert error.line is not None and error.line >= 1, error
         assert error.reason.strip() and "\n" not in error.reason
@@ -36,9 +32,7 @@ def test_fixture_imports_and_reimport_changes_nothing(sqlite_book: Book, path: P
     assert after_first["people"] == summary["people_new"]
     assert after_first["interactions"] == summary["interactions_new"]
 
-    again = sqlite_book.imports.run(
-        read_items(sqlite_book.ctx, path, fmt), fmt=fmt, create_people=True
-    )
+    again = sqlite_book.transfer.run(path, options=ImportOptions(create_people=True))
     assert _content_counts(sqlite_book) == after_first
     counts = again.summary()
     assert counts["people_new"] == counts["people_merged"] == counts["interactions_new"] == 0

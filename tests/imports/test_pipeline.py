@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from amity.book import Book, PersonInput
-from amity.book.imports import read_items
+from amity.book.transfer import ImportOptions, ImportResult
 from tests.conftest import Clock
 
 ANA_VCARD = b"""BEGIN:VCARD\r
@@ -39,8 +39,10 @@ OVERLAP_CSV = (
 )
 
 
-def _run(book: Book, data: bytes, fmt: str, **kw: object):  # type: ignore[no-untyped-def]
-    return book.imports.run(read_items(book.ctx, data, fmt), fmt=fmt, **kw)  # type: ignore[arg-type]
+def _run(book: Book, data: bytes, fmt: str, *, create_people: bool = False,
+         dry_run: bool = False) -> ImportResult:  # fmt: skip
+    options = ImportOptions(create_people=create_people)
+    return book.transfer.run(data, fmt, options=options, dry_run=dry_run)
 
 
 def test_vcard_import_reports_the_bad_card_with_its_line(book: Book) -> None:
@@ -78,11 +80,11 @@ def test_dry_run_writes_nothing_and_counts_what_the_import_then_does(book: Book)
 
 
 def test_plan_then_apply_equals_run(book: Book) -> None:
-    plan = book.imports.plan(read_items(book.ctx, ANA_VCARD, "vcard"))
+    plan = book.transfer.plan(ANA_VCARD, "vcard")
     assert [d.action for d in plan.people] == ["new", "new"]
-    book.imports.apply(plan)
+    book.transfer.apply(plan)
     assert book.people.count() == 2
-    again = book.imports.plan(read_items(book.ctx, ANA_VCARD, "vcard"))
+    again = book.transfer.plan(ANA_VCARD, "vcard")
     assert again.summary()["people_unchanged"] == 2 and not again.people
 
 

@@ -6,9 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amity.book import Book
-from amity.book.imports import people_records, read_items
+from amity.book.transfer import ParsedItems
 from amity.formats.records import PersonRecord, Relation
-from amity.formats.vcard import write_vcards
 from amity.model import ContactPoint, PartialDate
 from tests.conftest import Clock, new_book
 
@@ -66,7 +65,7 @@ def person(draw: st.DrawFn) -> PersonRecord:
 
 
 def _export(book: Book, version: str) -> str:
-    return write_vcards(list(people_records(book.ctx)), version)
+    return book.transfer.export("vcard", vcard_version=version).text
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -76,9 +75,9 @@ def test_export_import_export_is_identical(
 ) -> None:
     clock = Clock()
     first = new_book(sqlite_url_for_hypothesis, clock)
-    first.imports.run(iter(people), fmt="test")
+    first.transfer.run(ParsedItems(iter(people), "test"))
     exported = _export(first, version)
     second = new_book(sqlite_url_for_hypothesis, clock)
-    result = second.imports.run(read_items(second.ctx, exported.encode(), "vcard"), fmt="vcard")
+    result = second.transfer.run(exported.encode(), "vcard")
     assert result.plan.errors == []
     assert _export(second, version) == exported

@@ -449,18 +449,3 @@ def test_export_csv_has_a_header_and_everyone(ann: WebUser) -> None:
     assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
     lines = sheet.text.splitlines()
     assert len(lines) == 2 and "Rosa Park" in lines[1] and "rosa@example.com" in lines[1]
-
-
-def test_uploads_never_confirmed_are_forgotten_after_a_day(tmp_path) -> None:
-    import os
-    import time
-
-    from amity.web.pages.transfer import forget_old_uploads
-
-    old, new = tmp_path / "1-old", tmp_path / "1-new"
-    old.write_text("x")
-    new.write_text("y")
-    two_days_ago = time.time() - 2 * 24 * 3600
-    os.utime(old, (two_days_ago, two_days_ago))
-    forget_old_uploads(tmp_path)
-    assert not old.exists() and new.exists()

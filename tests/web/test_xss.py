@@ -11,6 +11,7 @@ import pytest
 
 from amity import accounts
 from amity.book import Book, InteractionInput, PersonInput, open_book
+from amity.book.transfer import ParsedItems
 from tests.conftest import Clock
 from tests.web.conftest import LiveServer, WebUser
 
@@ -61,7 +62,7 @@ def store_payloads(book: Book, clock: Clock) -> int:
     book.settings.set("me.name", PAYLOAD)
     book.circle_settings.set(PAYLOAD[:90], every="30d", create=True)
     accounts.create_api_token(book.ctx.engine, book.owner_id, PAYLOAD, now=clock())
-    book.imports.run([], fmt="vcard", filename=PAYLOAD)
+    book.transfer.run(ParsedItems([], "vcard"), filename=PAYLOAD)
     return person.id
 
 

@@ -30,12 +30,10 @@ if TYPE_CHECKING:
     from amity.book.brief import Briefs
     from amity.book.circles import Circles
     from amity.book.commitments import Commitments, FollowUps
-    from amity.book.dupes import Dupes
     from amity.book.feedback import FeedbackLog
-    from amity.book.imports import Imports
-    from amity.book.merge import MergeResult
     from amity.book.network import Network
     from amity.book.review import Reviews
+    from amity.book.transfer import Transfer
 
 DEFAULT_CIRCLES = (  # name, cadence in days, weight in the agenda's ranking
     ("inner", 14, 4.0),
@@ -210,34 +208,20 @@ class Book:
 
         return fill_demo(self.ctx, people=people, years=years, seed=seed, progress=progress)
 
-    def export_json(self, **kwargs: Any) -> dict[str, Any]:
-        from amity.book.backup import export_document
-
-        return export_document(self.ctx, **kwargs)
-
-    def restore_json(self, doc: dict[str, Any], **kwargs: Any) -> dict[str, int]:
-        from amity.book.backup import restore_document
-
-        return restore_document(self.ctx, doc, **kwargs)
-
-    # issue 4: imports, duplicates and merging (loaded on first use; `amity today` skips them)
+    # issue 9: data in and out (import, export, backup, duplicates, merge); loaded on first use
     @cached_property
-    def imports(self) -> Imports:
-        from amity.book.imports import Imports
+    def transfer(self) -> Transfer:
+        from amity.book.transfer import Transfer
 
-        return Imports(self.ctx)
+        return Transfer(self.ctx, self.people)
 
-    @cached_property
-    def dupes(self) -> Dupes:
-        from amity.book.dupes import Dupes
+    def export_json(self, *, include_secrets: bool = False) -> dict[str, Any]:
+        """Short for ``transfer.backup()`` (the lossless JSON document)."""
+        return self.transfer.backup(include_secrets=include_secrets)
 
-        return Dupes(self.ctx)
-
-    def merge(self, keep: str | int, other: str | int, *, backup: bool = True) -> MergeResult:
-        """Merge OTHER into KEEP (everything moves); a JSON backup is written first."""
-        from amity.book.merge import Merger
-
-        return Merger(self.ctx, self.people, self.export_json).merge(keep, other, backup=backup)
+    def restore_json(self, doc: dict[str, Any]) -> dict[str, int]:
+        """Short for ``transfer.restore_backup(doc)``."""
+        return self.transfer.restore_backup(doc)
 
     def counts(self) -> dict[str, int]:
         """Rows per owned table, for `amity info`."""

@@ -47,7 +47,7 @@ def fill_empty_book(ctx: BookContext, rows: bulk.Rows, report: bulk.Progress) ->
 
 
 def refuse_unless_empty(conn: Connection, owner_id: int) -> None:
-    from amity.book.backup import book_is_empty
+    from amity.book.transfer.backup import book_is_empty
 
     if not book_is_empty(conn, owner_id):
         raise NotEmpty(

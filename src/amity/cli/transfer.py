@@ -1,27 +1,26 @@
-"""`amity import`, `amity export`, `amity dupes` and `amity merge`.
+"""`amity import`, `amity export`, `amity dupes` and `amity merge`, all through
+``book.transfer``.
 
-Import reads any supported file through one pipeline (parse -> match -> plan -> apply); the
-JSON backup keeps its own lossless restore (amity.cli.backup). Export writes JSON, vCard (one
-file, or one ``.vcf`` per person in a folder: the vdirsyncer/khard layout) or CSV.
+Import reads any supported file through one pipeline (parse -> match -> plan -> apply); a JSON
+backup restores into an empty book. Export writes JSON, vCard (one file, or one ``.vcf`` per
+person in a folder: the vdirsyncer/khard layout) or CSV.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import sys
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import click
 
-from amity.cli import backup
+from amity.book.transfer import export_format_names, import_format_names
 from amity.cli.options import console, emit_json, json_option, pass_state
 from amity.cli.state import AppState
 
-IMPORT_FORMATS = ["auto", "vcard", "csv", "linkedin", "google", "outlook", "ics", "mbox", "eml",
-                  "json"]  # fmt: skip
-EXPORT_FORMATS = ["json", "vcard", "csv"]
+IMPORT_FORMATS = ["auto", *import_format_names()]
+EXPORT_FORMATS = sorted(export_format_names(), key=lambda name: name != "json")  # json first
 PROGRESS_FROM_BYTES = 512 * 1024  # smaller files finish before a bar would be worth drawing
 _ROWS = (
     ("people_new", "New people"),
@@ -92,38 +91,44 @@ class CountingReader(io.RawIOBase):
 )
 @json_option
 @pass_state
-@click.pass_context
-def import_(ctx: click.Context, state: AppState, file: Path, fmt: str, dry_run: bool,
-            errors_file: Path | None, mapping: str | None, create_people: bool,
-            include_broadcasts: bool, as_json: bool) -> None:  # fmt: skip
+def import_(state: AppState, file: Path, fmt: str, dry_run: bool, errors_file: Path | None,
+            mapping: str | None, create_people: bool, include_broadcasts: bool,
+            as_json: bool) -> None:  # fmt: skip
     """Import FILE: vCard, CSV (LinkedIn, Google, Outlook, any with --map), iCalendar, mbox,
     .eml, or a JSON backup. Re-importing the same file changes nothing."""
-    from amity.book.imports import ReadOptions, parse_mapping, read_items
-    from amity.formats.detect import detect_format
+    from amity.book.transfer import ImportOptions
 
-    if fmt == "auto":
-        fmt = detect_format(file)
-    if fmt == "json":
-        ctx.invoke(backup.import_, file=file, fmt="json", dry_run=dry_run, as_json=as_json)
-        return
-    options = ReadOptions(parse_mapping(mapping), include_broadcasts)
+    options = ImportOptions(create_people, include_broadcasts, mapping)
     book = state.book()
     size = file.stat().st_size
     with file.open("rb") as raw:
         stream = CountingReader(raw)
-        items = read_items(book.ctx, io.BufferedReader(stream), fmt, options)
         run = _with_progress if size >= PROGRESS_FROM_BYTES and not as_json else _quietly
-        result = run(lambda progress: book.imports.run(
-            items, fmt=fmt, filename=file.name, create_people=create_people, dry_run=dry_run,
-            progress=progress), stream, size)  # fmt: skip
+        result = run(lambda progress: book.transfer.run(
+            io.BufferedReader(stream), fmt, filename=file.name, options=options,
+            dry_run=dry_run, progress=progress), stream, size)  # fmt: skip
+    if result.backup is not None:
+        _report_backup(result, file.name, as_json)
+        return
     if errors_file is not None:
         _write_errors(errors_file, result.plan.errors)
     from amity.serialize import import_json
 
     if as_json:
-        emit_json(import_json(result, fmt=fmt, filename=file.name))
+        emit_json(import_json(result, filename=file.name))
         return
-    _print_summary(result, file.name, fmt, dry_run, errors_file)
+    _print_summary(result, file.name, result.format, dry_run, errors_file)
+
+
+def _report_backup(result: Any, name: str, as_json: bool) -> None:
+    counts = result.summary()
+    if as_json:
+        emit_json({"dry_run": True, "would_restore": counts, "book_is_empty": result.can_apply}
+                  if not result.applied else {"dry_run": False, "restored": counts})  # fmt: skip
+        return
+    verb = "Restored" if result.applied else "Would restore"
+    click.echo(f"{verb} {counts.get('people', 0)} people and {counts.get('interactions', 0)} "
+               f"interactions from {name}.")  # fmt: skip
 
 
 def _quietly(work: Any, _stream: CountingReader, _size: int) -> Any:
@@ -211,38 +216,22 @@ def _print_summary(
 )
 @click.option("--include-secrets", is_flag=True, help="JSON: keep the SMTP password.")
 @pass_state
-@click.pass_context
-def export(ctx: click.Context, state: AppState, fmt: str, vcard_version: str,
-           output_text: str | None, include_secrets: bool) -> None:  # fmt: skip
+def export(state: AppState, fmt: str, vcard_version: str, output_text: str | None,
+           include_secrets: bool) -> None:  # fmt: skip
     """Export the book: JSON (a complete backup), vCard 3.0/4.0 or CSV."""
+    book = state.book()
     output = Path(output_text).expanduser() if output_text else None
-    if fmt == "json":
-        ctx.invoke(backup.export, fmt="json", output=output, include_secrets=include_secrets)
-        return
-    from amity.book.imports import people_records
-
-    records = list(people_records(state.book().ctx))
-    if fmt == "csv":
-        from amity.formats.csv_import import write_csv
-
-        _write_text(output, write_csv(records), f"{len(records)} people")
-        return
-    from amity.formats.vcard import write_vcard, write_vcards
-
-    if output_text and output and (output.is_dir() or output_text.endswith(("/", "\\"))):
+    folder = output_text and output and (output.is_dir() or output_text.endswith(("/", "\\")))
+    if fmt == "vcard" and output and folder:
         output.mkdir(parents=True, exist_ok=True)
-        for record in records:
-            path = output / f"{vcard_file_name(record.uid or record.name)}.vcf"
-            _atomic_write(path, write_vcard(record, vcard_version))
-        click.echo(f"Wrote {len(records)} cards to {output}/.", err=True)
+        written = 0
+        for card in book.transfer.export_files("vcard", vcard_version=vcard_version):
+            _atomic_write(output / card.name, card.text)
+            written += 1
+        click.echo(f"Wrote {written} cards to {output}/.", err=True)
         return
-    _write_text(output, write_vcards(records, vcard_version), f"{len(records)} cards")
-
-
-def vcard_file_name(uid: str) -> str:
-    """A safe file name from a UID (vdirsyncer's rule: keep it when it is safe)."""
-    safe = re.sub(r"[^A-Za-z0-9._@+-]", "_", uid).strip(".")
-    return safe[:200] or "card"
+    done = book.transfer.export(fmt, vcard_version=vcard_version, include_secrets=include_secrets)
+    _write_text(output, done.text, f"{done.count} {'cards' if fmt == 'vcard' else 'people'}")
 
 
 def _write_text(output: Path | None, text: str, what: str) -> None:
@@ -273,7 +262,7 @@ def dupes(state: AppState, threshold: float, as_json: bool) -> None:
     """List people who may be the same person, with a score and why."""
     from amity.serialize import duplicate_json
 
-    found = state.book().dupes.find(threshold=threshold)
+    found = state.book().transfer.dupes(threshold=threshold)
     if as_json:
         emit_json([duplicate_json(d) for d in found])
         return
@@ -303,7 +292,7 @@ def merge(state: AppState, keep: str, other: str, no_backup: bool, as_json: bool
 
     A JSON backup of the book is written first (to the data folder's backups/), so a merge is
     undone by restoring it into an empty book."""
-    result = state.book().merge(keep, other, backup=not no_backup)
+    result = state.book().transfer.merge(keep, other, backup=not no_backup)
     if as_json:
         from amity.serialize import merge_json
 

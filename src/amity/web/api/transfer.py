@@ -1,23 +1,21 @@
-"""Search, export (the JSON backup) and import (preview, then apply).
+"""Search, export (the JSON backup, vCard, CSV) and import (preview, then apply).
 
-Import formats are a registry: ``IMPORTERS[name] = Importer(preview, apply)``, each taking the
-uploaded bytes. The JSON backup restores into an empty book; the record formats (vCard, CSV
-flavours, iCalendar, mbox/.eml) go through ``book.imports`` (parse -> match -> plan -> apply,
-idempotent). A new format is one :func:`register_importer` call; the routes do not change.
+Import and export go through ``book.transfer``: the upload and a format name (``auto``: detected
+from its first bytes and the ``filename``) in, a report out. The JSON backup restores into an
+empty book; the record formats (vCard, CSV flavours, iCalendar, mbox/.eml) go through the import
+pipeline (parse -> match -> plan -> apply, idempotent). A new format is one entry in the Book's
+format table; these routes do not change.
 """
 
 from __future__ import annotations
 
-import io
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from amity.book import Book
+from amity.book.transfer import ImportOptions, import_format_names
 from amity.errors import InvalidInput
 from amity.serialize import ref_json
 from amity.web.api import errors as e
@@ -26,96 +24,6 @@ from amity.web.deps import get_book
 
 router = APIRouter()
 BookDep = Annotated[Book, Depends(get_book)]
-BOOK_DATA_TABLES = ("people", "interactions", "events", "articles", "feedback", "goals")
-
-
-@dataclass(frozen=True)
-class Importer:
-    """One import format. Both take the uploaded bytes and return an ImportReport's fields
-    (without ``format`` and ``applied``); ``preview`` writes nothing."""
-
-    preview: Callable[[Book, bytes, str | None], dict[str, Any]]
-    apply: Callable[[Book, bytes, str | None], dict[str, Any]]
-
-
-IMPORTERS: dict[str, Importer] = {}
-
-
-def register_importer(name: str, importer: Importer) -> None:
-    IMPORTERS[name] = importer
-
-
-# --- the JSON backup --------------------------------------------------------------------------
-
-
-def parse_backup(raw: bytes) -> dict[str, Any]:
-    from amity.book.backup import validate_document
-
-    try:
-        doc = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise InvalidInput("the upload is not valid JSON", field="body") from None
-    validate_document(doc)
-    return doc  # type: ignore[no-any-return]
-
-
-def book_has_data(book: Book) -> bool:
-    counts = book.counts()
-    return any(counts.get(name, 0) for name in BOOK_DATA_TABLES)
-
-
-def preview_backup(book: Book, raw: bytes, filename: str | None) -> dict[str, Any]:
-    doc = parse_backup(raw)
-    counts = {name: len(rows) for name, rows in doc["tables"].items()}
-    problems = (
-        ["this book already holds data; a JSON backup restores into an empty book only"]
-        if book_has_data(book)
-        else []
-    )
-    return {"can_apply": not problems, "problems": problems, "counts": counts}
-
-
-def apply_backup(book: Book, raw: bytes, filename: str | None) -> dict[str, Any]:
-    counts = book.restore_json(parse_backup(raw))
-    return {"can_apply": True, "problems": [], "counts": counts}
-
-
-register_importer("json", Importer(preview_backup, apply_backup))
-
-
-# --- record formats: the import pipeline of amity.book.imports ------------------------------
-
-
-def record_importer(fmt: str) -> Importer:
-    def run(book: Book, raw: bytes, filename: str | None, *, dry_run: bool) -> dict[str, Any]:
-        from amity.book.imports import read_items
-        from amity.serialize import import_json
-
-        items = read_items(book.ctx, io.BytesIO(raw), fmt)
-        result = book.imports.run(items, fmt=fmt, filename=filename, dry_run=dry_run)
-        report = import_json(result, fmt=fmt, filename=filename or "")
-        return {
-            "can_apply": True,
-            "problems": [],
-            **{k: report[k] for k in ("counts", "merged", "errors", "skipped", "unknown_people")},
-        }
-
-    return Importer(
-        lambda b, r, f: run(b, r, f, dry_run=True), lambda b, r, f: run(b, r, f, dry_run=False)
-    )
-
-
-RECORD_FORMATS = ("vcard", "csv", "linkedin", "google", "outlook", "ics", "mbox", "eml")
-for _fmt in RECORD_FORMATS:
-    register_importer(_fmt, record_importer(_fmt))
-
-
-def detect(raw: bytes) -> str:
-    """The format of an upload from its first bytes, as `amity import --format auto` does."""
-    from amity.formats.detect import csv_format, format_of_text
-
-    head = raw[:65536].decode("utf-8", errors="replace").lstrip("\ufeff")
-    return format_of_text(head) or csv_format(head)
 
 
 # --- routes -----------------------------------------------------------------------------------
@@ -150,14 +58,6 @@ def search(
     }
 
 
-EXPORT_TYPES = {
-    "json": "application/json",
-    "vcard": "text/vcard; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-}
-EXPORT_SUFFIX = {"json": "json", "vcard": "vcf", "csv": "csv"}
-
-
 @router.get(
     "/export",
     tags=["export"],
@@ -182,31 +82,31 @@ def export(
     format: Literal["json", "vcard", "csv"] = "json",
     vcard_version: Literal["3.0", "4.0"] = "3.0",
 ) -> Response:
-    day = book.ctx.now().date().isoformat()
-    disposition = {
-        "Content-Disposition": f'attachment; filename="amity-{day}.{EXPORT_SUFFIX[format]}"'
-    }
-    if format == "json":
-        return JSONResponse(book.export_json(), headers=disposition)
-    from amity.book.imports import people_records
-
-    records = list(people_records(book.ctx))
-    if format == "csv":
-        from amity.formats.csv_import import write_csv
-
-        body = write_csv(records)
-    else:
-        from amity.formats.vcard import write_vcards
-
-        body = write_vcards(records, vcard_version)
-    return Response(body, media_type=EXPORT_TYPES[format], headers=disposition)
+    done = book.transfer.export(format, vcard_version=vcard_version)
+    name = f"amity-{book.now().date().isoformat()}.{done.suffix}"
+    return Response(
+        done.text,
+        media_type=done.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
-ImportFormat = Literal[
-    "auto", "json", "vcard", "csv", "linkedin", "google", "outlook", "ics", "mbox", "eml"
+FormatQuery = Annotated[
+    str,
+    Query(
+        description="The upload's format; auto guesses it",
+        json_schema_extra={"enum": ["auto", *import_format_names()]},
+    ),
 ]
-FormatQuery = Annotated[ImportFormat, Query(description="The upload's format; auto guesses it")]
-FilenameQuery = Annotated[Str200 | None, Query(description="The file's name, for the history")]
+FilenameQuery = Annotated[
+    Str200 | None, Query(description="The file's name: for the history, and to guess the format")
+]
+CreatePeopleQuery = Annotated[
+    bool, Query(description="Add unknown meeting attendees and correspondents as people")
+]
+BroadcastsQuery = Annotated[
+    bool, Query(description="Keep meetings with many attendees and mailing-list or bulk mail")
+]
 UPLOAD_BODY = {
     "requestBody": {
         "required": True,
@@ -216,19 +116,18 @@ UPLOAD_BODY = {
 }
 
 
-async def run_import(
-    book: Book, request: Request, fmt: str, filename: str | None, *, apply: bool
-) -> dict[str, Any]:
+async def run_import(book: Book, request: Request, fmt: str, filename: str | None,
+                     options: ImportOptions, *, apply: bool) -> dict[str, Any]:  # fmt: skip
     from starlette.concurrency import run_in_threadpool
+
+    from amity.serialize import import_json
 
     raw = await request.body()
     if not raw.strip():
         raise InvalidInput("the upload is empty", field="body")
-    name = detect(raw) if fmt == "auto" else fmt
-    importer = IMPORTERS[name]
-    step = importer.apply if apply else importer.preview
-    report = await run_in_threadpool(step, book, raw, filename)
-    return {"format": name, "applied": apply, **report}
+    step = book.transfer.run if apply else book.transfer.preview
+    result = await run_in_threadpool(step, raw, fmt, filename=filename, options=options)
+    return import_json(result, filename=filename or "")
 
 
 @router.post(
@@ -240,9 +139,15 @@ async def run_import(
     summary="What importing a file would do (writes nothing)",
 )
 async def import_preview(
-    book: BookDep, request: Request, format: FormatQuery = "auto", filename: FilenameQuery = None
+    book: BookDep,
+    request: Request,
+    format: FormatQuery = "auto",
+    filename: FilenameQuery = None,
+    create_people: CreatePeopleQuery = False,
+    include_broadcasts: BroadcastsQuery = False,
 ) -> dict[str, Any]:
-    return await run_import(book, request, format, filename, apply=False)
+    options = ImportOptions(create_people, include_broadcasts)
+    return await run_import(book, request, format, filename, options, apply=False)
 
 
 @router.post(
@@ -254,6 +159,12 @@ async def import_preview(
     summary="Import a file: vCard, CSV, iCalendar, mbox/.eml, or a JSON backup",
 )
 async def import_apply(
-    book: BookDep, request: Request, format: FormatQuery = "auto", filename: FilenameQuery = None
+    book: BookDep,
+    request: Request,
+    format: FormatQuery = "auto",
+    filename: FilenameQuery = None,
+    create_people: CreatePeopleQuery = False,
+    include_broadcasts: BroadcastsQuery = False,
 ) -> dict[str, Any]:
-    return await run_import(book, request, format, filename, apply=True)
+    options = ImportOptions(create_people, include_broadcasts)
+    return await run_import(book, request, format, filename, options, apply=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Form, Request
 
@@ -49,12 +49,6 @@ def parse_day(value: str, field: str) -> date | None:
         raise InvalidInput(
             f"{field}: {text!r} is not a date like 2026-11-02", field=field
         ) from None
-
-
-def part(book: Book, name: str) -> Any | None:
-    """TO BE REMOVED (issue 9): every part exists now; call ``book.<part>`` directly, which
-    keeps type checking on. Only web/pages/transfer.py still calls this."""
-    return getattr(book, name, None)
 
 
 MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger one cannot exist

@@ -1,13 +1,12 @@
-"""Import (upload, preview the plan, confirm) and Export (JSON backup, vCard, CSV, calendar)."""
+"""Import (upload, preview the plan, confirm) and Export (JSON backup, vCard, CSV, calendar).
+
+Everything goes through ``book.transfer``: the upload is kept by ``book.transfer.uploads`` with
+the format and options decided on the first step, and the confirmation imports that same file
+the same way (per-user quota, removed once applied or cancelled, or after an hour).
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import re
-from collections.abc import Iterator
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,18 +16,25 @@ from starlette.datastructures import UploadFile
 
 from amity import accounts
 from amity.book import Book
-from amity.errors import AmityError, InvalidInput, NotFound
-from amity.store.engine import data_folder
+from amity.book.transfer import ImportOptions, ImportResult
+from amity.errors import AmityError, NotFound
 from amity.web.deps import check_csrf, config, get_book
 from amity.web.limits import FORM_LIMITS, MAX_UPLOAD
-from amity.web.pages.common import BookDep, part
+from amity.web.pages.common import BookDep
 from amity.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-UPLOADS = "uploads"
-UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 PREVIEW_ROWS = 20
-UPLOAD_LIFETIME = 24 * 3600
+EXPORT_LABELS = {
+    "json": "JSON backup (everything, lossless)",
+    "vcard": "vCard 3.0 (contacts apps)",
+    "csv": "CSV (spreadsheets)",
+}
+EXPORT_PATHS = {
+    "json": "/export/amity-backup.json",
+    "vcard": "/export/amity-people.vcf",
+    "csv": "/export/amity-people.csv",
+}
 
 
 # --- import ---------------------------------------------------------------------------------
@@ -36,163 +42,50 @@ UPLOAD_LIFETIME = 24 * 3600
 
 @router.get("/import", response_class=HTMLResponse)
 def import_page(request: Request, book: BookDep) -> Response:
-    imports = part(book, "imports")
-    history = imports.history() if imports is not None else []
-    return render(request, "import.html", {"history": history, "preview": None, "error": None})
+    return page(request, book, history=book.transfer.history())
 
 
-def upload_folder(request: Request) -> Path:
-    folder = data_folder(config(request).url) / UPLOADS
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def forget_old_uploads(folder: Path, *, max_age_seconds: float = UPLOAD_LIFETIME) -> None:
-    """Uploads previewed but never confirmed are removed after a day."""
-    import time
-
-    cutoff = time.time() - max_age_seconds
-    for path in folder.iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            continue
+def page(request: Request, book: Book, *, status_code: int = 200, **context: Any) -> Response:
+    formats = [f for f in book.transfer.formats() if f.imports]
+    accept = ",".join(sorted({e for f in formats for e in f.extensions} | {".txt"}))
+    values = {"history": [], "preview": None, "error": None, "formats": formats, "accept": accept}
+    return render(request, "import.html", {**values, **context}, status_code=status_code)
 
 
 @router.post("/import", response_class=HTMLResponse)
 async def upload_and_preview(request: Request) -> Response:
-    """Keep the upload (owner-scoped name) and show what importing it would do."""
+    """Keep the upload and show what importing it would do."""
     book = await get_book(request)
     await check_csrf(request)
     form = await request.form(**FORM_LIMITS)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return render(
-            request,
-            "import.html",
-            {"history": [], "preview": None, "error": "Choose a file to import."},
-            status_code=422,
-        )
-    fmt = str(form.get("format") or "auto")
-    create_people = form.get("create_people") in ("1", "on")
-    upload_id = os.urandom(18).hex()
-    folder = upload_folder(request)
-    await run_in_threadpool(forget_old_uploads, folder)
-    path = folder / f"{book.owner_id}-{upload_id}"
-    size = 0
-    with path.open("wb") as out:
-        while chunk := await upload.read(1024 * 1024):
-            size += len(chunk)
-            if size > MAX_UPLOAD:
-                out.close()
-                path.unlink(missing_ok=True)
-                raise InvalidInput("the file is larger than 25 MB", field="file")
-            out.write(chunk)
-    try:
-        preview = await run_in_threadpool(
-            preview_file, book, path, fmt, upload.filename, create_people
-        )
-    except AmityError as exc:
-        path.unlink(missing_ok=True)
-        return render(
-            request,
-            "import.html",
-            {"history": [], "preview": None, "error": str(exc)},
-            status_code=422,
-        )
-    preview.update(upload_id=upload_id, filename=upload.filename, create_people=create_people)
-    return render(request, "import.html", {"history": [], "preview": preview, "error": None})
-
-
-@router.post("/import/apply", response_class=HTMLResponse)
-async def apply_import(request: Request) -> Response:
-    book = await get_book(request)
-    await check_csrf(request)
-    form = await request.form(**FORM_LIMITS)
-    upload_id = str(form.get("upload_id") or "")
-    if not UPLOAD_ID.match(upload_id):
-        raise NotFound("this upload is unknown; upload the file again")
-    path = upload_folder(request) / f"{book.owner_id}-{upload_id}"
-    if not path.exists():
-        raise NotFound("this upload is unknown; upload the file again")
-    fmt = str(form.get("format") or "auto")
-    filename = str(form.get("filename") or "")[:200]
-    create_people = form.get("create_people") in ("1", "on", "True", "true")
-    try:
-        result = await run_in_threadpool(apply_file, book, path, fmt, filename, create_people)
-    except AmityError as exc:
-        return render(
-            request,
-            "import.html",
-            {"history": [], "preview": None, "error": str(exc)},
-            status_code=409 if exc.code == "not_empty" else 422,
-        )
-    finally:
-        path.unlink(missing_ok=True)
-    imports = part(book, "imports")
-    history = await run_in_threadpool(imports.history) if imports is not None else []
-    return render(
-        request, "import.html", {"history": history, "preview": None, "error": None, "done": result}
+        return page(request, book, error="Choose a file to import.", status_code=422)
+    options = ImportOptions(
+        create_people=form.get("create_people") in ("1", "on"),
+        include_broadcasts=form.get("include_broadcasts") in ("1", "on"),
     )
-
-
-def file_format(path: Path, fmt: str) -> str:
-    if fmt != "auto":
-        return fmt
-    from amity.formats.detect import detect_format
-
-    return detect_format(path)
-
-
-def read_backup(path: Path) -> dict[str, Any]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"not a valid JSON backup: {exc}") from None
-    from amity.book.backup import validate_document
-
-    validate_document(doc)
-    return dict(doc)
-
-
-def records_of(book: Book, path: Path, fmt: str) -> Iterator[Any]:
-    """Parsed records of a contacts/calendar/mail file (formats as the importers know them)."""
-    region = book.settings.get("phone.region")
-    if fmt == "vcard":
-        from amity.formats.vcard import iter_vcards
-
-        return iter_vcards(path, default_region=region)
-    if fmt in ("csv", "linkedin", "google", "outlook"):
-        from amity.formats.csv_import import iter_csv
-
-        return iter_csv(path, flavour=None if fmt == "csv" else fmt, default_region=region)
-    if fmt == "ics":
-        from amity.formats.ical import iter_calendar
-
-        return iter_calendar(path, now=book.ctx.now())
-    if fmt in ("mbox", "eml"):
-        from amity.formats.mail import iter_mail
-
-        return iter_mail(path, own_addresses=book.settings.get("me.emails") or [])
-    raise InvalidInput(f"cannot import the format {fmt!r}", field="format")
+        pending, result = await run_in_threadpool(
+            book.transfer.uploads.keep_and_preview, upload.file, upload.filename,
+            fmt=str(form.get("format") or "auto"), options=options, max_bytes=MAX_UPLOAD,
+        )  # fmt: skip
+    except AmityError as exc:
+        return page(request, book, error=str(exc), status_code=422)
+    preview = preview_view(result)
+    preview.update(upload_id=pending.id, filename=pending.filename)
+    return page(request, book, preview=preview)
 
 
-def preview_file(
-    book: Book, path: Path, fmt: str, filename: str, create_people: bool
-) -> dict[str, Any]:
-    fmt = file_format(path, fmt)
-    if fmt == "json":
-        doc = read_backup(path)
-        counts = {name: len(rows) for name, rows in doc["tables"].items() if rows}
-        return {"format": "json", "backup": counts, "empty": book.counts().get("people", 0) == 0}
-    imports = part(book, "imports")
-    if imports is None:
-        raise InvalidInput("only JSON backups can be imported in this version", field="format")
-    plan = imports.plan(records_of(book, path, fmt), create_people=create_people)
+def preview_view(result: ImportResult) -> dict[str, Any]:
+    """What the preview card shows: counts, the first people and problems."""
+    plan = result.plan
+    view: dict[str, Any] = {"format": result.format, "problems": result.problems}
+    if result.backup is not None:
+        return {**view, "backup": {k: v for k, v in result.backup.tables.items() if v}}
     return {
-        "format": fmt,
-        "summary": plan.summary(),
+        **view,
+        "summary": result.summary(),
         "people": [(d.action, d.record.name, d.changes) for d in plan.people[:PREVIEW_ROWS]],
         "more_people": max(0, len(plan.people) - PREVIEW_ROWS),
         "errors": [(e.line, e.reason) for e in plan.errors[:PREVIEW_ROWS]],
@@ -201,19 +94,34 @@ def preview_file(
     }
 
 
-def apply_file(
-    book: Book, path: Path, fmt: str, filename: str, create_people: bool
-) -> dict[str, Any]:
-    fmt = file_format(path, fmt)
-    if fmt == "json":
-        return {"format": "json", "restored": book.restore_json(read_backup(path))}
-    imports = part(book, "imports")
-    if imports is None:
-        raise InvalidInput("only JSON backups can be imported in this version", field="format")
-    result = imports.run(
-        records_of(book, path, fmt), fmt=fmt, filename=filename, create_people=create_people
-    )
-    return {"format": fmt, "summary": result.summary()}
+@router.post("/import/apply", response_class=HTMLResponse)
+async def apply_import(request: Request) -> Response:
+    book = await get_book(request)
+    await check_csrf(request)
+    form = await request.form(**FORM_LIMITS)
+    upload_id = str(form.get("upload_id") or "")
+    try:
+        result = await run_in_threadpool(book.transfer.uploads.apply, upload_id)
+    except NotFound:
+        raise
+    except AmityError as exc:
+        status = 409 if exc.code == "not_empty" else 422
+        return page(request, book, error=str(exc), status_code=status)
+    done = {"format": result.format, "summary": result.summary()}
+    if result.backup is not None:
+        done = {"format": result.format, "restored": result.summary()}
+    history = await run_in_threadpool(book.transfer.history)
+    return page(request, book, history=history, done=done)
+
+
+@router.post("/import/cancel")
+async def cancel_import(request: Request) -> Response:
+    """Forget an upload that was previewed but not wanted."""
+    book = await get_book(request)
+    await check_csrf(request)
+    form = await request.form(**FORM_LIMITS)
+    await run_in_threadpool(book.transfer.uploads.cancel, str(form.get("upload_id") or ""))
+    return Response(status_code=303, headers={"Location": "/import"})
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -227,16 +135,8 @@ def export_page(request: Request, book: BookDep) -> Response:
     return render(
         request,
         "export.html",
-        {"feed_url": f"{base}/calendar/{token}.ics", "formats": export_formats()},
+        {"feed_url": f"{base}/calendar/{token}.ics", "formats": export_formats(book)},
     )
-
-
-def export_formats() -> list[tuple[str, str]]:
-    return [
-        ("json", "JSON backup (everything, lossless)"),
-        ("vcf", "vCard 3.0 (contacts apps)"),
-        ("csv", "CSV (spreadsheets)"),
-    ]
 
 
 @router.post("/export/calendar-token")
@@ -246,44 +146,34 @@ def renew_calendar_token(request: Request, book: BookDep) -> Response:
     return Response(status_code=303, headers={"Location": "/export"})
 
 
-@router.get("/export/amity-backup.json")
-def export_backup(book: BookDep) -> Response:
-    doc = book.export_json()
-    stamp = datetime.now().strftime("%Y%m%d")
+def export_formats(book: Book) -> list[tuple[str, str]]:
+    """(download address, label) of every format the book exports."""
+    return [(EXPORT_PATHS[f.name], EXPORT_LABELS.get(f.name, f.label))
+            for f in book.transfer.formats() if f.name in EXPORT_PATHS]  # fmt: skip
+
+
+def download(book: Book, fmt: str, name: str) -> Response:
+    done = book.transfer.export(fmt)
     return Response(
-        json.dumps(doc, ensure_ascii=False, indent=1),
-        media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="amity-{stamp}.json"'},
+        done.text,
+        media_type=done.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{done.suffix}"'},
     )
 
 
-def people_records(book: Book) -> list[Any]:
-    """Everyone as import/export records (the same records `amity export` writes)."""
-    from amity.book.imports import people_records as records
-
-    return list(records(book.ctx))
+@router.get("/export/amity-backup.json")
+def export_backup(book: BookDep) -> Response:
+    return download(book, "json", f"amity-{book.today():%Y%m%d}")
 
 
 @router.get("/export/amity-people.vcf")
 def export_vcards(book: BookDep) -> Response:
-    from amity.formats.vcard import write_vcards
-
-    return Response(
-        write_vcards(people_records(book)),
-        media_type="text/vcard; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="amity-people.vcf"'},
-    )
+    return download(book, "vcard", "amity-people")
 
 
 @router.get("/export/amity-people.csv")
 def export_csv(book: BookDep) -> Response:
-    from amity.formats.csv_import import write_csv
-
-    return Response(
-        write_csv(people_records(book)),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="amity-people.csv"'},
-    )
+    return download(book, "csv", "amity-people")
 
 
 @router.get("/calendar/{token}.ics")
@@ -291,13 +181,10 @@ def calendar_feed(request: Request, token: str) -> Response:
     """The secret-URL iCalendar feed calendar apps subscribe to (no session: the URL is the key)."""
     cfg = config(request)
     owner_id = accounts.owner_of_calendar_token(cfg.engine, token)
-    agenda = None
-    if owner_id is not None:
-        agenda = part(Book(cfg.engine, owner_id, cfg.url, cfg.clock), "agenda")
-    if agenda is None:
+    if owner_id is None:
         raise NotFound("no such calendar")
     return Response(
-        agenda.calendar_feed(),
+        Book(cfg.engine, owner_id, cfg.url, cfg.clock).agenda.calendar_feed(),
         media_type="text/calendar; charset=utf-8",
         headers={"Cache-Control": "private, max-age=300"},
     )

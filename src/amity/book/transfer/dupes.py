@@ -1,4 +1,4 @@
-"""``book.dupes``: candidate duplicate people, scored by `amity.rules.dupes`."""
+"""``book.transfer.dupes()``: candidate duplicate people, scored by `amity.rules.dupes`."""
 
 from __future__ import annotations
 

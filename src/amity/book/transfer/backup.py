@@ -9,7 +9,6 @@ database shared with other owners.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -20,13 +19,16 @@ from sqlalchemy import (
     Float,
     Integer,
     LargeBinary,
+    String,
     Table,
     insert,
     select,
     update,
 )
+from sqlalchemy.exc import StatementError
 
 from amity.book.context import BookContext, new_id
+from amity.book.transfer.results import BackupContents
 from amity.errors import InvalidInput, NotEmpty
 from amity.store import schema as s
 from amity.store.schema import UTCDateTime
@@ -36,6 +38,7 @@ VERSION = 1
 # derived or secret: rebuilt after a restore (search) or deliberately left out (tokens)
 SKIPPED = {"search_docs", "api_tokens", "digests_sent", "invitations", "login_attempts"}
 SECRET_SETTINGS = {"smtp.password"}
+MIN_INTEGER, MAX_INTEGER = -(2**31), 2**31 - 1  # whole-number columns are 32-bit on PostgreSQL
 
 
 def backup_tables() -> list[Table]:
@@ -46,12 +49,7 @@ def backup_tables() -> list[Table]:
     ]
 
 
-def export_document(
-    ctx: BookContext,
-    *,
-    include_secrets: bool = False,
-    progress: Callable[[str, int], None] | None = None,
-) -> dict[str, Any]:
+def export_document(ctx: BookContext, *, include_secrets: bool = False) -> dict[str, Any]:
     tables: dict[str, list[dict[str, Any]]] = {}
     with ctx.read() as conn:
         id_maps: dict[str, dict[int, int]] = {}
@@ -75,8 +73,6 @@ def export_document(
                 out.append(_export_row(table, row, id_maps))
             out.sort(key=_row_sort_key)
             tables[table.name] = out
-            if progress:
-                progress(table.name, len(out))
     return {"format": FORMAT, "version": VERSION, "tables": tables}
 
 
@@ -117,8 +113,11 @@ def _to_json(kind: Any, value: Any) -> Any:
 
 
 def _from_json(kind: Any, value: Any) -> Any:
+    """A document value as the column stores it; ValueError names what is wrong with it."""
     if value is None:
         return None
+    if isinstance(value, list | dict):
+        raise ValueError("a list or object where a single value belongs")
     if isinstance(kind, UTCDateTime):
         return datetime.fromisoformat(value)
     if isinstance(kind, Date):
@@ -126,11 +125,29 @@ def _from_json(kind: Any, value: Any) -> Any:
     if isinstance(kind, Boolean):
         return bool(value)
     if isinstance(kind, Integer):
-        return int(value)
+        return _integer(value)
     if isinstance(kind, Float):
         return float(value)
     if isinstance(kind, LargeBinary):
         return base64.b64decode(value)
+    if isinstance(kind, String):
+        return _text(value)
+    return value
+
+
+def _integer(value: Any) -> int:
+    number = int(value)
+    if not MIN_INTEGER <= number <= MAX_INTEGER:
+        raise ValueError(f"{value} is out of range for a whole number column")
+    return number
+
+
+def _text(value: Any) -> str:
+    """Text as it was exported (a column's length is the database's to enforce)."""
+    if not isinstance(value, str):
+        raise ValueError(f"{str(value)[:40]!r} is not text")
+    if "\x00" in value:
+        raise ValueError("text with a NUL character")
     return value
 
 
@@ -166,9 +183,7 @@ def book_is_empty(conn: Connection, owner_id: int) -> bool:
     return True
 
 
-def restore_document(
-    ctx: BookContext, doc: dict[str, Any], progress: Callable[[str, int], None] | None = None
-) -> dict[str, int]:
+def restore_document(ctx: BookContext, doc: dict[str, Any]) -> dict[str, int]:
     """Load a backup into this (empty) book in one transaction; returns rows per table."""
     validate_document(doc)
     counts: dict[str, int] = {}
@@ -187,24 +202,13 @@ def restore_document(
             rows = doc["tables"].get(table.name, [])
             id_maps[table.name] = {}
             for n, row in enumerate(rows, start=1):
-                try:
-                    values = _import_row(table, row, id_maps, deferred)
-                except (ValueError, TypeError, KeyError) as exc:
-                    raise InvalidInput(f"{table.name} row {n}: {exc}") from None
-                values["owner_id"] = ctx.owner_id
-                old_id = values.pop("id", None)
-                result = conn.execute(insert(table).values(**values))
-                if old_id is not None:
-                    created = new_id(result)
-                    id_maps[table.name][int(old_id)] = created
-                    for pending in [d for d in deferred if d[1] == -int(old_id) and d[0] is table]:
-                        deferred.remove(pending)
-                        deferred.append((table, created, pending[2], pending[3]))
+                _restore_row(conn, ctx.owner_id, table, row, n, id_maps, deferred)
             counts[table.name] = len(rows)
-            if progress:
-                progress(table.name, len(rows))
         for table, row_id, column, old_target in deferred:
             target = next(iter(table.c[column].foreign_keys)).column.table.name
+            if old_target not in id_maps[target]:
+                raise InvalidInput(f"{table.name}: {column}={old_target} refers to a missing "
+                                   f"{target} row")  # fmt: skip
             conn.execute(
                 update(table)
                 .where(table.c.id == row_id)
@@ -215,6 +219,30 @@ def restore_document(
         index_people(conn, ctx.owner_id, list(id_maps.get("people", {}).values()))
         index_interactions(conn, ctx.owner_id, list(id_maps.get("interactions", {}).values()))
     return counts
+
+
+def _restore_row(conn: Connection, owner_id: int, table: Table, row: dict[str, Any], n: int,
+                 id_maps: dict[str, dict[int, int]],
+                 deferred: list[tuple[Table, int, str, int]]) -> None:  # fmt: skip
+    """Insert one row of the document (row ``n`` of its table), its references remapped; a
+    row the database refuses is reported by table and number, never half-written."""
+    try:
+        values = _import_row(table, row, id_maps, deferred)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise InvalidInput(f"{table.name} row {n}: {exc}") from None
+    values["owner_id"] = owner_id
+    old_id = values.pop("id", None)
+    try:
+        result = conn.execute(insert(table).values(**values))
+    except StatementError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        raise InvalidInput(f"{table.name} row {n}: the database refused it ({reason})") from None
+    if old_id is not None:
+        created = new_id(result)
+        id_maps[table.name][old_id] = created
+        for pending in [d for d in deferred if d[1] == -old_id and d[0] is table]:
+            deferred.remove(pending)
+            deferred.append((table, created, pending[2], pending[3]))
 
 
 def _import_row(
@@ -238,9 +266,21 @@ def _import_row(
             if value in mapping:
                 value = mapping[value]
             elif target == table.name:  # a reference to a later row of the same table
-                deferred.append((table, -int(row["id"]), column.name, int(value)))
+                deferred.append((table, -_integer(row["id"]), column.name, value))
                 value = None
             else:
                 raise ValueError(f"{column.name}={value} refers to a missing {target} row")
         values[column.name] = value
     return values
+
+
+NOT_EMPTY = "this book already holds data; a JSON backup restores into an empty book only"
+
+
+def backup_contents(ctx: BookContext, doc: dict[str, Any]) -> BackupContents:
+    """What a (valid) backup holds, and whether it can be restored into this book."""
+    validate_document(doc)
+    with ctx.read() as conn:
+        empty = book_is_empty(conn, ctx.owner_id)
+    tables = {name: len(rows) for name, rows in doc["tables"].items()}
+    return BackupContents(tables, [] if empty else [NOT_EMPTY])
