@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,6 @@ from amity.book.transfer import import_format_names
 from amity.web.app import create_app
 from tests.conftest import FIXTURES, Clock, new_book
 from tests.web.conftest import sign_in
-from tests.web.conftest_api import api_user
 
 
 @dataclass(frozen=True)
@@ -100,8 +99,8 @@ class Door:
 
 
 @pytest.fixture
-def app(sqlite_url: str, clock: Clock) -> Iterator[FastAPI]:
-    yield create_app(sqlite_url, clock=clock, scheduler=False)
+def app(sqlite_url: str, clock: Clock) -> FastAPI:
+    return create_app(sqlite_url, clock=clock, scheduler=False)
 
 
 def cli_door(sqlite_url: str, clock: Clock) -> Door:
@@ -124,6 +123,8 @@ def cli_door(sqlite_url: str, clock: Clock) -> Door:
 
 
 def api_door(app: FastAPI, sqlite_url: str, clock: Clock) -> Door:
+    from tests.web.conftest_api import api_user
+
     user = api_user(app, sqlite_url, clock)
 
     def run(path: Path, preview: bool) -> dict[str, int]:
@@ -161,7 +162,9 @@ def people_of(book: Book) -> list[tuple[str, tuple[str, ...], tuple[str, ...], t
 
 
 def contents(book: Book) -> dict[str, int]:
-    return {k: v for k, v in book.counts().items() if k not in ("imports", "settings", "api_tokens")}
+    return {
+        k: v for k, v in book.counts().items() if k not in ("imports", "settings", "api_tokens")
+    }
 
 
 @pytest.mark.parametrize("case", list(SAMPLES), ids=list(SAMPLES))

@@ -99,10 +99,6 @@ def parse_mail(
     return collect(iter_mail(source, own_addresses=own_addresses, include_bulk=include_bulk))
 
 
-iter_mbox = iter_mail
-iter_eml = iter_mail
-
-
 def _split_messages(stream) -> Iterator[tuple[bytes | None, bytes]]:  # type: ignore[no-untyped-def]
     """(From_ line, header block) per message; a file without From_ lines is one message."""
     from_line: bytes | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -186,9 +186,3 @@ def assign_source_ref(person: PersonRecord) -> PersonRecord:
     """Set ``source_ref`` from the UID, else from a hash of the normalised content."""
     person.source_ref = f"uid:{person.uid}" if person.uid else person_content_ref(person)
     return person
-
-
-def iter_only_records(items: Iterable[Item]) -> Iterator[Record]:
-    for item in items:
-        if isinstance(item, PersonRecord | InteractionRecord):
-            yield item

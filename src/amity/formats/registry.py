@@ -121,11 +121,12 @@ def _read_mail(source: Source, o: ReadOptions) -> Iterator[Item]:
 
 
 def _write_vcard(people: Iterable[PersonRecord], o: WriteOptions) -> str:
-    from amity.formats.vcard import write_vcard
+    from amity.formats.vcard import write_vcards
 
-    if o.vcard_version not in ("3.0", "4.0"):
-        raise UnknownFormat(f"vCard version {o.vcard_version!r} is not 3.0 or 4.0")
-    return "".join(write_vcard(p, o.vcard_version) for p in people)
+    try:
+        return write_vcards(list(people), o.vcard_version)
+    except ValueError as exc:  # a version other than 3.0 or 4.0
+        raise UnknownFormat(str(exc)) from None
 
 
 def _write_csv(people: Iterable[PersonRecord], o: WriteOptions) -> str:
