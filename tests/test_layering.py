@@ -119,3 +119,73 @@ def test_the_core_does_not_import_its_doors() -> None:
             if module.startswith(("amity.cli", "amity.web")):
                 offenders.append(f"{relative} imports {module}")
     assert offenders == []
+
+
+# The doors: adapters that parse input, call one Book (or accounts) method and render.
+DOORS = ("cli", "web", "notify", "sync", "assistant")
+
+
+def door_files() -> list[Path]:
+    return [
+        path
+        for package in DOORS
+        if (SRC / package).is_dir()
+        for path in sorted((SRC / package).rglob("*.py"))
+    ]
+
+
+def test_doors_read_and_write_files_only_through_the_book() -> None:
+    """Formats (parsers and writers) are the Book's business: a door hands book.transfer a file
+    or stream and gets back a plan, a preview or a result (issue 9)."""
+    offenders = [
+        f"{path.relative_to(SRC)} imports {module}"
+        for path in door_files()
+        for module in imported_modules(path)
+        if violates(module, {"amity.formats", "amity.store"})
+    ]
+    assert offenders == []
+
+
+def uses_of_ctx(path: Path) -> list[int]:
+    """Lines where the code reads an attribute called ``ctx`` (the Book's context)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "ctx"
+    ]
+
+
+def test_doors_never_touch_the_books_context() -> None:
+    """The Book's façade is the doors' only way in: no ``book.ctx``, no connection."""
+    offenders = [
+        f"{path.relative_to(SRC)}:{line}" for path in door_files() for line in uses_of_ctx(path)
+    ]
+    assert offenders == []
+
+
+def test_the_ctx_checker_sees_an_attribute(tmp_path: Path) -> None:
+    sample = tmp_path / "door.py"
+    sample.write_text("def f(book):\n    return book.ctx.now()\n")
+    assert uses_of_ctx(sample) == [2]
+
+
+def test_parsers_and_the_demo_generator_stay_below_the_book() -> None:
+    """formats/ and demo/ build records and rows; they never import the Book or the store."""
+    offenders = [
+        f"{path.relative_to(SRC)} imports {module}"
+        for package in ("formats", "demo")
+        for path in sorted((SRC / package).rglob("*.py"))
+        for module in imported_modules(path)
+        if violates(module, {"amity.book", "amity.store", "amity.accounts", "sqlalchemy"})
+    ]
+    assert offenders == []
+
+
+def test_no_module_is_over_700_lines() -> None:
+    long = {
+        str(path.relative_to(SRC)): count
+        for path in sorted(SRC.rglob("*.py"))
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > 700
+    }
+    assert long == {}

@@ -13,9 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import NullPool
 
-from amity.config import data_folder, sqlite_path
-
-__all__ = ["data_folder"]  # TO BE REMOVED (issue 9): web/pages/transfer.py reads it from here
+from amity.config import sqlite_path
 
 WRITE = "amity_write"
 
