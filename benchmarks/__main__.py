@@ -255,18 +255,32 @@ def process_median(args: list[str], *, runs: int, warmup: int = 2) -> dict[str, 
 # --- search latency -------------------------------------------------------------------------
 
 
-def search_queries(db: Path) -> list[str]:
-    """FIXED_QUERIES plus names, organisations, e-mails and phones read from the book."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        people = conn.execute(
-            "SELECT name, family_name, org FROM people ORDER BY id LIMIT 400"
-        ).fetchall()
-        email = conn.execute(
-            "SELECT value FROM contact_points WHERE kind = 'email' ORDER BY id LIMIT 1"
-        ).fetchone()
-        phone = conn.execute(
-            "SELECT value FROM contact_points WHERE kind = 'phone' ORDER BY id LIMIT 1"
-        ).fetchone()
+def search_queries(db: Path | str) -> list[str]:
+    """FIXED_QUERIES plus names, organisations, e-mails and phones read from the book
+    (a SQLite file, or a database URL: its first owner's book)."""
+    sql = (
+        "SELECT name, family_name, org FROM people WHERE owner_id = {o} ORDER BY id LIMIT 400",
+        "SELECT value FROM contact_points WHERE kind = 'email' AND owner_id = {o} "
+        "ORDER BY id LIMIT 1",
+        "SELECT value FROM contact_points WHERE kind = 'phone' AND owner_id = {o} "
+        "ORDER BY id LIMIT 1",
+    )
+    if isinstance(db, Path):
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            o = conn.execute("SELECT min(id) FROM users").fetchone()[0]
+            people = conn.execute(sql[0].format(o=o)).fetchall()
+            email = conn.execute(sql[1].format(o=o)).fetchone()
+            phone = conn.execute(sql[2].format(o=o)).fetchone()
+    else:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(db)
+        with engine.connect() as c:
+            o = c.execute(text("SELECT min(id) FROM users")).scalar()
+            people = [tuple(r) for r in c.execute(text(sql[0].format(o=o)))]
+            email = c.execute(text(sql[1].format(o=o))).first()
+            phone = c.execute(text(sql[2].format(o=o))).first()
+        engine.dispose()
     picked = people[::40][:8]
     queries = list(FIXED_QUERIES)
     queries += [name for name, _, _ in picked]
@@ -280,8 +294,9 @@ def search_queries(db: Path) -> list[str]:
     return queries
 
 
-def search_latency(db: Path, passes: int = 5) -> dict[str, Any]:
-    """In-process ``book.search`` latency over the query set, after one warm-up pass."""
+def search_latency(db: Path | str, passes: int = 5) -> dict[str, Any]:
+    """In-process ``book.search`` latency over the query set, after one warm-up pass
+    (``db``: a SQLite file or a database URL; the book of its first owner)."""
     from amity.book import open_book
 
     book = open_book(str(db))

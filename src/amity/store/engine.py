@@ -16,15 +16,40 @@ from sqlalchemy.pool import NullPool
 from amity.config import sqlite_path
 
 WRITE = "amity_write"
+POOL_ENV = "AMITY_DB_POOL_SIZE"
+DEFAULT_POOL = 5
+HEADROOM = 20
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with Amity's connection policy for the given URL."""
+    """An engine with Amity's connection policy for the given URL.
+
+    On a server database each process keeps ``AMITY_DB_POOL_SIZE`` connections (default 5) and
+    opens as many again under load; `amity serve --workers N` sets it so that N workers fit
+    the server's ``max_connections`` (:func:`pool_per_worker`).
+    """
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return create_engine(url, pool_pre_ping=True, future=True)
+    pool = max(1, int(os.environ.get(POOL_ENV) or DEFAULT_POOL))
+    return create_engine(url, pool_pre_ping=True, pool_size=pool, max_overflow=pool, future=True)
+
+
+def pool_per_worker(engine: Engine, workers: int) -> tuple[int, int]:
+    """(pool size per worker, connections the server allows us) for ``workers`` processes.
+
+    Each worker may hold twice its pool size (pool plus overflow); HEADROOM connections stay
+    free for the CLI, maintenance and the scheduler's neighbours. SQLite has no limit.
+    """
+    if engine.dialect.name != "postgresql":
+        return DEFAULT_POOL, 0
+    with engine.connect() as conn:
+        allowed = int(conn.execute(text("SHOW max_connections")).scalar_one()) - int(
+            conn.execute(text("SHOW superuser_reserved_connections")).scalar_one()
+        )
+    budget = max(0, allowed - HEADROOM)
+    return max(1, min(DEFAULT_POOL, budget // (2 * max(1, workers)))), budget
 
 
 def _sqlite_engine(url: str) -> Engine:

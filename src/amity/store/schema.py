@@ -69,13 +69,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
-def _owner(*, primary_key: bool = False) -> Column[int]:
+def _owner(*, primary_key: bool = False, index: bool = True) -> Column[int]:
+    """``index=False`` where another index of the table already leads with ``owner_id``."""
     return Column(
         "owner_id",
         Integer,
         ForeignKey("users.id", ondelete="CASCADE"),
         nullable=False,
-        index=not primary_key,
+        index=index and not primary_key,
         primary_key=primary_key,
     )
 
@@ -143,6 +144,17 @@ login_attempts = Table(
     Column("key", String(400), nullable=False, index=True),  # e-mail or client address
     Column("at", UTCDateTime(), nullable=False),
     Column("succeeded", Boolean, nullable=False, server_default="0"),
+)
+
+# one row per background duty ("scheduler"): the server process holding it runs the jobs,
+# the others wait for it to expire (amity/leases.py)
+scheduler_leases = Table(
+    "scheduler_leases",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("holder", String(200), nullable=False),  # host:pid:random of the process
+    Column("acquired_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
 )
 
 settings = Table(
@@ -588,13 +600,18 @@ search_docs = Table(
     "search_docs",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    _owner(index=False),
     Column("doc_kind", String(20), nullable=False),  # person, interaction
     Column("ref_id", Integer, nullable=False),
     Column("body", Text, nullable=False),
     UniqueConstraint("owner_id", "doc_kind", "ref_id"),
+    # a very common word ranks only the newest documents of each kind (revision 0002)
+    Index("ix_search_docs_owner_recent", "owner_id", "doc_kind", "id"),
 )
 
 OWNED_TABLES: tuple[Table, ...] = tuple(
     t for t in metadata.sorted_tables if "owner_id" in t.c and t is not users
 )
+# rows of the installation, not of a book: reference tables when sharded by owner
+# (docs/scaling.md); every other table is owned and carries owner_id
+INSTALLATION_TABLES: tuple[Table, ...] = (users, invitations, login_attempts, scheduler_leases)

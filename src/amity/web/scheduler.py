@@ -9,8 +9,9 @@ servers running this scheduler never send one twice.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 from amity import accounts
 from amity.book import Book
@@ -18,6 +19,7 @@ from amity.web.deps import WebConfig
 
 log = logging.getLogger("amity.scheduler")
 INTERVAL_SECONDS = 60
+INTERVAL_ENV = "AMITY_SCHEDULER_INTERVAL"
 
 
 class DigestRound:
@@ -57,19 +59,32 @@ class DigestRound:
         return outcome
 
 
-def start_digest_scheduler(
-    cfg: WebConfig, *, interval: float = INTERVAL_SECONDS
-) -> Callable[[], None]:
-    """Start the background scheduler; returns the function that stops it."""
+def start_digest_scheduler(cfg: WebConfig, *, interval: float | None = None) -> Callable[[], None]:
+    """Start the background scheduler; returns the function that stops it.
+
+    Every worker starts one, but jobs run only in the worker holding the scheduler lease
+    (web/leader.py). ``AMITY_SCHEDULER_INTERVAL`` (seconds, default 60) sets the round.
+    """
     from apscheduler.schedulers.background import BackgroundScheduler
 
+    from amity.web.leader import Leadership
+
+    seconds = interval or float(os.environ.get(INTERVAL_ENV) or INTERVAL_SECONDS)
+    leadership = Leadership(cfg.engine, interval=seconds)
     scheduler = BackgroundScheduler(daemon=True, timezone="UTC")
     scheduler.add_job(
-        DigestRound(cfg), "interval", seconds=interval, id="digest", max_instances=1, coalesce=True
+        leadership.gate(DigestRound(cfg)),
+        "interval",
+        seconds=seconds,
+        id="digest",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),  # claim the lease at start, not a round later
     )
     scheduler.start()
 
     def stop() -> None:
         scheduler.shutdown(wait=False)
+        leadership.release()
 
     return stop

@@ -27,11 +27,22 @@ def address(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def prepare(url: str) -> None:
-    """Create or upgrade the schema once, before any worker starts."""
+def prepare(url: str, workers: int = 1) -> str:
+    """Create or upgrade the schema once, before any worker starts, and size each worker's
+    connection pool so that all of them fit the database (unless AMITY_DB_POOL_SIZE is set).
+    Returns a line describing the pool (empty on SQLite)."""
     from amity.book import open_engine
+    from amity.store.engine import POOL_ENV, pool_per_worker
 
-    open_engine(url)
+    engine = open_engine(url)
+    if engine.dialect.name == "sqlite":
+        return ""
+    pool, budget = pool_per_worker(engine, workers)
+    pool = int(os.environ.setdefault(POOL_ENV, str(pool)))
+    line = f"{workers} worker(s) x {2 * pool} connections at most (pool {pool} + {pool})"
+    if workers * 2 * pool > budget:
+        line += f": more than the {budget} this server can spare; raise max_connections"
+    return line
 
 
 def run(
@@ -44,7 +55,9 @@ def run(
 ) -> None:
     import uvicorn
 
-    prepare(url)
+    pool = prepare(url, workers)
+    if pool:
+        print(f"Database connections: {pool}", flush=True)
     os.environ[URL_ENV] = url
     uvicorn.run(
         "amity.web.server:app_from_env",
@@ -53,7 +66,23 @@ def run(
         port=port,
         workers=workers if workers > 1 else None,
         log_level=log_level,
+        log_config=log_config(log_level),
         proxy_headers=True,
         server_header=False,
         timeout_graceful_shutdown=10,
     )
+
+
+def log_config(level: str = "info") -> dict[str, Any]:
+    """uvicorn's logging, plus Amity's own loggers (the scheduler's) on the same console."""
+    from copy import deepcopy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = deepcopy(LOGGING_CONFIG)
+    config["loggers"]["amity"] = {
+        "handlers": ["default"],
+        "level": level.upper(),
+        "propagate": False,
+    }
+    return config
