@@ -173,26 +173,6 @@ def test_history_ends_at_the_books_clock(sqlite_book: Book, clock: Clock) -> Non
     assert latest <= clock() and latest.date() >= date(2024, 1, 1)
 
 
-def test_a_very_common_word_ranks_the_newest_candidates_of_each_kind(
-    sqlite_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from amity.book import search
-
-    mine, theirs = new_book(sqlite_url, clock), new_book(sqlite_url, clock)
-    mine.fill_demo(people=40, years=1, seed=2)
-    theirs.fill_demo(people=40, years=1, seed=2)
-    exact = {(h.kind, h.id) for h in mine.search("talked about", limit=1000)}
-    monkeypatch.setattr(search, "EXACT_RANK_LIMIT", 3)  # every query takes the capped path
-    monkeypatch.setattr(search, "RECENT_CANDIDATES", 15)
-    capped = mine.search("talked about", limit=50)
-    assert capped and {h.kind for h in capped} == {"interaction"}
-    assert {(h.kind, h.id) for h in capped} <= exact  # only this owner's documents
-    tagged = mine.search("python")
-    assert any(h.kind == "person" for h in tagged) and all(h.score > 0 for h in tagged)
-    people_of_theirs = {p.id for p in theirs.people.list()}
-    assert not {h.id for h in tagged if h.kind == "person"} & people_of_theirs
-
-
 def test_nothing_happened_after_now(demo: Tables, clock: Clock) -> None:
     from amity.store import schema as s
     from amity.store.schema import UTCDateTime

@@ -24,6 +24,8 @@ BATCH = 500
 PERSON_BOOST = 2.0
 EXACT_RANK_LIMIT = 1_000  # matches ranked exactly; beyond, the newest candidates
 RECENT_CANDIDATES = 200
+RECENT_WINDOW = 1_000  # PostgreSQL: newest documents of each kind checked for common words
+COMMON_DOCS = 5_000  # PostgreSQL: a term in more documents is not looked up in the index
 
 
 @dataclass
@@ -176,8 +178,7 @@ def run_search(
             fts = " AND ".join(f'"{term}"*' for term in terms)
             rows = _sqlite_matches(conn, fts, ctx.owner_id, limit * 3)
         else:
-            tsq = " & ".join(f"{term}:*" for term in terms)
-            rows = _postgres_matches(conn, tsq, ctx.owner_id, limit * 3)
+            rows = _postgres_matches(conn, terms, ctx.owner_id, ctx.url, limit * 3)
         ranked = sorted(
             (
                 (
@@ -242,44 +243,78 @@ def _sqlite_matches(conn: Connection, fts: str, owner_id: int, n: int) -> Sequen
     return sorted(rows, key=lambda r: -r.score)[:n]
 
 
-def _postgres_matches(conn: Connection, tsq: str, owner_id: int, n: int) -> Sequence[Any]:
-    """The best ``n`` documents by ts_rank; for a very common term, among the newest ones.
+def _postgres_matches(
+    conn: Connection, terms: list[str], owner_id: int, url: str, n: int
+) -> Sequence[Any]:
+    """The best ``n`` documents by ts_rank, reading a bounded number of documents.
 
-    The same cap as on SQLite: ts_rank reads every matching document's tsvector (a word in
-    50,000 documents: about 100 ms), so beyond EXACT_RANK_LIMIT matches only the
-    RECENT_CANDIDATES newest documents of each kind (highest ``id``: people are re-indexed on
-    every edit) are ranked. The count stops at the limit, so it reads at most that many rows.
+    GIN answers a prefix term by merging the postings of every word that starts with it, so
+    its cost grows with how common the words are (a word in 60,000 documents: about 100 ms),
+    and ranking reads each match. PostgreSQL's own statistics (the most common words of
+    ``search_docs.tsv`` and their frequencies, cached) tell which terms are very common (in
+    more than COMMON_DOCS documents):
+
+    - the index is searched with the other terms only (at most COMMON_DOCS postings each)
+      and the whole query is checked on the rows it gives; the first EXACT_RANK_LIMIT + 1
+      matches are ranked, which is every match (an exact ranking) when there are no more;
+    - a query of very common terms only is checked against the RECENT_WINDOW newest
+      documents of each kind (ix_search_docs_owner_recent: newest means recently touched,
+      as people are re-indexed on every edit), like SQLite's cap; when none of them
+      matches, the index is searched with the rarest term.
     """
-    params = {"q": tsq, "owner": owner_id, "n": n, "cap": EXACT_RANK_LIMIT + 1}
-    matches = conn.execute(
-        text(
-            "SELECT count(*) FROM (SELECT 1 FROM search_docs "
-            "WHERE owner_id = :owner AND tsv @@ to_tsquery('simple', :q) LIMIT :cap) m"
-        ),
-        params,
-    ).scalar_one()
-    if matches <= EXACT_RANK_LIMIT:
-        return conn.execute(
+    full = " & ".join(f"{term}:*" for term in terms)
+    common = _common_terms(conn, url, terms)
+    params = {"full": full, "owner": owner_id, "cap": EXACT_RANK_LIMIT + 1}
+    if len(common) == len(terms):
+        params |= {"window": RECENT_WINDOW}
+        recent = conn.execute(text(_NEWEST_MATCHES), params).all()
+        if recent:
+            return sorted(recent, key=lambda r: -r.score)[:n]
+        common = common[1:]  # the rarest drives the index
+    driving = [term for term in terms if term not in common] or terms
+    params["index"] = " & ".join(f"{term}:*" for term in driving)
+    rows = conn.execute(text(_INDEXED_MATCHES), params).all()
+    return sorted(rows, key=lambda r: -r.score)[:n]
+
+
+_INDEXED_MATCHES = (  # ts_match_vq: the same test as @@, but not used to search the index
+    "SELECT doc_kind, ref_id, ts_rank(tsv, f) AS score "
+    "FROM search_docs, to_tsquery('simple', :index) i, to_tsquery('simple', :full) f "
+    "WHERE owner_id = :owner AND tsv @@ i AND ts_match_vq(tsv, f) LIMIT :cap"
+)
+_NEWEST_MATCHES = (  # ids from the owner's index alone, then one probe per id
+    "SELECT doc_kind, ref_id, ts_rank(tsv, f) AS score "
+    "FROM search_docs, to_tsquery('simple', :full) f WHERE id = ANY(ARRAY("
+    "(SELECT id FROM search_docs WHERE owner_id = :owner AND doc_kind = 'person' "
+    "ORDER BY id DESC LIMIT :window) UNION ALL "
+    "(SELECT id FROM search_docs WHERE owner_id = :owner AND doc_kind = 'interaction' "
+    "ORDER BY id DESC LIMIT :window))) AND ts_match_vq(tsv, f)"
+)
+_WORD_STATS: dict[str, tuple[float, float, dict[str, float]]] = {}
+WORD_STATS_SECONDS = 600.0
+
+
+def _common_terms(conn: Connection, url: str, terms: list[str]) -> list[str]:
+    """The terms (as prefixes) in more than COMMON_DOCS documents, the most common last."""
+    import time
+
+    cached = _WORD_STATS.get(url)
+    if cached is None or cached[0] < time.monotonic():
+        row = conn.execute(
             text(
-                "SELECT doc_kind, ref_id, ts_rank(tsv, q) AS score "
-                "FROM search_docs, to_tsquery('simple', :q) q "
-                "WHERE owner_id = :owner AND tsv @@ q ORDER BY score DESC LIMIT :n"
-            ),
-            params,
-        ).all()
-    params["k"] = RECENT_CANDIDATES
-    newest = (  # one per kind: ix_search_docs_owner_recent (owner_id, doc_kind, id) drives
-        "(SELECT doc_kind, ref_id, tsv FROM search_docs WHERE owner_id = :owner "
-        "AND doc_kind = '{kind}' AND tsv @@ to_tsquery('simple', :q) ORDER BY id DESC LIMIT :k)"
-    )
-    return conn.execute(
-        text(
-            "SELECT c.doc_kind, c.ref_id, ts_rank(c.tsv, to_tsquery('simple', :q)) AS score "
-            f"FROM ({newest.format(kind='person')} UNION ALL "
-            f"{newest.format(kind='interaction')}) c ORDER BY score DESC LIMIT :n"
-        ),
-        params,
-    ).all()
+                "SELECT s.most_common_elems::text::text[] AS words, "
+                "s.most_common_elem_freqs AS freqs, c.reltuples AS docs FROM pg_stats s "
+                "JOIN pg_class c ON c.oid = 'search_docs'::regclass "
+                "WHERE s.schemaname = current_schema() AND s.tablename = 'search_docs' "
+                "AND s.attname = 'tsv'"
+            )
+        ).first()
+        found = dict(zip(row.words or [], row.freqs or [], strict=False)) if row else {}
+        cached = (time.monotonic() + WORD_STATS_SECONDS, float(row.docs) if row else 0.0, found)
+        _WORD_STATS[url] = cached
+    _, docs, freqs = cached
+    volume = {t: docs * sum(f for w, f in freqs.items() if w.startswith(t)) for t in terms}
+    return sorted((t for t in terms if volume[t] > COMMON_DOCS), key=lambda t: volume[t])
 
 
 def _describe(
