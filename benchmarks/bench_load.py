@@ -184,19 +184,23 @@ async def _drive(
     total = int(rate * seconds)
     limits = httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=100)
     in_flight: set[asyncio.Task[None]] = set()
-    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT_S, limits=limits) as client:
+    # one client per owner for pages (its cookie jar holds that owner's session) and one for
+    # the API (Bearer tokens; it never receives a cookie)
+    pages = {
+        o.id: httpx.AsyncClient(
+            base_url=base, timeout=TIMEOUT_S, limits=limits, cookies={COOKIE: o.cookie}
+        )
+        for o in owners
+    }
+    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT_S, limits=limits) as api:
 
         async def one(n: int, due: float) -> None:
             owner = owners[n % len(owners)]
             what, method, path, body, page = _request(rng, owner, n)
-            headers = {"Authorization": f"Bearer {owner.token}"}
-            cookies = None
-            if page:
-                headers, cookies = {}, {COOKIE: owner.cookie}
+            client = pages[owner.id] if page else api
+            headers = {} if page else {"Authorization": f"Bearer {owner.token}"}
             try:
-                answer = await client.request(
-                    method, path, json=body, headers=headers, cookies=cookies
-                )
+                answer = await client.request(method, path, json=body, headers=headers)
                 await answer.aread()
                 ok = answer.status_code in (200, 201)
                 problem = "" if ok else f"HTTP {answer.status_code}"
@@ -206,7 +210,6 @@ async def _drive(
             if problem:
                 tally.errors[what].append(problem)
 
-        client.cookies.clear()
         start = time.perf_counter()
         deadline = start + seconds + 60
         for n in range(total):
@@ -222,7 +225,10 @@ async def _drive(
             task.add_done_callback(in_flight.discard)
         if in_flight:
             await asyncio.wait(in_flight, timeout=max(1.0, deadline - time.perf_counter()))
-        return tally, time.perf_counter() - start
+        elapsed = time.perf_counter() - start
+    for client in pages.values():
+        await client.aclose()
+    return tally, elapsed
 
 
 def _summary(

@@ -284,7 +284,7 @@ _INDEXED_MATCHES = (  # ts_match_vq: the same test as @@, but not used to search
 )
 _NEWEST_MATCHES = (  # ids from the owner's index alone, then one probe per id
     "SELECT doc_kind, ref_id, ts_rank(tsv, f) AS score "
-    "FROM search_docs, to_tsquery('simple', :full) f WHERE id = ANY(ARRAY("
+    "FROM search_docs, to_tsquery('simple', :full) f WHERE owner_id = :owner AND id = ANY(ARRAY("
     "(SELECT id FROM search_docs WHERE owner_id = :owner AND doc_kind = 'person' "
     "ORDER BY id DESC LIMIT :window) UNION ALL "
     "(SELECT id FROM search_docs WHERE owner_id = :owner AND doc_kind = 'interaction' "
@@ -351,13 +351,15 @@ def _describe(
     }
     participants: dict[int, list[PersonRef]] = defaultdict(list)
     r: Any  # rows of several shapes below
-    # "owner_id + 0": without planner statistics SQLite preferred the owner_id index (every
-    # participant of the book, 150 ms on 10k people) to the primary key (measured)
+    # "owner_id + 0" on SQLite: without planner statistics it preferred the owner_id index
+    # (every participant of the book, 150 ms on 10k people) to the primary key (measured);
+    # PostgreSQL gets the plain filters a cluster sharded by owner needs (docs/scaling.md)
+    owner_of_participant = ip.c.owner_id + 0 if conn.dialect.name == "sqlite" else ip.c.owner_id
     for r in (
         conn.execute(
             select(ip.c.interaction_id, p.c.id, p.c.name)
-            .join(p, p.c.id == ip.c.person_id)
-            .where(ip.c.owner_id + 0 == owner_id, ip.c.interaction_id.in_(interaction_ids))
+            .join(p, (p.c.id == ip.c.person_id) & (p.c.owner_id == ip.c.owner_id))
+            .where(owner_of_participant == owner_id, ip.c.interaction_id.in_(interaction_ids))
         )
         if interaction_ids
         else ()
