@@ -6,7 +6,9 @@ p95 over a fixed query set), and the figures of the other benchmark modules when
 (bench_agenda, bench_import, bench_web, bench_matching). Writes the same as JSON to
 benchmarks/results/latest.json. See benchmarks/README.md for what each figure means.
 
-Environment: BENCH_LARGE=1 also builds a 100,000-person book for the agenda benchmark;
+Environment: BENCH_LARGE=1 also builds a 100,000-person book for the agenda benchmark and
+measures search on PostgreSQL at 100,000 people (BENCH_PG=1: that one alone); BENCH_LOAD=1
+runs the 5-minute load test of the server mode (bench_load);
 BENCH_FRESH=1 rebuilds the cached demo books; BENCH_RUNS=N changes the process runs (15);
 BENCH_PEOPLE=N measures a smaller book (a quick smoke run; the targets are for 10,000).
 """
@@ -352,6 +354,10 @@ def other_benchmarks(db: Path) -> dict[str, Any]:
         large, meta = demo_book(LARGE_PEOPLE, YEARS)
         out["agenda_large_demo"] = meta
         out["agenda_large"] = _optional("bench_agenda", lambda m: m.run(str(large)))
+    if os.environ.get("BENCH_LARGE") or os.environ.get("BENCH_PG"):
+        out["search_postgresql"] = _optional("bench_search_pg", lambda m: m.run())
+    if os.environ.get("BENCH_LOAD"):
+        out["load"] = _optional("bench_load", lambda m: m.run())
     work = DATA / "import-work"
     out["import"] = _optional("bench_import", lambda m: m.run(str(work)))
     out["web"] = _optional("bench_web", lambda m: m.run(str(db)))

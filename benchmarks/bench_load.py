@@ -111,6 +111,7 @@ def _prepare_owners(url: str, secret: str) -> list[Owner]:
 
     from amity import accounts
     from amity.book import open_engine
+    from amity.security import hash_password
 
     engine = open_engine(url)
     owners = []
@@ -122,7 +123,9 @@ def _prepare_owners(url: str, secret: str) -> list[Owner]:
         ):
             people[int(owner_id)].append(int(person_id))
     signer = TimestampSigner(secret)
+    password = hash_password("load-" + secret)  # a session needs a user with a password
     for owner_id in ids:
+        accounts.set_password(engine, owner_id, password)
         _, token = accounts.create_api_token(engine, owner_id, "load", now=datetime.now(UTC))
         user = accounts.user_by_id(engine, owner_id)
         assert user is not None

@@ -26,7 +26,7 @@ from amity.cli.state import AppState
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Worker processes (use PostgreSQL for more than a few).",
+    help="Worker processes; with PostgreSQL, one per core (docs/scaling.md).",
 )
 @click.option(
     "--db",
@@ -48,7 +48,9 @@ def serve(
     """Run the web app: open the printed address in a browser.
 
     The first visit creates the owner account. The server also sends the daily digest at the
-    time set in Settings (no cron needed).
+    time set in Settings (no cron needed). As a server: `--workers 4` over PostgreSQL
+    (AMITY_DATABASE_URL); each worker's connection pool is sized to fit the database and one
+    worker at a time runs the scheduled jobs.
     """
     from amity.config import describe_url, resolve_url
     from amity.web.server import LOOPBACK, address, run
