@@ -84,7 +84,6 @@ def _dump_path(people: int, owners: int, years: int) -> Path:
 
 def _build_dump(dump: Path, people: int, owners: int, years: int) -> None:
     from amity.book import Book, create_user, open_engine
-    from amity.book.demo import generate_demo
 
     DATA.mkdir(parents=True, exist_ok=True)
     for stale in DATA.glob(f"pg-demo-{owners}x{people}-{years}y-seed{SEED}-*"):
@@ -96,7 +95,7 @@ def _build_dump(dump: Path, people: int, owners: int, years: int) -> None:
         for n in range(owners):
             owner = create_user(engine, f"user{n}@bench.example")
             step(f"building PostgreSQL demo book {n + 1}/{owners} ({people:,} people)...")
-            generate_demo(Book(engine, owner, url), people=people, years=years, seed=SEED + n)
+            Book(engine, owner, url).fill_demo(people=people, years=years, seed=SEED + n)
         step(f"built in {time.perf_counter() - started:.0f} s; dumping to {dump.name}")
         partial = dump.with_suffix(".part")
         subprocess.run(

@@ -11,15 +11,14 @@ import pytest
 from sqlalchemy import text
 
 from amity.book import Book, PersonInput, search
-from amity.book.demo import generate_demo
 from tests.conftest import Clock, new_book
 
 
 @pytest.fixture
 def two_books(db_url: str, clock: Clock) -> Iterator[tuple[Book, Book]]:
     mine, theirs = new_book(db_url, clock), new_book(db_url, clock)
-    generate_demo(mine, people=40, years=1, seed=2)
-    generate_demo(theirs, people=40, years=1, seed=2)
+    mine.fill_demo(people=40, years=1, seed=2)
+    theirs.fill_demo(people=40, years=1, seed=2)
     if mine.ctx.dialect == "postgresql":
         with mine.ctx.engine.begin() as conn:
             conn.execute(text("ANALYZE search_docs"))
@@ -73,7 +72,7 @@ def test_postgresql_finds_a_common_word_the_newest_documents_lack(
     pg_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     mine = new_book(pg_url, clock)
-    generate_demo(mine, people=40, years=1, seed=3)
+    mine.fill_demo(people=40, years=1, seed=3)
     heirs = {mine.people.add(PersonInput(name=f"Heir {n}", tags=["heirloom"])).id for n in range(6)}
     for n in range(3):  # newer people whose documents lack the word
         mine.people.add(PersonInput(name=f"Newer {n}"))

@@ -101,10 +101,13 @@ def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
 
 def make(out: Path) -> None:
     """Run with the released code: a demo network plus hand-made rows, on a fixed clock."""
+    import importlib
+
     from amity import __version__
     from amity.book import InteractionInput, PersonInput, open_book
-    from amity.book.demo import generate_demo
     from amity.store.engine import current_revision
+
+    generate_demo = importlib.import_module("amity.book.demo").generate_demo  # 0.1.0's API
 
     now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     with tempfile.TemporaryDirectory() as tmp:

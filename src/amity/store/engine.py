@@ -5,6 +5,7 @@ Which database (URL resolution, the data folder) is :mod:`amity.config`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
