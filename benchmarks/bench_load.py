@@ -35,6 +35,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 USERS, PEOPLE, WORKERS = 20, 2_000, 4
@@ -92,14 +93,21 @@ def run(*, rate: float = RATE, seconds: float = SECONDS) -> dict[str, Any]:
             _wait_until_up(base, server)
             load_before = os.getloadavg()[0]
             cpu_before = _cpu()
+            server_before = _tree_cpu(server.pid) + _database_cpu(url)
             tally, elapsed = asyncio.run(_drive(base, owners, rate, seconds))
             client_cpu = _cpu() - cpu_before
+            server_cpu = _tree_cpu(server.pid) + _database_cpu(url) - server_before
             load_after = os.getloadavg()[0]
             connections = _connections(url)
         finally:
             _stop(server)
-        return _summary(tally, elapsed, rate, seconds, client_cpu, load_before, load_after) | {
-            "database_connections_at_end": connections
+        summary = _summary(tally, elapsed, rate, seconds, client_cpu, load_before, load_after)
+        return summary | {
+            "server_and_database_cpu_s": round(server_cpu, 1),
+            "server_and_database_cpu_ms_per_request": round(
+                server_cpu * 1000 / max(1, summary["requests"]), 1
+            ),
+            "database_connections_at_end": connections,
         }
     finally:
         drop_postgres(url)
@@ -291,6 +299,36 @@ def _connections(url: str) -> int:
         ).scalar_one()
     engine.dispose()
     return int(count) - 1
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its children (the uvicorn workers), from /proc."""
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += _tree_cpu(int(child))
+    except (OSError, ValueError, IndexError):
+        pass
+    return total
+
+
+def _database_cpu(url: str) -> float:
+    """CPU seconds of the PostgreSQL backends serving this database (same machine)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        pids = conn.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"),
+            {"d": make_url(url).database},
+        ).scalars()
+        total = sum(_tree_cpu(int(pid)) for pid in pids)
+    engine.dispose()
+    return total
 
 
 def _cpu() -> float:

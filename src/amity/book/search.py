@@ -8,6 +8,7 @@ and queries are folded the same way, so both backends tokenise and rank identica
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -296,8 +297,6 @@ WORD_STATS_SECONDS = 600.0
 
 def _common_terms(conn: Connection, url: str, terms: list[str]) -> list[str]:
     """The terms (as prefixes) in more than COMMON_DOCS documents, the most common last."""
-    import time
-
     cached = _WORD_STATS.get(url)
     if cached is None or cached[0] < time.monotonic():
         row = conn.execute(
