@@ -186,60 +186,75 @@ def _request(rng: random.Random, owner: Owner, n: int) -> tuple[str, str, str, A
 async def _drive(
     base: str, owners: list[Owner], rate: float, seconds: float
 ) -> tuple[Tally, float]:
+    """Send ``rate x seconds`` requests, request n due at start + n / rate."""
+    tally = Tally()
+    rng = random.Random(SEED)
+    pages, apis = _clients(base, owners)
+    in_flight: set[asyncio.Task[None]] = set()
+    start = time.perf_counter()
+    for n in range(int(rate * seconds)):
+        due = start + n / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if len(in_flight) >= MAX_IN_FLIGHT:
+            tally.skipped += 1
+            continue
+        owner = owners[n % len(owners)]
+        what, method, path, body, page = _request(rng, owner, n)
+        client = pages[owner.id] if page else apis[owner.id]
+        task = asyncio.create_task(_send(tally, client, what, method, path, body, due))
+        in_flight.add(task)
+        task.add_done_callback(in_flight.discard)
+    if in_flight:
+        await asyncio.wait(in_flight, timeout=TIMEOUT_S + 5)
+    elapsed = time.perf_counter() - start
+    for client in [*pages.values(), *apis.values()]:
+        await client.aclose()
+    return tally, elapsed
+
+
+def _clients(base: str, owners: list[Owner]) -> tuple[dict[int, Any], dict[int, Any]]:
+    """Each user's own connections: one client for pages (its cookie jar holds the session)
+    and one for the API (Bearer token, no cookies). Idle connections are dropped before
+    uvicorn's 5 s keep-alive ends, so no request races a connection being closed."""
     import httpx
 
     from amity.web.sessions import COOKIE
 
-    tally = Tally()
-    rng = random.Random(SEED)
-    total = int(rate * seconds)
-    limits = httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=100)
-    in_flight: set[asyncio.Task[None]] = set()
-    # one client per owner for pages (its cookie jar holds that owner's session) and one for
-    # the API (Bearer tokens; it never receives a cookie)
+    limits = httpx.Limits(max_connections=50, max_keepalive_connections=10, keepalive_expiry=2.0)
     pages = {
         o.id: httpx.AsyncClient(
             base_url=base, timeout=TIMEOUT_S, limits=limits, cookies={COOKIE: o.cookie}
         )
         for o in owners
     }
-    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT_S, limits=limits) as api:
+    apis = {
+        o.id: httpx.AsyncClient(
+            base_url=base,
+            timeout=TIMEOUT_S,
+            limits=limits,
+            headers={"Authorization": f"Bearer {o.token}"},
+        )
+        for o in owners
+    }
+    return pages, apis
 
-        async def one(n: int, due: float) -> None:
-            owner = owners[n % len(owners)]
-            what, method, path, body, page = _request(rng, owner, n)
-            client = pages[owner.id] if page else api
-            headers = {} if page else {"Authorization": f"Bearer {owner.token}"}
-            try:
-                answer = await client.request(method, path, json=body, headers=headers)
-                await answer.aread()
-                ok = answer.status_code in (200, 201)
-                problem = "" if ok else f"HTTP {answer.status_code}"
-            except httpx.HTTPError as exc:
-                problem = exc.__class__.__name__
-            tally.latencies[what].append((time.perf_counter() - due) * 1000)
-            if problem:
-                tally.errors[what].append(problem)
 
-        start = time.perf_counter()
-        deadline = start + seconds + 60
-        for n in range(total):
-            due = start + n / rate
-            delay = due - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            if len(in_flight) >= MAX_IN_FLIGHT:
-                tally.skipped += 1
-                continue
-            task = asyncio.create_task(one(n, due))
-            in_flight.add(task)
-            task.add_done_callback(in_flight.discard)
-        if in_flight:
-            await asyncio.wait(in_flight, timeout=max(1.0, deadline - time.perf_counter()))
-        elapsed = time.perf_counter() - start
-    for client in pages.values():
-        await client.aclose()
-    return tally, elapsed
+async def _send(
+    tally: Tally, client: Any, what: str, method: str, path: str, body: Any, due: float
+) -> None:
+    import httpx
+
+    try:
+        answer = await client.request(method, path, json=body)
+        await answer.aread()
+        problem = "" if answer.status_code in (200, 201) else f"HTTP {answer.status_code}"
+    except httpx.HTTPError as exc:
+        problem = exc.__class__.__name__
+    tally.latencies[what].append((time.perf_counter() - due) * 1000)
+    if problem:
+        tally.errors[what].append(problem)
 
 
 def _summary(
