@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, text
 
 from amity.store import engine as store_engine
 from amity.store.schema import settings as settings_table
@@ -34,6 +34,13 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "digest.time": "07:30",
     "digest.enabled": False,
 }
+
+
+BUMP_VERSION = text(  # the same upsert on SQLite (3.24+) and PostgreSQL
+    "INSERT INTO data_versions (owner_id, version) VALUES (:owner, 1) "
+    "ON CONFLICT (owner_id) DO UPDATE SET version = data_versions.version + 1"
+)
+READ_VERSION = text("SELECT version FROM data_versions WHERE owner_id = :owner")
 
 
 def new_id(result: Any) -> int:
@@ -71,8 +78,15 @@ class BookContext:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
+        """One write transaction; it also moves the owner's data version (caches key on it)."""
         with store_engine.write_transaction(self.engine) as conn:
             yield conn
+            conn.execute(BUMP_VERSION, {"owner": self.owner_id})
+
+    def data_version(self, conn: Connection) -> int:
+        """The owner's data version: it changes with every committed write transaction."""
+        version = conn.execute(READ_VERSION, {"owner": self.owner_id}).scalar()
+        return int(version or 0)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

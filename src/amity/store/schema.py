@@ -572,6 +572,14 @@ agenda_states = Table(
     Column("acted_at", UTCDateTime(), nullable=False),
 )
 
+# bumped by every write transaction of the Book (BookContext.write): caches key on it
+data_versions = Table(
+    "data_versions",
+    metadata,
+    _owner(primary_key=True),
+    Column("version", Integer, nullable=False, server_default="0"),
+)
+
 digests_sent = Table(
     "digests_sent",
     metadata,

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from amity.book.agenda.cache import INPUTS
 from amity.book.agenda.feed import load_feed_entries
 from amity.book.agenda.loader import load_agenda_inputs, load_settings
 from amity.book.context import BookContext
@@ -71,9 +72,16 @@ class Agenda:
             raise InvalidInput("limit must be at least 1", field="limit")
         check_day(today)
         with self._ctx.read() as conn:
+            version = self._ctx.data_version(conn)  # first: what is loaded next is as new
             day = today or self._ctx.today(conn)
-            settings = self.settings(conn)
-            inputs = load_agenda_inputs(conn, self._ctx.owner_id, day, settings, limit=limit)
+            key = (self._ctx.url, self._ctx.owner_id, day, limit)
+            cached = INPUTS.get(key, version)
+            if cached is None:
+                settings = self.settings(conn)
+                inputs = load_agenda_inputs(conn, self._ctx.owner_id, day, settings, limit=limit)
+                INPUTS.put(key, version, (settings, inputs))
+            else:
+                settings, inputs = cached
         return build_agenda(inputs, day, settings=settings, now=self._ctx.now(), limit=limit)
 
     def states(self) -> list[StoredState]:
