@@ -350,10 +350,14 @@ def _time_one(book: Any, query: str) -> float:
 def other_benchmarks(db: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["agenda"] = _optional("bench_agenda", lambda m: m.run(str(db)))
+    out["agenda_in_process"] = _optional("bench_agenda_inproc", lambda m: m.run(str(db)))
     if os.environ.get("BENCH_LARGE"):
         large, meta = demo_book(LARGE_PEOPLE, YEARS)
         out["agenda_large_demo"] = meta
         out["agenda_large"] = _optional("bench_agenda", lambda m: m.run(str(large)))
+        out["agenda_in_process_large"] = _optional(
+            "bench_agenda_inproc", lambda m: m.run(str(large))
+        )
     if os.environ.get("BENCH_LARGE") or os.environ.get("BENCH_PG"):
         out["search_postgresql"] = _optional("bench_search_pg", lambda m: m.run())
     if os.environ.get("BENCH_LOAD"):
