@@ -74,3 +74,14 @@ def test_index_follows_edits(book: Book) -> None:
     assert book.search("globex")[0].id == ids["zoe"]
     book.people.purge(ids["zoe"])
     assert book.search("globex") == []
+
+
+def test_search_people_finds_whom_search_finds_without_describing_hits(book: Book) -> None:
+    ids = seed(book)
+    for query in ("lisbon offsite", "acme", "ana", "marathon", "zebra"):
+        hits = book.search(query, limit=100)
+        expected = [h.id for h in hits if h.kind == "person"]
+        for h in hits:
+            expected += [p.id for p in h.people if h.kind == "interaction" and p.id not in expected]
+        assert book.search_people(query) == expected, query
+    assert set(book.search_people("lisbon offsite")) == {ids["ana"], ids["ben"]}

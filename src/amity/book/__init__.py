@@ -193,6 +193,15 @@ class Book:
             raise InvalidInput("limit must be at least 1", field="limit")
         return run_search(self.ctx, query, limit=limit)
 
+    def search_people(self, query: str, *, limit: int = 100) -> list[int]:
+        """Ids of the people a search finds, best first (themselves, then the participants
+        of matching interactions): what a list of people needs, without describing hits."""
+        from amity.book.search import matching_people
+
+        if limit < 1:
+            raise InvalidInput("limit must be at least 1", field="limit")
+        return matching_people(self.ctx, query, limit=limit)
+
     def fill_demo(
         self,
         *,

@@ -164,6 +164,38 @@ def _replace_docs(
     )
 
 
+def matching_people(ctx: BookContext, query: str, *, limit: int = 100) -> list[int]:
+    """The people a search finds, best first: those whose own document matches, then the
+    participants of matching interactions (as :func:`run_search` ranks them, without
+    describing the hits: a list of people needs only who)."""
+    terms = words(query)[:12]
+    if not terms:
+        return []
+    with ctx.read() as conn:
+        ranked = _ranked(conn, ctx, terms, limit, ("person", "interaction"))
+        found = [ref for kind, ref, _ in ranked if kind == "person"]
+        interactions = [ref for kind, ref, _ in ranked if kind == "interaction"]
+        ip = s.interaction_participants
+        participants: dict[int, list[int]] = defaultdict(list)
+        for r in (
+            conn.execute(
+                select(ip.c.interaction_id, ip.c.person_id).where(
+                    ip.c.owner_id == ctx.owner_id, ip.c.interaction_id.in_(interactions)
+                )
+            )
+            if interactions
+            else ()
+        ):
+            participants[r.interaction_id].append(r.person_id)
+    seen = set(found)
+    for interaction in interactions:
+        for person in participants[interaction]:
+            if person not in seen:
+                seen.add(person)
+                found.append(person)
+    return found
+
+
 def run_search(
     ctx: BookContext,
     query: str,
@@ -175,24 +207,31 @@ def run_search(
     if not terms:
         return []
     with ctx.read() as conn:
-        if ctx.dialect == "sqlite":
-            fts = " AND ".join(f'"{term}"*' for term in terms)
-            rows = _sqlite_matches(conn, fts, ctx.owner_id, limit * 3)
-        else:
-            rows = _postgres_matches(conn, terms, ctx.owner_id, ctx.url, limit * 3)
-        ranked = sorted(
-            (
-                (
-                    r.doc_kind,
-                    r.ref_id,
-                    float(r.score) * (PERSON_BOOST if r.doc_kind == "person" else 1.0),
-                )
-                for r in rows
-                if r.doc_kind in kinds
-            ),
-            key=lambda x: (-x[2], x[0], x[1]),
-        )[:limit]
+        ranked = _ranked(conn, ctx, terms, limit, kinds)
         return _describe(conn, ctx.owner_id, ranked, terms)
+
+
+def _ranked(
+    conn: Connection, ctx: BookContext, terms: list[str], limit: int, kinds: Sequence[str]
+) -> list[tuple[str, int, float]]:
+    """The best ``limit`` documents: (kind, id, score), people boosted."""
+    if ctx.dialect == "sqlite":
+        fts = " AND ".join(f'"{term}"*' for term in terms)
+        rows = _sqlite_matches(conn, fts, ctx.owner_id, limit * 3)
+    else:
+        rows = _postgres_matches(conn, terms, ctx.owner_id, ctx.url, limit * 3)
+    return sorted(
+        (
+            (
+                r.doc_kind,
+                r.ref_id,
+                float(r.score) * (PERSON_BOOST if r.doc_kind == "person" else 1.0),
+            )
+            for r in rows
+            if r.doc_kind in kinds
+        ),
+        key=lambda x: (-x[2], x[0], x[1]),
+    )[:limit]
 
 
 def _sqlite_matches(conn: Connection, fts: str, owner_id: int, n: int) -> Sequence[Any]:

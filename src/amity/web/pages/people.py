@@ -61,9 +61,7 @@ def find_people(book: Book, query: PeopleQuery) -> tuple[list[Person], bool]:
     """One page of people for the query, and whether there is a next page."""
     ids: list[int] | None = None
     if query.q.strip():
-        hits = book.search(query.q.strip()[:200], limit=SEARCH_LIMIT)
-        ids = list(dict.fromkeys(h.id for h in hits if h.kind == "person"))
-        ids += [p.id for h in hits if h.kind == "interaction" for p in h.people if p.id not in ids]
+        ids = book.search_people(query.q.strip()[:200], limit=SEARCH_LIMIT)
     if query.overdue:
         actions = book.agenda.items(today=user_today(book))  # all of them, not just the top
         due = {p.id for a in actions if a.kind == "keep_in_touch" for p in a.people}
