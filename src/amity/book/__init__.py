@@ -237,7 +237,7 @@ class Book:
         out = {}
         with self.ctx.read() as conn:
             for table in s.OWNED_TABLES:
-                if table is s.search_docs:
+                if table is s.search_docs or table is s.data_versions:  # derived, not data
                     continue
                 out[table.name] = int(
                     conn.execute(

@@ -35,8 +35,16 @@ from amity.store.schema import UTCDateTime
 
 FORMAT = "amity-backup"
 VERSION = 1
-# derived or secret: rebuilt after a restore (search) or deliberately left out (tokens)
-SKIPPED = {"search_docs", "api_tokens", "digests_sent", "invitations", "login_attempts"}
+# derived or secret: rebuilt after a restore (search) or deliberately left out (tokens);
+# data_versions moves by itself with every write (a cache key, not the book's data)
+SKIPPED = {
+    "search_docs",
+    "api_tokens",
+    "digests_sent",
+    "invitations",
+    "login_attempts",
+    "data_versions",
+}
 SECRET_SETTINGS = {"smtp.password"}
 MIN_INTEGER, MAX_INTEGER = -(2**31), 2**31 - 1  # whole-number columns are 32-bit on PostgreSQL
 
