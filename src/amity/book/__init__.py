@@ -7,6 +7,7 @@ Book with :func:`open_book` and call its parts; nothing else touches the store.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -61,6 +62,22 @@ def open_engine(url: str) -> Engine:
         store_engine.upgrade(engine)
         _ENGINES[url] = engine
     return engine
+
+
+def size_worker_pools(url: str, workers: int) -> str:
+    """For `amity serve --workers N` on a server database: create or upgrade the schema, and
+    give each worker a connection pool that lets all of them fit the server (sets
+    AMITY_DB_POOL_SIZE for the workers unless it is set). A line describing it ("" on SQLite).
+    """
+    engine = open_engine(url)
+    if engine.dialect.name == "sqlite":
+        return ""
+    pool, budget = store_engine.pool_per_worker(engine, workers)
+    pool = int(os.environ.setdefault(store_engine.POOL_ENV, str(pool)))
+    line = f"{workers} worker(s) x {2 * pool} connections at most (pool {pool} + {pool})"
+    if workers * 2 * pool > budget:
+        line += f": more than the {budget} this server can spare; raise max_connections"
+    return line
 
 
 @dataclass(frozen=True)

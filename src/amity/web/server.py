@@ -31,18 +31,9 @@ def prepare(url: str, workers: int = 1) -> str:
     """Create or upgrade the schema once, before any worker starts, and size each worker's
     connection pool so that all of them fit the database (unless AMITY_DB_POOL_SIZE is set).
     Returns a line describing the pool (empty on SQLite)."""
-    from amity.book import open_engine
-    from amity.store.engine import POOL_ENV, pool_per_worker
+    from amity.book import size_worker_pools
 
-    engine = open_engine(url)
-    if engine.dialect.name == "sqlite":
-        return ""
-    pool, budget = pool_per_worker(engine, workers)
-    pool = int(os.environ.setdefault(POOL_ENV, str(pool)))
-    line = f"{workers} worker(s) x {2 * pool} connections at most (pool {pool} + {pool})"
-    if workers * 2 * pool > budget:
-        line += f": more than the {budget} this server can spare; raise max_connections"
-    return line
+    return size_worker_pools(url, workers)
 
 
 def run(
