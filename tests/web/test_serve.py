@@ -79,7 +79,7 @@ def wait_until_up(base: str, server: subprocess.Popen[str], timeout: float = 60)
         try:
             with urllib.request.urlopen(base + "/login", timeout=2):  # noqa: S310 - loopback
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset, or a worker still starting (a read timeout)
             time.sleep(0.2)
     raise AssertionError("the server did not start")
 
