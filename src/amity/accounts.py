@@ -216,8 +216,31 @@ def record_login(
 # --- API tokens -----------------------------------------------------------------------------
 
 
-def create_api_token(engine: Engine, owner_id: int, name: str, *, now: datetime) -> tuple[int, str]:
+# What a token may do: "api" reads and writes (every token made before scopes existed has it),
+# "read" only reads (the REST API answers 403 to its writes, the MCP server refuses write tools).
+TOKEN_SCOPES = ("api", "read")
+SCOPE_LABELS = {"api": "read and write", "read": "read only"}
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """Who a Bearer token stands for and what it may do."""
+
+    token_id: int
+    owner_id: int
+    scope: str
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == "api"
+
+
+def create_api_token(
+    engine: Engine, owner_id: int, name: str, *, now: datetime, scope: str = "api"
+) -> tuple[int, str]:
     """A new token; the secret is returned once and only its hash is kept."""
+    if scope not in TOKEN_SCOPES:
+        raise InvalidInput(f"a token's scope is one of {', '.join(TOKEN_SCOPES)}", field="scope")
     label = clean_name(name)
     token = new_token(API_TOKEN_PREFIX)
     t = s.api_tokens
@@ -230,6 +253,7 @@ def create_api_token(engine: Engine, owner_id: int, name: str, *, now: datetime)
                 token_hash=hash_token(token),
                 prefix=token[:12],
                 created_at=now,
+                scope=scope,
             ),
         )
     return token_id, token
@@ -239,7 +263,15 @@ def list_api_tokens(engine: Engine, owner_id: int) -> list[dict[str, Any]]:
     t = s.api_tokens
     with engine.connect() as conn:
         rows = conn.execute(
-            select(t.c.id, t.c.name, t.c.prefix, t.c.created_at, t.c.last_used_at, t.c.revoked_at)
+            select(
+                t.c.id,
+                t.c.name,
+                t.c.prefix,
+                t.c.created_at,
+                t.c.last_used_at,
+                t.c.revoked_at,
+                t.c.scope,
+            )
             .where(t.c.owner_id == owner_id)
             .order_by(t.c.id.desc())
         ).all()
@@ -260,22 +292,29 @@ def revoke_api_token(engine: Engine, owner_id: int, token_id: int, *, now: datet
 
 def owner_of_api_token(engine: Engine, token: str, *, now: datetime) -> int | None:
     """The owner a Bearer token stands for, or None when unknown or revoked."""
+    grant = api_token_grant(engine, token, now=now)
+    return None if grant is None else grant.owner_id
+
+
+def api_token_grant(engine: Engine, token: str, *, now: datetime) -> TokenGrant | None:
+    """The owner and scope of a Bearer token, or None when unknown, revoked or of a scope
+    that does not open the API."""
     if not token.startswith(API_TOKEN_PREFIX) or len(token) > 200:
         return None
     t = s.api_tokens
     digest = hash_token(token)
     with engine.connect() as conn:
         row = conn.execute(
-            select(t.c.id, t.c.owner_id, t.c.last_used_at).where(
+            select(t.c.id, t.c.owner_id, t.c.last_used_at, t.c.scope).where(
                 t.c.token_hash == digest, t.c.revoked_at.is_(None)
             )
         ).first()
-    if row is None:
+    if row is None or row.scope not in TOKEN_SCOPES:
         return None
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
         with store_engine.write_transaction(engine) as conn:  # at most one write per 5 minutes
             conn.execute(update(t).where(t.c.id == row.id).values(last_used_at=now))
-    return int(row.owner_id)
+    return TokenGrant(token_id=int(row.id), owner_id=int(row.owner_id), scope=str(row.scope))
 
 
 # --- invitations ----------------------------------------------------------------------------

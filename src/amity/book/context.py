@@ -33,6 +33,15 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "smtp.to": "",
     "digest.time": "07:30",
     "digest.enabled": False,
+    # notifications on Apprise channels (issue 13): what to send, and when not to
+    "notify.digest": True,
+    "notify.promises": True,
+    "notify.dates": True,
+    "notify.replies": True,
+    "notify.reply_after_days": 3,
+    "notify.follow_ups": True,
+    "notify.quiet_start": "22:00",
+    "notify.quiet_end": "07:00",
 }
 
 

@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from amity.book import open_engine, system_clock
 from amity.config import resolve_url
 from amity.errors import Ambiguous, AmityError, Conflict, InvalidInput, NotEmpty, NotFound
-from amity.web.deps import CsrfRejected, NotSignedIn, WebConfig, is_api
+from amity.web.deps import CsrfRejected, NotSignedIn, ReadOnlyToken, WebConfig, is_api
 from amity.web.headers import SecurityHeaders
 from amity.web.limits import BodyLimit
 from amity.web.sessions import Sessions, session_secret
@@ -139,6 +139,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CsrfRejected)
     async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
         return JSONResponse(error_body("csrf", str(exc)), status_code=403)
+
+    @app.exception_handler(ReadOnlyToken)
+    async def read_only_token(request: Request, exc: ReadOnlyToken) -> Response:
+        return JSONResponse(error_body("read_only", str(exc)), status_code=403)
 
     @app.exception_handler(AmityError)
     async def amity_error(request: Request, exc: AmityError) -> Response:

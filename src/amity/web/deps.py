@@ -47,6 +47,13 @@ class NotSignedIn(Exception):
         super().__init__(message)
 
 
+class ReadOnlyToken(Exception):
+    """A write sent with a token whose scope is ``read``: 403."""
+
+    def __init__(self, message: str = "this API token is read-only") -> None:
+        super().__init__(message)
+
+
 class CsrfRejected(Exception):
     """An unsafe request from a session without the session's CSRF token."""
 
@@ -104,16 +111,18 @@ async def get_user(request: Request) -> User:
     cfg = config(request)
     token = bearer_token(request)
     if token is not None:
-        owner_id = await run_in_threadpool(
-            accounts.owner_of_api_token, cfg.engine, token, now=cfg.clock()
+        grant = await run_in_threadpool(
+            accounts.api_token_grant, cfg.engine, token, now=cfg.clock()
         )
         user = (
             None
-            if owner_id is None
-            else await run_in_threadpool(accounts.user_by_id, cfg.engine, owner_id)
+            if grant is None
+            else await run_in_threadpool(accounts.user_by_id, cfg.engine, grant.owner_id)
         )
-        if user is None:
+        if user is None or grant is None:
             raise NotSignedIn("unknown or revoked API token")
+        if not grant.can_write and request.method not in SAFE_METHODS:
+            raise ReadOnlyToken()
         request.state.auth = "token"
     else:
         user = await session_user(request)

@@ -36,7 +36,9 @@ from amity.store.schema import UTCDateTime
 FORMAT = "amity-backup"
 VERSION = 1
 # derived or secret: rebuilt after a restore (search) or deliberately left out (tokens);
-# data_versions moves by itself with every write (a cache key, not the book's data)
+# data_versions moves by itself with every write (a cache key, not the book's data);
+# notification channels and webhooks hold secrets sealed with this installation's key, and
+# their delivery logs and the outbox are history of this installation, not of the book
 SKIPPED = {
     "search_docs",
     "api_tokens",
@@ -44,6 +46,11 @@ SKIPPED = {
     "invitations",
     "login_attempts",
     "data_versions",
+    "notify_channels",
+    "notify_deliveries",
+    "webhook_subscriptions",
+    "webhook_events",
+    "webhook_deliveries",
 }
 SECRET_SETTINGS = {"smtp.password"}
 MIN_INTEGER, MAX_INTEGER = -(2**31), 2**31 - 1  # whole-number columns are 32-bit on PostgreSQL

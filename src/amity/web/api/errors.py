@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from amity.errors import Ambiguous, AmityError, Conflict, InvalidInput, NotEmpty, NotFound
-from amity.web.deps import CsrfRejected, NotSignedIn
+from amity.web.deps import CsrfRejected, NotSignedIn, ReadOnlyToken
 
 API_PREFIX = "/api/"
 log = logging.getLogger("amity.web.api")
@@ -148,6 +148,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     chained(NotSignedIn, not_signed_in_response, None)
     chained(CsrfRejected, lambda exc: error_json(403, "csrf", str(exc)), None)
+    chained(ReadOnlyToken, lambda exc: error_json(403, "read_only", str(exc)), None)
     chained(AmityError, amity_error_response, None)
     chained(RequestValidationError, validation_error_response, request_validation_exception_handler)
     chained(StarletteHTTPException, http_error_response, http_exception_handler)
@@ -164,7 +165,9 @@ def _doc(description: str) -> dict[str, Any]:
 
 R400: Responses = {400: _doc("The body is not valid JSON.")}
 R401: Responses = {401: _doc("No valid session or API token.")}
-R403: Responses = {403: _doc("A session request without its CSRF token.")}
+R403: Responses = {
+    403: _doc("A session request without its CSRF token, or a write with a read-only token.")
+}
 R404: Responses = {404: _doc("No such record in this book (also for another user's ids).")}
 R409: Responses = {409: _doc("The request clashes with the book's state.")}
 R412: Responses = {412: _doc("If-Match named a stale version; read the record again.")}

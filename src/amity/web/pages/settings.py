@@ -31,6 +31,7 @@ def settings_context(request: Request, book: Book, **extra: Any) -> dict[str, An
         "circles": book.circles(),
         "tls_modes": TLS_MODES,
         "tokens": accounts.list_api_tokens(cfg.engine, user.id),
+        "scope_labels": accounts.SCOPE_LABELS,
         "users": accounts.list_users(cfg.engine) if user.is_admin else [],
         "invitations": accounts.list_invitations(cfg.engine, user.id) if user.is_admin else [],
         "base": base,
@@ -249,10 +250,14 @@ def change_password(
 
 
 @router.post("/settings/tokens", response_class=HTMLResponse)
-def create_token(request: Request, book: BookDep, name: Text = "") -> Response:
+def create_token(
+    request: Request, book: BookDep, name: Text = "", scope: Text = "api"
+) -> Response:
     cfg = config(request)
     try:
-        _, token = accounts.create_api_token(cfg.engine, book.owner_id, name, now=cfg.clock())
+        _, token = accounts.create_api_token(
+            cfg.engine, book.owner_id, name, now=cfg.clock(), scope=scope
+        )
     except AmityError as exc:
         return _done(request, book, "tokens", error=str(exc))
     return _done(
