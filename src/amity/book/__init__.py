@@ -33,8 +33,10 @@ if TYPE_CHECKING:
     from amity.book.commitments import Commitments, FollowUps
     from amity.book.feedback import FeedbackLog
     from amity.book.network import Network
+    from amity.book.notifications import Notifications
     from amity.book.review import Reviews
     from amity.book.transfer import Transfer
+    from amity.book.webhooks import Webhooks
 
 DEFAULT_CIRCLES = (  # name, cadence in days, weight in the agenda's ranking
     ("inner", 14, 4.0),
@@ -172,6 +174,20 @@ class Book:
         from amity.book.review import Reviews
 
         return Reviews(self.ctx)
+
+    # issue 13: notification channels and webhooks (records and delivery logs; sending is
+    # amity.notify's)
+    @cached_property
+    def notifications(self) -> Notifications:
+        from amity.book.notifications import Notifications
+
+        return Notifications(self.ctx)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        from amity.book.webhooks import Webhooks
+
+        return Webhooks(self.ctx)
 
     @property
     def owner_id(self) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from amity.book.context import BookContext, new_id
+from amity.book.events import emit
 from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
 from amity.model import Commitment, FollowUp, PersonRef
@@ -18,6 +19,7 @@ from amity.model.types import COMMITMENT_DIRECTIONS
 from amity.rules.agenda import MAX_ID, supported_day
 from amity.rules.dates import local_date, time_zone
 from amity.rules.reliability import KeptRate, PromiseRecord, reliability
+from amity.serialize import commitment_json
 from amity.store import schema as s
 
 MAX_TEXT = 2000
@@ -83,7 +85,9 @@ class Commitments:
                     )
                 )
             )
-        return Commitment(person, direction, body, due_on, "open", now, None, created_id)
+            made = Commitment(person, direction, body, due_on, "open", now, None, created_id)
+            emit(conn, self._ctx.owner_id, "promise.created", commitment_json(made), at=now)
+        return made
 
     def get(self, commitment_id: int) -> Commitment:
         with self._ctx.read() as conn:
@@ -151,7 +155,10 @@ class Commitments:
                 .where(c.c.owner_id == self._ctx.owner_id, c.c.id == commitment_id)
                 .values(status=status, done_at=now if status == "done" else None)
             )
-            return self._get(conn, commitment_id)
+            closed = self._get(conn, commitment_id)
+            if status == "done":
+                emit(conn, self._ctx.owner_id, "promise.kept", commitment_json(closed), at=now)
+            return closed
 
     def reliability(
         self, *, direction: str | None = "mine", today: date | None = None

@@ -11,10 +11,12 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, true, update
 
 from amity.book.context import BookContext, new_id
+from amity.book.events import emit
 from amity.book.people import People
 from amity.errors import InvalidInput, NotFound
 from amity.model import DIRECTIONS, INTERACTION_KINDS, Interaction, PersonRef
 from amity.rules.text import clean_text
+from amity.serialize import interaction_json
 from amity.store import schema as s
 
 
@@ -55,7 +57,15 @@ class Interactions:
             raise InvalidInput("log an interaction with at least one person", field="people")
         with self._ctx.write() as conn:
             refs = list(dict.fromkeys(self._people.resolve_in(conn, p) for p in data.people))
-            return self.log_in(conn, data, refs, kind, direction)
+            logged = self.log_in(conn, data, refs, kind, direction)
+            emit(
+                conn,
+                self._ctx.owner_id,
+                "interaction.logged",
+                interaction_json(logged),
+                at=self._ctx.now(),
+            )
+            return logged
 
     def log_in(
         self,

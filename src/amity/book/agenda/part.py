@@ -16,6 +16,7 @@ from amity.book.agenda.cache import INPUTS
 from amity.book.agenda.feed import load_feed_entries
 from amity.book.agenda.loader import load_agenda_inputs, load_settings
 from amity.book.context import BookContext
+from amity.book.events import report_done
 from amity.errors import InvalidInput, NotFound
 from amity.model import Action
 from amity.rules.agenda import (
@@ -104,8 +105,9 @@ class Agenda:
         with self._ctx.write() as conn:
             self._check_records(conn, parsed)
             now = self._ctx.now()
-            self._close_record(conn, parsed, now)
+            kept = self._close_record(conn, parsed, now)
             self._store(conn, parsed.key, "done", None, now)
+            report_done(conn, self._ctx.owner_id, parsed, kept=kept, at=now)
         return parsed
 
     def snooze(self, key: str, until: date, *, today: date | None = None) -> ItemKey:
@@ -160,16 +162,18 @@ class Agenda:
                     f"{record_id} does not exist"
                 )
 
-    def _close_record(self, conn: Connection, parsed: ItemKey, now: datetime) -> None:
+    def _close_record(self, conn: Connection, parsed: ItemKey, now: datetime) -> bool:
+        """Close the record an item is about; True when a promise was kept just now."""
         owner = self._ctx.owner_id
         if parsed.family == "promise":
             c = s.commitments
-            conn.execute(
+            closed = conn.execute(
                 update(c)
                 .where(c.c.owner_id == owner, c.c.id == parsed.record_id, c.c.status == "open")
                 .values(status="done", done_at=now)
             )
-        elif parsed.family == "follow_up":
+            return bool(closed.rowcount)
+        if parsed.family == "follow_up":
             f = s.follow_ups
             conn.execute(
                 update(f)
@@ -190,6 +194,7 @@ class Agenda:
                 .where(r.c.owner_id == owner, r.c.id == parsed.record_id, r.c.asked_on.is_(None))
                 .values(asked_on=self._ctx.today(conn))
             )
+        return False
 
     def _store(
         self, conn: Connection, key: str, state: str, until: date | None, now: datetime

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from amity.book.context import new_id
+from amity.book.events import emit
 from amity.book.people.details import PersonDetails
 from amity.book.people.finding import SORTS, PeopleFinding
 from amity.book.people.input import PersonInput, PreparingInput
@@ -20,6 +21,7 @@ from amity.errors import Conflict, InvalidInput
 from amity.model import Person, PersonRef
 from amity.rules.normalize import email_key, phone_key
 from amity.rules.text import fold
+from amity.serialize import person_json
 from amity.store import schema as s
 
 __all__ = ["SORTS", "People", "PeopleFinding", "PersonInput"]
@@ -61,7 +63,9 @@ class People(PreparingInput, PersonDetails):
                     )
                 )
             self.reindex(conn, [person_id])
-            return self.load_details(conn, person_id)
+            person = self.load_details(conn, person_id)
+            emit(conn, self._ctx.owner_id, "person.created", person_json(person), at=now)
+            return person
 
     def edit(
         self,
@@ -132,7 +136,15 @@ class People(PreparingInput, PersonDetails):
                 if latest is not None:
                     conn.execute(update(j).where(j.c.id == latest).values(title=data.title))
             self.reindex(conn, [person.id])
-            return self.load_details(conn, person.id)
+            changed = self.load_details(conn, person.id)
+            emit(
+                conn,
+                self._ctx.owner_id,
+                "person.updated",
+                person_json(changed),
+                at=values["updated_at"],
+            )
+            return changed
 
     def _start_job(self, conn: Connection, person_id: int, org: str, title: str | None) -> None:
         j = s.jobs
