@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 from amity import accounts
 from amity.book import Book
@@ -81,6 +82,7 @@ def start_digest_scheduler(cfg: WebConfig, *, interval: float | None = None) -> 
         coalesce=True,
         next_run_time=datetime.now(UTC),  # claim the lease at start, not a round later
     )
+    add_outbound_jobs(scheduler, cfg, interval=seconds, gate=leadership.gate)
     scheduler.start()
 
     def stop() -> None:
@@ -88,3 +90,32 @@ def start_digest_scheduler(cfg: WebConfig, *, interval: float | None = None) -> 
         leadership.release()
 
     return stop
+
+
+def add_outbound_jobs(
+    scheduler: Any,
+    cfg: WebConfig,
+    *,
+    interval: float,
+    gate: Callable[[Callable[[], Any]], Callable[[], Any]],
+) -> None:
+    """Notifications on the users' channels (every ``interval``) and webhook deliveries
+    (three times as often): amity.notify.rounds, run by the worker holding the lease."""
+    from amity.notify.rounds import NotifyRound, WebhookRound
+
+    scheduler.add_job(
+        gate(NotifyRound(cfg.engine, cfg.url, cfg.clock)),
+        "interval",
+        seconds=interval,
+        id="notify",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        gate(WebhookRound(cfg.engine, cfg.url, cfg.clock)),
+        "interval",
+        seconds=max(1.0, interval / 3),
+        id="webhooks",
+        max_instances=1,
+        coalesce=True,
+    )
