@@ -616,3 +616,71 @@ def review_json(r: Any) -> dict[str, Any]:
             {"id": g.id, "title": g.title, **_compared(g.progress)} for g in r.goal_progress
         ],
     }
+
+
+# --- notifications and webhooks (issue 13) --------------------------------------------------
+
+
+def channel_json(c: Any) -> dict[str, Any]:
+    """amity.book.notifications.Channel: the URL itself is never shown, only ``masked``."""
+    return {
+        "id": c.id,
+        "name": c.name,
+        "masked": c.masked,
+        "enabled": c.enabled,
+        "created_at": iso(c.created_at),
+        "last_status": c.last_status,
+        "last_error": c.last_error,
+        "last_at": iso(c.last_at),
+        "failing": c.failing,
+    }
+
+
+def notify_delivery_json(d: Any) -> dict[str, Any]:
+    """amity.book.notifications.Delivery."""
+    return {
+        "id": d.id,
+        "channel_id": d.channel_id,
+        "channel": d.channel,
+        "kind": d.kind,
+        "item_key": d.item_key,
+        "day": iso(d.day),
+        "title": d.title,
+        "status": d.status,
+        "attempts": d.attempts,
+        "error": d.error,
+        "created_at": iso(d.created_at),
+        "sent_at": iso(d.sent_at),
+        "next_attempt_at": iso(d.next_attempt_at),
+    }
+
+
+def subscription_json(w: Any) -> dict[str, Any]:
+    """amity.book.webhooks.Subscription (the signing secret is shown once, at creation)."""
+    return {
+        "id": w.id,
+        "url": w.url,
+        "events": list(w.events),
+        "enabled": w.enabled,
+        "failures": w.failures,
+        "disabled_reason": w.disabled_reason,
+        "created_at": iso(w.created_at),
+    }
+
+
+def webhook_delivery_json(d: Any) -> dict[str, Any]:
+    """amity.book.webhooks.WebhookDelivery."""
+    return {
+        "id": d.id,
+        "subscription_id": d.subscription_id,
+        "url": d.url,
+        "event_type": d.event_type,
+        "msg_id": d.msg_id,
+        "status": d.status,
+        "attempts": d.attempts,
+        "status_code": d.status_code,
+        "error": d.error,
+        "created_at": iso(d.created_at),
+        "delivered_at": iso(d.delivered_at),
+        "next_attempt_at": iso(d.next_attempt_at),
+    }

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from amity.book.agenda import Agenda, RelationshipHealth, Replies
     from amity.book.articles import Articles
     from amity.book.brief import Briefs
+    from amity.book.cards import PersonCard
     from amity.book.circles import Circles
     from amity.book.commitments import Commitments, FollowUps
     from amity.book.feedback import FeedbackLog
@@ -218,6 +219,12 @@ class Book:
                 select(u.c.id, u.c.email, u.c.name, u.c.is_admin).where(u.c.id == self.ctx.owner_id)
             ).one()
         return dict(row._mapping)
+
+    def person_card(self, ref: str | int, *, recent: int = 5) -> PersonCard:
+        """A person's profile, facts, open questions and ``recent`` latest interactions."""
+        from amity.book.cards import person_card
+
+        return person_card(self.people, self.interactions, ref, recent=recent)
 
     def search(self, query: str, *, limit: int = 20) -> list[Any]:
         from amity.book.search import run_search

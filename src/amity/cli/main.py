@@ -77,6 +77,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "goal": ("amity.cli.feedback", "goal", "Add an improvement goal; check in on it."),
     "goals": ("amity.cli.feedback", "goals", "List goals with progress and next check-in."),
     "review": ("amity.cli.review", "review", "Weekly or monthly review against the period before."),
+    # issue 13: AI assistants, notifications, webhooks
+    "mcp": ("amity.cli.mcp", "mcp", "Serve the book to an AI assistant over MCP (stdio)."),
+    "notify": ("amity.cli.outbound", "notify", "Notification channels (Apprise URLs)."),
+    "webhook": ("amity.cli.outbound", "webhook", "Signed webhooks for changes in the book."),
 }
 
 

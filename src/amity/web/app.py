@@ -65,7 +65,8 @@ def create_app(
 
             app.state.digest_scheduler = start_digest_scheduler(cfg)
         try:
-            yield
+            async with app.state.mcp.session_manager.run():  # the MCP server at /mcp
+                yield
         finally:
             if app.state.digest_scheduler is not None:
                 app.state.digest_scheduler()
@@ -76,6 +77,9 @@ def create_app(
     _add_error_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _include_api(app)
+    from amity.assistant.http import mount_mcp
+
+    app.state.mcp = mount_mcp(app, cfg.engine, cfg.url, cfg.clock, cfg.base_url)
     from amity.web.pages import router as pages
 
     app.include_router(pages)
