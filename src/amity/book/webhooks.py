@@ -112,6 +112,8 @@ class Webhooks:
         clean = url.strip()
         if len(clean) > MAX_URL:
             raise InvalidInput(f"the URL is longer than {MAX_URL} characters", field="url")
+        if any(c in clean for c in "\x00\r\n\t "):
+            raise InvalidInput("the URL cannot contain spaces or control characters", field="url")
         check_url(clean, purpose="webhooks")
         kinds = parse_events(events)
         secret = new_signing_secret()

@@ -10,6 +10,7 @@ from amity.web.pages import (
     growth,
     lists,
     network,
+    outbound,
     people,
     person,
     review,
@@ -32,5 +33,6 @@ for module in (
     network,
     growth,
     review,
+    outbound,  # issue 13: notifications and webhooks in Settings
 ):  # issue 6: brief, prepare, events, network...
     router.include_router(module.router, dependencies=[Depends(bounded_input)])

@@ -41,8 +41,24 @@ def settings_context(request: Request, book: Book, **extra: Any) -> dict[str, An
         "invite_link": None,
         "section": None,
     }
+    context.update(outbound_context(book))
     context.update(extra)
     return context
+
+
+def outbound_context(book: Book) -> dict[str, Any]:
+    """Notification channels, what to send, webhooks and their recent deliveries (issue 13)."""
+    from amity.book.events import EVENT_TYPES
+
+    return {
+        "channels": book.notifications.channels(),
+        "notify_prefs": book.notifications.preferences(),
+        "notify_log": book.notifications.deliveries(limit=10),
+        "webhooks": book.webhooks.subscriptions(),
+        "webhook_log": book.webhooks.deliveries(limit=10),
+        "event_types": EVENT_TYPES,
+        "new_secret": None,
+    }
 
 
 def _done(

@@ -64,6 +64,8 @@ def today_page(request: Request, book: BookDep) -> Response:
             "more": len(actions) >= MAX_ITEMS,
             "snooze_choices": SNOOZE_CHOICES,
             "people_count": book.people.count(),
+            "failing_channels": book.notifications.failing(),
+            "disabled_webhooks": book.webhooks.disabled(),
         },
     )
 
