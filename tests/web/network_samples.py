@@ -51,4 +51,13 @@ def network_ids(book: Book) -> dict[str, int]:
         "request_id": request.id,
         "goal_id": goal.id or 0,
         "network_person_id": one,
+        **outbound_ids(book),
     }
+
+
+def outbound_ids(book: Book) -> dict[str, int]:
+    """A notification channel and a webhook in ``book`` (issue 13); ids by path parameter."""
+    channel = book.notifications.add_channel("ntfy://ntfy.sh/a-secret-topic", name="secret")
+    # an address literal that is public: the SSRF guard resolves nothing for it
+    hook, _secret = book.webhooks.subscribe("https://93.184.215.14/secret-hook", "all")
+    return {"channel_id": channel.id, "webhook_id": hook.id}

@@ -17,6 +17,7 @@ from amity import accounts
 from amity.book import InteractionInput, PersonInput
 from tests.conftest import Clock, new_book
 from tests.web.conftest import WebUser, sign_in
+from tests.web.network_samples import outbound_ids
 
 SECRET_KEYED = {"/invite/{token}", "/calendar/{token}.ics"}  # the secret is the key, not an id
 FORMS: dict[str, dict[str, Any]] = {  # a valid body, so only the foreign id can make it fail
@@ -62,6 +63,7 @@ def victim(web_app: FastAPI, db_url: str, clock: Clock) -> dict[str, Any]:
         "intro_id": intro.id,
         "target_id": target.id,
         "invitation_id": invitation_id,
+        **outbound_ids(book),
     }
 
 
@@ -140,6 +142,8 @@ def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
             "goal_id",
             "intro_id",
             "target_id",
+            "channel_id",
+            "webhook_id",
         ):
             url = url.replace("{" + name + "}", str(victim[name]))
         assert "{" not in url, f"add the id of {path} to the victim fixture"
