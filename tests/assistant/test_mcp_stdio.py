@@ -22,7 +22,9 @@ pytestmark = pytest.mark.slow
 def run_stdio(home: Path, check: Any, *args: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AMITY_")}
     env["AMITY_HOME"] = str(home)
-    params = StdioServerParameters(command=sys.executable, args=["-m", "amity", "mcp", *args], env=env)
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "amity", "mcp", *args], env=env
+    )
 
     async def main() -> None:
         with anyio.fail_after(120), (home / "stderr.log").open("w") as errlog:

@@ -69,7 +69,9 @@ def token_access(engine: Engine, url: str, clock: Callable[[], Any]) -> Callable
     return access
 
 
-def mount_mcp(app: FastAPI, engine: Engine, url: str, clock: Callable[[], Any], base_url: str) -> MCPServer[Any]:
+def mount_mcp(
+    app: FastAPI, engine: Engine, url: str, clock: Callable[[], Any], base_url: str
+) -> MCPServer[Any]:
     """Add ``/mcp`` to ``app``; the caller runs ``server.session_manager.run()`` in the app's
     lifespan. Returns the server."""
     from starlette.routing import Route

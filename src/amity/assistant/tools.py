@@ -46,22 +46,24 @@ def register_tools(server: Any, access: Callable[[], Access]) -> None:  # noqa: 
     # --- reading ----------------------------------------------------------------------------
 
     @tool("today", "Today's agenda", READ)
-    def today(
-        date: Day = None, limit: o.Limit = 20
-    ) -> Annotated[CallToolResult, o.TodayOut]:
+    def today(date: Day = None, limit: o.Limit = 20) -> Annotated[CallToolResult, o.TodayOut]:
         """Today's ranked actions (reply, keep in touch, promises, birthdays, follow-ups...),
         each with the reason it is there and the key to pass to `done` or `snooze`."""
         book = access().book
         day = date or book.today()
         items = book.agenda.items(today=day, limit=limit)
         rows = [f"{n}. {a.reason}  [key {a.key}]" for n, a in enumerate(items, start=1)]
-        data = {"date": day.isoformat(), "count": len(items), "items": [js.action_json(a) for a in items]}
+        data = {
+            "date": day.isoformat(),
+            "count": len(items),
+            "items": [js.action_json(a) for a in items],
+        }
         return answer(lines(rows, f"Nothing on the agenda for {day.isoformat()}."), data)
 
     @tool("person", "A person's card", READ)
-    def person(person: o.PersonRef, recent: Annotated[int, Field(ge=0, le=50)] = 5) -> Annotated[
-        CallToolResult, o.PersonCardOut
-    ]:
+    def person(
+        person: o.PersonRef, recent: Annotated[int, Field(ge=0, le=50)] = 5
+    ) -> Annotated[CallToolResult, o.PersonCardOut]:
         """A person's profile, what they care about (facts), questions to ask next time, and
         their latest interactions."""
         card = access().book.person_card(person, recent=recent)
@@ -126,22 +128,27 @@ def register_tools(server: Any, access: Callable[[], Access]) -> None:  # noqa: 
             + ", ".join(b.person.name for b in m.briefs)
             for m in meetings
         ]
-        data = {"mode": "meetings", "date": day, "brief": None, "meetings": [js.meeting_json(m) for m in meetings]}
+        data = {
+            "mode": "meetings",
+            "date": day,
+            "brief": None,
+            "meetings": [js.meeting_json(m) for m in meetings],
+        }
         return answer(lines(rows, f"No planned meetings on {day}."), data)
 
     @tool("awaiting_replies", "Messages awaiting your reply", READ)
     def awaiting_replies() -> Annotated[CallToolResult, o.AwaitingOut]:
         """Inbound messages still awaiting your reply, oldest first, with how long they wait."""
         waiting = access().book.replies.awaiting()
-        items = [
-            {**js.interaction_json(w.interaction), "waiting_days": w.days} for w in waiting
-        ]
+        items = [{**js.interaction_json(w.interaction), "waiting_days": w.days} for w in waiting]
         rows = [
             f"{', '.join(r.name for r in w.interaction.people)}: "
             f"{w.interaction.subject or w.interaction.kind} ({w.days} days)"
             for w in waiting
         ]
-        return answer(lines(rows, "Nothing awaits your reply."), {"count": len(items), "items": items})
+        return answer(
+            lines(rows, "Nothing awaits your reply."), {"count": len(items), "items": items}
+        )
 
     @tool("promises", "Promises both ways", READ)
     def promises(
@@ -296,11 +303,15 @@ def register_writes(tool: Callable[..., Any], access: Callable[[], Access]) -> N
         person: o.PersonRef,
         text: o.ShortText,
         due: Annotated[date | None, Field(description="Due day (YYYY-MM-DD).")] = None,
-        theirs: Annotated[bool, Field(description="They promised you (else: you promised).")] = False,
+        theirs: Annotated[
+            bool, Field(description="They promised you (else: you promised).")
+        ] = False,
     ) -> Annotated[CallToolResult, o.PromiseOut]:
         """Record a promise you made to someone, or (theirs) one they made to you."""
-        made = access().writable().commitments.add(
-            person, text, direction="theirs" if theirs else "mine", due_on=due
+        made = (
+            access()
+            .writable()
+            .commitments.add(person, text, direction="theirs" if theirs else "mine", due_on=due)
         )
         return answer(f"Promise P{made.id} recorded: {made.text}", js.commitment_json(made))
 

@@ -302,9 +302,7 @@ class Notifications:
                 s.notify_channels.c.id == channel_id,
             )
         ).scalar_one()
-        return secret_box(self._ctx.url).unseal_text(
-            SEAL_PURPOSE, sealed, context=self._context()
-        )
+        return secret_box(self._ctx.url).unseal_text(SEAL_PURPOSE, sealed, context=self._context())
 
     def _row(self, channel_id: int, alert: Alert, now: datetime) -> dict[str, Any]:
         return {

@@ -156,9 +156,7 @@ class Webhooks:
         found = self.subscription(subscription_id)
         w = s.webhook_subscriptions
         with self._ctx.write() as conn:
-            conn.execute(
-                delete(w).where(w.c.owner_id == self._ctx.owner_id, w.c.id == found.id)
-            )
+            conn.execute(delete(w).where(w.c.owner_id == self._ctx.owner_id, w.c.id == found.id))
         return found
 
     def enable(self, subscription_id: int) -> Subscription:
@@ -278,7 +276,9 @@ class Webhooks:
         """The delivery log, newest first."""
         where = []
         if subscription is not None:
-            where.append(s.webhook_deliveries.c.subscription_id == self.subscription(subscription).id)
+            where.append(
+                s.webhook_deliveries.c.subscription_id == self.subscription(subscription).id
+            )
         with self._ctx.read() as conn:
             return self._load(conn, where, limit=max(1, min(limit, 1000)))
 

@@ -101,9 +101,7 @@ def notify_log(state: AppState, channel: str | None, limit: int, as_json: bool) 
         return
     for d in rows:
         extra = f"  ({d.error})" if d.error else ""
-        click.echo(
-            f"{d.created_at:%Y-%m-%d %H:%M}  {d.channel:<16} {d.status:<8} {d.title}{extra}"
-        )
+        click.echo(f"{d.created_at:%Y-%m-%d %H:%M}  {d.channel:<16} {d.status:<8} {d.title}{extra}")
 
 
 @notify.command("run")

@@ -266,9 +266,7 @@ def change_password(
 
 
 @router.post("/settings/tokens", response_class=HTMLResponse)
-def create_token(
-    request: Request, book: BookDep, name: Text = "", scope: Text = "api"
-) -> Response:
+def create_token(request: Request, book: BookDep, name: Text = "", scope: Text = "api") -> Response:
     cfg = config(request)
     try:
         _, token = accounts.create_api_token(
