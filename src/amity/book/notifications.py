@@ -435,7 +435,8 @@ def _insert_if_absent(conn: Connection, row: dict[str, Any]) -> int:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         statement = sqlite_insert(s.notify_deliveries).values(**row).on_conflict_do_nothing()
-    return int(conn.execute(statement).rowcount or 0)
+    inserted = conn.execute(statement.returning(s.notify_deliveries.c.id)).first()
+    return 0 if inserted is None else 1
 
 
 def owners_with_channels(engine: Engine) -> builtins.list[int]:
