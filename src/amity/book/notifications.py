@@ -11,6 +11,7 @@ sent, or failed with the reason and retried with back-off until :data:`NOTIFY_RE
 from __future__ import annotations
 
 import builtins
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -195,7 +196,7 @@ class Notifications:
         found = self.channel(ref)
         now = self._ctx.now()
         alert = Alert(
-            f"test:{now.isoformat()}",
+            f"test:{now.isoformat()}:{secrets.token_hex(4)}",  # every test is its own
             now.date(),
             "test",
             "Amity: test notification",
