@@ -96,7 +96,7 @@ def test_adapters_do_not_reach_into_the_store_directly() -> None:
     """CLI, web and notify go through the Book (owned data) or amity.accounts (users, tokens):
     only book/, store/ and accounts.py touch tables."""
     offenders = []
-    for package in ("cli", "web", "notify", "formats"):
+    for package in ("cli", "web", "notify", "formats", "assistant"):
         for path in sorted((SRC / package).rglob("*.py")):
             for module in imported_modules(path):
                 if module.startswith("amity.store.schema") or module in {
@@ -113,10 +113,13 @@ def test_the_core_does_not_import_its_doors() -> None:
     offenders = []
     for path in sorted(SRC.rglob("*.py")):
         relative = path.relative_to(SRC)
-        if relative.parts[0] in {"cli", "web"} or relative.name in {"run.py", "__main__.py"}:
+        if relative.parts[0] in {"cli", "web", "assistant"} or relative.name in {
+            "run.py",
+            "__main__.py",
+        }:
             continue
         for module in imported_modules(path):
-            if module.startswith(("amity.cli", "amity.web")):
+            if module.startswith(("amity.cli", "amity.web", "amity.assistant")):
                 offenders.append(f"{relative} imports {module}")
     assert offenders == []
 

@@ -37,13 +37,14 @@ async def over_http(
     base: str, secret: str, check: Callable[[Any], Any], transport: Any = None
 ) -> None:
     headers = {"Authorization": f"Bearer {secret}"}
-    async with httpx2.AsyncClient(
-        base_url=base, headers=headers, transport=transport, timeout=30
-    ) as client:
-        async with streamable_http_client(base + "/mcp", http_client=client) as (read, write):  # noqa: SIM117
-            async with ClientSession(read, write) as session:
-                await session.initialize()
-                await check(session)
+    client = httpx2.AsyncClient(base_url=base, headers=headers, transport=transport, timeout=30)
+    async with (
+        client,
+        streamable_http_client(base + "/mcp", http_client=client) as (read, write),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        await check(session)
 
 
 def in_process(app: Any, checks: list[tuple[str, Callable[[Any], Any]]]) -> None:

@@ -142,7 +142,9 @@ def test_another_owners_channel_is_not_found(book: Book, db_url: str, clock: Clo
 def test_the_cli_adds_tests_lists_logs_and_removes(cli_env: Path) -> None:
     runner = CliRunner()
     with receiver() as rx:
-        added = runner.invoke(cli, ["notify", "add", f"json://{rx.url}/p?token=s3cret", "--name", "phone"])
+        added = runner.invoke(
+            cli, ["notify", "add", f"json://{rx.url}/p?token=s3cret", "--name", "phone"]
+        )
         assert added.exit_code == 0, added.output
         tested = runner.invoke(cli, ["notify", "test", "phone"])
         assert tested.exit_code == 0 and "Sent through phone" in tested.output
@@ -178,10 +180,22 @@ def test_digest_and_due_items_become_alerts() -> None:
         Action("keep_in_touch:p1:2026-01-01", "keep_in_touch", ana, day, "call", 1.0),
     ]
     alerts = alerts_for(items, day, AlertPrefs(reply_after_days=3))
-    assert [a.key for a in alerts] == ["promise:c1", "date:birthday:d1:2026", "reply:i1", "follow_up:f1"]
+    assert [a.key for a in alerts] == [
+        "promise:c1",
+        "date:birthday:d1:2026",
+        "reply:i1",
+        "follow_up:f1",
+    ]
     assert alerts[2].day == day - timedelta(days=1)  # the day the reply crossed 3 days
-    assert alerts_for(items, day, AlertPrefs(promises=False, dates=False, replies=False, follow_ups=False)) == []
+    assert (
+        alerts_for(
+            items, day, AlertPrefs(promises=False, dates=False, replies=False, follow_ups=False)
+        )
+        == []
+    )
     night = (parse_clock("22:00"), parse_clock("07:00"))
-    assert in_quiet_hours(parse_clock("23:30"), *night) and in_quiet_hours(parse_clock("06:59"), *night)
+    assert in_quiet_hours(parse_clock("23:30"), *night) and in_quiet_hours(
+        parse_clock("06:59"), *night
+    )
     assert not in_quiet_hours(parse_clock("07:00"), *night)
     assert not in_quiet_hours(parse_clock("03:00"), None, None)

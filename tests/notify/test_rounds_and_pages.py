@@ -23,9 +23,7 @@ def _loopback(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AMITY_WEBHOOKS_ALLOW_PRIVATE", "1")
 
 
-def test_the_rounds_serve_every_user_and_survive_a_broken_one(
-    db_url: str, clock: Clock
-) -> None:
+def test_the_rounds_serve_every_user_and_survive_a_broken_one(db_url: str, clock: Clock) -> None:
     clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
     alice, bob, broken = (new_book(db_url, clock) for _ in range(3))
     ana = alice.people.add(PersonInput(name="Ana"))
@@ -48,10 +46,14 @@ def test_the_rounds_serve_every_user_and_survive_a_broken_one(
     assert broken.notifications.failing()[0].name == "dead"
 
 
-def test_settings_add_test_and_see_failures_on_today(web_app: FastAPI, db_url: str, clock: Clock) -> None:
+def test_settings_add_test_and_see_failures_on_today(
+    web_app: FastAPI, db_url: str, clock: Clock
+) -> None:
     user = sign_in(web_app, new_book(db_url, clock))
     with receiver(statuses=[500]) as rx:
-        added = user.post("/settings/notify/channels", {"url": f"json://{rx.url}/x?key=s3cret", "name": "phone"})
+        added = user.post(
+            "/settings/notify/channels", {"url": f"json://{rx.url}/x?key=s3cret", "name": "phone"}
+        )
         assert added.status_code == 200 and "Channel phone added" in added.text
         assert "s3cret" not in added.text
         failed = user.post(_test_url(user.book))
@@ -75,7 +77,9 @@ def test_settings_add_test_and_see_failures_on_today(web_app: FastAPI, db_url: s
     assert bad.status_code == 422
 
 
-def test_settings_webhooks_show_the_secret_once(web_app: FastAPI, db_url: str, clock: Clock) -> None:
+def test_settings_webhooks_show_the_secret_once(
+    web_app: FastAPI, db_url: str, clock: Clock
+) -> None:
     user = sign_in(web_app, new_book(db_url, clock))
     added = user.post(
         "/settings/webhooks",

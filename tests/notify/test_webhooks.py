@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from amity.book import Book, InteractionInput, PersonInput, open_book
 from amity.cli.main import cli
@@ -63,7 +64,7 @@ def test_every_event_is_signed_and_verified_by_the_receiver(book: Book, clock: C
     ]
     assert payloads[0]["data"]["name"] == "Ana Lima"  # type: ignore[index]
     assert payloads[5]["data"]["status"] == "done"  # type: ignore[index]
-    with pytest.raises(Exception):  # another secret does not verify
+    with pytest.raises(WebhookVerificationError):  # another secret does not verify
         verified(secret.replace(secret[8], "A" if secret[8] != "A" else "B"), rx.received[0])
     assert book.webhooks.deliveries(subscription=sub.id)[0].status_code == 200
 
@@ -71,11 +72,14 @@ def test_every_event_is_signed_and_verified_by_the_receiver(book: Book, clock: C
 def test_only_subscribed_events_and_nothing_without_subscribers(book: Book) -> None:
     book.people.add(PersonInput(name="Before Anyone Listened"))
     with book.ctx.engine.connect() as conn:
-        assert conn.execute(
-            select(func.count()).select_from(s.webhook_events).where(
-                s.webhook_events.c.owner_id == book.owner_id
-            )
-        ).scalar_one() == 0
+        assert (
+            conn.execute(
+                select(func.count())
+                .select_from(s.webhook_events)
+                .where(s.webhook_events.c.owner_id == book.owner_id)
+            ).scalar_one()
+            == 0
+        )
     with receiver() as rx:
         book.webhooks.subscribe(f"http://{rx.url}/hook", ["promise.kept"])
         every_event(book)
@@ -203,7 +207,9 @@ def test_the_api_manages_webhooks_and_channels(
     auth = {"Authorization": f"Bearer {token}"}
     with TestClient(app) as client:
         made = client.post(
-            "/api/v1/webhooks", json={"url": "http://127.0.0.1:9/h", "events": ["all"]}, headers=auth
+            "/api/v1/webhooks",
+            json={"url": "http://127.0.0.1:9/h", "events": ["all"]},
+            headers=auth,
         )
         assert made.status_code == 201, made.text
         assert made.json()["secret"].startswith("whsec_")

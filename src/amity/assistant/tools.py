@@ -18,15 +18,18 @@ from amity.assistant.access import Access
 from amity.model import DIRECTIONS, FACT_KINDS, INTERACTION_KINDS
 
 READ = ToolAnnotations(
-    readOnlyHint=True, idempotentHint=True, destructiveHint=False, openWorldHint=False
+    read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=False
 )
 ADD = ToolAnnotations(
-    readOnlyHint=False, idempotentHint=False, destructiveHint=False, openWorldHint=False
+    read_only_hint=False, idempotent_hint=False, destructive_hint=False, open_world_hint=False
 )
 CHANGE = ToolAnnotations(
-    readOnlyHint=False, idempotentHint=True, destructiveHint=True, openWorldHint=False
+    read_only_hint=False, idempotent_hint=True, destructive_hint=True, open_world_hint=False
 )
 Day = Annotated[date | None, Field(description="A day (YYYY-MM-DD); default: today.")]
+
+
+ToolDecorator = Callable[[str, str, ToolAnnotations], Callable[[Callable[..., Any]], Any]]
 
 
 def answer(text: str, data: dict[str, Any]) -> CallToolResult:
@@ -37,7 +40,7 @@ def lines(rows: list[str], empty: str) -> str:
     return "\n".join(rows) if rows else empty
 
 
-def register_tools(server: Any, access: Callable[[], Access]) -> None:  # noqa: PLR0915
+def register_tools(server: Any, access: Callable[[], Access]) -> None:
     """Every tool of the Amity MCP server, bound to ``access`` (the caller's book)."""
 
     def tool(name: str, title: str, annotations: ToolAnnotations) -> Callable[[Any], Any]:
@@ -114,7 +117,7 @@ def register_tools(server: Any, access: Callable[[], Access]) -> None:  # noqa: 
         book = access().book
         if person:
             found = book.briefs.brief(person, today=date)
-            data = {
+            data: dict[str, Any] = {
                 "mode": "person",
                 "date": found.today.isoformat(),
                 "brief": js.brief_json(found),
@@ -218,7 +221,7 @@ def register_tools(server: Any, access: Callable[[], Access]) -> None:  # noqa: 
     register_writes(tool, access)
 
 
-def register_writes(tool: Callable[..., Any], access: Callable[[], Access]) -> None:
+def register_writes(tool: ToolDecorator, access: Callable[[], Access]) -> None:
     """The tools that change the book (refused with a read-only token)."""
 
     @tool("add_person", "Add a person", ADD)

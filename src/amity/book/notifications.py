@@ -385,7 +385,9 @@ class Notifications:
                 .values(**values)
             )
 
-    def _load(self, conn: Connection, where: builtins.list[Any], *, limit: int) -> Any:
+    def _load(
+        self, conn: Connection, where: builtins.list[Any], *, limit: int
+    ) -> builtins.list[Delivery]:
         d, c = s.notify_deliveries, s.notify_channels
         rows = conn.execute(
             select(d, c.c.name.label("channel_name"))

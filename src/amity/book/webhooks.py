@@ -298,7 +298,9 @@ class Webhooks:
             SEAL_PURPOSE, sealed, context=f"user:{self._ctx.owner_id}"
         )
 
-    def _load(self, conn: Connection, where: builtins.list[Any], *, limit: int) -> Any:
+    def _load(
+        self, conn: Connection, where: builtins.list[Any], *, limit: int
+    ) -> builtins.list[WebhookDelivery]:
         d, w, e = s.webhook_deliveries, s.webhook_subscriptions, s.webhook_events
         rows = conn.execute(
             select(d, w.c.url, e.c.event_type, e.c.msg_id)

@@ -127,7 +127,8 @@ def send(url: str, title: str, body: str, *, timeout: float = TIMEOUT) -> None:
     plugin.redirects = False
     plugin.socket_connect_timeout = timeout
     plugin.socket_read_timeout = timeout
-    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
+    capture: Any = apprise.LogCapture
+    with capture(level=logging.WARNING, fmt="%(message)s") as captured:
         try:
             ok = plugin.notify(body=body, title=title)
         except Exception as exc:  # a plugin bug must not stop the other deliveries

@@ -138,7 +138,8 @@ def _alert_for(a: Action, today: date, prefs: AlertPrefs) -> Alert | None:
 def retry_delay(attempts: int, *, first: timedelta, cap: timedelta) -> timedelta:
     """Exponential back-off: ``first`` after the first failure, doubling, at most ``cap``."""
     exponent = max(0, min(attempts - 1, 30))
-    return min(first * (2**exponent), cap)
+    delay: timedelta = first * (2**exponent)
+    return min(delay, cap)
 
 
 def notify_retry_delay(attempts: int) -> timedelta:

@@ -15,7 +15,7 @@ from amity.serialize import (
     webhook_delivery_json,
 )
 from amity.web.api import errors as e
-from amity.web.api.schemas import MAX_ID, Str100, Storable, Strict
+from amity.web.api.schemas import MAX_ID, Storable, Str100, Strict
 from amity.web.deps import get_book
 
 router = APIRouter()
