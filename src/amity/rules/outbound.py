@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
-from urllib.parse import urlsplit
 
 from amity.model.types import Action
 
@@ -179,17 +178,14 @@ def mask_url(url: str) -> str:
     tokens and query strings are replaced by ``***``."""
     text = url.strip()
     scheme = url_scheme(text) or "?"
-    try:
-        parts = urlsplit(text)
-        host, port = parts.hostname or "", parts.port
-    except ValueError:
-        host, port = "", None
-    hidden = bool(parts.path.strip("/") or parts.query or parts.username) if host else True
-    shown = f"{scheme}://"
-    if host and not parts.username and _looks_like_host(host):
-        shown += host + (f":{port}" if port else "")
-        return shown + ("/***" if hidden else "")
-    return shown + "***"
+    rest = text.partition("://")[2]
+    cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    authority, tail = rest[:cut], rest[cut:]
+    host = authority.rsplit(":", 1)[0] if not authority.endswith("]") else authority
+    if not authority or "@" in authority or not _looks_like_host(host.strip("[]").lower()):
+        return f"{scheme}://***"
+    hidden = bool(tail.strip("/"))
+    return f"{scheme}://{authority.lower()}" + ("/***" if hidden else "")
 
 
 def _looks_like_host(host: str) -> bool:
