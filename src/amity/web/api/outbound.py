@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from amity.book import Book
 from amity.serialize import (
@@ -69,6 +69,8 @@ class NotifyDeliveryOut(BaseModel):
 
 
 class PreferencesIn(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True)  # true is not a number of days
+
     digest: bool | None = None
     promises: bool | None = None
     dates: bool | None = None
