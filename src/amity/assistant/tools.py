@@ -182,7 +182,7 @@ def register_tools(server: Any, access: Callable[[], Access]) -> None:
         limit: Annotated[int, Field(ge=1, le=10)] = 3,
     ) -> Annotated[CallToolResult, o.PathsOut]:
         """The best chains of people who could introduce you to the target, strongest first."""
-        found = access().book.network.path(target, limit=limit)
+        found = access().book.network.paths.find(target, limit=limit)
         rows = [p.explain() for p in found.paths]
         return answer(lines(rows, f"No warm path to {target}."), js.path_result_json(found))
 
@@ -345,7 +345,7 @@ def register_writes(tool: ToolDecorator, access: Callable[[], Access]) -> None:
         """Mark an agenda item done (a promise is kept, a follow-up closed, a reply answered,
         a keep-in-touch counts as contact today) or keep a promise by its id."""
         from amity.errors import InvalidInput
-        from amity.rules.agenda_extra import looks_like_item_key, parse_promise_id
+        from amity.rules.agenda import looks_like_item_key, parse_promise_id
 
         book = access().writable()
         if looks_like_item_key(item):

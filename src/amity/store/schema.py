@@ -621,6 +621,11 @@ search_docs = Table(
 
 # --- notifications and webhooks (issue 13) ---------------------------------------------------
 
+
+def _cascade(name: str, target: str) -> Column[int]:
+    return Column(name, Integer, ForeignKey(target, ondelete="CASCADE"), nullable=False, index=True)
+
+
 notify_channels = Table(
     "notify_channels",
     metadata,
@@ -638,13 +643,7 @@ notify_deliveries = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     _owner(),
-    Column(
-        "channel_id",
-        Integer,
-        ForeignKey("notify_channels.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _cascade("channel_id", "notify_channels.id"),
     Column("item_key", String(200), nullable=False),  # digest, an agenda key, test:...
     Column("day", Date, nullable=False),
     Column("kind", String(30), nullable=False),
@@ -692,20 +691,8 @@ webhook_deliveries = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     _owner(),
-    Column(
-        "subscription_id",
-        Integer,
-        ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    Column(
-        "event_id",
-        Integer,
-        ForeignKey("webhook_events.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _cascade("subscription_id", "webhook_subscriptions.id"),
+    _cascade("event_id", "webhook_events.id"),
     Column("status", String(20), nullable=False),  # pending, sent, failed, gave_up
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("next_attempt_at", UTCDateTime()),
