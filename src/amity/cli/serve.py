@@ -48,7 +48,8 @@ def serve(
     """Run the web app: open the printed address in a browser.
 
     The first visit creates the owner account. The server also sends the daily digest at the
-    time set in Settings (no cron needed). As a server: `--workers 4` over PostgreSQL
+    time set in Settings, notifications and webhooks (no cron needed), and answers AI
+    assistants over MCP at /mcp with an API token. As a server: `--workers 4` over PostgreSQL
     (AMITY_DATABASE_URL); each worker's connection pool is sized to fit the database and one
     worker at a time runs the scheduled jobs.
     """
