@@ -187,3 +187,22 @@ def test_a_merge_is_undone_by_restoring_its_backup(book: Book, clock) -> None:  
     restored = new_book(book.ctx.url, clock)
     restored.restore_json(json.loads(result.backup.read_text()))
     assert restored.export_json() == before
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "differ"),
+    [
+        ("Ana Lima", "Carla Dias", True),
+        ("Ana Lima", "Reception Desk", True),
+        ("Ana Lima", "ANA LIMA", False),
+        ("Ana Lima", "Ana B. Lima", False),
+        ("Ana Lima", "Ana Lima Souza", False),
+        ("Bob Jones", "Robert Jones", False),
+        ("Ana Lima", "", False),
+        ("José Núñez", "Jose Nunez", False),
+    ],
+)
+def test_names_that_clearly_differ(a: str, b: str, differ: bool) -> None:
+    from amity.rules.dupes import names_clearly_differ
+
+    assert names_clearly_differ(a, b) is differ

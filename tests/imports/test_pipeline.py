@@ -206,3 +206,32 @@ def test_linkedin_rows_without_email_are_found_again_by_profile(book: Book) -> N
     assert later.summary()["people_new"] == 0
     assert book.people.count() == 2
     assert book.people.get("Bruno Costa").org == "Globex"  # what is there is never overwritten
+
+
+def _card(uid: str | None, name: str, phone: str = "+44 20 7946 0000") -> str:
+    uid_line = f"UID:{uid}\r\n" if uid else ""
+    return f"BEGIN:VCARD\r\nVERSION:3.0\r\n{uid_line}FN:{name}\r\nTEL;TYPE=work:{phone}\r\nEND:VCARD\r\n"
+
+
+def test_a_shared_office_phone_never_merges_cards_with_different_uids(book: Book) -> None:
+    """Issue 15's probe: 50,000 cards sharing office numbers became 10,000 people."""
+    cards = "".join(_card(f"uid-{i}", name) for i, name in enumerate(
+        ["Ana Lima", "Bruno Costa", "Carla Dias", "Ana Lima"]))  # fmt: skip
+    result = _run(book, cards.encode(), "vcard")
+    assert result.summary()["people_new"] == 4
+    assert book.people.count() == 4
+    # pairs sharing only the phone are for `amity dupes` to show (the two Ana Lima first)
+    pairs = [(p.a.name, p.b.name, p.reasons) for p in book.transfer.dupes()]
+    assert len(pairs) == 6 and pairs[0][:2] == ("Ana Lima", "Ana Lima")
+    assert "same phone +442079460000" in pairs[0][2] and "same name" in pairs[0][2]
+    # re-importing the same file changes nothing
+    again = _run(book, cards.encode(), "vcard")
+    assert again.summary()["people_new"] == 0 and book.people.count() == 4
+
+
+def test_a_shared_phone_merges_a_card_without_uid_only_when_the_names_agree(book: Book) -> None:
+    _run(book, _card("ana-1", "Ana Lima").encode(), "vcard")
+    other = _run(book, _card(None, "Reception Desk").encode(), "vcard")
+    assert other.summary()["people_new"] == 1 and book.people.count() == 2
+    same = _run(book, _card(None, "ana lima", phone="+442079460000").encode(), "vcard")
+    assert same.summary()["people_new"] == 0 and book.people.count() == 2

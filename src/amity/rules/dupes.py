@@ -110,7 +110,10 @@ def score_pair(a: PersonSketch, b: PersonSketch, name_a: str, name_b: str) -> Du
         score = max(score, 90.0) + 10
     if shared_phones:
         reasons.append(f"same phone {shared_phones[0]}")
-        score = max(score, 90.0) + 10
+        # a switchboard or a family landline is shared by people with different names
+        score = (
+            max(score, 75.0) + 5 if names_clearly_differ(a.name, b.name) else max(score, 90.0) + 10
+        )
     if a.org and b.org and fold(a.org) == fold(b.org):
         reasons.append(f"both at {b.org}")
         score += 10
@@ -120,6 +123,17 @@ def score_pair(a: PersonSketch, b: PersonSketch, name_a: str, name_b: str) -> Du
         score += 5
     low, high = sorted((a.id, b.id))
     return DuplicatePair(low, high, min(round(score, 1), 100.0), reasons)
+
+
+def names_clearly_differ(name_a: str, name_b: str) -> bool:
+    """Two names that cannot be one person's (case and accents ignored; a missing name, an
+    initial or an added middle or family name is not a difference)."""
+    from rapidfuzz import fuzz
+
+    a, b = fold(name_a).strip(), fold(name_b).strip()
+    if not a or not b:
+        return False
+    return fuzz.token_set_ratio(a, b) < 70
 
 
 def _domains(person: PersonSketch) -> set[str]:

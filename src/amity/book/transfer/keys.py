@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
@@ -29,6 +30,17 @@ def record_uid(record: PersonRecord) -> str:
     ref = record.source_ref or f"{record.name}|{record.org or ''}"
     digest = hashlib.sha256(f"{record.source}|{ref}".encode("utf-8", "surrogatepass")).hexdigest()
     return f"amity-{digest[:32]}"
+
+
+_DERIVED_UID = re.compile(r"amity-[0-9a-f]{32}")
+
+
+def own_uid(uid: str | None) -> str | None:
+    """A card's own UID as kept, or None for none (or one Amity derived, see `record_uid`)."""
+    value = fit((uid or "").strip(), 300)
+    if not value or _DERIVED_UID.fullmatch(value):
+        return None
+    return value
 
 
 def record_tags(record: PersonRecord) -> list[str]:

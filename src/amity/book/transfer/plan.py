@@ -30,6 +30,7 @@ from amity.book.transfer.keys import (
     interaction_label,
     interaction_problem,
     normalize_points,
+    own_uid,
     person_problem,
     record_dates,
     record_relations,
@@ -45,6 +46,7 @@ from amity.formats.records import (
     SkippedRecord,
 )
 from amity.model import ContactPoint
+from amity.rules.dupes import names_clearly_differ
 from amity.rules.text import clean_text
 from amity.store import schema as s
 
@@ -105,6 +107,8 @@ class _Known:
     tags: set[str]
     dates: set[tuple[str, str | None, int, int, int | None]]
     relations: set[tuple[str, str]]
+    name: str = ""
+    uid: str | None = None  # a card's own UID (not one derived by Amity)
 
 
 # --- planning --------------------------------------------------------------------------------
@@ -192,12 +196,12 @@ class Planner:
         t, pt = s.tags, s.person_tags
         for chunk in chunks(ids, BATCH):
             for r in conn.execute(
-                select(p.c.id, *(p.c[n] for n in SCALARS)).where(
+                select(p.c.id, p.c.name, p.c.uid, *(p.c[n] for n in SCALARS)).where(
                     p.c.owner_id == owner, p.c.id.in_(chunk)
                 )
             ):
                 self._known[r.id] = _Known({n: getattr(r, n) for n in SCALARS}, set(), set(),
-                                           set(), set())  # fmt: skip
+                                           set(), set(), r.name or "", own_uid(r.uid))  # fmt: skip
             for r in conn.execute(
                 select(cp.c.person_id, cp.c.kind, cp.c.normalized).where(
                     cp.c.owner_id == owner, cp.c.person_id.in_(chunk)
@@ -247,12 +251,23 @@ class Planner:
             if point.normalized in self._by_email:
                 return self._by_email[point.normalized], f"e-mail {point.normalized}"
         for point in record.phones:
-            if point.normalized in self._by_phone:
-                return self._by_phone[point.normalized], f"phone {point.normalized}"
+            target = self._by_phone.get(point.normalized)
+            if target is not None and self._phone_may_merge(record, target):
+                return target, f"phone {point.normalized}"
         for point in record.socials:
             if point.normalized in self._by_social:
                 return self._by_social[point.normalized], f"profile {point.normalized}"
         return None, None
+
+    def _phone_may_merge(self, record: PersonRecord, target: int) -> bool:
+        """A shared phone alone (an office switchboard, a family landline) never merges two
+        cards with different UIDs or clearly different names: `amity dupes` lists them."""
+        known = self._known.get(target)
+        if known is None:
+            return True
+        if record.uid and known.uid and own_uid(record.uid) != known.uid:
+            return False
+        return not names_clearly_differ(record.name, known.name)
 
     def _plan_person(self, record: PersonRecord, plan: ImportPlan) -> None:
         problem = person_problem(record)
@@ -278,7 +293,8 @@ class Planner:
     def _new_person(self, record: PersonRecord) -> int:
         key = self._next_key
         self._next_key -= 1
-        self._known[key] = _Known(dict.fromkeys(SCALARS), set(), set(), set(), set())
+        self._known[key] = _Known(dict.fromkeys(SCALARS), set(), set(), set(), set(),
+                                  record.name, own_uid(record.uid))  # fmt: skip
         self._merge_into(key, record)
         return key
 
