@@ -96,7 +96,7 @@ def test_adapters_do_not_reach_into_the_store_directly() -> None:
     """CLI, web and notify go through the Book (owned data) or amity.accounts (users, tokens):
     only book/, store/ and accounts.py touch tables."""
     offenders = []
-    for package in ("cli", "web", "notify", "formats", "assistant"):
+    for package in ("cli", "web", "notify", "formats", "assistant", "sync"):
         for path in sorted((SRC / package).rglob("*.py")):
             for module in imported_modules(path):
                 if module.startswith("amity.store.schema") or module in {

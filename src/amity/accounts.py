@@ -219,7 +219,10 @@ def record_login(
 # What a token may do: "api" reads and writes (every token made before scopes existed has it),
 # "read" only reads (the REST API answers 403 to its writes, the MCP server refuses write tools).
 TOKEN_SCOPES = ("api", "read")
-SCOPE_LABELS = {"api": "read and write", "read": "read only"}
+# "dav" (issue 10): an app password for the CardDAV server under /dav/, which opens nothing else
+APP_PASSWORD_SCOPE = "dav"
+ALL_SCOPES = (*TOKEN_SCOPES, APP_PASSWORD_SCOPE)
+SCOPE_LABELS = {"api": "read and write", "read": "read only", "dav": "CardDAV app password"}
 
 
 @dataclass(frozen=True)
@@ -239,8 +242,8 @@ def create_api_token(
     engine: Engine, owner_id: int, name: str, *, now: datetime, scope: str = "api"
 ) -> tuple[int, str]:
     """A new token; the secret is returned once and only its hash is kept."""
-    if scope not in TOKEN_SCOPES:
-        raise InvalidInput(f"a token's scope is one of {', '.join(TOKEN_SCOPES)}", field="scope")
+    if scope not in ALL_SCOPES:
+        raise InvalidInput(f"a token's scope is one of {', '.join(ALL_SCOPES)}", field="scope")
     label = clean_name(name)
     token = new_token(API_TOKEN_PREFIX)
     t = s.api_tokens
@@ -315,6 +318,28 @@ def api_token_grant(engine: Engine, token: str, *, now: datetime) -> TokenGrant 
         with store_engine.write_transaction(engine) as conn:  # at most one write per 5 minutes
             conn.execute(update(t).where(t.c.id == row.id).values(last_used_at=now))
     return TokenGrant(token_id=int(row.id), owner_id=int(row.owner_id), scope=str(row.scope))
+
+
+def owner_of_app_password(engine: Engine, token: str, *, now: datetime) -> int | None:
+    """The owner of a CardDAV app password (a token with the ``dav`` scope), or None; API
+    tokens are not app passwords, and app passwords never open the API."""
+    if not token.startswith(API_TOKEN_PREFIX) or len(token) > 200:
+        return None
+    t = s.api_tokens
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(t.c.id, t.c.owner_id, t.c.last_used_at).where(
+                t.c.token_hash == hash_token(token),
+                t.c.revoked_at.is_(None),
+                t.c.scope == APP_PASSWORD_SCOPE,
+            )
+        ).first()
+    if row is None:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
+        with store_engine.write_transaction(engine) as conn:
+            conn.execute(update(t).where(t.c.id == row.id).values(last_used_at=now))
+    return int(row.owner_id)
 
 
 # --- invitations ----------------------------------------------------------------------------

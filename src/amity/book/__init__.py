@@ -26,12 +26,15 @@ from amity.store import engine as store_engine
 from amity.store import schema as s
 
 if TYPE_CHECKING:
+    from amity.book.address_book import AddressBook
     from amity.book.agenda import Agenda, RelationshipHealth, Replies
     from amity.book.articles import Articles
     from amity.book.brief import Briefs
     from amity.book.cards import PersonCard
     from amity.book.circles import Circles
     from amity.book.commitments import Commitments, FollowUps
+    from amity.book.connections import Connections
+    from amity.book.contact_sync import ContactSync
     from amity.book.feedback import FeedbackLog
     from amity.book.network import Network
     from amity.book.notifications import Notifications
@@ -189,6 +192,25 @@ class Book:
         from amity.book.webhooks import Webhooks
 
         return Webhooks(self.ctx)
+
+    # issue 10: connected accounts (shared by every source kind) and address-book sync
+    @cached_property
+    def connections(self) -> Connections:
+        from amity.book.connections import Connections
+
+        return Connections(self.ctx)
+
+    @cached_property
+    def address_book(self) -> AddressBook:
+        from amity.book.address_book import AddressBook
+
+        return AddressBook(self.ctx)
+
+    @cached_property
+    def contact_sync(self) -> ContactSync:
+        from amity.book.contact_sync import ContactSync
+
+        return ContactSync(self.ctx, self.connections)
 
     @property
     def owner_id(self) -> int:

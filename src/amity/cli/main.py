@@ -81,6 +81,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "mcp": ("amity.cli.mcp", "mcp", "Serve the book to an AI assistant over MCP (stdio)."),
     "notify": ("amity.cli.outbound", "notify", "Notification channels (Apprise URLs)."),
     "webhook": ("amity.cli.outbound", "webhook", "Signed webhooks for changes in the book."),
+    # issue 10: connected accounts
+    "sync": ("amity.cli.sync", "sync", "Connected accounts: keep address books in step (CardDAV)."),
 }
 
 

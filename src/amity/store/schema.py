@@ -42,7 +42,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-metadata = MetaData(naming_convention=NAMING)
+metadata: MetaData = MetaData(naming_convention=NAMING)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -122,7 +122,8 @@ api_tokens = Table(
     _created(),
     Column("last_used_at", UTCDateTime()),
     Column("revoked_at", UTCDateTime()),
-    # api: read and write (every token made before scopes existed); read: reads only
+    # api: read and write (every token made before scopes existed); read: reads only;
+    # dav: a CardDAV app password (issue 10), which opens nothing but /dav/
     Column("scope", String(20), nullable=False, server_default="api"),
 )
 
@@ -628,6 +629,19 @@ notify_deliveries: Table = _outbound.notify_deliveries
 webhook_deliveries: Table = _outbound.webhook_deliveries
 webhook_events: Table = _outbound.webhook_events
 webhook_subscriptions: Table = _outbound.webhook_subscriptions
+
+# --- connected accounts, the CardDAV server, work milestones (issue 10): in schema_sync -------
+
+import amity.store.schema_sync as _sync  # noqa: E402 - it uses the helpers above
+
+sync_accounts: Table = _sync.sync_accounts
+sync_runs: Table = _sync.sync_runs
+sync_items: Table = _sync.sync_items
+sync_links: Table = _sync.sync_links
+sync_conflicts: Table = _sync.sync_conflicts
+job_changes: Table = _sync.job_changes
+dav_cards: Table = _sync.dav_cards
+dav_state: Table = _sync.dav_state
 
 OWNED_TABLES: tuple[Table, ...] = tuple(
     t for t in metadata.sorted_tables if "owner_id" in t.c and t is not users
