@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from amity.book import InteractionInput, PersonInput
 from tests.web.network_samples import API_BODIES, network_ids
+from tests.web.sync_samples import SYNC_API_BODIES, sync_ids
 
 if TYPE_CHECKING:
     from tests.web.conftest_api import ApiUser
@@ -27,6 +28,7 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/people/{person_id}/dates": {"kind": "custom", "date": "--01-01"},
     "POST /api/v1/agenda/{key}/snooze": {"until": "2030-01-01"},
     **API_BODIES,  # issue 6
+    **SYNC_API_BODIES,  # issue 10
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -57,6 +59,7 @@ def alices_ids(alice: ApiUser) -> dict[str, int]:
         "key": key,
         "dismissed_key": f"follow_up:f{follow_up.id}",
         **network_ids(alice.book),
+        **sync_ids(alice.book),
     }
 
 

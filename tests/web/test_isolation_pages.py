@@ -18,14 +18,17 @@ from amity.book import InteractionInput, PersonInput
 from tests.conftest import Clock, new_book
 from tests.web.conftest import WebUser, sign_in
 from tests.web.network_samples import outbound_ids
+from tests.web.sync_samples import SYNC_PAGE_FORMS, sync_ids
 
 SECRET_KEYED = {"/invite/{token}", "/calendar/{token}.ics"}  # the secret is the key, not an id
+DAV_PATHS = {"/dav/{path:path}"}  # Basic auth with app passwords: see test_dav_server.py
 FORMS: dict[str, dict[str, Any]] = {  # a valid body, so only the foreign id can make it fail
     "/people/{person_id}/edit": {"name": "Hacked", "version": ""},
     "/people/{person_id}/facts": {"kind": "interest", "text": "Hacked"},
     "/people/{person_id}/questions": {"text": "Hacked?"},
     "/people/{person_id}/dates": {"kind": "custom", "when": "--01-01", "label": "Hacked"},
     "/promises/{commitment_id}": {"action": "done"},
+    **SYNC_PAGE_FORMS,
 }
 
 
@@ -64,6 +67,7 @@ def victim(web_app: FastAPI, db_url: str, clock: Clock) -> dict[str, Any]:
         "target_id": target.id,
         "invitation_id": invitation_id,
         **outbound_ids(book),
+        **sync_ids(book),
     }
 
 
@@ -83,7 +87,7 @@ def id_routes(app: FastAPI) -> list[tuple[str, str]]:
     return [
         (method, path)
         for method, path in all_routes(app.routes)
-        if not path.startswith("/api/") and "{" in path and path not in SECRET_KEYED
+        if not path.startswith("/api/") and "{" in path and path not in SECRET_KEYED | DAV_PATHS
     ]
 
 
@@ -144,6 +148,8 @@ def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
             "target_id",
             "channel_id",
             "webhook_id",
+            "account_id",
+            "conflict_id",
         ):
             url = url.replace("{" + name + "}", str(victim[name]))
         assert "{" not in url, f"add the id of {path} to the victim fixture"

@@ -80,6 +80,9 @@ def create_app(
     from amity.assistant.http import mount_mcp
 
     app.state.mcp = mount_mcp(app, cfg.engine, cfg.url, cfg.clock, cfg.base_url)
+    from amity.web.dav import router as dav  # the CardDAV server (issue 10)
+
+    app.include_router(dav)
     from amity.web.pages import router as pages
 
     app.include_router(pages)

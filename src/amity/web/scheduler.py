@@ -60,6 +60,24 @@ class DigestRound:
         return outcome
 
 
+class SyncRound:
+    """Connected accounts that are due (each every 15 minutes by default, sooner after a
+    failure's back-off ends): each run claims its account's lease in the database, so with
+    several workers an account still runs once at a time."""
+
+    def __init__(self, cfg: WebConfig) -> None:
+        self.cfg = cfg
+
+    def __call__(self) -> dict[int, str]:
+        from amity.sync.runner import run_due
+
+        try:
+            return run_due(self.cfg.engine, self.cfg.url, self.cfg.clock)
+        except Exception:
+            log.exception("sync scheduler: cannot list due accounts")
+            return {}
+
+
 def start_digest_scheduler(cfg: WebConfig, *, interval: float | None = None) -> Callable[[], None]:
     """Start the background scheduler; returns the function that stops it.
 
@@ -83,6 +101,14 @@ def start_digest_scheduler(cfg: WebConfig, *, interval: float | None = None) -> 
         next_run_time=datetime.now(UTC),  # claim the lease at start, not a round later
     )
     add_outbound_jobs(scheduler, cfg, interval=seconds, gate=leadership.gate)
+    scheduler.add_job(  # issue 10: connected accounts (each run also leases its account)
+        leadership.gate(SyncRound(cfg)),
+        "interval",
+        seconds=seconds,
+        id="sync",
+        max_instances=1,
+        coalesce=True,
+    )
     scheduler.start()
 
     def stop() -> None:

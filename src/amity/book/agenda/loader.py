@@ -86,6 +86,7 @@ def load_agenda_inputs(
         shares=network.shares,
         goals=network.goals,
         feedback_requests=network.feedback_requests,
+        job_changes=network.job_changes,
     )
 
 

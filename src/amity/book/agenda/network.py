@@ -2,7 +2,7 @@
 view of the book for ``share``, goals for ``goal_checkin``, open requests for
 ``feedback_request``. The items themselves are built by :mod:`amity.rules.agenda.network`.
 
-One statement of four ``EXISTS`` first finds which of them have anything (an empty ledger,
+One statement of five ``EXISTS`` (the fifth: job changes to congratulate on) first finds which of them have anything (an empty ledger,
 library or goal list costs nothing more); each input is then a few set-based queries.
 """
 
@@ -25,6 +25,8 @@ from amity.rules.agenda import (
     ShareInputs,
     Someone,
 )
+from amity.rules.agenda.inputs import JobChangeInput
+from amity.rules.agenda.milestones import CONGRATULATE_DAYS
 from amity.rules.agenda.network import GIVE_MIN_SURPLUS, NEW_ARTICLE_DAYS
 from amity.rules.dates import time_zone
 from amity.store import schema as s
@@ -38,6 +40,7 @@ class NetworkInputs:
     shares: ShareInputs = field(default_factory=ShareInputs)
     goals: Sequence[GoalInput] = ()
     feedback_requests: Sequence[FeedbackRequestInput] = ()
+    job_changes: Sequence[JobChangeInput] = ()
 
 
 def load_network_inputs(
@@ -50,6 +53,7 @@ def load_network_inputs(
         shares=load_shares(conn, owner_id, today, tz) if found.share else ShareInputs(),
         goals=load_goals(conn, owner_id) if found.goals else (),
         feedback_requests=load_feedback_requests(conn, owner_id) if found.requests else (),
+        job_changes=load_job_changes(conn, owner_id, today) if found.congratulate else (),
     )
 
 
@@ -58,7 +62,7 @@ def _new_since(today: date, tz: tzinfo) -> datetime:
 
 
 def _inputs_with_something(conn: Connection, owner_id: int, today: date, tz: tzinfo) -> Any:
-    x, a, g, r = s.exchanges, s.articles, s.goals, s.feedback_requests
+    x, a, g, r, j = s.exchanges, s.articles, s.goals, s.feedback_requests, s.job_changes
     return conn.execute(
         select(
             exists().where(x.c.owner_id == owner_id, x.c.direction == "received").label("give"),
@@ -69,8 +73,44 @@ def _inputs_with_something(conn: Connection, owner_id: int, today: date, tz: tzi
             .where(g.c.owner_id == owner_id, g.c.status == "active", g.c.check_in_days.is_not(None))
             .label("goals"),
             exists().where(r.c.owner_id == owner_id, r.c.status == "open").label("requests"),
+            exists()
+            .where(j.c.owner_id == owner_id, j.c.learned_on > _congratulate_since(today))
+            .label("congratulate"),
         )
     ).one()
+
+
+def _congratulate_since(today: date) -> date:
+    return today - timedelta(days=CONGRATULATE_DAYS)
+
+
+def load_job_changes(conn: Connection, owner_id: int, today: date) -> list[JobChangeInput]:
+    """Job changes learned in the congratulation window, about people still in the book."""
+    j, p, c = s.job_changes, s.people, s.circles
+    rows = conn.execute(
+        select(j, p.c.name, c.c.name.label("circle"), c.c.weight)
+        .select_from(j.join(p, p.c.id == j.c.person_id).outerjoin(c, c.c.id == p.c.circle_id))
+        .where(
+            j.c.owner_id == owner_id,
+            j.c.learned_on > _congratulate_since(today),
+            j.c.learned_on <= today,
+            p.c.archived_at.is_(None),
+        )
+        .order_by(j.c.id)
+    )
+    return [
+        JobChangeInput(
+            r.id,
+            Someone(r.person_id, r.name, r.circle, float(r.weight or 1.0)),
+            r.kind,
+            r.from_org,
+            r.from_title,
+            r.to_org,
+            r.to_title,
+            r.learned_on,
+        )
+        for r in rows
+    ]
 
 
 def _batches(ids: Sequence[int]) -> Iterator[list[int]]:

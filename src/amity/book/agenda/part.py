@@ -42,6 +42,7 @@ RECORD_TABLES = {  # what the numbers in an item key refer to (amity.rules.agend
     "article": s.articles,
     "goal": s.goals,
     "feedback_request": s.feedback_requests,
+    "job_change": s.job_changes,
 }
 
 

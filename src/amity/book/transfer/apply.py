@@ -22,6 +22,7 @@ from amity.book.transfer.keys import (
     SCALARS,
     chunks,
     fit,
+    job_news,
     record_dates,
     record_relations,
     record_tags,
@@ -77,6 +78,10 @@ class Applier:
         owner = self._ctx.owner_id
         row = conn.execute(select(p).where(p.c.owner_id == owner, p.c.id == person_id)).one()
         values: dict[str, Any] = {}
+        news = job_news({"org": row.org, "title": row.title}, decision.record)
+        if news:
+            values.update(org=record_value(decision.record, "org"),
+                          title=record_value(decision.record, "title"))  # fmt: skip
         for name in SCALARS:
             value = record_value(decision.record, name)
             if value not in (None, "") and getattr(row, name) in (None, ""):
@@ -88,7 +93,12 @@ class Applier:
             conn.execute(
                 update(p).where(p.c.owner_id == owner, p.c.id == person_id).values(**values)
             )
-        if "org" in values:
+        if news:
+            from amity.book.milestones import note_job
+
+            note_job(conn, self._ctx, person_id, old=(row.org, row.title),
+                     new=(values["org"], values["title"]), source=decision.record.source or "import")  # fmt: skip
+        elif "org" in values:
             children.jobs.append(_job_row(owner, person_id, decision.record))
         if person_id not in children.known:
             children.known[person_id] = _existing_children(conn, owner, person_id)

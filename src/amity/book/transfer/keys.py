@@ -86,6 +86,15 @@ def record_relations(record: PersonRecord) -> list[tuple[str, str]]:
     return found
 
 
+def job_news(known: dict[str, Any], record: PersonRecord) -> bool:
+    """Whether ``record`` says the person moved to another organisation or title (an import
+    is taken as news: the old job closes, the new one opens, the agenda congratulates)."""
+    from amity.rules.milestones import job_change
+
+    return job_change(known.get("org"), known.get("title"), record_value(record, "org"),
+                      record_value(record, "title")) is not None  # fmt: skip
+
+
 def person_problem(record: PersonRecord) -> str | None:
     if not clean_text(record.name) and not record.emails and not record.org:
         return "no name, e-mail or organisation"

@@ -29,6 +29,7 @@ from amity.book.transfer.keys import (
     identifies_person,
     interaction_label,
     interaction_problem,
+    job_news,
     normalize_points,
     own_uid,
     person_problem,
@@ -243,6 +244,10 @@ class Planner:
 
     # --- people --------------------------------------------------------------------------
 
+    def target_of(self, record: PersonRecord) -> int | None:
+        """The person a planned record is (an id, or a negative key of one this plan creates)."""
+        return self._match(record)[0]
+
     def _match(self, record: PersonRecord) -> tuple[int | None, str | None]:
         uid = record_uid(record)
         if uid in self._by_uid:
@@ -312,6 +317,10 @@ class Planner:
         """What ``record`` adds to the known person; the snapshot is updated as planned."""
         known = self._known[target]
         changes = []
+        if target >= 0 and job_news(known.fields, record):  # a newer job: see book/milestones
+            known.fields.update(org=record_value(record, "org"),
+                                title=record_value(record, "title"))  # fmt: skip
+            changes.append("job")
         for name in SCALARS:
             value = record_value(record, name)
             if value not in (None, "") and known.fields.get(name) in (None, ""):

@@ -27,6 +27,7 @@ Kind weights (configurable in `AgendaSettings.kind_weights`):
 | `goal_checkin` | 1.0 | an improvement goal's check-in is due |
 | `give` | 1.0 | someone has given you clearly more than they received, for a while |
 | `share` | 0.8 | a newly added article strongly matches someone's interests |
+| `congratulate` | 2.0 | Amity learned (from a sync or an import) that someone moved to another organisation, or got a new title in the same one: for 30 days from the day it learned of it |
 
 Default circle weights: inner 4.0, close 3.0, network 2.0, acquaintance 1.0
 (`amity circle set NAME --weight W`).

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from amity.model.types import Action
-from amity.rules.agenda import dates, follow_ups, keep_in_touch, network, replies
+from amity.rules.agenda import dates, follow_ups, keep_in_touch, milestones, network, replies
 from amity.rules.agenda.inputs import AgendaInputs
 from amity.rules.agenda.scoring import Candidate, Context, is_hidden
 from amity.rules.agenda.settings import DEFAULT_SETTINGS, AgendaSettings
@@ -56,6 +56,7 @@ def build_agenda(
             *network.shares(ctx, inputs.shares),
             *network.goal_checkins(ctx, inputs.goals),
             *network.feedback_requests(ctx, inputs.feedback_requests),
+            *milestones.congratulations(ctx, inputs.job_changes),
         ],
         ctx,
     )

@@ -205,6 +205,20 @@ class AgendaState:
     until: date | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class JobChangeInput:
+    """A new job (``new_job``) or title (``promotion``) Amity learned of on ``learned_on``."""
+
+    id: int
+    person: Someone
+    kind: str
+    from_org: str | None
+    from_title: str | None
+    to_org: str | None
+    to_title: str | None
+    learned_on: date
+
+
 @dataclass(frozen=True)
 class AgendaInputs:
     people: Sequence[PersonInput]
@@ -219,3 +233,4 @@ class AgendaInputs:
     shares: ShareInputs = field(default_factory=ShareInputs)
     goals: Sequence[GoalInput] = ()
     feedback_requests: Sequence[FeedbackRequestInput] = ()
+    job_changes: Sequence[JobChangeInput] = ()

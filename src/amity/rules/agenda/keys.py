@@ -31,6 +31,7 @@ _KEY_PATTERNS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
     "date": (re.compile(r"date:(?:birthday|anniversary|custom):d(\d+):\d{4}"), ("date",)),
     "work_anniversary": (re.compile(r"date:work_anniversary:j(\d+):\d{4}"), ("job",)),
     "give": (re.compile(rf"give:p(\d+):{_DAY}"), ("person",)),
+    "congratulate": (re.compile(r"congratulate:j(\d+)"), ("job_change",)),
     "share": (re.compile(r"share:a(\d+):p(\d+)"), ("article", "person")),
     "goal_checkin": (re.compile(rf"goal_checkin:g(\d+):{_DAY}"), ("goal",)),
     "feedback_request": (re.compile(r"feedback_request:ask:r(\d+)"), ("feedback_request",)),

@@ -34,6 +34,7 @@ DEFAULT_KIND_WEIGHTS: Mapping[str, float] = MappingProxyType(
         "goal_checkin": 1.0,
         "give": 1.0,
         "share": 0.8,
+        "congratulate": 2.0,  # a new job or a promotion learned from a sync or an import
     }
 )
 DEFAULT_DATE_LEAD_DAYS: Mapping[str, int] = MappingProxyType(

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from amity.web.pages import (
     auth,
     capture,
+    connections,
     growth,
     lists,
     network,
@@ -34,5 +35,6 @@ for module in (
     growth,
     review,
     outbound,  # issue 13: notifications and webhooks in Settings
+    connections,  # issue 10
 ):  # issue 6: brief, prepare, events, network...
     router.include_router(module.router, dependencies=[Depends(bounded_input)])

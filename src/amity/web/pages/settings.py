@@ -42,6 +42,9 @@ def settings_context(request: Request, book: Book, **extra: Any) -> dict[str, An
         "section": None,
     }
     context.update(outbound_context(book))
+    from amity.web.pages.connections import connections_context
+
+    context.update(connections_context(book))
     context.update(extra)
     return context
 

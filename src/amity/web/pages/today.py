@@ -66,6 +66,7 @@ def today_page(request: Request, book: BookDep) -> Response:
             "people_count": book.people.count(),
             "failing_channels": book.notifications.failing(),
             "disabled_webhooks": book.webhooks.disabled(),
+            "failing_accounts": book.connections.failing(),  # issue 10: sync banner
         },
     )
 
