@@ -111,3 +111,17 @@ def test_a_redirect_to_a_refused_address_is_not_followed(
     monkeypatch.setenv("AMITY_ALLOW_HOSTS", "localhost,127.0.0.1/32")
     with guarded_client("webhooks") as client:
         assert client.get(f"http://localhost:{port}/start").text == "secret"
+
+
+def test_a_pinned_name_answers_only_the_judged_addresses() -> None:
+    import ipaddress
+    import socket
+
+    from amity.netguard import pinned
+
+    with pinned("pinned-name.invalid", [ipaddress.ip_address("127.0.0.1")]):
+        infos = socket.getaddrinfo("pinned-name.invalid", 80, type=socket.SOCK_STREAM)
+        assert {i[4][0] for i in infos} == {"127.0.0.1"}
+        assert socket.getaddrinfo("127.0.0.1", 80, type=socket.SOCK_STREAM)
+    with pytest.raises(socket.gaierror):
+        socket.getaddrinfo("pinned-name.invalid", 80, type=socket.SOCK_STREAM)

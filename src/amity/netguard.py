@@ -22,7 +22,9 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -83,7 +85,7 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     except ValueError:
         pass
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _system_getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
         raise InvalidInput(f"cannot resolve the host {host!r}: {exc}", field="url") from None
     found: list[IPAddress] = []
@@ -92,6 +94,36 @@ def resolve(host: str, port: int) -> list[IPAddress]:
         if address not in found:
             found.append(address)
     return found
+
+
+_system_getaddrinfo = socket.getaddrinfo
+_pins = threading.local()
+
+
+def _pinned_getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+    pins: dict[str, list[IPAddress]] | None = getattr(_pins, "hosts", None)
+    name = host.decode() if isinstance(host, bytes) else host
+    if pins and isinstance(name, str) and name.strip().lower().rstrip(".") in pins:
+        answers = []
+        for address in pins[name.strip().lower().rstrip(".")]:
+            answers += _system_getaddrinfo(str(address), port, *args, **kwargs)
+        return answers
+    return _system_getaddrinfo(host, port, *args, **kwargs)
+
+
+@contextmanager
+def pinned(host: str, addresses: list[IPAddress]) -> Iterator[None]:
+    """While inside, this thread's lookups of ``host`` answer only ``addresses`` (the ones
+    :func:`check_host` judged): a library making its own connections (Apprise, smtplib)
+    cannot be sent elsewhere by a DNS answer that changed after the check (DNS rebinding)."""
+    if socket.getaddrinfo is not _pinned_getaddrinfo:
+        socket.getaddrinfo = _pinned_getaddrinfo
+    previous = getattr(_pins, "hosts", None)
+    _pins.hosts = {**(previous or {}), host.strip().lower().rstrip("."): list(addresses)}
+    try:
+        yield
+    finally:
+        _pins.hosts = previous
 
 
 def check_host(
@@ -166,6 +198,7 @@ def guarded_client(purpose: str, **kwargs: Any) -> httpx.Client:
 
 
 __all__ = [
+    "pinned",
     "PURPOSES",
     "BlockedAddress",
     "check_host",

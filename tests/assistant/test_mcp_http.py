@@ -20,7 +20,7 @@ from mcp.client.streamable_http import streamable_http_client
 from amity import accounts
 from amity.book import Book, PersonInput, open_book
 from amity.web.app import create_app
-from tests.assistant.scenario import exercise_every_tool, fails, seed
+from tests.assistant.scenario import READ_TOOLS, exercise_every_tool, fails, seed
 from tests.conftest import Clock, new_book
 from tests.web.conftest import free_port
 from tests.web.test_serve import wait_until_up
@@ -95,6 +95,8 @@ def test_a_read_only_token_cannot_write(db_url: str, clock: Clock) -> None:
     seed(book)
 
     async def check(session: Any) -> None:
+        listed = {t.name for t in (await session.list_tools()).tools}
+        assert listed == set(READ_TOOLS) and "add_person" not in listed
         assert not (await session.call_tool("today", {})).is_error
         for name, args in (
             ("add_person", {"name": "Intruder"}),

@@ -13,7 +13,7 @@ from mcp.shared.exceptions import MCPError
 from amity.assistant.access import Access
 from amity.assistant.server import build_server
 from amity.book import Book, PersonInput
-from tests.assistant.scenario import exercise_every_tool, fails, seed
+from tests.assistant.scenario import READ_TOOLS, exercise_every_tool, fails, seed
 from tests.conftest import new_book
 
 
@@ -37,6 +37,8 @@ def test_a_read_only_connection_reads_and_never_writes(book: Book) -> None:
     seed(book)
 
     async def check(client: Any) -> None:
+        listed = {t.name for t in (await client.list_tools()).tools}
+        assert listed == set(READ_TOOLS), "a read-only connection lists only the read tools"
         assert (await client.call_tool("today", {})).is_error is False
         message = await fails(client, "add_person", {"name": "Intruder"})
         assert "read-only" in message

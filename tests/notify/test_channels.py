@@ -199,3 +199,31 @@ def test_digest_and_due_items_become_alerts() -> None:
     )
     assert not in_quiet_hours(parse_clock("07:00"), *night)
     assert not in_quiet_hours(parse_clock("03:00"), None, None)
+
+
+def test_a_dns_answer_that_changes_after_the_check_cannot_redirect_the_send(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DNS rebinding: the name resolves to an allowed address when judged, then to another.
+    The send connects to the address judged (the receiver gets it), never the second one."""
+    import socket
+
+    from amity import netguard
+
+    real = netguard._system_getaddrinfo
+    answers = {"count": 0}
+
+    def rebinding(host: object, port: object, *args: object, **kwargs: object) -> object:
+        if host == "rebind.example":
+            answers["count"] += 1
+            first = answers["count"] == 1
+            return real("127.0.0.1" if first else "192.0.2.1", port, *args, **kwargs)
+        return real(host, port, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(netguard, "_system_getaddrinfo", rebinding)
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    with receiver() as rx:
+        send(f"json://rebind.example:{rx.port}/hook", "title", "body", timeout=3)
+    # judged once; without the pin Apprise's own lookup would get 192.0.2.1 and fail
+    assert answers["count"] == 1
+    assert [r["path"] for r in rx.received] == ["/hook"]

@@ -64,11 +64,28 @@ class GuardedServer:
         return register
 
 
+class AmityServer(MCPServer[Any]):
+    """The SDK's server listing only the tools the caller may use: a read-only connection
+    (a read-scoped token, ``amity mcp --read-only``) does not see the write tools at all
+    (calling one anyway is still refused by :class:`Access`)."""
+
+    def __init__(self, access: Callable[[], Access], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._access = access
+
+    async def list_tools(self) -> list[Any]:
+        tools = await super().list_tools()
+        if self._access().can_write:
+            return tools
+        return [t for t in tools if t.annotations is not None and t.annotations.read_only_hint]
+
+
 def build_server(access: Callable[[], Access], **settings: Any) -> MCPServer[Any]:
     """The Amity MCP server; ``access()`` names the caller's book for each request."""
     from importlib.metadata import version
 
-    server: MCPServer[Any] = MCPServer(
+    server: MCPServer[Any] = AmityServer(
+        access,
         "amity",
         title="Amity",
         instructions=INSTRUCTIONS,

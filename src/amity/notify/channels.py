@@ -10,7 +10,9 @@ over, and again before every send:
   (``amity.netguard``, purpose ``notify``: private and loopback addresses need
   ``AMITY_NOTIFY_ALLOW_PRIVATE=1``); cloud services whose URL carries only tokens
   (``tgram://``, ``discord://``, ``slack://``...) go to their fixed public endpoints;
-- Apprise is told not to follow redirects, and to give up after :data:`TIMEOUT` seconds.
+- Apprise is told not to follow redirects, and to give up after :data:`TIMEOUT` seconds;
+- the addresses judged are pinned for the send (``netguard.pinned``), so a DNS answer that
+  changes between the check and the connection (DNS rebinding) cannot redirect it.
 
 URLs hold secrets: they are never logged, and every error is passed through
 ``amity.crypto.redact`` with the URL before anyone sees it.
@@ -18,6 +20,7 @@ URLs hold secrets: they are never logged, and every error is passed through
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -98,6 +101,11 @@ def reached_host(url: str, plugin: Any) -> tuple[str, int] | None:
 def check_channel_url(url: str) -> Any:
     """The Apprise plugin for ``url`` once the URL and the host it reaches are allowed; else
     InvalidInput (or netguard's BlockedAddress) with the reason, the URL's secrets removed."""
+    return _checked(url)[0]
+
+
+def _checked(url: str) -> tuple[Any, tuple[str, list[Any]] | None]:
+    """The plugin and, for a URL naming a host, that host with the addresses judged."""
     from amity.crypto import redact
     from amity.netguard import check_host
 
@@ -106,12 +114,13 @@ def check_channel_url(url: str) -> Any:
         raise InvalidInput(problem, field="url")
     plugin = _instantiate(url.strip())
     target = reached_host(url, plugin)
-    if target is not None:
-        try:
-            check_host(target[0], target[1], purpose="notify")
-        except InvalidInput as exc:
-            raise type(exc)(redact(str(exc), url), field="url") from None
-    return plugin
+    if target is None:
+        return plugin, None
+    try:
+        addresses = check_host(target[0], target[1], purpose="notify")
+    except InvalidInput as exc:
+        raise type(exc)(redact(str(exc), url), field="url") from None
+    return plugin, (target[0], addresses)
 
 
 def send(url: str, title: str, body: str, *, timeout: float = TIMEOUT) -> None:
@@ -120,15 +129,19 @@ def send(url: str, title: str, body: str, *, timeout: float = TIMEOUT) -> None:
 
     from amity.crypto import redact
 
+    from amity.netguard import pinned
+
     try:
-        plugin = check_channel_url(url)
+        plugin, target = _checked(url)
     except InvalidInput as exc:
         raise ChannelFailed(str(exc)) from None
+    # the connection Apprise makes goes to the addresses just judged, whatever DNS says next
+    pin = pinned(*target) if target is not None else contextlib.nullcontext()
     plugin.redirects = False
     plugin.socket_connect_timeout = timeout
     plugin.socket_read_timeout = timeout
     capture: Any = apprise.LogCapture
-    with capture(level=logging.WARNING, fmt="%(message)s") as captured:
+    with pin, capture(level=logging.WARNING, fmt="%(message)s") as captured:
         try:
             ok = plugin.notify(body=body, title=title)
         except Exception as exc:  # a plugin bug must not stop the other deliveries
