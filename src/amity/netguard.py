@@ -198,12 +198,12 @@ def guarded_client(purpose: str, **kwargs: Any) -> httpx.Client:
 
 
 __all__ = [
-    "pinned",
     "PURPOSES",
     "BlockedAddress",
     "check_host",
     "check_url",
     "guarded_client",
     "is_public",
+    "pinned",
     "private_allowed",
 ]

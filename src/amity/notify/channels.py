@@ -128,7 +128,6 @@ def send(url: str, title: str, body: str, *, timeout: float = TIMEOUT) -> None:
     import apprise
 
     from amity.crypto import redact
-
     from amity.netguard import pinned
 
     try:
