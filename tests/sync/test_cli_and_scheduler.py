@@ -47,6 +47,20 @@ def test_the_cli_adds_runs_shows_and_removes_an_account(
     listed = json.loads(cli("sync", "list", "--json").output)
     assert [a["status"] for a in listed] == ["ok"] and dav.password not in repr(listed)
     assert cli("sync", "conflicts").output.strip() == "No conflicts."
+    changed = cli("sync", "set", "Phone", "--tag", "phone", "--pull-only", "--every", "60",
+                  "--disable", "--json")  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    options = json.loads(changed.output)["options"]
+    assert options["tags"] == ["phone"] and options["push"] is False
+    assert "scope: tag phone; pull only; keeps cards; paused" in cli("sync", "status").output
+    from amity.book import PersonInput, open_book
+
+    before, _ = dav.get("ana-1.vcf")
+    open_book().people.edit("Ana Lima", PersonInput(org="Globex"))
+    assert cli("sync", "run", "Phone").exit_code == 0
+    assert dav.get("ana-1.vcf")[0] == before, "a pull-only account never changes the server"
+    back = cli("sync", "set", "Phone", "--everyone", "--push", "--enable")
+    assert "scope: everyone; pushes changes; keeps cards; every 60 min" in back.output
     assert "Disconnected Phone." in cli("sync", "remove", "Phone").output
     assert "No connected accounts" in cli("sync", "list").output
     assert "Ana Lima" in cli("list").output  # the people stay

@@ -31,6 +31,14 @@ def test_connect_sync_and_see_the_run_in_settings(ann: WebUser, tmp_path: Path) 
         assert ann.book.people.get("ana@x.example").name == "Ana Lima"
         page = ann.get("/settings")
         assert "1 created" in page.text and "server 1, Amity 1" in page.text
+        saved = ann.post(f"/settings/connections/{account.id}/options",
+                         {"tags": "phone, family", "pull_only": "1", "every": "30"})  # fmt: skip
+        assert "Saved the options of Phone" in saved.text
+        changed = ann.book.connections.get(account.id)
+        assert changed.options["tags"] == ["phone", "family"] and changed.options["push"] is False
+        assert changed.interval_minutes == 30 and changed.enabled
+        bad = ann.post(f"/settings/connections/{account.id}/options", {"every": "soon"})
+        assert bad.status_code == 422 and "give a number" in bad.text
         assert "pw-in-the-form" not in page.text
     gone = ann.post(f"/settings/connections/{account.id}/run")  # the server is down now
     assert gone.status_code == 422 and "The run failed" in gone.text
@@ -64,3 +72,13 @@ def test_the_api_adds_runs_and_never_returns_the_password(ann: WebUser, tmp_path
         assert [i["outcome"] for i in items] == ["created"]
         listed = ann.client.get("/api/v1/sync/accounts", headers=headers)
         assert listed.json()[0]["has_password"] is True and "api-secret-pw" not in listed.text
+        patched = ann.client.patch(f"/api/v1/sync/accounts/{account_id}", headers=headers,
+                                   json={"circles": ["inner"], "allow_delete": True,
+                                         "password": "new-secret-pw"})  # fmt: skip
+        assert patched.status_code == 200 and "new-secret-pw" not in patched.text
+        assert patched.json()["options"]["circles"] == ["inner"]
+        assert patched.json()["options"]["allow_delete"] is True
+        assert ann.book.connections.secret(account_id) == "new-secret-pw"
+        refused = ann.client.patch(f"/api/v1/sync/accounts/{account_id}", headers=headers,
+                                   json={"interval_minutes": 0})  # fmt: skip
+        assert refused.status_code == 422

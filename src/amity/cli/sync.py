@@ -1,4 +1,4 @@
-"""`amity sync`: connected accounts (add, list, status, run, remove, conflicts, resolve).
+"""`amity sync`: connected accounts (add, set, list, status, run, remove, conflicts, resolve).
 
 amity sync add carddav https://dav.example.org/ --username ana --password-file pw.txt
 amity sync run --all
@@ -136,6 +136,7 @@ def _problems(book: Any, account: Any) -> list[Any]:
 
 def _print_status(a: Any, problems: list[Any]) -> None:
     click.echo(f"#{a.id} {a.name} ({a.kind}, {a.url}): {a.status}")
+    click.echo(f"  {describe_options(a)}")
     run = a.last_run
     if run is None:
         click.echo("  never run")
@@ -188,6 +189,73 @@ def run(state: AppState, account: str | None, run_all: bool, as_json: bool) -> N
             click.echo(line + (f": {result.error}" if result.error else ""))
     if any(r is not None and r.status == "failed" for _, r in results):
         raise SystemExit(1)
+
+
+@sync.command("set")
+@click.argument("account")
+@click.option("--username", "-u", help="A new user name on the server.")
+@click.option("--password-file", type=click.Path(dir_okay=False, allow_dash=True),
+              help="File whose first line is the new password ('-': stdin).")  # fmt: skip
+@click.option("--circle", "circles", multiple=True, help="Only people in this circle reach the "
+              "server (repeat; replaces the circles given before).")  # fmt: skip
+@click.option("--tag", "tags", multiple=True, help="Only people with this tag reach the server "
+              "(repeat; replaces the tags given before).")  # fmt: skip
+@click.option("--everyone", is_flag=True, help="Drop the circle and tag scope: everyone syncs.")
+@click.option("--allow-delete/--keep-cards", default=None, help="Whether archiving someone in "
+              "Amity deletes their card on the server.")  # fmt: skip
+@click.option("--push/--pull-only", default=None, help="Whether Amity's changes go to the server.")
+@click.option("--share-notes/--no-share-notes", default=None, help="Send notes as NOTE.")
+@click.option("--share-tags/--no-share-tags", default=None, help="Send tags as CATEGORIES.")
+@click.option("--every", "interval", type=click.IntRange(1, 10080), metavar="MINUTES",
+              help="How often the server's scheduler runs it.")  # fmt: skip
+@click.option("--enable/--disable", "enabled", default=None,
+              help="Pause or resume the scheduled runs.")  # fmt: skip
+@json_option
+@pass_state
+def set_account(state: AppState, account: str, username: str | None, password_file: str | None,
+                circles: tuple[str, ...], tags: tuple[str, ...], everyone: bool,
+                allow_delete: bool | None, push: bool | None, share_notes: bool | None,
+                share_tags: bool | None, interval: int | None, enabled: bool | None,
+                as_json: bool) -> None:  # fmt: skip
+    """Change ACCOUNT's options: scope, deletions, direction, schedule, credentials. Options
+    not given stay as they are."""
+    if everyone and (circles or tags):
+        raise InvalidInput("--everyone drops the scope: give it without --circle or --tag")
+    options: dict[str, Any] = {}
+    if everyone:
+        options.update(circles=[], tags=[])
+    if circles or tags:
+        options.update(circles=list(circles), tags=list(tags))
+    for key, value in (("allow_delete", allow_delete), ("push", push),
+                       ("share_notes", share_notes), ("share_tags", share_tags)):  # fmt: skip
+        if value is not None:
+            options[key] = value
+    password = _read_password(password_file)
+    changed = state.book().connections.configure(
+        account, options=options or None, enabled=enabled, interval_minutes=interval,
+        username=username, secret=password,
+    )  # fmt: skip
+    if as_json:
+        from amity.serialize_sync import sync_account_json
+
+        emit_json(sync_account_json(changed))
+        return
+    click.echo(f"Changed {changed.name} (#{changed.id}): {describe_options(changed)}")
+
+
+def describe_options(account: Any) -> str:
+    """The account's options in words, as `sync set` and `sync status` print them."""
+    o = account.options
+    scope = [f"circle {c}" for c in o.get("circles") or []] + [
+        f"tag {t}" for t in o.get("tags") or []
+    ]
+    parts = [
+        "scope: " + (", ".join(scope) if scope else "everyone"),
+        "pushes changes" if o.get("push", True) else "pull only",
+        "deletes cards of archived people" if o.get("allow_delete") else "keeps cards",
+        f"every {account.interval_minutes} min" if account.enabled else "paused",
+    ]
+    return "; ".join(parts)
 
 
 @sync.command("remove")

@@ -88,6 +88,22 @@ class SyncAccountCreate(BaseModel):
     interval_minutes: Annotated[int, Field(ge=1, le=10080)] = 15
 
 
+class SyncAccountChange(BaseModel):
+    """What `amity sync set` changes; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+    username: Str300 | None = None
+    password: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+    circles: list[Str200] | None = Field(default=None, max_length=20)
+    tags: list[Str200] | None = Field(default=None, max_length=20)
+    allow_delete: bool | None = None
+    push: bool | None = None
+    share_notes: bool | None = None
+    share_tags: bool | None = None
+    interval_minutes: Annotated[int, Field(ge=1, le=10080)] | None = None
+    enabled: bool | None = None
+
+
 class ResolveBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     keep: Literal["amity", "server"]
@@ -115,6 +131,20 @@ def add_account(book: BookDep, body: SyncAccountCreate) -> dict[str, Any]:
             summary="One account: status, last run, counts and error")  # fmt: skip
 def get_account(book: BookDep, account_id: AccountId) -> dict[str, Any]:
     return sync_account_json(book.connections.get(account_id))
+
+
+@router.patch("/accounts/{account_id}", response_model=SyncAccountOut, responses=e.WRITE_ONE,
+              summary="Change an account's scope, direction, schedule or credentials")  # fmt: skip
+def change_account(book: BookDep, account_id: AccountId, body: SyncAccountChange) -> dict[str, Any]:
+    given = body.model_dump(exclude_unset=True)
+    options = {k: given[k] for k in ("circles", "tags", "allow_delete", "push", "share_notes",
+                                     "share_tags") if given.get(k) is not None}  # fmt: skip
+    account = book.connections.configure(
+        account_id, options=options or None, enabled=given.get("enabled"),
+        interval_minutes=given.get("interval_minutes"), username=given.get("username"),
+        secret=given.get("password"),
+    )  # fmt: skip
+    return sync_account_json(account)
 
 
 @router.delete("/accounts/{account_id}", status_code=status.HTTP_204_NO_CONTENT,

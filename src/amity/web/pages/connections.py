@@ -74,6 +74,36 @@ def run_connection(request: Request, book: BookDep, account_id: int) -> Response
     return _done(request, book, SECTION, message=f"Synced: {counts}.")
 
 
+@router.post("/settings/connections/{account_id}/options", response_class=HTMLResponse)
+def change_connection(
+    request: Request,
+    book: BookDep,
+    account_id: int,
+    circles: Text = "",
+    tags: Text = "",
+    allow_delete: Text = "",
+    pull_only: Text = "",
+    every: Text = "",
+    paused: Text = "",
+    password: Text = "",
+) -> Response:
+    options = {"circles": split_list(circles)[:20], "tags": split_list(tags)[:20],
+               "allow_delete": bool(allow_delete), "push": not pull_only}  # fmt: skip
+    try:
+        interval = int(every) if every.strip() else None
+        if len(password) > 1000:
+            raise InvalidInput("the password is too long", field="password")
+        account = book.connections.configure(
+            account_id, options=options, interval_minutes=interval, enabled=not paused,
+            secret=password or None,
+        )  # fmt: skip
+    except ValueError:
+        return _done(request, book, SECTION, error="Every how many minutes: give a number.")
+    except AmityError as exc:
+        return _done(request, book, SECTION, error=str(exc))
+    return _done(request, book, SECTION, message=f"Saved the options of {account.name}.")
+
+
 @router.post("/settings/connections/{account_id}/remove", response_class=HTMLResponse)
 def remove_connection(request: Request, book: BookDep, account_id: int) -> Response:
     gone = book.connections.remove(account_id)
