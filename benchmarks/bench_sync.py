@@ -51,7 +51,7 @@ print(json.dumps({"seconds": time.perf_counter() - started, "counts": result.sum
 _SYNC = """
 import json, os, resource, sys, time
 os.environ["AMITY_SYNC_ALLOW_PRIVATE"] = "1"
-os.environ.setdefault("AMITY_SECRET_KEY", "bench-secret")
+os.environ.setdefault("AMITY_SECRET_KEY", "bench-installation-secret-0123456789")
 from amity.book import open_book
 from amity.sync.runner import add_account, run_account
 url, user, db = sys.argv[1], sys.argv[2], sys.argv[3]
