@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from amity.book import InteractionInput, PersonInput
 from tests.web.network_samples import API_BODIES, network_ids
+from tests.web.record_samples import RECORD_API_BODIES, record_ids
 from tests.web.sync_samples import SYNC_API_BODIES, sync_ids
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/agenda/{key}/snooze": {"until": "2030-01-01"},
     **API_BODIES,  # issue 6
     **SYNC_API_BODIES,  # issue 10
+    **RECORD_API_BODIES,  # issue 12
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -60,6 +62,7 @@ def alices_ids(alice: ApiUser) -> dict[str, int]:
         "dismissed_key": f"follow_up:f{follow_up.id}",
         **network_ids(alice.book),
         **sync_ids(alice.book),
+        **record_ids(alice.book),
     }
 
 

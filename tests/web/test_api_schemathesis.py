@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from amity.book import InteractionInput, PersonInput
 from tests.web.network_samples import network_ids
+from tests.web.record_samples import record_ids
 from tests.web.sync_samples import sync_ids
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def real_ids(alice: ApiUser) -> dict[str, Any]:
         "key": f"promise:c{promise.id}",
         **network_ids(alice.book),
         **sync_ids(alice.book),
+        **record_ids(alice.book),
     }
 
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from amity.book.feedback import FeedbackLog
     from amity.book.network import Network
     from amity.book.notifications import Notifications
+    from amity.book.records import Records
     from amity.book.review import Reviews
     from amity.book.transfer import Transfer
     from amity.book.webhooks import Webhooks
@@ -147,6 +148,13 @@ class Book:
         from amity.book.circles import Circles
 
         return Circles(self.ctx)
+
+    # issue 12: edit and delete one record of any kind
+    @cached_property
+    def records(self) -> Records:
+        from amity.book.records import Records
+
+        return Records(self.ctx, self.people)
 
     # issue 6: events, paths, ledger, brief, articles, feedback and goals, the review
     @cached_property

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from amity.cli.options import console, emit_json, json_option, pass_state
+from amity.cli.records import delete_command, edit_command
 from amity.cli.state import AppState
 from amity.serialize import article_json, match_json, share_result_json
 
@@ -175,3 +176,8 @@ def share(
     )
     if result.skipped:
         click.echo(f"Skipped (had it already): {', '.join(r.name for r in result.skipped)}.")
+
+
+# issue 12: `amity article edit ID ...` and `... delete ID`
+article.add_command(edit_command("article"))
+article.add_command(delete_command("article"))

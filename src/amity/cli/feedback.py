@@ -6,6 +6,7 @@ import click
 
 from amity.cli.network import parse_day
 from amity.cli.options import console, date_option, emit_json, json_option, pass_state
+from amity.cli.records import delete_command, edit_command
 from amity.cli.state import AppState
 from amity.serialize import (
     check_in_json,
@@ -290,3 +291,10 @@ def goals(state: AppState, show_all: bool, as_json: bool) -> None:
         theme = f"  [dim]#{g.goal.theme}[/dim]" if g.goal.theme else ""
         status = "" if g.goal.status == "active" else f" ({g.goal.status})"
         out.print(f"G{g.goal.id}  {g.goal.title}{status}  {progress}{due}{theme}")
+
+
+# issue 12: `amity feedback edit ID ...` and `... delete ID`
+feedback.add_command(edit_command("feedback"))
+feedback.add_command(delete_command("feedback"))
+goal.add_command(edit_command("goal"))
+goal.add_command(delete_command("goal"))

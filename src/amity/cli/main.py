@@ -83,6 +83,18 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "webhook": ("amity.cli.outbound", "webhook", "Signed webhooks for changes in the book."),
     # issue 10: connected accounts
     "sync": ("amity.cli.sync", "sync", "Connected accounts: keep address books in step (CardDAV)."),
+    # issue 12: edit and delete every kind of record (event, article, goal and feedback carry
+    # `edit` and `delete` in their own groups)
+    "interaction": ("amity.cli.records", "interaction", "Edit or delete a logged interaction."),
+    "question": ("amity.cli.records", "question", "Edit or delete a question to ask."),
+    "date": ("amity.cli.records", "date", "Edit or delete a person's date."),
+    "relationship": ("amity.cli.records", "relationship", "Edit or delete a relationship."),
+    "fact edit": ("amity.cli.records", "fact_edit", "Change a fact."),
+    "fact delete": ("amity.cli.records", "fact_delete", "Delete a fact."),
+    "promise edit": ("amity.cli.records", "promise_edit", "Change a promise."),
+    "promise delete": ("amity.cli.records", "promise_delete", "Delete a promise."),
+    "follow-up edit": ("amity.cli.records", "follow_up_edit", "Change a follow-up."),
+    "follow-up delete": ("amity.cli.records", "follow_up_delete", "Delete a follow-up."),
 }
 
 
@@ -99,6 +111,15 @@ class LazyGroup(click.Group):
         module = importlib.import_module(entry[0])
         command: click.Command = getattr(module, entry[1])
         return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """`amity fact edit 12`: a command named by two words (the noun is a command too)."""
+        if len(args) >= 2 and f"{args[0]} {args[1]}" in COMMANDS:
+            name = f"{args[0]} {args[1]}"
+            return name, self.get_command(ctx, name), args[2:]
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]

@@ -8,6 +8,7 @@ import click
 
 from amity.book.network import RELATIONSHIP_KINDS
 from amity.cli.options import console, date_option, emit_json, json_option, pass_state
+from amity.cli.records import delete_command, edit_command
 from amity.cli.state import AppState
 from amity.model import EVENT_KINDS, EXCHANGE_KINDS
 from amity.serialize import (
@@ -450,3 +451,8 @@ def coverage_rm(state: AppState, target_id: int) -> None:
     """Remove a coverage target."""
     state.book().network.coverage.remove(target_id)
     click.echo(f"Removed coverage target {target_id}.")
+
+
+# issue 12: `amity event edit ID ...` and `... delete ID`
+event.add_command(edit_command("event"))
+event.add_command(delete_command("event"))

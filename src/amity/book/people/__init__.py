@@ -229,6 +229,25 @@ class People(PreparingInput, PersonDetails):
             )
             return person
 
+    def clear_birthday(self, ref: str | int) -> Person:
+        """Forget a person's birthday (their other dates stay)."""
+        with self._ctx.write() as conn:
+            person = self.resolve_in(conn, ref)
+            d, p = s.important_dates, s.people
+            conn.execute(
+                delete(d).where(
+                    d.c.owner_id == self._ctx.owner_id,
+                    d.c.person_id == person.id,
+                    d.c.kind == "birthday",
+                )
+            )
+            conn.execute(
+                update(p)
+                .where(p.c.owner_id == self._ctx.owner_id, p.c.id == person.id)
+                .values(updated_at=self._ctx.now(), version=p.c.version + 1)
+            )
+            return self.load_details(conn, person.id)
+
     def tag(self, ref: str | int, tags: Sequence[str]) -> Person:
         return self.edit(ref, PersonInput(tags=list(tags)))
 

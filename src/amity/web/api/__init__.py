@@ -12,7 +12,16 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
-from amity.web.api import agenda, interactions, network, outbound, people, sync, transfer
+from amity.web.api import (
+    agenda,
+    interactions,
+    network,
+    outbound,
+    people,
+    records,
+    sync,
+    transfer,
+)
 from amity.web.api.errors import install_error_handlers
 
 PREFIX = "/api/v1"
@@ -26,6 +35,7 @@ router.include_router(agenda.router)
 router.include_router(network.router)  # issue 6
 router.include_router(outbound.router)  # issue 13: notifications and webhooks
 router.include_router(sync.router)  # issue 10: connected accounts
+router.include_router(records.router)  # issue 12: edit and delete every kind of record
 
 __all__ = ["PREFIX", "install", "install_error_handlers", "openapi_document", "router"]
 

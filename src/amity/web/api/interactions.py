@@ -125,17 +125,6 @@ def get_interaction(book: BookDep, interaction_id: InteractionId) -> dict[str, A
     return interaction_json(book.interactions.get(interaction_id))
 
 
-@router.delete(
-    "/interactions/{interaction_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses={**e.R401, **e.R403, **e.R404, **e.R422},
-    summary="Delete an interaction",
-)
-def delete_interaction(book: BookDep, interaction_id: InteractionId) -> Response:
-    book.interactions.delete(interaction_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
 @router.get(
     "/people/{person_id}/interactions",
     response_model=InteractionPage,
