@@ -99,17 +99,18 @@ def clean_calendar_text(data: bytes) -> tuple[str, list[int]]:
 
     Returns the text and, for each of its lines, the 1-based line it came from in the file.
     """
-    logical: list[tuple[int, bytes]] = []
+    # pieces are joined once per logical line: appending to bytes per fold was quadratic
+    logical: list[tuple[int, list[bytes]]] = []
     for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
         line = raw.removesuffix(b"\r")
         if line[:1] in (b" ", b"\t") and logical:
-            logical[-1] = (logical[-1][0], logical[-1][1] + line[1:])
+            logical[-1][1].append(line[1:])
         elif line.strip():
-            logical.append((number, line))
+            logical.append((number, [line]))
     lines: list[str] = []
     origins: list[int] = []
-    for number, raw in logical:
-        fixed = _fix_line(raw.decode("utf-8", errors="replace"))
+    for number, pieces in logical:
+        fixed = _fix_line(b"".join(pieces).decode("utf-8", errors="replace"))
         if fixed is not None:
             lines.append(fixed)
             origins.append(number)

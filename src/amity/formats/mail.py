@@ -52,19 +52,20 @@ class Headers:
 
     @classmethod
     def parse(cls, text: str) -> Headers:
-        fields: dict[str, list[str]] = {}
-        name: str | None = None
+        # each field's folded pieces are joined once (appending per fold was quadratic)
+        pieces: dict[str, list[list[str]]] = {}
+        current: list[str] | None = None
         for line in text.splitlines():
-            if line[:1] in (" ", "\t") and name is not None:
-                fields[name][-1] += " " + line.strip()
+            if line[:1] in (" ", "\t") and current is not None:
+                current.append(line.strip())
                 continue
             key, colon, value = line.partition(":")
             if not colon or not key.strip() or " " in key.strip():
-                name = None
+                current = None
                 continue
-            name = key.strip().lower()
-            fields.setdefault(name, []).append(value.strip())
-        return cls(fields)
+            current = [value.strip()]
+            pieces.setdefault(key.strip().lower(), []).append(current)
+        return cls({name: [" ".join(p) for p in values] for name, values in pieces.items()})
 
     def get(self, name: str) -> str | None:
         values = self.fields.get(name.lower())

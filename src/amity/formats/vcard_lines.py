@@ -136,9 +136,51 @@ def _wide_encoding(head: bytes) -> str | None:
     return None
 
 
+class _Logical:
+    """One logical line being unfolded: its pieces are joined once, at the end (appending to
+    a bytes object per continuation line made unfolding quadratic)."""
+
+    __slots__ = ("head_bytes", "number", "pieces", "qp")
+
+    def __init__(self, number: int, raw: bytes) -> None:
+        self.number = number
+        self.pieces = [raw]
+        self.qp: bool | None = None  # decided once the head (up to the first ':') is known
+        self.head_bytes = 0
+        self._see(raw)
+
+    def add(self, raw: bytes) -> None:
+        if not raw:
+            return
+        self.pieces.append(raw)
+        self._see(raw)
+
+    def _see(self, piece: bytes) -> None:
+        """Find the head's end in the new piece only, so each byte is looked at once."""
+        if self.qp is not None:
+            return
+        colon = piece.find(b":")
+        self.head_bytes += len(piece) if colon < 0 else colon
+        if colon >= 0:
+            self.qp = _is_quoted_printable(b"".join(self.pieces))
+        elif self.head_bytes > MAX_PARAMETER_BYTES:
+            self.qp = False  # an absurd head: the line is dropped later anyway
+
+    def soft_break(self) -> bool:
+        """A QUOTED-PRINTABLE value ending in ``=`` continues on the next physical line."""
+        return bool(self.qp) and self.pieces[-1].endswith(b"=")
+
+    def join_soft_break(self, raw: bytes) -> None:
+        self.pieces[-1] = self.pieces[-1][:-1]
+        self.add(raw)
+
+    def text(self) -> bytes:
+        return b"".join(self.pieces)
+
+
 def _cards_from_lines(lines: Iterable[tuple[int, bytes]]) -> Iterator[RawCard]:
     card: RawCard | None = None
-    logical: list[tuple[int, bytes]] = []
+    logical: list[_Logical] = []
     for number, raw in lines:
         upper = raw.strip().upper()
         if upper == b"BEGIN:VCARD":
@@ -158,23 +200,20 @@ def _cards_from_lines(lines: Iterable[tuple[int, bytes]]) -> Iterator[RawCard]:
         yield _finish(card, logical)
 
 
-def _add_physical_line(logical: list[tuple[int, bytes]], number: int, raw: bytes) -> None:
-    """Unfold continuation lines and join QUOTED-PRINTABLE soft line breaks."""
+def _add_physical_line(logical: list[_Logical], number: int, raw: bytes) -> None:
+    """Unfold continuation lines and join QUOTED-PRINTABLE soft line breaks (linear time:
+    every physical line is looked at once, and pieces are joined once per logical line)."""
     if not raw.strip():
         return
     if logical:
-        previous_number, previous = logical[-1]
+        previous = logical[-1]
         if raw[:1] in (b" ", b"\t"):
-            logical[-1] = (previous_number, previous + raw[1:])
+            previous.add(raw[1:])
             return
-        if (
-            previous.endswith(b"=")
-            and _is_quoted_printable(previous)
-            and not _PROPERTY_START.match(raw)
-        ):
-            logical[-1] = (previous_number, previous[:-1] + raw)
+        if previous.soft_break() and not _PROPERTY_START.match(raw):
+            previous.join_soft_break(raw)
             return
-    logical.append((number, raw))
+    logical.append(_Logical(number, raw))
 
 
 def _is_quoted_printable(raw: bytes) -> bool:
@@ -182,10 +221,10 @@ def _is_quoted_printable(raw: bytes) -> bool:
     return colon >= 0 and b"QUOTED-PRINTABLE" in raw[:colon].upper()
 
 
-def _finish(card: RawCard, logical: list[tuple[int, bytes]]) -> RawCard:
-    for _number, raw in logical:
+def _finish(card: RawCard, logical: list[_Logical]) -> RawCard:
+    for line in logical:
         try:
-            card.lines.append(parse_content_line(raw))
+            card.lines.append(parse_content_line(line.text()))
         except UnusableLine as exc:
             card.dropped.append(str(exc))
     return card
@@ -220,10 +259,16 @@ def parse_content_line(raw: bytes) -> ContentLine:
 
 
 def _first_unquoted_colon(raw: bytes) -> int:
+    """The first ':' outside double quotes, in one pass (counting the quotes before each
+    candidate from the start again was quadratic on lines full of quoted colons)."""
+    quotes = 0
     start = 0
     while True:
         colon = raw.find(b":", start)
-        if colon < 0 or raw.count(b'"', 0, colon) % 2 == 0:
+        if colon < 0:
+            return -1
+        quotes += raw.count(b'"', start, colon)
+        if quotes % 2 == 0:
             return colon
         start = colon + 1
 
