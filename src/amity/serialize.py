@@ -273,6 +273,9 @@ def import_json(result: Any, *, filename: str = "") -> dict[str, Any]:
         ],
         "errors": [{"line": e.line, "record": e.record, "reason": e.reason} for e in plan.errors],
         "skipped": [{"line": k.line, "record": k.record, "reason": k.reason} for k in plan.skipped],
+        "warnings": [
+            {"line": w.line, "record": w.record, "reason": w.reason} for w in plan.warnings
+        ],
         "unknown_people": [
             {"email": e, "name": n or None} for e, n in sorted(plan.unknown.items())
         ],

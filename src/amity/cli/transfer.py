@@ -31,6 +31,7 @@ _ROWS = (
     ("interactions_skipped", "Interactions already imported"),
     ("skipped", "Skipped"),
     ("errors", "Errors"),
+    ("warnings", "Warnings (read in part)"),
     ("unknown_people", "Unknown people (not created)"),
 )
 
@@ -181,6 +182,10 @@ def _print_summary(
     if not dry_run and result.awaiting_reply:
         table.add_row("Messages awaiting your reply", str(result.awaiting_reply))
     out.print(table)
+    for warning in result.plan.warnings[:10]:
+        where = f"line {warning.line}" if warning.line is not None else "?"
+        out.print(f"  warning at {where}: {_one_line(warning.record)[:50]}: "
+                  f"{_one_line(warning.reason)}", markup=False)  # fmt: skip
     for error in result.plan.errors[:10]:
         where = f"line {error.line}" if error.line is not None else "?"
         out.print(f"  error at {where}: {_one_line(error.record)[:50]}: {_one_line(error.reason)}",

@@ -5,6 +5,11 @@ Recurring events are expanded with recurring-ical-events over a window given by 
 instances. Events that do not recur are kept whatever their date. Nothing reads the clock:
 ``now`` decides what is ``done`` (past) and what is ``planned`` (future).
 
+Every series is capped in count and time before it is expanded (`amity.formats.ical_recurrence`):
+fixed-frequency rules skip ahead to the window by arithmetic, the rule is walked under a step
+cap and a deadline, and cut at ``MAX_INSTANCES_PER_SERIES`` instances; a cut is a
+`RecordWarning`, so the CLI, the API and the web preview all say what was left out.
+
 Real exports are cleaned before icalendar sees them: lines are unfolded as bytes (so a fold
 inside a UTF-8 sequence heals), spaces after ``:`` in date properties and inside RRULE lists
 are removed, and empty EXDATE/RDATE lines are dropped. Each series (events sharing a UID) is
@@ -15,15 +20,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from amity.formats.ical_recurrence import MAX_INSTANCES_PER_SERIES, Budget, bound_series
 from amity.formats.records import (
     InteractionRecord,
     Item,
     ParseResult,
     RecordError,
+    RecordWarning,
     SkippedRecord,
     Source,
     collect,
@@ -33,8 +40,7 @@ from amity.formats.records import (
 
 DEFAULT_MAX_ATTENDEES = 15
 DEFAULT_LOOKBACK = timedelta(days=730)
-#: A series that yields more instances than this in the window is cut off (and reported).
-MAX_INSTANCES_PER_SERIES = 5000
+__all__ = ["MAX_INSTANCES_PER_SERIES", "iter_calendar", "parse_calendar"]
 
 _DATE_PROPERTIES = {
     "DTSTART", "DTEND", "DUE", "DTSTAMP", "RECURRENCE-ID", "EXDATE", "RDATE", "CREATED",
@@ -71,9 +77,10 @@ def iter_calendar(
         return
     options = _Options(now, start, end, frozenset(a.lower() for a in own_addresses),
                        max_attendees, include_broadcasts, default_tz)  # fmt: skip
+    budget = Budget()
     for uid, events, index in _series(calendar):
         line = lines[index] if index < len(lines) else None
-        yield from _expand_series(calendar, uid, events, line, options)
+        yield from _expand_series(calendar, uid, events, line, options, budget)
 
 
 def parse_calendar(source: Source, *, now: datetime, **options: Any) -> ParseResult:
@@ -174,9 +181,8 @@ def _series(calendar: Any) -> Iterator[tuple[str | None, list[Any], int]]:
 
 
 def _expand_series(calendar: Any, uid: str | None, events: list[Any], line: int | None,
-                   options: _Options) -> Iterator[Item]:  # fmt: skip
+                   options: _Options, budget: Budget) -> Iterator[Item]:  # fmt: skip
     import icalendar
-    import recurring_ical_events
 
     label = str(events[0].get("SUMMARY") or uid or "event")
     for event in events:
@@ -184,43 +190,71 @@ def _expand_series(calendar: Any, uid: str | None, events: list[Any], line: int 
         if event.get("DTSTART") is None:
             yield RecordError(line, label, "event has no DTSTART")
             return
-    single = icalendar.Calendar()
-    for timezone in calendar.walk("VTIMEZONE"):
-        single.add_component(timezone)
-    for event in events:
-        single.add_component(event)
-    recurs = any(e.get("RRULE") or e.get("RDATE") for e in events)
     try:
+        recurs = any(e.get("RRULE") or e.get("RDATE") for e in events)
+        limit = MAX_INSTANCES_PER_SERIES
         if recurs:
-            query = recurring_ical_events.of(single)
-            instances: Iterable[Any] = _instances_in_window(query, options)
+            bounds = bound_series(events, options.start, options.end, budget)
+            if bounds.warning:
+                yield RecordWarning(line, label, bounds.warning)
+            if bounds.leave_out:
+                return
+            limit = bounds.limit
+            if bounds.starts is not None:  # a plain series: the walk found its instances
+                budget.instances_left -= len(bounds.starts)
+                yield from _plain_instances(events[0], bounds, uid, line, options)
+                return
+            single = icalendar.Calendar()
+            for timezone in calendar.walk("VTIMEZONE"):
+                single.add_component(timezone)
+            for event in events:
+                single.add_component(event)
+            instances: list[Any] = _instances_in_window(single, options)
+            budget.instances_left -= min(limit, len(instances))
         else:
             instances = list(events)
         for count, instance in enumerate(instances, start=1):
-            if count > MAX_INSTANCES_PER_SERIES:
-                yield RecordError(
-                    line,
-                    label,
-                    f"more than {MAX_INSTANCES_PER_SERIES} instances in the window; the rest were left out",
-                )
+            if count > limit:
+                yield RecordWarning(line, label, f"more than {limit} instances in the window; "
+                                                 "the rest were left out")  # fmt: skip
                 return
             yield _instance_item(instance, uid, line, options)
     except Exception as exc:  # a broken series must not stop the calendar
         yield RecordError(line, label, f"unreadable event: {exc}")
 
 
-def _instances_in_window(query: Any, options: _Options) -> Iterator[Any]:
-    """Instances from the window's start, in order, stopping at its end (a lazy walk, so an
-    endless RRULE costs only what falls in the window)."""
-    window_end = options.end.astimezone(UTC)
-    for instance in query.after(_naive_utc(options.start)):
-        if _as_utc(instance.get("DTSTART").dt, options.default_tz) > window_end:
-            return
-        yield instance
+def _plain_instances(master: Any, bounds: Any, uid: str | None, line: int | None,
+                     options: _Options) -> Iterator[Item]:  # fmt: skip
+    """The instances of a plain series (one master, one rule): the master read once, then
+    one record per start the bounded walk kept."""
+    has_end = master.get("DTEND") is not None or master.get("DURATION") is not None
+    base: Item | None = None
+    for start_value, end_value in bounds.instance_times():
+        end = _as_utc(end_value, options.default_tz) if has_end else None
+        if not isinstance(base, InteractionRecord):
+            base = _instance_item(master, uid, line, options, start_value=start_value, end=end)
+            yield base
+            continue
+        occurred_at = _as_utc(start_value, options.default_tz)
+        yield replace(
+            base, occurred_at=occurred_at, ends_at=end,
+            status="planned" if occurred_at > options.now.astimezone(UTC) else "done",
+            source_ref=f"ics:{uid}:{occurred_at.isoformat()}" if uid else
+            "ics:" + content_ref(base.subject, occurred_at.isoformat(), base.organiser_email),
+            participant_emails=list(base.participant_emails),
+            names_by_email=dict(base.names_by_email),
+        )  # fmt: skip
 
 
-def _naive_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+def _instances_in_window(single: Any, options: _Options) -> list[Any]:
+    """Instances that overlap the window, in order of start (the series is bounded first,
+    so this is at most the cap plus what its overrides add)."""
+    import recurring_ical_events
+
+    query = recurring_ical_events.of(single)
+    found = query.between(options.start.astimezone(UTC),
+                          options.end.astimezone(UTC) + timedelta(seconds=1))  # fmt: skip
+    return sorted(found, key=lambda e: _as_utc(e.get("DTSTART").dt, options.default_tz))
 
 
 def _drop_broken_properties(event: Any) -> None:
@@ -231,9 +265,12 @@ def _drop_broken_properties(event: Any) -> None:
             del event[name]
 
 
-def _instance_item(event: Any, uid: str | None, line: int | None, options: _Options) -> Item:
+def _instance_item(event: Any, uid: str | None, line: int | None, options: _Options, *,
+                   start_value: date | None = None, end: datetime | None = None) -> Item:  # fmt: skip
+    """One instance; a plain series' instances share the master (``start_value``/``end``)."""
     summary = _text(event.get("SUMMARY"))
-    start_value = event.get("DTSTART").dt
+    shared = start_value is not None
+    start_value = start_value if start_value is not None else event.get("DTSTART").dt
     occurred_at = _as_utc(start_value, options.default_tz)
     label = summary or uid or "event"
     if str(event.get("STATUS") or "").upper() == "CANCELLED":
@@ -257,7 +294,7 @@ def _instance_item(event: Any, uid: str | None, line: int | None, options: _Opti
         kind="meeting",
         direction="mutual",
         occurred_at=occurred_at,
-        ends_at=_end(event, start_value, options.default_tz),
+        ends_at=end if shared else _end(event, start_value, options.default_tz),
         subject=summary,
         notes=_text(event.get("DESCRIPTION")),
         location=_text(event.get("LOCATION")),

@@ -118,8 +118,18 @@ class SkippedRecord:
     reason: str
 
 
+@dataclass(frozen=True)
+class RecordWarning:
+    """A record read only in part (a recurring event cut at its cap): what was kept goes in,
+    and the user is told what was left out."""
+
+    line: int | None
+    record: str
+    reason: str
+
+
 Record: TypeAlias = PersonRecord | InteractionRecord
-Item: TypeAlias = PersonRecord | InteractionRecord | RecordError | SkippedRecord
+Item: TypeAlias = PersonRecord | InteractionRecord | RecordError | SkippedRecord | RecordWarning
 
 
 @dataclass
@@ -127,6 +137,7 @@ class ParseResult:
     records: list[Record] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     skipped: list[SkippedRecord] = field(default_factory=list)
+    warnings: list[RecordWarning] = field(default_factory=list)
 
     @property
     def people(self) -> list[PersonRecord]:
@@ -145,6 +156,8 @@ def collect(items: Iterable[Item]) -> ParseResult:
             result.errors.append(item)
         elif isinstance(item, SkippedRecord):
             result.skipped.append(item)
+        elif isinstance(item, RecordWarning):
+            result.warnings.append(item)
         else:
             result.records.append(item)
     return result

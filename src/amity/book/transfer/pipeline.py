@@ -135,6 +135,7 @@ def _accumulate(totals: ImportPlan, plan: ImportPlan) -> None:
     totals.counts.update(plan.counts)
     totals.errors.extend(plan.errors)
     totals.skipped.extend(plan.skipped)
+    totals.warnings.extend(plan.warnings)
     totals.thread_keys |= plan.thread_keys
     for email, name in plan.unknown.items():
         totals.unknown.setdefault(email, name)

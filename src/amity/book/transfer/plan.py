@@ -44,6 +44,7 @@ from amity.formats.records import (
     Item,
     PersonRecord,
     RecordError,
+    RecordWarning,
     SkippedRecord,
 )
 from amity.model import ContactPoint
@@ -54,6 +55,7 @@ from amity.store import schema as s
 COUNT_KEYS = (
     "people_new", "people_merged", "people_unchanged", "fields_updated",
     "interactions_new", "interactions_skipped", "skipped", "errors", "unknown_people",
+    "warnings",
 )  # fmt: skip
 
 
@@ -84,6 +86,7 @@ class ImportPlan:
     interactions: list[InteractionDecision] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     skipped: list[SkippedRecord] = field(default_factory=list)
+    warnings: list[RecordWarning] = field(default_factory=list)  # read in part (a capped series)
     unknown: dict[str, str] = field(default_factory=dict)  # e-mail -> name, not created
     counts: Counter[str] = field(default_factory=Counter)
     thread_keys: set[str] = field(default_factory=set)
@@ -151,6 +154,9 @@ class Planner:
                 plan.counts["errors"] += 1
             elif isinstance(item, SkippedRecord):
                 self._skip(plan, item)
+            elif isinstance(item, RecordWarning):
+                plan.warnings.append(item)
+                plan.counts["warnings"] += 1
             elif isinstance(item, PersonRecord):
                 self._plan_person(item, plan)
             else:

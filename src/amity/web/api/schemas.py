@@ -369,6 +369,10 @@ class ImportReport(BaseModel):
         default_factory=list, description="Bad records, left out; good ones go in"
     )
     skipped: list[ImportProblem] = Field(default_factory=list)
+    warnings: list[ImportProblem] = Field(
+        default_factory=list,
+        description="Records read in part (a recurring event cut at its cap): what was kept goes in",
+    )
     unknown_people: list[UnknownPerson] = Field(default_factory=list)
 
 

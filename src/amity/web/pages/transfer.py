@@ -90,6 +90,7 @@ def preview_view(result: ImportResult) -> dict[str, Any]:
         "more_people": max(0, len(plan.people) - PREVIEW_ROWS),
         "errors": [(e.line, e.reason) for e in plan.errors[:PREVIEW_ROWS]],
         "more_errors": max(0, len(plan.errors) - PREVIEW_ROWS),
+        "warnings": [(w.line, w.record, w.reason) for w in plan.warnings[:PREVIEW_ROWS]],
         "unknown": len(plan.unknown),
     }
 
