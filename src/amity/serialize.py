@@ -170,6 +170,7 @@ def commitment_json(c: Any) -> dict[str, Any]:
         "id": c.id,
         "ref": f"P{c.id}",
         "person": ref_json(c.person),
+        "with": [ref_json(o) for o in getattr(c, "others", [])],
         "direction": c.direction,
         "text": c.text,
         "due_on": iso(c.due_on),
@@ -184,6 +185,7 @@ def follow_up_json(f: Any) -> dict[str, Any]:
         "id": f.id,
         "key": f"follow_up:f{f.id}",
         "person": ref_json(f.person),
+        "with": [ref_json(o) for o in getattr(f, "others", [])],
         "text": f.text,
         "due_on": iso(f.due_on),
         "created_at": iso(f.created_at),
@@ -223,6 +225,7 @@ def health_json(h: Any) -> dict[str, Any]:
     return {
         "person": ref_json(h.person),
         "score": h.score,
+        "contacted": getattr(h, "contacted", True),
         "factors": [
             {
                 "name": f.name,

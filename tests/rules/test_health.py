@@ -45,12 +45,19 @@ def test_recency_against_the_cadence() -> None:
     assert recency(90, None) == 67  # no cadence: compared with 90 days
 
 
-def test_never_contacted_counts_from_when_added() -> None:
-    result = health(HealthInput(ANA, 30, started_on=TODAY - timedelta(days=30)), TODAY)
-    assert result.factor("recency").score == 67
-    assert result.factor("recency").explanation.startswith("never contacted")
+def test_never_contacted_reads_as_no_contact() -> None:
+    """Issue 12: a LinkedIn connection imported today scored 86/100 (recency counted from the
+    day it was added). No contact reads as no contact, whenever the person was added."""
+    added_today = health(HealthInput(ANA, 30, started_on=TODAY), TODAY)
+    assert added_today.contacted is False
+    assert added_today.score == 0
+    assert added_today.factor("recency").explanation.startswith("no contact yet")
+    long_ago = health(HealthInput(ANA, 30, started_on=date(2016, 3, 1)), TODAY)
+    assert (long_ago.contacted, long_ago.score) == (False, 0)
     unknown = health(HealthInput(ANA, 30), TODAY)
-    assert unknown.factor("recency").score == 0
+    assert (unknown.contacted, unknown.factor("recency").score) == (False, 0)
+    talked = health(HealthInput(ANA, 30, days_ago(3)), TODAY)
+    assert talked.contacted is True and talked.score > 0
 
 
 def test_done_agenda_item_counts_as_contact() -> None:

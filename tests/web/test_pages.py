@@ -225,14 +225,18 @@ def test_quick_capture_logs_with_several_people_and_adds_promise_and_follow_up(
         htmx=True,
     )
     assert answer.status_code == 200, answer.text
-    assert "Logged a meeting with Gus Hale, Hana Ito" in answer.text
+    assert "Logged a meeting with Gus Hale and Hana Ito" in answer.text
     assert answer.headers["HX-Trigger"] == "interaction-logged"
     [logged] = ann.book.interactions.timeline()
     assert {p.name for p in logged.people} == {"Gus Hale", "Hana Ito"} and logged.subject == "Lunch"
-    promises = ann.book.commitments.list()
-    assert sorted(c.person.name for c in promises) == ["Gus Hale", "Hana Ito"]
-    assert all(c.text == "Send the deck" and c.due_on is not None for c in promises)
-    assert len(ann.book.follow_ups.list()) == 2
+    # issue 12: ONE promise and ONE follow-up involving both, not one per person
+    [promise] = ann.book.commitments.list()
+    names = sorted([promise.person.name, *(o.name for o in promise.others)])
+    assert names == ["Gus Hale", "Hana Ito"]
+    assert promise.text == "Send the deck" and promise.due_on is not None
+    [follow_up] = ann.book.follow_ups.list()
+    assert sorted([follow_up.person.name, *(o.name for o in follow_up.others)]) == names
+    assert [c.id for c in ann.book.commitments.list(person="Hana Ito")] == [promise.id]
 
 
 def test_quick_capture_needs_reply_shows_on_awaiting(ann: WebUser) -> None:

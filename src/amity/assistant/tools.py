@@ -16,6 +16,7 @@ from amity import serialize as js
 from amity.assistant import schemas as o
 from amity.assistant.access import Access
 from amity.model import DIRECTIONS, FACT_KINDS, INTERACTION_KINDS
+from amity.rules.words import counted, with_article
 
 READ = ToolAnnotations(
     read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=False
@@ -210,9 +211,9 @@ def register_tools(server: Any, access: Callable[[], Access]) -> None:
         data = js.review_json(found)
         text = (
             f"{period.capitalize()} {data['period']['start']} to {data['period']['end']}: "
-            f"{found.people_reached.current} people reached "
+            f"{counted(int(found.people_reached.current or 0), 'person')} reached "
             f"({found.people_reached.change:+} vs before), "
-            f"{found.interactions.current} interactions, "
+            f"{counted(int(found.interactions.current or 0), 'interaction')}, "
             f"{found.promises_kept_on_time.current} of {found.promises_judged.current} "
             "promises kept on time."
         )
@@ -283,7 +284,9 @@ def register_writes(tool: ToolDecorator, access: Callable[[], Access]) -> None:
             )
         )
         names = ", ".join(r.name for r in logged.people)
-        return answer(f"Logged a {logged.kind} with {names}.", js.interaction_json(logged))
+        return answer(
+            f"Logged {with_article(logged.kind)} with {names}.", js.interaction_json(logged)
+        )
 
     @tool("add_fact", "Remember something about a person", ADD)
     def add_fact(

@@ -4,11 +4,12 @@ follow-ups ("follow up with Ana in 3 days")."""
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Table, insert, or_, select, update
 
 from amity.book.context import BookContext, new_id
 from amity.book.events import emit
@@ -62,15 +63,24 @@ class Commitments:
         self._people = people
 
     def add(
-        self, ref: str | int, text: str, *, direction: str = "mine", due_on: date | None = None
+        self,
+        ref: str | int,
+        text: str,
+        *,
+        direction: str = "mine",
+        due_on: date | None = None,
+        also: Sequence[str | int] = (),
     ) -> Commitment:
-        """A promise: ``mine`` (I promised PERSON) or ``theirs`` (PERSON promised me)."""
+        """A promise: ``mine`` (I promised PERSON) or ``theirs`` (PERSON promised me).
+        ``also``: other people the same promise involves (made to, or by, several at once):
+        one promise, one agenda item, not one per person."""
         if direction not in COMMITMENT_DIRECTIONS:
             raise InvalidInput(f"a promise is mine or theirs, not {direction!r}", field="direction")
         body = _text(text, "a promise")
         due_on = _due(due_on)
         with self._ctx.write() as conn:
             person = self._people.resolve_in(conn, ref, include_archived=False)
+            others = _others(self._people, conn, person, also)
             now = self._ctx.now()
             created_id = new_id(
                 conn.execute(
@@ -85,7 +95,12 @@ class Commitments:
                     )
                 )
             )
-            made = Commitment(person, direction, body, due_on, "open", now, None, created_id)
+            _link(
+                conn, s.commitment_people, "commitment_id", self._ctx.owner_id, created_id, others
+            )
+            made = Commitment(
+                person, direction, body, due_on, "open", now, None, created_id, others
+            )
             emit(conn, self._ctx.owner_id, "promise.created", commitment_json(made), at=now)
         return made
 
@@ -130,7 +145,12 @@ class Commitments:
                 day = today or self._today(conn)
                 where += [c.c.due_on.is_not(None), c.c.due_on < day]
             if person is not None:
-                where.append(c.c.person_id == self._people.resolve_in(conn, person).id)
+                pid = self._people.resolve_in(conn, person).id
+                cp = s.commitment_people
+                also = select(cp.c.commitment_id).where(
+                    cp.c.owner_id == self._ctx.owner_id, cp.c.person_id == pid
+                )
+                where.append(or_(c.c.person_id == pid, c.c.id.in_(also)))
             return self._load(conn, where)
 
     def done(self, commitment_id: int) -> Commitment:
@@ -211,6 +231,9 @@ class Commitments:
             .join(p, p.c.id == c.c.person_id)
             .where(c.c.owner_id == self._ctx.owner_id, *where)
             .order_by(c.c.due_on.is_(None), c.c.due_on, c.c.id)
+        ).all()
+        others = load_others(
+            conn, s.commitment_people, "commitment_id", self._ctx.owner_id, [r.id for r in rows]
         )
         return [
             Commitment(
@@ -222,6 +245,7 @@ class Commitments:
                 r.created_at,
                 r.done_at,
                 r.id,
+                others.get(r.id, []),
             )
             for r in rows
         ]
@@ -232,12 +256,16 @@ class FollowUps:
         self._ctx = ctx
         self._people = people
 
-    def add(self, ref: str | int, text: str, due_on: date) -> FollowUp:
-        """Follow up with PERSON on ``due_on``: it shows on the agenda from that day."""
+    def add(
+        self, ref: str | int, text: str, due_on: date, *, also: Sequence[str | int] = ()
+    ) -> FollowUp:
+        """Follow up with PERSON on ``due_on``: it shows on the agenda from that day.
+        ``also``: the other people the same follow-up involves (one item for all)."""
         body = _text(text, "a follow-up")
         _due(due_on)
         with self._ctx.write() as conn:
             person = self._people.resolve_in(conn, ref, include_archived=False)
+            others = _others(self._people, conn, person, also)
             now = self._ctx.now()
             created_id = new_id(
                 conn.execute(
@@ -250,7 +278,8 @@ class FollowUps:
                     )
                 )
             )
-        return FollowUp(person, body, due_on, now, None, created_id)
+            _link(conn, s.follow_up_people, "follow_up_id", self._ctx.owner_id, created_id, others)
+        return FollowUp(person, body, due_on, now, None, created_id, others)
 
     def list(self, *, include_done: bool = False) -> list[FollowUp]:
         f, p = s.follow_ups, s.people
@@ -263,12 +292,22 @@ class FollowUps:
         if not include_done:
             query = query.where(f.c.done_at.is_(None))
         with self._ctx.read() as conn:
-            return [
-                FollowUp(
-                    PersonRef(r.person_id, r.name), r.text, r.due_on, r.created_at, r.done_at, r.id
-                )
-                for r in conn.execute(query)
-            ]
+            rows = conn.execute(query).all()
+            others = load_others(
+                conn, s.follow_up_people, "follow_up_id", self._ctx.owner_id, [r.id for r in rows]
+            )
+        return [
+            FollowUp(
+                PersonRef(r.person_id, r.name),
+                r.text,
+                r.due_on,
+                r.created_at,
+                r.done_at,
+                r.id,
+                others.get(r.id, []),
+            )
+            for r in rows
+        ]
 
     def done(self, follow_up_id: int) -> None:
         if not 0 < follow_up_id <= MAX_ID:
@@ -286,3 +325,53 @@ class FollowUps:
             ).rowcount
         if not changed:
             raise NotFound(f"no open follow-up {follow_up_id}")
+
+
+def _others(
+    people: People, conn: Connection, first: PersonRef, refs: Sequence[str | int]
+) -> builtins.list[PersonRef]:
+    """The other people an item involves, resolved, without the first one or repeats."""
+    if len(refs) > 50:
+        raise InvalidInput("an item involves at most 50 people", field="also")
+    found: dict[int, PersonRef] = {}
+    for ref in refs:
+        other = people.resolve_in(conn, ref, include_archived=False)
+        if other.id != first.id:
+            found.setdefault(other.id, other)
+    return builtins.list(found.values())
+
+
+def _link(
+    conn: Connection,
+    table: Table,
+    column: str,
+    owner_id: int,
+    item_id: int,
+    others: Sequence[PersonRef],
+) -> None:
+    if others:
+        conn.execute(
+            insert(table),
+            [{"owner_id": owner_id, column: item_id, "person_id": o.id} for o in others],
+        )
+
+
+def load_others(
+    conn: Connection, table: Table, column: str, owner_id: int, ids: Sequence[int]
+) -> dict[int, builtins.list[PersonRef]]:
+    """The other people of each item (by item id), in name order."""
+    found: dict[int, builtins.list[PersonRef]] = {}
+    if not ids:
+        return found
+    p = s.people
+    key = table.c[column]
+    for start in range(0, len(ids), 500):
+        rows = conn.execute(
+            select(key, p.c.id, p.c.name)
+            .join(p, p.c.id == table.c.person_id)
+            .where(table.c.owner_id == owner_id, key.in_(ids[start : start + 500]))
+            .order_by(p.c.name_key, p.c.id)
+        )
+        for r in rows:
+            found.setdefault(r[0], []).append(PersonRef(r.id, r.name))
+    return found

@@ -9,6 +9,7 @@ import click
 
 from amity.cli.options import console, date_option, emit_json, json_option, pass_state
 from amity.cli.state import AppState
+from amity.rules.words import counted
 
 # --- today ----------------------------------------------------------------------------------
 
@@ -158,7 +159,7 @@ def _age(delta: timedelta) -> str:
     hours = int(delta.total_seconds() // 3600)
     if hours < 24:
         return f"{hours} h"
-    return f"{delta.days} day{'s' if delta.days != 1 else ''}"
+    return counted(delta.days, "day")
 
 
 @click.command()
@@ -299,7 +300,10 @@ def health(
         if as_json:
             emit_json(health_json(result))
             return
-        click.echo(f"{result.person.name}: {result.score}/100")
+        if not result.contacted:
+            click.echo(f"{result.person.name}: no contact yet")
+        else:
+            click.echo(f"{result.person.name}: {result.score}/100")
         for f in result.factors:
             counted = "" if f.weight else " (not counted)"
             click.echo(f"  {f.name:<12} {f.score:>3}{counted}  {f.explanation}")
@@ -315,7 +319,7 @@ def health(
     out = console()
     for h in everyone:
         weakest = min((f for f in h.factors if f.weight), key=lambda f: f.score, default=None)
-        line = Text(f"{h.score:>3}  {h.person.name}")
+        line = Text(f"{h.score if h.contacted else '-':>3}  {h.person.name}")
         if weakest:
             line.append(f"  {weakest.name}: {weakest.explanation}", style="dim")
         out.print(line)

@@ -82,7 +82,9 @@ def print_brief(out: Any, b: Brief, now: datetime | None = None) -> None:
         lines.append(("introduced by", p.introduced_by.name))
     lines.extend(("introduction", x) for x in b.introductions)
     cadence = f"every {b.cadence_days} days" if b.cadence_days else "no cadence"
-    health = f", health {b.health.score}" if b.health else ""
+    health = ""
+    if b.health:
+        health = f", health {b.health.score}" if b.health.contacted else ", no contact yet"
     lines.append(("circle", f"{p.circle or '-'} ({cadence}{health})"))
     prefs = ", ".join(
         f"{k} {v}"

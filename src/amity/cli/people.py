@@ -13,6 +13,7 @@ from amity.cli.options import console, date_option, emit_json, json_option, pass
 from amity.cli.state import AppState
 from amity.model import FACT_KINDS, Person
 from amity.rules.normalize import format_cadence
+from amity.rules.words import counted
 from amity.serialize import fact_json, person_json, question_json
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -87,8 +88,17 @@ def _person_input(state: AppState, name: str | None, **kw: object) -> PersonInpu
 @json_option
 @pass_state
 def add(state: AppState, /, name: str, as_json: bool, **kw: object) -> None:
-    """Add a person called NAME."""
-    person = state.book().people.add(_person_input(state, name, **kw))
+    """Add a person called NAME (a warning names anyone who already has one of the e-mails)."""
+    book = state.book()
+    data = _person_input(state, name, **kw)
+    same = book.people.sharing_emails(data.emails or [])
+    person = book.people.add(data)
+    for email, other in same:
+        click.echo(
+            f"Warning: {other.name} (id {other.id}) already has {email}; if they are the same "
+            f"person: amity merge {other.id} {person.id}",
+            err=True,
+        )
     if as_json:
         emit_json(person_json(person, details=True))
     else:
@@ -224,7 +234,7 @@ def _ago(when: datetime | None, today: date) -> str:
     days = (today - when.astimezone(UTC).date()).days
     if days <= 0:
         return f"{when.date()} (today)"
-    return f"{when.date()} ({days} day{'s' if days != 1 else ''} ago)"
+    return f"{when.date()} ({counted(days, 'day')} ago)"
 
 
 @click.command("list")

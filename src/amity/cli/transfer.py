@@ -18,6 +18,7 @@ import click
 from amity.book.transfer import export_format_names, import_format_names
 from amity.cli.options import console, emit_json, json_option, pass_state
 from amity.cli.state import AppState
+from amity.rules.words import counted
 
 IMPORT_FORMATS = ["auto", *import_format_names()]
 EXPORT_FORMATS = sorted(export_format_names(), key=lambda name: name != "json")  # json first
@@ -276,7 +277,7 @@ def dupes(state: AppState, threshold: float, as_json: bool) -> None:
         return
     from rich.table import Table
 
-    table = Table(title=f"{len(found)} possible duplicate{'s' if len(found) != 1 else ''}")
+    table = Table(title=counted(len(found), "possible duplicate"))
     for column in ("score", "person", "and", "why"):
         table.add_column(column, justify="right" if column == "score" else "left")
     for d in found:

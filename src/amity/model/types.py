@@ -161,6 +161,7 @@ class Commitment:
     created_at: datetime | None = None
     done_at: datetime | None = None
     id: int | None = None
+    others: list[PersonRef] = field(default_factory=list)  # also involved (one promise to all)
 
 
 @dataclass
@@ -171,6 +172,7 @@ class FollowUp:
     created_at: datetime | None = None
     done_at: datetime | None = None
     id: int | None = None
+    others: list[PersonRef] = field(default_factory=list)  # also involved
 
 
 @dataclass

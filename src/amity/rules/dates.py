@@ -19,6 +19,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from amity.model.dates import PartialDate, is_leap
+from amity.rules.words import counted
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
@@ -144,8 +145,8 @@ def on_day(day: date, today: date) -> str:
 
 
 def plural(count: int, noun: str) -> str:
-    """``1 day``, ``2 days``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    """``1 day``, ``2 days``, ``2 people`` (:func:`amity.rules.words.counted`)."""
+    return counted(count, noun)
 
 
 def due_phrase(due: date, today: date) -> str:

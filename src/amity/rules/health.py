@@ -4,7 +4,7 @@
 factor         weight  score (0-100)
 =============  ======  ================================================================
 recency        35      days since the last contact against the cadence (90 days when
-                       there is none): 100 up to half the cadence, 67 at the cadence,
+                       there is none; never contacted: no score): 100 up to half the cadence, 67 at the cadence,
                        33 at 1.5x, 0 from 2x: ``100 x (2 - ratio) / 1.5``
 frequency      20      interactions in the last 90 days against the 90 before:
                        ``50 + 50 x (recent - previous) / max(recent, previous)``;
@@ -17,7 +17,9 @@ replies        15      messages awaiting your reply: ``100 - 25 per message - 2 
                        the oldest has waited``, at least 0
 =============  ======  ================================================================
 
-The score is the weighted mean of the counted factors, rounded. :func:`drifting` ranks the
+The score is the weighted mean of the counted factors, rounded. Someone you have never been in
+touch with has no score to speak of: ``contacted`` is False, the score 0, and every door says
+"no contact yet" instead of a number. :func:`drifting` ranks the
 relationships whose score fell the most over a period (30 days by default), by recomputing
 the score as it stood at the start of the period from the same data (messages awaiting a reply
 are those that arrived by then and are still unanswered today: an approximation).
@@ -79,6 +81,7 @@ class Health:
     person: PersonRef
     score: int
     factors: tuple[Factor, ...]
+    contacted: bool = True  # False: never in touch, so no score to speak of (it reads 0)
 
     def factor(self, name: str) -> Factor:
         return next(f for f in self.factors if f.name == name)
@@ -104,6 +107,8 @@ def health(data: HealthInput, today: date) -> Health:
         _promises(data, today),
         _replies(data, today),
     )
+    if factors[0].value is None:  # never in touch: no contact reads as no contact
+        return Health(data.person, 0, factors, contacted=False)
     total = sum(f.weight for f in factors)
     score = round(sum(f.score * f.weight for f in factors) / total) if total else 0
     return Health(data.person, score, factors)
@@ -120,14 +125,13 @@ def _recency(data: HealthInput, touches: Sequence[Touch], today: date) -> Factor
         contacts.append(data.last_contact)
     cadence = data.cadence_days or REFERENCE_CADENCE
     of = f"cadence {cadence}" if data.cadence_days else f"no cadence, compared with {cadence} days"
-    if contacts:
-        days = (today - max(contacts)).days
-        what = f"{plural(days, 'day')} since you last talked, {of}"
-    elif data.started_on is not None and data.started_on <= today:
-        days = (today - data.started_on).days
-        what = f"never contacted, added or met {plural(days, 'day')} ago, {of}"
-    else:
-        return Factor("recency", 0, weight, None, "never contacted")
+    if not contacts:  # never in touch: not "recent" because the person was added recently
+        since = ""
+        if data.started_on is not None and data.started_on <= today:
+            since = f", added or met {plural((today - data.started_on).days, 'day')} ago"
+        return Factor("recency", 0, weight, None, f"no contact yet{since}")
+    days = (today - max(contacts)).days
+    what = f"{plural(days, 'day')} since you last talked, {of}"
     ratio = days / cadence
     return Factor("recency", _clamp(100 * (2 - ratio) / 1.5), weight, round(ratio, 3), what)
 
@@ -199,6 +203,8 @@ def drifting(
     drifts = []
     for data in inputs:
         now, then = health(data, today), health(data, before)
+        if not (now.contacted and then.contacted):
+            continue  # never in touch (then or now): nothing drifted
         change = now.score - then.score
         if change >= 0:
             continue

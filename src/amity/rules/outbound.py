@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from amity.model.types import Action
+from amity.rules.words import counted
 
 MAX_URL = 2000
 # Apprise schemes that act on the server itself (files, commands, its desktop, its syslog):
@@ -129,7 +130,7 @@ def _alert_for(a: Action, today: date, prefs: AlertPrefs) -> Alert | None:
         crossed = a.due + timedelta(days=prefs.reply_after_days)
         if crossed <= today:
             days = (today - a.due).days
-            title = f"{who} has waited {days} day{'s' if days != 1 else ''} for your reply"
+            title = f"{who} has waited {counted(days, 'day')} for your reply"
             return Alert(a.key, crossed, "reply", title, a.reason)
     return None
 

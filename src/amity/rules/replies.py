@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from amity.rules.words import counted, duration_words
+
 
 @dataclass(frozen=True, slots=True)
 class Message:
@@ -60,6 +62,16 @@ class ResponseTimes:
     count: int
     median: timedelta | None
     p90: timedelta | None
+
+    def describe(self) -> str:
+        """``Over 12 answered messages: half within 3 hours, 9 in 10 within 2 days.``"""
+        if not self.count or self.median is None:
+            return "No answered messages yet."
+        over = f"Over {counted(self.count, 'answered message')}"
+        text = f"{over}: half within {duration_words(self.median)}"
+        if self.p90 is not None and self.count >= 2:
+            text += f", 9 in 10 within {duration_words(self.p90)}"
+        return text + "."
 
 
 @dataclass(frozen=True)

@@ -643,9 +643,24 @@ job_changes: Table = _sync.job_changes
 dav_cards: Table = _sync.dav_cards
 dav_state: Table = _sync.dav_state
 
+# --- the daily loop (issue 12): in schema_daily --------------------------------------------
+
+import amity.store.schema_daily as _daily  # noqa: E402 - it uses the helpers above
+
+commitment_people: Table = _daily.commitment_people
+follow_up_people: Table = _daily.follow_up_people
+capture_keys: Table = _daily.capture_keys
+password_resets: Table = _daily.password_resets
+
 OWNED_TABLES: tuple[Table, ...] = tuple(
     t for t in metadata.sorted_tables if "owner_id" in t.c and t is not users
 )
 # rows of the installation, not of a book: reference tables when sharded by owner
 # (docs/scaling.md); every other table is owned and carries owner_id
-INSTALLATION_TABLES: tuple[Table, ...] = (users, invitations, login_attempts, scheduler_leases)
+INSTALLATION_TABLES: tuple[Table, ...] = (
+    users,
+    invitations,
+    login_attempts,
+    scheduler_leases,
+    password_resets,
+)

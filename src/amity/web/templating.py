@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from amity.rules.words import count_label, counted, with_article
 from amity.web.deps import csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -40,6 +41,9 @@ def _days_ago(value: Any, today: date | None = None) -> str:
 
 
 TEMPLATES.env.filters["when"] = _when
+TEMPLATES.env.filters["counted"] = lambda n, noun: counted(int(n), noun)  # 1 person, 2 people
+TEMPLATES.env.filters["count_label"] = lambda n, key: count_label(int(n), str(key))
+TEMPLATES.env.filters["with_article"] = with_article
 TEMPLATES.env.filters["days_ago"] = _days_ago
 
 

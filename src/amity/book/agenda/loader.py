@@ -6,6 +6,7 @@ dates, jobs, follow-ups, attendance, promises, replies, states, and the network'
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -67,6 +68,8 @@ def load_agenda_inputs(
         for rows in (dates, jobs, follow_ups, attendance, commitments, replies)
         for row in rows
     }
+    referenced |= {pid for f in follow_ups for pid in f.others}
+    referenced |= {pid for c in commitments for pid in c.others}
     acted_on = {
         pid for state in states if (pid := keep_in_touch_person_id(state.item_key)) is not None
     }
@@ -134,13 +137,17 @@ def load_job_starts(
 
 
 def load_follow_ups(conn: Connection, owner_id: int, today: date) -> list[FollowUpInput]:
-    f = s.follow_ups
+    f, fp = s.follow_ups, s.follow_up_people
     rows = conn.execute(
-        select(f.c.id, f.c.person_id, f.c.text, f.c.due_on).where(
-            f.c.owner_id == owner_id, f.c.done_at.is_(None), f.c.due_on <= today
-        )
-    )
-    return [FollowUpInput(r.id, r.person_id, r.text, r.due_on) for r in rows]
+        select(f.c.id, f.c.person_id, f.c.text, f.c.due_on, fp.c.person_id.label("other"))
+        .outerjoin(fp, and_(fp.c.follow_up_id == f.c.id, fp.c.owner_id == owner_id))
+        .where(f.c.owner_id == owner_id, f.c.done_at.is_(None), f.c.due_on <= today)
+        .order_by(f.c.id)
+    ).all()
+    return [
+        FollowUpInput(r.id, r.person_id, r.text, r.due_on, others=others)
+        for r, others in _with_others(rows)
+    ]
 
 
 def load_attendance(
@@ -171,18 +178,41 @@ def load_attendance(
 
 
 def load_commitments(conn: Connection, owner_id: int, due_by: date) -> list[CommitmentInput]:
-    c = s.commitments
+    c, cp = s.commitments, s.commitment_people
     rows = conn.execute(
-        select(c.c.id, c.c.person_id, c.c.direction, c.c.text, c.c.due_on, c.c.status).where(
+        select(
+            c.c.id,
+            c.c.person_id,
+            c.c.direction,
+            c.c.text,
+            c.c.due_on,
+            c.c.status,
+            cp.c.person_id.label("other"),
+        )
+        .outerjoin(cp, and_(cp.c.commitment_id == c.c.id, cp.c.owner_id == owner_id))
+        .where(
             c.c.owner_id == owner_id,
             c.c.status == "open",
             c.c.due_on.is_not(None),
             c.c.due_on <= due_by,
         )
-    )
+        .order_by(c.c.id)
+    ).all()
     return [
-        CommitmentInput(r.id, r.person_id, r.direction, r.text, r.due_on, r.status) for r in rows
+        CommitmentInput(r.id, r.person_id, r.direction, r.text, r.due_on, r.status, others)
+        for r, others in _with_others(rows)
     ]
+
+
+def _with_others(rows: Sequence[Any]) -> list[tuple[Any, tuple[int, ...]]]:
+    """Rows joined with the other people of a shared promise or follow-up (one row per other,
+    ordered by id) -> one row per item with the others' ids."""
+    items: dict[int, tuple[Any, list[int]]] = {}
+    for r in rows:
+        _, others = items.setdefault(r.id, (r, []))
+        if r.other is not None:
+            others.append(r.other)
+    return [(r, tuple(sorted(others))) for r, others in items.values()]
 
 
 def load_awaiting_replies(conn: Connection, owner_id: int) -> list[ReplyInput]:

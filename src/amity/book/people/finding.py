@@ -96,6 +96,32 @@ class PeopleFinding:
             )
         return PersonRef(rows[0].id, rows[0].name)
 
+    def sharing_emails(
+        self, emails: Iterable[str], *, exclude: int | None = None
+    ) -> builtins.list[tuple[str, PersonRef]]:
+        """Who already has one of ``emails`` (compared case-insensitively), each with the
+        address as typed: adding such a person again would be a duplicate."""
+        keys = {email_key(e): e.strip() for e in emails if e and e.strip()}
+        if not keys:
+            return []
+        p, cp = s.people, s.contact_points
+        query = (
+            select(cp.c.normalized, p.c.id, p.c.name)
+            .join(p, p.c.id == cp.c.person_id)
+            .where(
+                cp.c.owner_id == self._ctx.owner_id,
+                p.c.owner_id == self._ctx.owner_id,
+                cp.c.kind == "email",
+                cp.c.normalized.in_(builtins.list(keys)[:100]),
+            )
+            .order_by(p.c.id)
+        )
+        if exclude is not None:
+            query = query.where(p.c.id != exclude)
+        with self._ctx.read() as conn:
+            rows = conn.execute(query).all()
+        return [(keys[r.normalized], PersonRef(r.id, r.name)) for r in rows]
+
     def get(self, ref: str | int) -> Person:
         """One person with all their details."""
         with self._ctx.read() as conn:

@@ -23,6 +23,7 @@ from amity.book.people import People
 from amity.config import data_folder
 from amity.errors import InvalidInput
 from amity.model import PersonRef
+from amity.rules.words import plural_of
 from amity.store import schema as s
 
 _FILLED = ("given_name", "family_name", "nickname", "org", "title", "circle_id", "cadence_days",
@@ -62,7 +63,7 @@ class MergeResult:
 
 
 def _plural(word: str, n: int) -> str:
-    return word if n == 1 else word + "s"
+    return word if n == 1 else plural_of(word)
 
 
 class Merger:

@@ -18,24 +18,26 @@ def promises(ctx: Context, rows: Sequence[CommitmentInput]) -> Iterable[Candidat
         person = ctx.people.get(row.person_id)
         if person is None or row.status != "open" or row.due_on is None:
             continue
+        everyone = unique_people(ctx, (row.person_id, *row.others))  # one item for them all
+        who = names(everyone)
         days_late = (ctx.today - row.due_on).days
         text = one_line(row.text)
         due = due_phrase(row.due_on, ctx.today)
         if row.direction == "mine":
             if days_late < -lead:
                 continue
-            kind, reason = "promise_mine", f"You promised {person.name}{_promise_text(text)}, {due}"
+            kind, reason = "promise_mine", f"You promised {who}{_promise_text(text)}, {due}"
         elif row.direction == "theirs":
             if days_late <= 0:
                 continue
             kind = "promise_theirs"
-            reason = f"{person.name} promised{_promise_text(text)}, {due}: a gentle nudge?"
+            reason = f"{who} promised{_promise_text(text)}, {due}: a gentle nudge?"
         else:
             continue
         yield ctx.action(
             kind,
             f"promise:c{row.id}",
-            [person],
+            everyone,
             row.due_on,
             reason,
             timing=due_timing(days_late, lead),
@@ -55,13 +57,14 @@ def follow_ups(ctx: Context, rows: Sequence[FollowUpInput]) -> Iterable[Candidat
         person = ctx.people.get(row.person_id)
         if person is None or row.done or row.due_on > ctx.today:
             continue
+        everyone = unique_people(ctx, (row.person_id, *row.others))
         days_late = (ctx.today - row.due_on).days
         yield ctx.action(
             "follow_up",
             f"follow_up:f{row.id}",
-            [person],
+            everyone,
             row.due_on,
-            f"Follow up with {person.name}: {one_line(row.text)}, "
+            f"Follow up with {names(everyone)}: {one_line(row.text)}, "
             f"{due_phrase(row.due_on, ctx.today)}",
             timing=due_timing(days_late),
             details={"follow_up_id": row.id, "days_late": days_late},

@@ -89,6 +89,7 @@ class FollowUpInput:
     text: str
     due_on: date
     done: bool = False
+    others: tuple[int, ...] = ()  # the other people the same follow-up involves
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ class CommitmentInput:
     text: str
     due_on: date | None = None
     status: str = "open"
+    others: tuple[int, ...] = ()  # the other people the same promise involves
 
 
 @dataclass(frozen=True, slots=True)

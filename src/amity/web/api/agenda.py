@@ -146,7 +146,7 @@ def list_promises(
 )
 def add_promise(book: BookDep, body: PromiseCreate, response: Response) -> dict[str, Any]:
     made = book.commitments.add(
-        body.person, body.text, direction=body.direction, due_on=body.due_on
+        body.person, body.text, direction=body.direction, due_on=body.due_on, also=body.also
     )
     response.headers["Location"] = f"/api/v1/promises/{made.id}"
     return commitment_json(made)
@@ -208,7 +208,7 @@ def list_follow_ups(book: BookDep, include_done: bool = False) -> list[dict[str,
     summary="Follow up with someone on a day (it shows on the agenda from then)",
 )
 def add_follow_up(book: BookDep, body: FollowUpCreate) -> dict[str, Any]:
-    return follow_up_json(book.follow_ups.add(body.person, body.text, body.due_on))
+    return follow_up_json(book.follow_ups.add(body.person, body.text, body.due_on, also=body.also))
 
 
 @router.post(

@@ -78,6 +78,9 @@ class HealthFactorOut(BaseModel):
 class HealthOut(BaseModel):
     person: PersonRefOut
     score: float
+    contacted: bool = Field(
+        default=True, description="False when never in touch: the score (0) means no contact"
+    )
     factors: list[HealthFactorOut]
 
 

@@ -409,12 +409,16 @@ class PromiseCreate(Strict):
     text: LongText
     direction: Literal["mine", "theirs"] = Field("mine", description="mine: I promised them")
     due_on: Day | None = None
+    also: list[Id] = Field(
+        default_factory=list, max_length=50, description="Other people the same promise involves"
+    )
 
 
 class PromiseOut(BaseModel):
     id: int | None
     ref: str
     person: PersonRefOut
+    with_: list[PersonRefOut] = Field(default_factory=list, alias="with")
     direction: str
     text: str
     due_on: date | None
@@ -427,12 +431,16 @@ class FollowUpCreate(Strict):
     person: Id
     text: LongText
     due_on: Day
+    also: list[Id] = Field(
+        default_factory=list, max_length=50, description="Other people the same follow-up involves"
+    )
 
 
 class FollowUpOut(BaseModel):
     id: int | None
     key: str
     person: PersonRefOut
+    with_: list[PersonRefOut] = Field(default_factory=list, alias="with")
     text: str
     due_on: date | None
     created_at: Instant | None

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from amity.book import Book, InteractionInput
 from amity.errors import Ambiguous, AmityError, InvalidInput
 from amity.model import INTERACTION_KINDS, PersonRef
+from amity.rules.words import join_names, with_article
 from amity.web.pages.common import BookDep, Text, optional, short_text, split_list, user_today
 from amity.web.templating import render
 
@@ -83,11 +84,11 @@ def capture(
             {"capture": form, "chosen": chosen, "error": str(exc)},
             status_code=status,
         )
-    names_text = ", ".join(p.name for p in logged.people)
+    names_text = join_names([p.name for p in logged.people])
     return render(
         request,
         "partials/capture_form.html",
-        {"capture": {}, "logged": f"Logged a {logged.kind} with {names_text}."},
+        {"capture": {}, "logged": f"Logged {with_article(logged.kind)} with {names_text}."},
         headers={"HX-Trigger": "interaction-logged"},
     )
 
@@ -130,16 +131,15 @@ def log_capture(book: Book, *, person_ids: list[int], form: dict[str, str]) -> A
             source="web",
         )
     )
-    if promise:
-        for person in people:
-            book.commitments.add(
-                person.id, promise, direction=form["promise_direction"], due_on=promise_due
-            )
+    first, others = people[0], [p.id for p in people[1:]]
+    if promise:  # one promise involving everyone, not one per person
+        book.commitments.add(
+            first.id, promise, direction=form["promise_direction"], due_on=promise_due, also=others
+        )
     if follow_up:
-        for person in people:
-            book.follow_ups.add(
-                person.id, optional(form["subject"]) or f"Follow up with {person.name}", follow_up
-            )
+        who = join_names([p.name for p in people])
+        text = optional(form["subject"]) or f"Follow up with {who}"
+        book.follow_ups.add(first.id, text, follow_up, also=others)
     return logged
 
 

@@ -249,9 +249,25 @@ def person_input(form: dict[str, str], *, editing: bool = False) -> PersonInput:
 async def add_person(request: Request, book: BookDep) -> Response:
     from starlette.concurrency import run_in_threadpool
 
-    form = {k: str(v) for k, v in (await request.form()).items() if k in PERSON_FIELDS}
+    raw = await request.form()
+    form = {k: str(v) for k, v in raw.items() if k in PERSON_FIELDS}
+    choice = str(raw.get("same_email", ""))  # "": check first; "new": add anyway; an id: merge
     try:
-        person = await run_in_threadpool(book.people.add, person_input(form))
+        data = person_input(form)
+        same = [] if choice else await run_in_threadpool(book.people.sharing_emails, data.emails)
+        if same:  # warn, and offer to open or merge (never a silent duplicate)
+            circles = await run_in_threadpool(book.circles)
+            return render(
+                request,
+                "person_new.html",
+                {"form": form, "error": None, "circles": circles, "same_email": same},
+                status_code=409,
+            )
+        person = await run_in_threadpool(book.people.add, data)
+        if choice.isdigit():
+            keep = int(choice)
+            await run_in_threadpool(lambda: book.transfer.merge(keep, person.id, backup=False))
+            return RedirectResponse(f"/people/{keep}", status_code=303)
     except AmityError as exc:
         circles = await run_in_threadpool(book.circles)
         return render(

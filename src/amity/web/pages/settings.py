@@ -26,8 +26,13 @@ def settings_context(request: Request, book: Book, **extra: Any) -> dict[str, An
     cfg = config(request)
     user: User = request.state.user
     base = cfg.base_url
+    values = book.settings.all()
+    if not values.get("me.name") and user.name:  # sign-up asked for both: show them
+        values = {**values, "me.name": user.name}
+    if not values.get("me.emails") and user.email:
+        values = {**values, "me.emails": [user.email]}
     context = {
-        "s": book.settings.all(),
+        "s": values,
         "circles": book.circles(),
         "tls_modes": TLS_MODES,
         "tokens": accounts.list_api_tokens(cfg.engine, user.id),
