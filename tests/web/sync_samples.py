@@ -24,5 +24,8 @@ def sync_ids(book: Book) -> dict[str, int]:
     return {"account_id": account.id, "run_id": claim.run_id, "conflict_id": conflict.id}
 
 
-SYNC_API_BODIES = {"POST /api/v1/sync/conflicts/{conflict_id}/resolve": {"keep": "server"}}
+SYNC_API_BODIES = {
+    "POST /api/v1/sync/conflicts/{conflict_id}/resolve": {"keep": "server"},
+    "PATCH /api/v1/sync/accounts/{account_id}": {"tags": ["stolen"], "password": "stolen"},
+}
 SYNC_PAGE_FORMS = {"/settings/connections/conflicts/{conflict_id}": {"keep": "server"}}

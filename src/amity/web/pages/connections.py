@@ -87,6 +87,7 @@ def change_connection(
     paused: Text = "",
     password: Text = "",
 ) -> Response:
+    book.connections.get(account_id)  # another user's account: not found
     options = {"circles": split_list(circles)[:20], "tags": split_list(tags)[:20],
                "allow_delete": bool(allow_delete), "push": not pull_only}  # fmt: skip
     try:
