@@ -95,6 +95,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "promise delete": ("amity.cli.records", "promise_delete", "Delete a promise."),
     "follow-up edit": ("amity.cli.records", "follow_up_edit", "Change a follow-up."),
     "follow-up delete": ("amity.cli.records", "follow_up_delete", "Delete a follow-up."),
+    # issue 15: backups that are checked
+    "backup": ("amity.cli.backup", "backup", "Backups of the installation, checked before kept."),
 }
 
 

@@ -652,6 +652,13 @@ follow_up_people: Table = _daily.follow_up_people
 capture_keys: Table = _daily.capture_keys
 password_resets: Table = _daily.password_resets
 
+# --- the installation's backups (issue 15): in schema_backups --------------------------------
+
+import amity.store.schema_backups as _backups  # noqa: E402 - it uses the helpers above
+
+backup_runs: Table = _backups.backup_runs
+backup_config: Table = _backups.backup_config
+
 OWNED_TABLES: tuple[Table, ...] = tuple(
     t for t in metadata.sorted_tables if "owner_id" in t.c and t is not users
 )
@@ -663,4 +670,6 @@ INSTALLATION_TABLES: tuple[Table, ...] = (
     login_attempts,
     scheduler_leases,
     password_resets,
+    backup_runs,
+    backup_config,
 )

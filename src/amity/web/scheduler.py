@@ -1,4 +1,5 @@
-"""The server's own scheduler for the daily digest: no cron needed.
+"""The server's own scheduler for the daily digest (and notifications, webhooks, syncs and
+backups): no cron needed.
 
 Every minute it looks for users whose digest is due (`digest.enabled`, past `digest.time` in
 their time zone) and asks their Book to send it. Sending is claimed per owner and day in the
@@ -78,6 +79,27 @@ class SyncRound:
             return {}
 
 
+class BackupRound:
+    """The installation's scheduled backup (daily by default, `amity backup config`): when
+    one is due it is taken, checked in a scratch database and kept, or recorded as failed
+    (Today and Settings show it). Runs only in the worker holding the scheduler lease."""
+
+    def __init__(self, cfg: WebConfig) -> None:
+        self.cfg = cfg
+
+    def __call__(self) -> str | None:
+        from amity.backups import Backups
+
+        try:
+            run = Backups(self.cfg.engine, self.cfg.url, self.cfg.clock).run_due()
+        except Exception:
+            log.exception("backup scheduler: the backup round failed")
+            return "error"
+        if run is not None and run.status != "ok":
+            log.error("scheduled backup %s failed: %s", run.name, run.error)
+        return None if run is None else run.status
+
+
 def start_digest_scheduler(cfg: WebConfig, *, interval: float | None = None) -> Callable[[], None]:
     """Start the background scheduler; returns the function that stops it.
 
@@ -106,6 +128,14 @@ def start_digest_scheduler(cfg: WebConfig, *, interval: float | None = None) -> 
         "interval",
         seconds=seconds,
         id="sync",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(  # issue 15: the installation's backups, checked before they are kept
+        leadership.gate(BackupRound(cfg)),
+        "interval",
+        seconds=seconds,
+        id="backup",
         max_instances=1,
         coalesce=True,
     )

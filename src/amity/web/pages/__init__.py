@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from amity.web.pages import (
     auth,
+    backups,
     capture,
     connections,
     growth,
@@ -36,5 +37,6 @@ for module in (
     review,
     outbound,  # issue 13: notifications and webhooks in Settings
     connections,  # issue 10
+    backups,  # issue 15: Settings → Backups
 ):  # issue 6: brief, prepare, events, network...
     router.include_router(module.router, dependencies=[Depends(bounded_input)])

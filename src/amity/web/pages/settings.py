@@ -50,6 +50,9 @@ def settings_context(request: Request, book: Book, **extra: Any) -> dict[str, An
     from amity.web.pages.connections import connections_context
 
     context.update(connections_context(book))
+    from amity.web.pages.backups import backups_context
+
+    context.update(backups_context(request))  # issue 15
     context.update(extra)
     return context
 

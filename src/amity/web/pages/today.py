@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from amity.book import Book
 from amity.errors import InvalidInput
 from amity.model import Action
+from amity.web.pages.backups import backup_warning
 from amity.web.pages.common import BookDep, Text, user_today
 from amity.web.templating import render
 
@@ -67,6 +68,7 @@ def today_page(request: Request, book: BookDep) -> Response:
             "failing_channels": book.notifications.failing(),
             "disabled_webhooks": book.webhooks.disabled(),
             "failing_accounts": book.connections.failing(),  # issue 10: sync banner
+            "backup_warning": backup_warning(request),  # issue 15: admins only
         },
     )
 
