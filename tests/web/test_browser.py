@@ -119,14 +119,14 @@ def test_first_run_add_person_capture_and_mark_done(
     assert page.locator(".agenda-item").count() == 0
     quick_capture(page, "Ana Lima", "Can you review my talk?", via_keyboard=True)
     page.keyboard.press("Escape")
-    item = page.locator(".agenda-group[data-kind=reply] .agenda-item")
+    item = page.locator(".agenda-item[data-kind=reply]")
     item.wait_for()  # Today refreshed itself after the capture, without a reload
     assert "Ana Lima" in item.inner_text()
     page.screenshot(path=str(shots / "today.png"))
     item.locator("button", has_text="Done").click()
     item.wait_for(state="detached")
     page.reload()
-    assert page.locator(".agenda-group[data-kind=reply]").count() == 0
+    assert page.locator(".agenda-item[data-kind=reply]").count() == 0
 
     page.get_by_role("link", name="People").click()
     page.get_by_role("link", name="Ana Lima").click()
@@ -154,7 +154,7 @@ def test_phone_sized_capture_and_done(
     page.goto(live_server.url + "/")
     quick_capture(page, "Ben Okafor", "Coffee after the meetup?", via_keyboard=False)
     page.click("[data-close-capture]")
-    item = page.locator(".agenda-group[data-kind=reply] .agenda-item")
+    item = page.locator(".agenda-item[data-kind=reply]")
     item.wait_for()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "no sideways scrolling on a phone"

@@ -26,19 +26,32 @@ DEFAULT_TODAY_LIMIT = 50
     help="At most this many items (the most important).",
 )
 @click.option("--all", "show_all", is_flag=True, help="Every item, however many.")
+@click.option(
+    "--backlog", is_flag=True, help="Only the stale items (replies waiting for months...)."
+)
 @date_option
 @json_option
 @pass_state
-def today(state: AppState, limit: int, show_all: bool, as_json: bool) -> None:
+def today(state: AppState, limit: int, show_all: bool, backlog: bool, as_json: bool) -> None:
     """Today's actions, most important first, each with the reason it is there.
 
     Score = urgency x weight: urgency is the kind's weight times how pressing it is
     (days late, days since contact over the cadence); weight is the person's circle's.
-    Act on an item with `amity done KEY`, `amity snooze KEY --for 3d`, `amity dismiss KEY`.
+    Act on an item with `amity done KEY`, `amity snooze KEY --for 3d`, `amity dismiss KEY`,
+    and undo with `amity restore KEY`. --backlog lists the stale items only (the web page
+    folds them into its Backlog): replies waiting over 30 days, people past 3x their cadence.
     """
     from amity.serialize import action_json
 
-    items = state.book().agenda.items(today=state.today_override, limit=None if show_all else limit)
+    book = state.book()
+    if backlog:
+        from amity.rules.agenda import split_backlog
+
+        everything = book.agenda.items(today=state.today_override)
+        items = split_backlog(everything, book.agenda.settings())[1]
+        items = items if show_all else items[:limit]
+    else:
+        items = book.agenda.items(today=state.today_override, limit=None if show_all else limit)
     if as_json:
         emit_json([action_json(a) for a in items])
         return
@@ -150,6 +163,20 @@ def dismiss(state: AppState, key: str, as_json: bool) -> None:
     """Hide agenda item KEY for good (its next occurrence still comes)."""
     parsed = state.book().agenda.dismiss(key)
     _report(as_json, {"key": parsed.key, "state": "dismissed"}, f"Dismissed: {parsed.key}")
+
+
+@click.command()
+@click.argument("key")
+@json_option
+@pass_state
+def restore(state: AppState, key: str, as_json: bool) -> None:
+    """Undo done, snooze or dismiss on agenda item KEY: it is back on the agenda, and what
+    `done` closed (a promise, a follow-up, an answered message) is open again."""
+    from amity.errors import NotFound
+
+    if not state.book().agenda.restore(key):
+        raise NotFound(f"nothing was done to {key!r}")
+    _report(as_json, {"key": key.strip(), "state": "open"}, f"Restored {key.strip()}")
 
 
 # --- replies --------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "done": ("amity.cli.agenda", "done", "Mark an agenda item (KEY) or a promise (P12) done."),
     "snooze": ("amity.cli.agenda", "snooze", "Hide an agenda item until a later day."),
     "dismiss": ("amity.cli.agenda", "dismiss", "Hide an agenda item for good."),
+    "restore": ("amity.cli.agenda", "restore", "Undo done, snooze or dismiss on an agenda item."),
     "replies": ("amity.cli.agenda", "replies", "Messages awaiting your reply, with their age."),
     "stats": ("amity.cli.agenda", "stats", "Statistics (response times: `stats replies`)."),
     "health": ("amity.cli.agenda", "health", "Relationship health 0-100 (--drifting)."),

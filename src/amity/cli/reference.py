@@ -52,7 +52,7 @@ def render_agenda_doc() -> str:
     from amity.rules import agenda
 
     body = (agenda.__doc__ or "").split("\n", 1)[1].strip()
-    for title in ("How ranking works", "Settings", "What you did to an item", "Keys"):
+    for title in ("How ranking works", "Settings", "Backlog", "What you did to an item", "Keys"):
         body = body.replace(f"{title}\n{'=' * len(title)}", f"## {title}")
     return (
         "# The agenda: how items get there and how they are ranked\n\n"

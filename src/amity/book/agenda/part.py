@@ -5,7 +5,7 @@ digest sent once a day, and the calendar feed."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from amity.book.agenda.cache import INPUTS
 from amity.book.agenda.feed import load_feed_entries
 from amity.book.agenda.loader import load_agenda_inputs, load_settings
+from amity.book.agenda.reopen import reopen_record
 from amity.book.context import BookContext
 from amity.book.events import report_done
 from amity.errors import InvalidInput, NotFound
@@ -26,6 +27,7 @@ from amity.rules.agenda import (
     NotAnItemKey,
     agenda_settings_from,
     build_agenda,
+    is_hidden,
     parse_item_key,
     supported_day,
 )
@@ -44,6 +46,17 @@ RECORD_TABLES = {  # what the numbers in an item key refer to (amity.rules.agend
     "feedback_request": s.feedback_requests,
     "job_change": s.job_changes,
 }
+
+
+@dataclass(frozen=True)
+class HiddenItem:
+    """A snoozed or dismissed item: its key, state, until, and the item (None when gone)."""
+
+    key: str
+    state: str
+    until: date | None
+    action: Action | None
+    acted_at: datetime
 
 
 @dataclass(frozen=True)
@@ -136,14 +149,43 @@ class Agenda:
         return parsed
 
     def restore(self, key: str) -> bool:
-        """Forget what was done to an item; True when there was something to forget."""
+        """Forget what was done to an item (Undo); True when there was something to forget.
+        Undoing ``done`` also reopens what it closed (a promise, a follow-up, an answered
+        message, an asked feedback request), unless something else closed it since."""
         parsed = _parse_key(key)
         t = s.agenda_states
+        mine = and_(t.c.owner_id == self._ctx.owner_id, t.c.item_key == parsed.key)
         with self._ctx.write() as conn:
-            gone = conn.execute(
-                delete(t).where(t.c.owner_id == self._ctx.owner_id, t.c.item_key == parsed.key)
-            ).rowcount
-        return bool(gone)
+            row = conn.execute(select(t.c.state, t.c.acted_at).where(mine)).first()
+            if row is None:
+                return False
+            conn.execute(delete(t).where(mine))
+            if row.state == "done":
+                reopen_record(conn, self._ctx.owner_id, parsed, row.acted_at)
+        return True
+
+    def hidden(self, *, today: date | None = None) -> list[HiddenItem]:
+        """Snoozed and dismissed items, most recent first, each with its reason when it can
+        still be built (an item whose occasion has passed keeps only its key)."""
+        check_day(today)
+        with self._ctx.read() as conn:
+            day = today or self._ctx.today(conn)
+            settings = self.settings(conn)
+            inputs = load_agenda_inputs(conn, self._ctx.owner_id, day, settings)
+        hiding = {
+            st.item_key: st for st in inputs.states if is_hidden(st, day) and st.state != "done"
+        }
+        if not hiding:
+            return []
+        done_only = replace(inputs, states=[st for st in inputs.states if st.state == "done"])
+        built = {
+            a.key: a
+            for a in build_agenda(done_only, day, settings=settings, now=self._ctx.now())
+            if a.key in hiding
+        }
+        found = [HiddenItem(st.item_key, st.state, st.until, built.get(st.item_key), st.acted_at)
+                 for st in hiding.values()]  # fmt: skip
+        return sorted(found, key=lambda h: (h.acted_at, h.key), reverse=True)
 
     def _check_records(self, conn: Connection, parsed: ItemKey) -> None:
         """Every record the key names is the user's: else the item is not found (another
@@ -297,4 +339,4 @@ def _parse_key(key: str) -> ItemKey:
         raise InvalidInput(str(exc), field="key") from None
 
 
-__all__ = ["RECORD_TABLES", "Agenda", "StoredState", "check_day"]
+__all__ = ["RECORD_TABLES", "Agenda", "HiddenItem", "StoredState", "check_day"]

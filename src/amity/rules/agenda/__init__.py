@@ -71,10 +71,29 @@ Settings
 | `new_contact_window_days` | 30 | days the new-contact follow-up keeps showing after that |
 | `promise_lead_days` | 2 | days before its due date that your promise shows |
 | `kind_weights` | table above | the kind weights |
+| `backlog_reply_days` | 30 | a reply waiting longer than this goes to the Backlog |
+| `backlog_cadence_factor` | 3.0 | a `keep_in_touch` item past this multiple of the cadence goes to the Backlog |
 
 Cadences: a person's own cadence (`0` = never: no `keep_in_touch` item) or else their circle's.
 It restarts on any interaction of any kind in either direction; someone never contacted counts
 from the later of when they were added and when you met.
+
+Backlog
+=======
+
+Items far past due would bury today's: a message that has waited 880 days for a reply, or
+someone last seen ten cadences ago, ranks high (timing grows with lateness, up to 3) but is
+rarely what today is about. Such **stale** items fold into a separate *Backlog* on the Today
+page, below today's list, still in ranking order, where they can be snoozed or dismissed in
+bulk (`amity today` lists every item; `amity today --backlog` only the stale ones):
+
+- a `reply` waiting more than **30 days** (`agenda.backlog_reply_days`);
+- a `keep_in_touch` item whose days since contact exceed **3x the cadence**
+  (`agenda.backlog_cadence_factor`): with a 30-day cadence, from day 91.
+
+Nothing else is ever stale: promises, dates and follow-ups stay on today's list however late.
+The split changes where an item is shown, never its score, key or reason
+(`amity.rules.agenda.backlog.split_backlog`).
 
 What you did to an item
 =======================
@@ -89,6 +108,9 @@ Items are computed, never stored; only what you did to them is, by their stable 
   message counts as answered, and asking for feedback (`feedback_request:ask:...`) marks
   the request asked, so its follow-up comes later.
 - `snoozed` items are hidden until their `until` date and come back on that day.
+- **Restore** (the page's Undo, `amity restore KEY`, `DELETE /api/v1/agenda/{key}/state`)
+  forgets what was done: the item is back, and a promise, follow-up, answered message or asked
+  feedback request that `done` closed is open again (when nothing else closed it since).
 - A `keep_in_touch` item marked done counts as contact on the day it was marked: the cadence
   restarts from there (`effective_last_contacts()`).
 - While someone newly met has a visible follow-up item (alone or in an event's group), they get
@@ -118,6 +140,7 @@ ranked in one list.
 
 from __future__ import annotations
 
+from amity.rules.agenda.backlog import split_backlog, stale_reason
 from amity.rules.agenda.engine import build_agenda
 from amity.rules.agenda.inputs import (
     AgendaInputs,
@@ -217,5 +240,7 @@ __all__ = [
     "parse_item_key",
     "parse_promise_id",
     "rank_actions",
+    "split_backlog",
+    "stale_reason",
     "supported_day",
 ]

@@ -57,6 +57,8 @@ class AgendaSettings:
     new_contact_window_days: int = 30  # ... and keep reminding for 30 days
     promise_lead_days: int = 2  # my promises show 2 days before they are due
     kind_weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_KIND_WEIGHTS)
+    backlog_reply_days: int = 30  # a reply waiting longer goes to the Backlog
+    backlog_cadence_factor: float = 3.0  # ... and a keep-in-touch past 3x its cadence
 
     def lead_for(self, date_kind: str) -> int:
         return self.date_lead_days.get(date_kind, self.default_date_lead_days)
@@ -90,7 +92,8 @@ def agenda_settings_from(values: Mapping[str, Any]) -> AgendaSettings:
     Keys: ``timezone``, ``agenda.due_factor`` (soft threshold, 1.0), ``agenda.overdue_factor``
     (hard, 1.5), ``agenda.date_lead_days`` (a mapping) and ``agenda.date_lead_days.KIND``,
     ``agenda.new_contact_follow_up_days``, ``agenda.new_contact_window_days``,
-    ``agenda.promise_lead_days`` and ``agenda.weight.KIND`` (kind weights).
+    ``agenda.promise_lead_days``, ``agenda.weight.KIND`` (kind weights),
+    ``agenda.backlog_reply_days`` and ``agenda.backlog_cadence_factor`` (the Backlog).
     """
     defaults = DEFAULT_SETTINGS
     soft = _number(values.get("agenda.due_factor"), defaults.soft_threshold, 0.1, 10.0)
@@ -114,6 +117,12 @@ def agenda_settings_from(values: Mapping[str, Any]) -> AgendaSettings:
             values.get("agenda.promise_lead_days"), defaults.promise_lead_days, 0, 365
         ),
         kind_weights=_kind_weights(values),
+        backlog_reply_days=_whole(
+            values.get("agenda.backlog_reply_days"), defaults.backlog_reply_days, 1, 3650
+        ),
+        backlog_cadence_factor=_number(
+            values.get("agenda.backlog_cadence_factor"), defaults.backlog_cadence_factor, 1.0, 100.0
+        ),
     )
 
 

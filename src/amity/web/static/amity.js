@@ -57,12 +57,15 @@
   }
 
   document.addEventListener("click", function (e) {
-    var t = e.target.closest("[data-open-capture],[data-close-capture],[data-pick-id],[data-remove-chip],[data-select-all]");
+    var t = e.target.closest("[data-open-capture],[data-close-capture],[data-pick-id],[data-remove-chip],[data-select-all],[data-select-all-backlog]");
     if (!t) return;
     if (t.hasAttribute("data-open-capture")) { e.preventDefault(); openCapture(t); }
     else if (t.hasAttribute("data-close-capture")) { var d = dialog(); if (d && d.open) d.close(); }
     else if (t.hasAttribute("data-pick-id")) { e.preventDefault(); pick(t); }
     else if (t.hasAttribute("data-remove-chip")) { t.parentElement.remove(); }
+    else if (t.hasAttribute("data-select-all-backlog")) {
+      document.querySelectorAll('#backlog-form input[name="keys"]').forEach(function (box) { box.checked = t.checked; });
+    }
     else if (t.hasAttribute("data-select-all")) {
       document.querySelectorAll('input[name="ids"][form="bulk"]').forEach(function (box) { box.checked = t.checked; });
     }
