@@ -70,5 +70,5 @@ def test_the_web_preview_shows_the_cap_and_the_warning(sqlite_url: str, clock: C
     files = {"file": ("storm.ics", STORM, "text/calendar")}
     shown = user.post("/import", {"format": "auto", "create_people": "1"}, files=files)
     assert shown.status_code == 200, shown.text
-    assert "Preview:" in shown.text and f"{CAP} interactions new" in shown.text
+    assert "Preview:" in shown.text and f"{CAP} new interactions" in shown.text
     assert "Warnings (read in part)" in shown.text and WARNING in shown.text
