@@ -77,3 +77,19 @@ def sync_conflict_json(c: Any) -> dict[str, Any]:
         "resolved_at": iso(c.resolved_at),
         "resolution": c.resolution,
     }
+
+
+def correspondent_json(c: Any) -> dict[str, Any]:
+    """Someone you write to who is not in the book (mail sync's proposals)."""
+    return {
+        "id": c.id,
+        "email": c.email,
+        "name": c.name,
+        "sent_count": c.sent_count,
+        "received_count": c.received_count,
+        "first_at": iso(c.first_at),
+        "last_at": iso(c.last_at),
+        "last_subject": c.last_subject,
+        "status": c.status,
+        "person_id": c.person_id,
+    }

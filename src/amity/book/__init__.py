@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from amity.book.connections import Connections
     from amity.book.contact_sync import ContactSync
     from amity.book.feedback import FeedbackLog
+    from amity.book.mail_sync import MailSync
     from amity.book.network import Network
     from amity.book.notifications import Notifications
     from amity.book.records import Records
@@ -219,6 +220,13 @@ class Book:
         from amity.book.contact_sync import ContactSync
 
         return ContactSync(self.ctx, self.connections)
+
+    # issue 11: mail (IMAP) through the same connected accounts
+    @cached_property
+    def mail_sync(self) -> MailSync:
+        from amity.book.mail_sync import MailSync
+
+        return MailSync(self.ctx, self.connections)
 
     @property
     def owner_id(self) -> int:

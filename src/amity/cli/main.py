@@ -83,7 +83,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "notify": ("amity.cli.outbound", "notify", "Notification channels (Apprise URLs)."),
     "webhook": ("amity.cli.outbound", "webhook", "Signed webhooks for changes in the book."),
     # issue 10: connected accounts
-    "sync": ("amity.cli.sync", "sync", "Connected accounts: keep address books in step (CardDAV)."),
+    "sync": (
+        "amity.cli.sync",
+        "sync",
+        "Connected accounts: address books in step (CardDAV), mail logged (IMAP).",
+    ),
     # issue 12: edit and delete every kind of record (event, article, goal and feedback carry
     # `edit` and `delete` in their own groups)
     "interaction": ("amity.cli.records", "interaction", "Edit or delete a logged interaction."),

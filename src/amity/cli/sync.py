@@ -1,6 +1,8 @@
-"""`amity sync`: connected accounts (add, set, list, status, run, remove, conflicts, resolve).
+"""`amity sync`: connected accounts (add, set, list, status, run, remove, conflicts, resolve;
+mail's suggestions in cli/sync_mail.py).
 
 amity sync add carddav https://dav.example.org/ --username ana --password-file pw.txt
+amity sync add imap imap.example.org --username ana@example.org --password-file pw.txt
 amity sync run --all
 amity sync status
 """
@@ -15,6 +17,7 @@ import click
 
 from amity.cli.options import emit_json, json_option, pass_state
 from amity.cli.state import AppState
+from amity.cli.sync_mail import has_mail_options, imap_account, imap_options, suggestions
 from amity.errors import InvalidInput
 
 MAX_PASSWORD_FILE = 4096
@@ -22,12 +25,15 @@ MAX_PASSWORD_FILE = 4096
 
 @click.group()
 def sync() -> None:
-    """Connected accounts: address books (CardDAV) kept in step with Amity."""
+    """Connected accounts: address books (CardDAV) kept in step, mail (IMAP) logged."""
+
+
+sync.add_command(suggestions)
 
 
 @sync.command("add")
-@click.argument("kind", type=click.Choice(["carddav"]))
-@click.argument("url")
+@click.argument("kind", type=click.Choice(["carddav", "imap"]))
+@click.argument("url", metavar="URL|HOST")
 @click.option("--username", "-u", help="User name on the server.")
 @click.option("--password-file", type=click.Path(dir_okay=False, allow_dash=True),
               help="File whose first line is the password or app password ('-': stdin).")  # fmt: skip
@@ -44,13 +50,15 @@ def sync() -> None:
 @click.option("--share-tags", is_flag=True, help="Send Amity's tags as the card's CATEGORIES.")
 @click.option("--every", "interval", type=click.IntRange(1, 10080), default=15, show_default=True,
               metavar="MINUTES", help="How often the server's scheduler runs it.")  # fmt: skip
+@imap_options
 @json_option
 @pass_state
-def add(state: AppState, kind: str, url: str, username: str | None, password_file: str | None,
+def add(state: AppState, /, kind: str, url: str, username: str | None, password_file: str | None,
         name: str | None, addressbooks: tuple[str, ...], circles: tuple[str, ...],
         tags: tuple[str, ...], allow_delete: bool, pull_only: bool, share_notes: bool,
-        share_tags: bool, interval: int, as_json: bool) -> None:  # fmt: skip
-    """Connect an account of KIND at URL (discovery finds the address books)."""
+        share_tags: bool, interval: int, as_json: bool, **mail: Any) -> None:  # fmt: skip
+    """Connect an account of KIND at URL (discovery finds the address books) or, for imap,
+    the mail server HOST (TLS by default; the folders are checked)."""
     from amity.sync.runner import add_account
 
     options: dict[str, Any] = {
@@ -58,6 +66,10 @@ def add(state: AppState, kind: str, url: str, username: str | None, password_fil
         "allow_delete": allow_delete, "push": not pull_only, "share_notes": share_notes,
         "share_tags": share_tags,
     }  # fmt: skip
+    if kind == "imap":
+        url, options = imap_account(url, mail)
+    elif has_mail_options(mail):
+        raise click.UsageError("--port, --folders... are options of `amity sync add imap`")
     password = _read_password(password_file)
     account = add_account(state.book(), kind, url, username=username, password=password,
                           name=name, options=options, interval_minutes=interval)  # fmt: skip
@@ -67,6 +79,7 @@ def add(state: AppState, kind: str, url: str, username: str | None, password_fil
         emit_json(sync_account_json(account))
         return
     books = ", ".join(b.get("name") or b["href"] for b in account.options.get("collections", []))
+    books = books or ", ".join(account.options.get("folders") or [])
     click.echo(f"Connected {account.name} (#{account.id}): {books or account.url}")
     click.echo("Run it now with `amity sync run " + str(account.id) + "`.")
 

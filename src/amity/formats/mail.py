@@ -5,8 +5,8 @@ which keeps a 100,000-message mbox flat in memory and fast (about 13,000 message
 1-based message number in the file.
 
 Direction comes from ``own_addresses`` (the user's addresses); participants are From/To/Cc
-minus those. Mailing-list and bulk mail (List-Id, Precedence bulk/list/junk, no-reply senders)
-is skipped unless ``include_bulk``. ``needs_reply`` is left False: thread analysis decides it
+minus those. Mailing-list, bulk and robot mail (List-Id, Precedence bulk/list/junk,
+Auto-Submitted other than ``no``, no-reply senders) is skipped unless ``include_bulk``. ``needs_reply`` is left False: thread analysis decides it
 later from ``message_id``, ``in_reply_to``, ``references`` and ``thread_key``.
 """
 
@@ -290,6 +290,9 @@ def bulk_reason(message: Headers, sender: str | None) -> str | None:
     precedence = (message.get("Precedence") or "").strip().lower()
     if precedence in _BULK_PRECEDENCE:
         return f"bulk mail (Precedence: {precedence})"
+    submitted = (message.get("Auto-Submitted") or "").split(";", 1)[0].strip().lower()
+    if submitted and submitted != "no":
+        return f"automatic message (Auto-Submitted: {submitted})"
     if sender and _NO_REPLY.match(sender.split("@", 1)[0]):
         return f"automated sender {sender}"
     return None

@@ -659,6 +659,12 @@ import amity.store.schema_backups as _backups  # noqa: E402 - it uses the helper
 backup_runs: Table = _backups.backup_runs
 backup_config: Table = _backups.backup_config
 
+# --- mail sync (issue 11): in schema_mail ----------------------------------------------------
+
+import amity.store.schema_mail as _mail  # noqa: E402 - it uses the helpers above
+
+mail_correspondents: Table = _mail.mail_correspondents
+
 OWNED_TABLES: tuple[Table, ...] = tuple(
     t for t in metadata.sorted_tables if "owner_id" in t.c and t is not users
 )

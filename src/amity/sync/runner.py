@@ -113,7 +113,7 @@ def add_account(
     from amity.netguard import check_url
 
     source = source_for(kind)
-    check_url(url, purpose="sync")
+    check_url(url, purpose="sync", schemes=source.schemes)
     session = open_session(url, username, password)
     try:
         prepared = source.prepare(session, dict(options or {}))

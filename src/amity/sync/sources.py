@@ -32,11 +32,12 @@ class Source:
     prepare: Callable[[Session, dict[str, Any]], dict[str, Any]]
     run: Callable[[Book, RunClaim, Session], None]
     needs_password: bool = True
+    schemes: tuple[str, ...] = ("https", "http")  # of the account's address
 
 
 _SOURCES: dict[str, Source] = {}
 #: module that registers each kind, imported on first use (so `amity --help` stays fast)
-MODULES = {"carddav": "amity.sync.carddav"}
+MODULES = {"carddav": "amity.sync.carddav", "imap": "amity.sync.imap"}
 
 
 def register(source: Source) -> None:

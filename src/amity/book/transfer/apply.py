@@ -347,6 +347,16 @@ def _refresh_last_contact(conn: Connection, owner: int, person_ids: list[int]) -
 def analyse_threads(ctx: BookContext, thread_keys: Iterable[str]) -> int:
     """Set ``needs_reply``/``replied_at`` on imported inbound mail of these threads; returns
     how many of them still await a reply. Idempotent; one transaction per batch of threads."""
+    awaiting = 0
+    for chunk in chunks(sorted(k for k in thread_keys if k), BATCH):
+        with ctx.write() as conn:
+            awaiting += analyse_threads_in(conn, ctx.owner_id, chunk)
+    return awaiting
+
+
+def analyse_threads_in(conn: Connection, owner: int, thread_keys: Iterable[str]) -> int:
+    """:func:`analyse_threads` in the caller's transaction (the mail sync analyses a batch's
+    threads with the batch, so a failure after it never leaves them unanalysed)."""
     i = s.interactions
     answer = i.alias("answer")
     first_answer = (
@@ -358,25 +368,24 @@ def analyse_threads(ctx: BookContext, thread_keys: Iterable[str]) -> int:
     awaiting = 0
     for chunk in chunks(sorted(k for k in thread_keys if k), BATCH):
         inbound_mail = (
-            (i.c.owner_id == ctx.owner_id)
+            (i.c.owner_id == owner)
             & (i.c.kind == "email")
             & (i.c.direction == "inbound")
             & (i.c.source == "mail")
             & i.c.thread_key.in_(chunk)
         )
-        with ctx.write() as conn:
+        conn.execute(
+            update(i)
+            .where(inbound_mail)
+            .values(needs_reply=True, replied_at=func.coalesce(first_answer, i.c.replied_at))
+        )
+        awaiting += int(
             conn.execute(
-                update(i)
-                .where(inbound_mail)
-                .values(needs_reply=True, replied_at=func.coalesce(first_answer, i.c.replied_at))
-            )
-            awaiting += int(
-                conn.execute(
-                    select(func.count())
-                    .select_from(i)
-                    .where(inbound_mail, i.c.replied_at.is_(None), i.c.status == "done")
-                ).scalar_one()
-            )
+                select(func.count())
+                .select_from(i)
+                .where(inbound_mail, i.c.replied_at.is_(None), i.c.status == "done")
+            ).scalar_one()
+        )
     return awaiting
 
 
