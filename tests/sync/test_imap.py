@@ -256,3 +256,95 @@ def test_the_cli_adds_runs_shows_and_proposes(cli_env: object, server: dv.Doveco
     assert "Added Dee Doe" in cli("sync", "suggestions", "add", "dee@example.net")
     assert "No one to propose" in cli("sync", "suggestions")
     assert server.password not in cli("sync", "list", "--json")
+
+
+MULTIPART = """From: Bo Berg <bo@example.org>
+To: ana@example.org
+Subject: The slides
+Date: Mon, 01 Dec 2026 09:00:00 +0000
+Message-ID: <slides@example.org>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: multipart/alternative; boundary="b2"
+
+--b2
+Content-Type: text/plain; charset=iso-8859-1
+Content-Transfer-Encoding: quoted-printable
+
+Here are the slides from M=FCnchen.
+> an old quote
+--=20
+Bo
+
+--b2
+Content-Type: text/html; charset=utf-8
+
+<p>Here are the slides</p>
+--b2--
+
+--b1
+Content-Type: application/pdf; name="slides.pdf"
+Content-Disposition: attachment; filename="slides.pdf"
+Content-Transfer-Encoding: base64
+
+SEVBVllBVFRBQ0hNRU5UQllURVM=
+--b1--
+"""
+
+
+def test_snippets_read_the_text_part_only(book: Book, server: dv.Dovecot) -> None:
+    book.people.add(PersonInput(name="Bo Berg", emails=["bo@example.org"]))
+    server.append("INBOX", MULTIPART, mail(2, "bo@example.org", ME, "Plain", body="Short note."))
+    account_id = connect(book, server, folders=["INBOX"], snippets=True)
+    assert run_account(book, account_id).counts == {"created": 2}  # type: ignore[union-attr]
+    i = s.interactions
+    with book.ctx.read() as conn:
+        notes = dict(
+            conn.execute(select(i.c.subject, i.c.notes).where(i.c.owner_id == book.owner_id)).all()
+        )
+    assert notes == {"The slides": "Here are the slides from München.", "Plain": "Short note."}
+    assert all(b"\\Seen" not in f for f in server.flags("INBOX"))
+
+
+FORWARDED = """From: ana@example.org
+To: ana+amity@example.org
+Subject: Fwd: Climbing trip
+Date: Wed, 03 Dec 2026 09:00:00 +0000
+Message-ID: <fwd1@example.org>
+
+She is into bouldering; ask about Fontainebleau.
+
+---------- Forwarded message ---------
+From: Bo Berg <bo@example.org>
+Date: Tue, 2 Dec 2026 at 18:00
+Subject: Climbing trip
+To: Ana <ana@example.org>
+
+Want to come along?
+"""
+
+
+def test_capture_by_mail_becomes_notes_on_the_people_named(book: Book, server: dv.Dovecot) -> None:
+    bo = book.people.add(PersonInput(name="Bo Berg", emails=["bo@example.org"]))
+    cy = book.people.add(PersonInput(name="Cy Lee", emails=["cy@example.net"]))
+    server.append("INBOX", FORWARDED)  # to the +amity address, in the inbox
+    server.append("Amity", mail(7, ME, ME, "Lunch with Cy Lee", body="Moving to Lyon in May."),
+                  mail(8, ME, ME, "Nobody here", body="Just a thought."))  # fmt: skip
+    account_id = connect(book, server, folders=["INBOX"], capture_folder="Amity")
+
+    run = run_account(book, account_id)
+    assert run is not None and run.counts == {"updated": 2, "skipped": 1}, run
+    bo_notes = book.people.get(bo.id).notes or ""
+    assert bo_notes.startswith("2026-12-03 (by mail) Fwd: Climbing trip")
+    assert "ask about Fontainebleau" in bo_notes
+    assert "Moving to Lyon in May." in (book.people.get(cy.id).notes or "")
+    assert interactions(book) == []  # notes, not logged mail
+    again = run_account(book, account_id)
+    assert again is not None and again.counts == {}
+    server.recreate("Amity")
+    server.append("Amity", mail(7, ME, ME, "Lunch with Cy Lee", body="Moving to Lyon in May."))
+    third = run_account(book, account_id)
+    assert third is not None and third.counts == {"unchanged": 1}
+    assert (book.people.get(cy.id).notes or "").count("Lyon") == 1
