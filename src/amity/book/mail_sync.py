@@ -77,9 +77,11 @@ class MailSync:
             outcomes: list[ItemOutcome] = []
             mail: list[_Parsed] = []
             notes: list[tuple[FetchedMessage, Headers]] = []
+            marker = tag.encode("utf-8", "replace") if tag else None
             for message in messages:
                 ref = f"{folder}/{message.uid}"
-                headers = _headers(message.header)
+                maybe = capture or (marker is not None and marker in message.header.lower())
+                headers = _headers(message.header) if maybe else None
                 if capture or (tag and headers is not None and _sent_to(headers, tag)):
                     if headers is None:
                         outcomes.append(

@@ -34,22 +34,31 @@ TIMEOUT_SECONDS = 30.0
 
 @dataclass
 class Session:
-    """One run's connection to the account's server: the guarded client, the credentials,
-    and the number of requests sent (a run with no changes sends at most two)."""
+    """One run's connection to the account's server: the credentials, the guarded HTTP
+    client (made on first use: an IMAP run never needs one), and the number of requests
+    sent (a run with no changes sends at most two)."""
 
     url: str
     username: str | None
     password: str | None
-    client: httpx.Client
+    timeout: float = TIMEOUT_SECONDS
     requests: int = 0
     secrets: list[str] = field(default_factory=list)
     server_seconds: float = 0.0  # time spent waiting for the server's answers
+    _client: httpx.Client | None = None
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = _http_client(self)
+        return self._client
 
     def redact(self, text: str) -> str:
         return redact(text, *self.secrets)
 
     def close(self) -> None:
-        self.client.close()
+        if self._client is not None:
+            self._client.close()
         for name in HTTP_LOGGERS:
             logging.getLogger(name).removeFilter(self._filter)
 
@@ -76,26 +85,30 @@ class _Redacting(logging.Filter):
 
 def open_session(url: str, username: str | None, password: str | None, *,
                  timeout: float = TIMEOUT_SECONDS) -> Session:  # fmt: skip
+    known = [password or ""]
+    if username or password:
+        pair = f"{username or ''}:{password or ''}".encode()
+        known.append(base64.b64encode(pair).decode())
+    return Session(url, username, password, timeout, secrets=[k for k in known if k])
+
+
+def _http_client(session: Session) -> httpx.Client:
     import httpx
 
     from amity.netguard import guarded_client
 
+    username, password, timeout = session.username, session.password, session.timeout
     auth = httpx.BasicAuth(username or "", password or "") if (username or password) else None
     client = guarded_client(
         "sync", auth=auth, timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         headers={"User-Agent": "Amity (connected accounts)"},
     )  # fmt: skip
-    known = [password or ""]
-    if username or password:
-        pair = f"{username or ''}:{password or ''}".encode()
-        known.append(base64.b64encode(pair).decode())
-    session = Session(url, username, password, client, secrets=[k for k in known if k])
 
     def count(request: httpx.Request) -> None:
         session.requests += 1
 
     client.event_hooks["request"].append(count)
-    return session
+    return client
 
 
 def add_account(
