@@ -138,7 +138,8 @@ def _prepare_owners(url: str, secret: str) -> list[Owner]:
         user = accounts.user_by_id(engine, owner_id)
         assert user is not None
         csrf = uuid.uuid4().hex
-        payload = {"uid": owner_id, "epoch": user.session_epoch, "csrf": csrf}
+        sid = accounts.start_session(engine, owner_id, method="password", now=datetime.now(UTC))
+        payload = {"sid": sid, "csrf": csrf}
         cookie = signer.sign(base64.b64encode(json.dumps(payload).encode())).decode()
         owners.append(Owner(owner_id, token, cookie, csrf, people[owner_id]))
     return owners

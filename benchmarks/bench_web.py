@@ -111,9 +111,8 @@ def _prepare_owner(db: Path, secret: str) -> dict[str, Any]:
     assert user is not None
     _, token = accounts.create_api_token(engine, owner, "bench", now=datetime.now(UTC))
     csrf = uuid.uuid4().hex
-    payload = base64.b64encode(
-        json.dumps({"uid": owner, "epoch": user.session_epoch, "csrf": csrf}).encode()
-    )
+    sid = accounts.start_session(engine, owner, method="password", now=datetime.now(UTC))
+    payload = base64.b64encode(json.dumps({"sid": sid, "csrf": csrf}).encode())
     cookie = TimestampSigner(secret).sign(payload).decode()
     book = Book(engine, owner, url)
     busiest = book.people.list(sort="last-contact", limit=1)

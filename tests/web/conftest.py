@@ -134,10 +134,9 @@ def sign_in(app: FastAPI, book: Book, *, admin: bool = False) -> WebUser:
     assert user is not None
     csrf = uuid.uuid4().hex
     client = TestClient(app, follow_redirects=False)
+    sid = accounts.start_session(book.ctx.engine, user.id, method="password", now=book.now())
     client.cookies.set(
-        COOKIE,
-        session_cookie({"uid": user.id, "epoch": user.session_epoch, "csrf": csrf}),
-        domain="testserver.local",
+        COOKIE, session_cookie({"sid": sid, "csrf": csrf}), domain="testserver.local"
     )
     home = client.get("/")
     assert home.status_code == 200, home.text

@@ -665,6 +665,19 @@ import amity.store.schema_mail as _mail  # noqa: E402 - it uses the helpers abov
 
 mail_correspondents: Table = _mail.mail_correspondents
 
+# --- sign-in (issue 15): sessions, devices, second factors, single sign-on; in schema_signin ----
+
+import amity.store.schema_signin as _signin  # noqa: E402 - it uses the helpers above
+
+web_sessions: Table = _signin.web_sessions
+known_devices: Table = _signin.known_devices
+totp_secrets: Table = _signin.totp_secrets
+recovery_codes: Table = _signin.recovery_codes
+passkeys: Table = _signin.passkeys
+sso_links: Table = _signin.sso_links
+install_settings: Table = _signin.install_settings
+SIGNIN_TABLES: tuple[Table, ...] = _signin.SIGNIN_TABLES
+
 OWNED_TABLES: tuple[Table, ...] = tuple(
     t for t in metadata.sorted_tables if "owner_id" in t.c and t is not users
 )
@@ -678,4 +691,5 @@ INSTALLATION_TABLES: tuple[Table, ...] = (
     password_resets,
     backup_runs,
     backup_config,
+    *SIGNIN_TABLES,
 )

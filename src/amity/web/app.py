@@ -21,6 +21,7 @@ from amity.errors import Ambiguous, AmityError, Conflict, InvalidInput, NotEmpty
 from amity.web.deps import CsrfRejected, NotSignedIn, ReadOnlyToken, WebConfig, is_api
 from amity.web.headers import SecurityHeaders
 from amity.web.limits import BodyLimit
+from amity.web.proxies import ClientAddress
 from amity.web.sessions import Sessions, session_secret
 
 HERE = Path(__file__).parent
@@ -89,6 +90,7 @@ def create_app(
     app.add_middleware(Sessions, secret=session_secret(url), force_secure=cfg.secure_cookies)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ClientAddress)  # outermost: every layer sees the real client
     return app
 
 

@@ -1,9 +1,10 @@
 """From a request to the signed-in user's Book: the one dependency every page and API route uses.
 
 A request is authenticated by EITHER ``Authorization: Bearer <api token>`` (no CSRF check:
-browsers never send it on their own) OR the signed session cookie, whose epoch must match the
-user's current ``session_epoch`` ("log out everywhere" bumps it) and whose unsafe requests
-must carry the session's CSRF token (header ``X-CSRF-Token``, or form field ``csrf_token``).
+browsers never send it on their own) OR the signed session cookie, whose session id must name
+a live row of ``web_sessions`` (sign-out, "log out everywhere" and a password change revoke
+it on the server) and whose unsafe requests must carry the session's CSRF token (header
+``X-CSRF-Token``, or form field ``csrf_token``).
 """
 
 from __future__ import annotations
@@ -135,15 +136,17 @@ async def get_user(request: Request) -> User:
 
 
 async def session_user(request: Request) -> User | None:
-    """The user of a valid session cookie; a stale one (old epoch, deleted user) is cleared."""
-    uid, epoch = request.session.get("uid"), request.session.get("epoch")
-    if not isinstance(uid, int) or not isinstance(epoch, int):
+    """The user of a live server-side session; a revoked or unknown one is cleared."""
+    sid = request.session.get("sid")
+    if not isinstance(sid, str) or not sid:
         return None
-    user = await run_in_threadpool(accounts.user_by_id, config(request).engine, uid)
-    if user is None or user.session_epoch != epoch or not user.has_password:
-        request.session.pop("uid", None)
-        request.session.pop("epoch", None)
+    cfg = config(request)
+    found = await run_in_threadpool(accounts.session_user, cfg.engine, sid, now=cfg.clock())
+    if found is None:
+        request.session.pop("sid", None)
         return None
+    user, info = found
+    request.state.session_info = info
     return user
 
 
@@ -154,11 +157,41 @@ async def get_book(request: Request) -> Book:
     return Book(cfg.engine, user.id, cfg.url, cfg.clock)
 
 
-def sign_in(request: Request, user: User) -> None:
-    """Start a session: a fresh CSRF token, the user's current epoch."""
+def client_address(request: Request) -> str:
+    """The client's address (forwarding headers count only from AMITY_TRUSTED_PROXIES)."""
+    return request.client.host if request.client else "unknown"
+
+
+def sign_in(
+    request: Request, user: User, *, method: str = "password", second_factor: str | None = None
+) -> None:
+    """Start a server-side session: a fresh session id and CSRF token in the cookie."""
+    cfg = config(request)
+    previous = request.session.get("sid")
+    if isinstance(previous, str) and previous:
+        accounts.revoke_session(cfg.engine, previous, now=cfg.clock())
+    sid = accounts.start_session(
+        cfg.engine,
+        user.id,
+        method=method,
+        second_factor=second_factor,
+        now=cfg.clock(),
+        client=client_address(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
     request.session.clear()
-    request.session.update({"uid": user.id, "epoch": user.session_epoch, "csrf": new_token()})
+    request.session.update({"sid": sid, "csrf": new_token()})
+
+
+def current_session_id(request: Request) -> str | None:
+    sid = request.session.get("sid")
+    return sid if isinstance(sid, str) and sid else None
 
 
 def sign_out(request: Request) -> None:
+    """End this session on the server too: a copy of the cookie stops working."""
+    sid = current_session_id(request)
+    if sid is not None:
+        cfg = config(request)
+        accounts.revoke_session(cfg.engine, sid, now=cfg.clock())
     request.session.clear()

@@ -58,7 +58,8 @@ def run(
         workers=workers if workers > 1 else None,
         log_level=log_level,
         log_config=log_config(log_level),
-        proxy_headers=True,
+        # forwarding headers are applied by amity.web.proxies, only from AMITY_TRUSTED_PROXIES
+        proxy_headers=False,
         server_header=False,
         timeout_graceful_shutdown=10,
     )

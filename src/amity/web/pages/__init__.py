@@ -16,6 +16,7 @@ from amity.web.pages import (
     people,
     person,
     review,
+    security,
     settings,
     today,
     transfer,
@@ -38,5 +39,6 @@ for module in (
     outbound,  # issue 13: notifications and webhooks in Settings
     connections,  # issue 10
     backups,  # issue 15: Settings → Backups
+    security,  # issue 15: Settings → Security
 ):  # issue 6: brief, prepare, events, network...
     router.include_router(module.router, dependencies=[Depends(bounded_input)])

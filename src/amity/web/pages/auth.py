@@ -13,10 +13,21 @@ from amity import accounts
 from amity.accounts import User
 from amity.errors import AmityError, InvalidInput
 from amity.security import hash_password, password_problem, verify_password
-from amity.web.deps import check_csrf, config, get_user, session_user, sign_in, sign_out
+from amity.web.deps import (
+    check_csrf,
+    client_address,
+    config,
+    get_user,
+    session_user,
+    sign_in,
+    sign_out,
+)
 from amity.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+DEVICE_COOKIE = "amity_device"  # a browser that signed in before (amity.accounts.sessions)
+DEVICE_MAX_AGE = 365 * 24 * 3600
+SETUP_METHOD = "setup"
 Text = Annotated[str, Form()]
 
 
@@ -66,8 +77,7 @@ async def setup(
         )
     user = await run_in_threadpool(accounts.user_by_id, cfg.engine, user_id)
     assert user is not None
-    sign_in(request, user)
-    return _home()
+    return await signed_in(request, user, "/", method=SETUP_METHOD)
 
 
 @router.get("/login")
@@ -86,22 +96,35 @@ async def login(
 ) -> Response:
     await check_csrf(request)
     cfg = config(request)
-    client = request.client.host if request.client else "unknown"
     now = cfg.clock()
     context = {"email": email, "next": safe_next(next)}
-    if await run_in_threadpool(
-        lambda: accounts.login_blocked(cfg.engine, email=email, client=client, now=now)
-    ):
+    user, password_hash = await run_in_threadpool(accounts.login_candidate, cfg.engine, email)
+    device = (
+        await run_in_threadpool(
+            accounts.known_device, cfg.engine, user.id, request.cookies.get(DEVICE_COOKIE)
+        )
+        if user is not None
+        else None
+    )
+    attempt = accounts.attempt_keys(
+        user_id=None if user is None else user.id,
+        typed=email,
+        client=client_address(request),
+        device=None if device is None else str(device),
+    )
+    wait = await run_in_threadpool(lambda: accounts.signin_wait(cfg.engine, attempt, now=now))
+    if wait:
         return render(
             request,
             "login.html",
-            {**context, "error": "Too many failed sign-ins; wait 15 minutes and try again."},
+            {**context, "error": f"Too many failed sign-ins; try again in {_duration(wait)}."},
             status_code=429,
+            headers={"Retry-After": str(wait)},
         )
-    user, password_hash = await run_in_threadpool(accounts.login_candidate, cfg.engine, email)
     ok = await run_in_threadpool(verify_password, password_hash, password)
+    ok = ok and user is not None
     await run_in_threadpool(
-        lambda: accounts.record_login(cfg.engine, email=email, client=client, succeeded=ok, now=now)
+        lambda: accounts.record_attempt(cfg.engine, attempt, succeeded=ok, now=now)
     )
     if not ok or user is None:
         return render(
@@ -110,20 +133,65 @@ async def login(
             {**context, "error": "Wrong e-mail address or password."},
             status_code=401,
         )
-    sign_in(request, user)
-    return _home(safe_next(next))
+    return await signed_in(request, user, safe_next(next), method="password")
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+async def signed_in(
+    request: Request,
+    user: User,
+    target: str,
+    *,
+    method: str,
+    second_factor: str | None = None,
+) -> Response:
+    """Start the session and remember this browser as one of the account's devices."""
+    cfg = config(request)
+    await run_in_threadpool(
+        lambda: sign_in(request, user, method=method, second_factor=second_factor)
+    )
+    device = await run_in_threadpool(
+        lambda: accounts.remember_device(
+            cfg.engine, user.id, request.cookies.get(DEVICE_COOKIE), now=cfg.clock()
+        )
+    )
+    response = _home(target)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device,
+        max_age=DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=cfg.secure_cookies or request.url.scheme == "https",
+    )
+    return response
 
 
 @router.post("/logout")
 async def logout(request: Request, user: Annotated[User, Depends(get_user)]) -> Response:
-    sign_out(request)
+    await run_in_threadpool(sign_out, request)
     return _home("/login")
 
 
 @router.post("/logout-everywhere")
-async def logout_everywhere(request: Request, user: Annotated[User, Depends(get_user)]) -> Response:
-    await run_in_threadpool(accounts.end_all_sessions, config(request).engine, user.id)
-    sign_out(request)
+async def logout_everywhere(
+    request: Request, user: Annotated[User, Depends(get_user)], tokens: Text = ""
+) -> Response:
+    """Every session ends on the server; with ``tokens``, API tokens and app passwords too."""
+    cfg = config(request)
+    now = cfg.clock()
+    await run_in_threadpool(lambda: accounts.end_all_sessions(cfg.engine, user.id, now=now))
+    if tokens in ("1", "on", "true"):
+        await run_in_threadpool(
+            lambda: accounts.revoke_all_api_tokens(cfg.engine, user.id, now=now)
+        )
+    await run_in_threadpool(sign_out, request)
     return _home("/login")
 
 
@@ -199,5 +267,4 @@ async def accept_invitation(
         )
     user = await run_in_threadpool(accounts.user_by_id, cfg.engine, user_id)
     assert user is not None
-    sign_in(request, user)
-    return _home()
+    return await signed_in(request, user, "/", method="invitation")

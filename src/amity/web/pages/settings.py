@@ -1,5 +1,5 @@
 """Settings: circles and cadences, time zone and own addresses, SMTP and digest, password and
-sessions, API tokens, users and invitations."""
+API tokens, users and invitations (password and sessions: pages/security.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from amity import accounts
 from amity.accounts import User
 from amity.book import Book
 from amity.errors import AmityError, InvalidInput
-from amity.security import hash_password, password_problem, verify_password
-from amity.web.deps import config, sign_in
+from amity.web.deps import config
 from amity.web.pages.common import BookDep, Text, split_list
 from amity.web.templating import render
 
@@ -255,25 +254,6 @@ def digest_values(
         "smtp.user": user.strip(),
         "smtp.tls": tls,
     }
-
-
-@router.post("/settings/password", response_class=HTMLResponse)
-def change_password(
-    request: Request, book: BookDep, current: Text = "", new: Text = ""
-) -> Response:
-    cfg = config(request)
-    user: User = request.state.user
-    _, stored = accounts.login_candidate(cfg.engine, user.email)
-    if not verify_password(stored, current):
-        return _done(request, book, "account", error="The current password is wrong.")
-    problem = password_problem(new)
-    if problem:
-        return _done(request, book, "account", error=problem.capitalize() + ".")
-    accounts.set_password(cfg.engine, user.id, hash_password(new))
-    fresh = accounts.user_by_id(cfg.engine, user.id)
-    assert fresh is not None
-    sign_in(request, fresh)  # this session stays; every other one ends
-    return _done(request, book, "account", message="Password changed; other sessions ended.")
 
 
 @router.post("/settings/tokens", response_class=HTMLResponse)

@@ -1,11 +1,4 @@
-"""Accounts: users and their passwords, sessions' epochs, API tokens, invitations and sign-in
-attempts.
-
-These rows belong to the installation, not to any one book (a user *owns* a book), so this
-module is the second door to data beside the Book: the only code outside book/ and store/
-that touches tables. The web app (and any other adapter) calls it and never the schema.
-Every function takes the engine and the current time explicitly.
-"""
+"""Users and their passwords, invitations, the calendar feed's secret."""
 
 from __future__ import annotations
 
@@ -13,20 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from amity.book import LOCAL_OWNER_EMAIL, create_user
-from amity.book.context import insert_id
 from amity.errors import Conflict, InvalidInput, NotFound
 from amity.security import hash_token, new_token
 from amity.store import engine as store_engine
 from amity.store import schema as s
 
 INVITATION_DAYS = 7
-LOGIN_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 8
-MAX_FAILURES_PER_CLIENT = 30
-API_TOKEN_PREFIX = "amity_"
 MAX_NAME = 200
 
 
@@ -146,8 +134,17 @@ def login_candidate(engine: Engine, email: str) -> tuple[User | None, str | None
     return (None, None) if row is None else (_user(row), row.password_hash)
 
 
-def set_password(engine: Engine, user_id: int, password_hash: str) -> None:
-    """A new password also ends every other session."""
+def set_password(
+    engine: Engine,
+    user_id: int,
+    password_hash: str,
+    *,
+    now: datetime | None = None,
+    keep_session: str | None = None,
+) -> None:
+    """A new password also ends every other session (all but ``keep_session``'s)."""
+    from amity.accounts.sessions import revoke_sessions
+
     u = s.users
     with store_engine.write_transaction(engine) as conn:
         conn.execute(
@@ -155,14 +152,26 @@ def set_password(engine: Engine, user_id: int, password_hash: str) -> None:
             .where(u.c.id == user_id)
             .values(password_hash=password_hash, session_epoch=u.c.session_epoch + 1)
         )
+    revoke_sessions(engine, user_id, now=now or _utcnow(), keep_token=keep_session)
 
 
-def end_all_sessions(engine: Engine, user_id: int) -> int:
-    """Log out everywhere: sessions issued before carry an older epoch. Returns the new one."""
+def end_all_sessions(engine: Engine, user_id: int, *, now: datetime | None = None) -> int:
+    """Log out everywhere: every session of the user is revoked on the server (and sessions
+    issued before carry an older epoch). Returns the new epoch."""
+    from amity.accounts.sessions import revoke_sessions
+
     u = s.users
     with store_engine.write_transaction(engine) as conn:
         conn.execute(update(u).where(u.c.id == user_id).values(session_epoch=u.c.session_epoch + 1))
-        return int(conn.execute(select(u.c.session_epoch).where(u.c.id == user_id)).scalar_one())
+        epoch = int(conn.execute(select(u.c.session_epoch).where(u.c.id == user_id)).scalar_one())
+    revoke_sessions(engine, user_id, now=now or _utcnow())
+    return epoch
+
+
+def _utcnow() -> datetime:
+    from datetime import UTC
+
+    return datetime.now(UTC)
 
 
 def calendar_token(engine: Engine, user_id: int, *, renew: bool = False) -> str:
@@ -175,171 +184,6 @@ def calendar_token(engine: Engine, user_id: int, *, renew: bool = False) -> str:
         token = new_token()[:43]
         conn.execute(update(u).where(u.c.id == user_id).values(calendar_token=token))
         return token
-
-
-# --- login attempts -------------------------------------------------------------------------
-
-
-def login_blocked(engine: Engine, *, email: str, client: str, now: datetime) -> bool:
-    """Too many recent failures for this e-mail or from this client (shared by all workers)."""
-    t = s.login_attempts
-    since = now - LOGIN_WINDOW
-    with engine.connect() as conn:
-
-        def failures(key: str) -> int:
-            return int(
-                conn.execute(
-                    select(func.count())
-                    .select_from(t)
-                    .where(t.c.key == key, t.c.at >= since, t.c.succeeded.is_(False))
-                ).scalar_one()
-            )
-
-        return (
-            failures("email:" + email.strip().lower()[:300]) >= MAX_FAILURES_PER_EMAIL
-            or failures("client:" + client[:300]) >= MAX_FAILURES_PER_CLIENT
-        )
-
-
-def record_login(
-    engine: Engine, *, email: str, client: str, succeeded: bool, now: datetime
-) -> None:
-    t = s.login_attempts
-    keys = ["email:" + email.strip().lower()[:300], "client:" + client[:300]]
-    with store_engine.write_transaction(engine) as conn:
-        conn.execute(delete(t).where(t.c.at < now - timedelta(days=1)))
-        if succeeded:  # a success forgives the e-mail's earlier failures
-            conn.execute(delete(t).where(t.c.key == keys[0]))
-        conn.execute(insert(t), [{"key": k, "at": now, "succeeded": succeeded} for k in keys])
-
-
-# --- API tokens -----------------------------------------------------------------------------
-
-
-# What a token may do: "api" reads and writes (every token made before scopes existed has it),
-# "read" only reads (the REST API answers 403 to its writes, the MCP server refuses write tools).
-TOKEN_SCOPES = ("api", "read")
-# "dav" (issue 10): an app password for the CardDAV server under /dav/, which opens nothing else
-APP_PASSWORD_SCOPE = "dav"
-ALL_SCOPES = (*TOKEN_SCOPES, APP_PASSWORD_SCOPE)
-SCOPE_LABELS = {"api": "read and write", "read": "read only", "dav": "CardDAV app password"}
-
-
-@dataclass(frozen=True)
-class TokenGrant:
-    """Who a Bearer token stands for and what it may do."""
-
-    token_id: int
-    owner_id: int
-    scope: str
-
-    @property
-    def can_write(self) -> bool:
-        return self.scope == "api"
-
-
-def create_api_token(
-    engine: Engine, owner_id: int, name: str, *, now: datetime, scope: str = "api"
-) -> tuple[int, str]:
-    """A new token; the secret is returned once and only its hash is kept."""
-    if scope not in ALL_SCOPES:
-        raise InvalidInput(f"a token's scope is one of {', '.join(ALL_SCOPES)}", field="scope")
-    label = clean_name(name)
-    token = new_token(API_TOKEN_PREFIX)
-    t = s.api_tokens
-    with store_engine.write_transaction(engine) as conn:
-        token_id = insert_id(
-            conn,
-            insert(t).values(
-                owner_id=owner_id,
-                name=label,
-                token_hash=hash_token(token),
-                prefix=token[:12],
-                created_at=now,
-                scope=scope,
-            ),
-        )
-    return token_id, token
-
-
-def list_api_tokens(engine: Engine, owner_id: int) -> list[dict[str, Any]]:
-    t = s.api_tokens
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(
-                t.c.id,
-                t.c.name,
-                t.c.prefix,
-                t.c.created_at,
-                t.c.last_used_at,
-                t.c.revoked_at,
-                t.c.scope,
-            )
-            .where(t.c.owner_id == owner_id)
-            .order_by(t.c.id.desc())
-        ).all()
-    return [dict(r._mapping) for r in rows]
-
-
-def revoke_api_token(engine: Engine, owner_id: int, token_id: int, *, now: datetime) -> None:
-    t = s.api_tokens
-    with store_engine.write_transaction(engine) as conn:
-        done = conn.execute(
-            update(t)
-            .where(t.c.id == token_id, t.c.owner_id == owner_id, t.c.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
-        if done.rowcount != 1:
-            raise NotFound(f"no active API token #{token_id}")
-
-
-def owner_of_api_token(engine: Engine, token: str, *, now: datetime) -> int | None:
-    """The owner a Bearer token stands for, or None when unknown or revoked."""
-    grant = api_token_grant(engine, token, now=now)
-    return None if grant is None else grant.owner_id
-
-
-def api_token_grant(engine: Engine, token: str, *, now: datetime) -> TokenGrant | None:
-    """The owner and scope of a Bearer token, or None when unknown, revoked or of a scope
-    that does not open the API."""
-    if not token.startswith(API_TOKEN_PREFIX) or len(token) > 200:
-        return None
-    t = s.api_tokens
-    digest = hash_token(token)
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(t.c.id, t.c.owner_id, t.c.last_used_at, t.c.scope).where(
-                t.c.token_hash == digest, t.c.revoked_at.is_(None)
-            )
-        ).first()
-    if row is None or row.scope not in TOKEN_SCOPES:
-        return None
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-        with store_engine.write_transaction(engine) as conn:  # at most one write per 5 minutes
-            conn.execute(update(t).where(t.c.id == row.id).values(last_used_at=now))
-    return TokenGrant(token_id=int(row.id), owner_id=int(row.owner_id), scope=str(row.scope))
-
-
-def owner_of_app_password(engine: Engine, token: str, *, now: datetime) -> int | None:
-    """The owner of a CardDAV app password (a token with the ``dav`` scope), or None; API
-    tokens are not app passwords, and app passwords never open the API."""
-    if not token.startswith(API_TOKEN_PREFIX) or len(token) > 200:
-        return None
-    t = s.api_tokens
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(t.c.id, t.c.owner_id, t.c.last_used_at).where(
-                t.c.token_hash == hash_token(token),
-                t.c.revoked_at.is_(None),
-                t.c.scope == APP_PASSWORD_SCOPE,
-            )
-        ).first()
-    if row is None:
-        return None
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-        with store_engine.write_transaction(engine) as conn:
-            conn.execute(update(t).where(t.c.id == row.id).values(last_used_at=now))
-    return int(row.owner_id)
 
 
 # --- invitations ----------------------------------------------------------------------------
