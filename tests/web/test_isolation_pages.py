@@ -52,7 +52,10 @@ def victim(web_app: FastAPI, db_url: str, clock: Clock) -> dict[str, Any]:
     token_id, _ = accounts.create_api_token(engine, book.owner_id, "a's token", now=clock())
     accounts.create_invitation(engine, book.owner_id, None, now=clock())
     invitation_id = accounts.list_invitations(engine, book.owner_id)[0]["id"]
+    accounts.start_session(engine, book.owner_id, method="password", now=clock())
+    session_id = accounts.list_sessions(engine, book.owner_id, now=clock())[0]["id"]
     return {
+        "session_id": session_id,
         "book": book,
         "person_id": person.id,
         "commitment_id": promise.id,
@@ -121,6 +124,7 @@ def snapshot(victim: dict[str, Any]) -> tuple[Any, ...]:
             for t in accounts.list_api_tokens(book.ctx.engine, book.owner_id)
         ],
         len(accounts.list_invitations(book.ctx.engine, book.owner_id)),
+        len(accounts.list_sessions(book.ctx.engine, book.owner_id, now=book.now())),
     )
 
 
@@ -138,6 +142,7 @@ def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
             "commitment_id",
             "follow_up_id",
             "token_id",
+            "session_id",
             "invitation_id",
             "question_id",
             "event_id",
