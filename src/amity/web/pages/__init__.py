@@ -15,6 +15,7 @@ from amity.web.pages import (
     outbound,
     people,
     person,
+    reset,
     review,
     security,
     settings,
@@ -40,5 +41,6 @@ for module in (
     connections,  # issue 10
     backups,  # issue 15: Settings → Backups
     security,  # issue 15: Settings → Security
+    reset,  # issue 12: forgotten password
 ):  # issue 6: brief, prepare, events, network...
     router.include_router(module.router, dependencies=[Depends(bounded_input)])
