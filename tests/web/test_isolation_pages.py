@@ -20,7 +20,11 @@ from tests.web.conftest import WebUser, sign_in
 from tests.web.network_samples import outbound_ids
 from tests.web.sync_samples import SYNC_PAGE_FORMS, sync_ids
 
-SECRET_KEYED = {"/invite/{token}", "/calendar/{token}.ics"}  # the secret is the key, not an id
+SECRET_KEYED = {
+    "/invite/{token}",
+    "/calendar/{token}.ics",
+    "/reset/{token}",
+}  # the secret is the key
 DAV_PATHS = {"/dav/{path:path}"}  # Basic auth with app passwords: see test_dav_server.py
 FORMS: dict[str, dict[str, Any]] = {  # a valid body, so only the foreign id can make it fail
     "/people/{person_id}/edit": {"name": "Hacked", "version": ""},
