@@ -3,7 +3,8 @@
 Prints the machine, then a table: demo generation time, `amity --help` and
 `amity list --json --limit 50` whole-process medians, in-process search latency (median and
 p95 over a fixed query set), and the figures of the other benchmark modules when present
-(bench_agenda, bench_import, bench_web, bench_matching, bench_sync, bench_calendar). Writes the same as JSON to
+(bench_agenda, bench_import, bench_web, bench_matching, bench_sync, bench_calendar,
+bench_backup). Writes the same as JSON to
 benchmarks/results/latest.json. See benchmarks/README.md for what each figure means.
 
 Environment: BENCH_LARGE=1 also builds a 100,000-person book for the agenda benchmark and
@@ -368,6 +369,7 @@ def other_benchmarks(db: Path) -> dict[str, Any]:
     out["matching"] = _optional("bench_matching", lambda m: m.run())
     out["sync"] = _optional("bench_sync", lambda m: m.run(str(DATA / "sync-work")))
     out["calendar"] = _optional("bench_calendar", lambda m: m.run(str(DATA / "calendar-work")))
+    out["backup"] = _optional("bench_backup", lambda m: m.run(str(db)))
     return out
 
 

@@ -184,3 +184,42 @@ def test_backups_live_where_configured(
     assert backups.now().status == "ok"
     assert list((tmp_path / "elsewhere").glob("amity-*.sqlite"))
     assert not (tmp_path / "backups").exists()
+
+
+def test_what_an_interrupted_backup_left_is_cleared(backups: Backups) -> None:
+    import os
+
+    backups.now()
+    stale = backups.folder / ".partial-amity-20200101T000000Z.sqlite"
+    stale.write_bytes(b"half a copy")
+    leftover = backups.folder / ".work" / "tmpabc"
+    leftover.mkdir()
+    fresh = backups.folder / ".partial-amity-20990101T000000Z.sqlite"  # a backup running now
+    fresh.write_bytes(b"being written")
+    for path in (stale, leftover):
+        os.utime(path, (0, 0))
+    backups.prune()
+    assert not stale.exists() and not leftover.exists() and fresh.exists()
+
+
+@pytest.mark.pg
+def test_a_postgresql_installation_backs_up_as_json_and_restores_into_sqlite(
+    pg_url: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from amity.book import create_user, open_engine
+
+    monkeypatch.setenv("AMITY_BACKUP_DIR", str(tmp_path / "backups"))
+    monkeypatch.delenv("AMITY_BACKUP_PASSPHRASE", raising=False)
+    engine = open_engine(pg_url)
+    email = f"pg-{id(tmp_path)}@example.org"
+    book = Book(engine, create_user(engine, email, now=clock()), pg_url, clock)
+    book.fill_demo(people=15, years=1, seed=11)
+    backups = Backups(engine, pg_url, clock)
+    with pytest.raises(InvalidInput, match="PostgreSQL"):
+        backups.now(kind="sqlite")
+    run = backups.now()
+    assert (run.status, run.kind) == ("ok", "json"), run.error
+    assert backups.kept()[0].file.endswith(".jsonl.gz")
+    backups.restore(run.name or "", str(tmp_path / "from-pg.db"))
+    restored = open_book(str(tmp_path / "from-pg.db"), email, create=False)
+    assert restored.export_json() == book.export_json()

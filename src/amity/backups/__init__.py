@@ -305,7 +305,9 @@ class Backups:
         return self.now(trigger="scheduled")
 
     def prune(self) -> list[str]:
-        """Delete the kept backups the retention no longer keeps; their names."""
+        """Delete the kept backups the retention no longer keeps (and what interrupted
+        backups left behind); their names."""
+        files.clear_leftovers(self.folder)
         kept_files = files.manifests(self.folder)
         moments = {m["name"]: taken_at(m["name"] + ".") for m in kept_files}
         keep = backups_to_keep(

@@ -172,6 +172,31 @@ def manifests(folder: Path) -> list[dict[str, Any]]:
     return out
 
 
+def clear_leftovers(folder: Path, *, older_than_s: float = 6 * 3600) -> list[str]:
+    """Remove what an interrupted backup left (``.partial-*`` files, ``.work/`` folders)
+    once it is older than ``older_than_s`` seconds (file times: the real clock)."""
+    import time
+
+    if not folder.is_dir():
+        return []
+    limit = time.time() - older_than_s
+    removed = []
+    work = folder / ".work"
+    candidates = [*folder.glob(".partial-*"), *(work.iterdir() if work.is_dir() else [])]
+    for path in candidates:
+        try:
+            if path.stat().st_mtime >= limit:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
+        removed.append(path.name)
+    return removed
+
+
 def remove(folder: Path, manifest: dict[str, Any]) -> None:
     (folder / manifest["payload"]).unlink(missing_ok=True)
     (folder / (manifest["name"] + ".manifest.json")).unlink(missing_ok=True)

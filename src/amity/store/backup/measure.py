@@ -14,9 +14,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Table, TypeDecorator, inspect, select
@@ -28,10 +30,13 @@ SAMPLES = 5
 BATCH = 1000
 
 
+_PLAIN = frozenset({type(None), bool, int, str, float})
+
+
 def canonical_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
+    if type(value) in _PLAIN:
         return value
-    if isinstance(value, float):
+    if isinstance(value, bool | int | str | float):  # subclasses (an enum's value...)
         return value
     if isinstance(value, datetime):
         if value.tzinfo is not None:
@@ -46,9 +51,12 @@ def canonical_value(value: Any) -> Any:
     raise TypeError(f"cannot back up a value of type {type(value).__name__}")
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def canonical_line(values: list[Any]) -> str:
     """One row as the JSON text stored in a JSON backup and hashed for its checksum."""
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE(values)
 
 
 def row_digest(line: str) -> bytes:
@@ -62,19 +70,21 @@ class TableSum:
     count: int = 0
     total: int = 0
     samples: dict[str, str] = field(default_factory=dict)  # pk as JSON text -> digest hex
+    _worst: str = "g"  # above every hex digest while there is room for samples
 
-    def add(self, key: str, digest: bytes) -> None:
+    def add(self, key: Callable[[], str], digest: bytes) -> None:
+        """Count a row by its digest; ``key`` (its primary key as JSON text) is asked only
+        when the row is one of the samples so far."""
         self.count += 1
-        number = int.from_bytes(digest, "big")
-        self.total = (self.total + number) % MODULUS
+        self.total = (self.total + int.from_bytes(digest, "big")) % MODULUS
         hexed = digest.hex()
-        if len(self.samples) < SAMPLES:
-            self.samples[key] = hexed
+        if hexed >= self._worst:
             return
-        worst = max(self.samples, key=lambda k: self.samples[k])
-        if hexed < self.samples[worst]:
-            del self.samples[worst]
-            self.samples[key] = hexed
+        if len(self.samples) >= SAMPLES:
+            del self.samples[max(self.samples, key=self.samples.__getitem__)]
+        self.samples[key()] = hexed
+        if len(self.samples) >= SAMPLES:
+            self._worst = max(self.samples.values())
 
     @property
     def checksum(self) -> str:
@@ -126,7 +136,7 @@ def measure(conn: Connection, columns: dict[str, list[str]] | None = None) -> di
         cols = present[table.name]
         total = TableSum()
         for values in iter_rows(conn, table, cols):
-            total.add(key_of(table, cols, values), row_digest(canonical_line(values)))
+            total.add(partial(key_of, table, cols, values), row_digest(canonical_line(values)))
         sums[table.name] = total
     return sums
 

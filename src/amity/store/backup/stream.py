@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import IO, Any
 
 from sqlalchemy import Connection, Engine, Table, insert, text, update
@@ -71,7 +72,7 @@ def dump_lines(
             total = totals[table.name] = TableSum()
             for values in iter_rows(conn, table, columns):
                 line = canonical_line(values)
-                total.add(key_of(table, columns, values), row_digest(line))
+                total.add(partial(key_of, table, columns, values), row_digest(line))
                 yield line + "\n"
         trailer = {name: {"count": t.count, "checksum": t.checksum} for name, t in totals.items()}
         yield json.dumps({"end": True, "tables": trailer}) + "\n"
