@@ -390,9 +390,11 @@ def create_user(
 def find_user(engine: Engine, email: str | None) -> int | None:
     u = s.users
     with engine.connect() as conn:
-        if email is None:
+        if email is None:  # the owner: the admin who signs in on the web, else the CLI's own
             row = conn.execute(
-                select(u.c.id).order_by(u.c.is_admin.desc(), u.c.id).limit(1)
+                select(u.c.id)
+                .order_by(u.c.is_admin.desc(), u.c.password_hash.is_(None), u.c.id)
+                .limit(1)
             ).first()
         else:
             row = conn.execute(select(u.c.id).where(u.c.email == email.strip().lower())).first()

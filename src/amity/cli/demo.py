@@ -56,8 +56,14 @@ def demo(state: AppState, people: int, years: int, seed: int, as_json: bool) -> 
             {"people": people, "years": years, "seed": seed, "seconds": seconds, "counts": counts}
         )
         return
+    from amity.book import LOCAL_OWNER_EMAIL
+
+    owner = book.owner()
+    whose = "the book"
+    if owner["email"] != LOCAL_OWNER_EMAIL:  # the web owner's own book (or --user's)
+        whose = f"the book of {owner['name'] or owner['email']} <{owner['email']}>"
     click.echo(
-        f"Filled the book with {counts.get('people', 0):,} people, "
+        f"Filled {whose} with {counts.get('people', 0):,} people, "
         f"{counts.get('interactions', 0):,} interactions, {counts.get('events', 0):,} events "
         f"and {counts.get('commitments', 0):,} promises over {years} year(s) "
         f"in {seconds:.1f} s (seed {seed})."

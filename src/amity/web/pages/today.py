@@ -193,3 +193,19 @@ def hidden_page(request: Request, book: BookDep) -> Response:
     """Snoozed and dismissed items, each with Restore."""
     items = book.agenda.hidden(today=user_today(book))
     return render(request, "today_hidden.html", {"hidden": items, "kind_title": kind_title})
+
+
+DEMO_PEOPLE = 200
+
+
+@router.post("/today/demo", response_class=HTMLResponse)
+def load_demo(request: Request, book: BookDep) -> Response:
+    """Fill the signed-in user's own (empty) book with the demo network (issue 12 §8); a
+    book that holds anything is refused (409) and left alone."""
+    from amity.errors import NotEmpty
+
+    try:
+        book.fill_demo(people=DEMO_PEOPLE, years=2)
+    except NotEmpty:
+        raise NotEmpty("your book already holds data: the demo only fills an empty book") from None
+    return Response(status_code=303, headers={"Location": "/"})
