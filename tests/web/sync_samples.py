@@ -21,7 +21,26 @@ def sync_ids(book: Book) -> dict[str, int]:
                                       kept="amity")  # fmt: skip
     book.connections.finish(claim)
     conflict = book.connections.conflicts()[0]
-    return {"account_id": account.id, "run_id": claim.run_id, "conflict_id": conflict.id}
+    return {
+        "account_id": account.id,
+        "run_id": claim.run_id,
+        "conflict_id": conflict.id,
+        "suggestion_id": _suggestion(book),
+    }
+
+
+def _suggestion(book: Book) -> int:
+    """Someone Alice wrote to who is not in her book (as the mail sync records them)."""
+    from sqlalchemy import insert
+
+    from amity.store import schema as s
+
+    with book.ctx.write() as conn:
+        return int(conn.execute(insert(s.mail_correspondents).returning(
+            s.mail_correspondents.c.id).values(
+            owner_id=book.owner_id, email="secret-friend@example.net", name="Secret Friend",
+            sent_count=3, received_count=1, status="open",
+            created_at=book.now())).scalar_one())  # fmt: skip
 
 
 SYNC_API_BODIES = {

@@ -159,6 +159,7 @@ def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
             "webhook_id",
             "account_id",
             "conflict_id",
+            "suggestion_id",
         ):
             url = url.replace("{" + name + "}", str(victim[name]))
         assert "{" not in url, f"add the id of {path} to the victim fixture"

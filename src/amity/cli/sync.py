@@ -161,6 +161,9 @@ def _print_status(a: Any, problems: list[Any]) -> None:
         click.echo(f"  server {run.details.get('server_count')} cards, Amity "
                    f"{run.details.get('amity_count')} linked: "
                    f"{'reconciled' if reconciled else 'NOT reconciled'}")  # fmt: skip
+    for folder, seen in (run.details.get("folders") or {}).items():  # mail accounts
+        note = " (UIDVALIDITY changed: rescanned)" if seen.get("rescanned") else ""
+        click.echo(f"  {folder}: {seen.get('new', 0)} new message(s){note}")
     if run.error:
         click.echo(f"  error: {run.error}")
     for item in problems:

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from amity.web.api import (
     agenda,
     interactions,
+    mail,
     network,
     outbound,
     people,
@@ -35,6 +36,7 @@ router.include_router(agenda.router)
 router.include_router(network.router)  # issue 6
 router.include_router(outbound.router)  # issue 13: notifications and webhooks
 router.include_router(sync.router)  # issue 10: connected accounts
+router.include_router(mail.router)  # issue 11: IMAP mailboxes, people you write to
 router.include_router(records.router)  # issue 12: edit and delete every kind of record
 
 __all__ = ["PREFIX", "install", "install_error_handlers", "openapi_document", "router"]

@@ -11,6 +11,7 @@ from amity.web.pages import (
     connections,
     growth,
     lists,
+    mail,
     network,
     outbound,
     people,
@@ -39,6 +40,7 @@ for module in (
     review,
     outbound,  # issue 13: notifications and webhooks in Settings
     connections,  # issue 10
+    mail,  # issue 11: Settings → Mail, People you write to
     backups,  # issue 15: Settings → Backups
     security,  # issue 15: Settings → Security
     reset,  # issue 12: forgotten password
