@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from amity.book.agenda import Agenda, RelationshipHealth, Replies
     from amity.book.articles import Articles
     from amity.book.brief import Briefs
+    from amity.book.calendar_sync import CalendarSync
     from amity.book.cards import PersonCard
     from amity.book.circles import Circles
     from amity.book.commitments import Commitments, FollowUps
@@ -227,6 +228,13 @@ class Book:
         from amity.book.mail_sync import MailSync
 
         return MailSync(self.ctx, self.connections)
+
+    # issue 11: calendar sync (CalDAV calendars and ICS addresses)
+    @cached_property
+    def calendar_sync(self) -> CalendarSync:
+        from amity.book.calendar_sync import CalendarSync
+
+        return CalendarSync(self.ctx, self.connections)
 
     @property
     def owner_id(self) -> int:

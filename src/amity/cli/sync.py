@@ -25,14 +25,15 @@ MAX_PASSWORD_FILE = 4096
 
 @click.group()
 def sync() -> None:
-    """Connected accounts: address books (CardDAV) kept in step, mail (IMAP) logged."""
+    """Connected accounts: address books (CardDAV) kept in step, mail (IMAP) logged,
+    calendars (CalDAV, ICS addresses) whose meetings log themselves."""
 
 
 sync.add_command(suggestions)
 
 
 @sync.command("add")
-@click.argument("kind", type=click.Choice(["carddav", "imap"]))
+@click.argument("kind", type=click.Choice(["carddav", "imap", "caldav", "ics"]))
 @click.argument("url", metavar="URL|HOST")
 @click.option("--username", "-u", help="User name on the server.")
 @click.option("--password-file", type=click.Path(dir_okay=False, allow_dash=True),
@@ -40,6 +41,8 @@ sync.add_command(suggestions)
 @click.option("--name", help="A name for the account (default: kind and host).")
 @click.option("--addressbook", "addressbooks", multiple=True, metavar="NAME|HREF",
               help="Which address book(s) to sync when the server has several.")  # fmt: skip
+@click.option("--calendar", "calendars", multiple=True, metavar="NAME|HREF",
+              help="caldav: which calendar(s) to sync (default: every one with events).")  # fmt: skip
 @click.option("--circle", "circles", multiple=True, help="Only people in this circle reach the "
               "server (repeat; with --tag, either one).")  # fmt: skip
 @click.option("--tag", "tags", multiple=True, help="Only people with this tag reach the server.")
@@ -54,11 +57,14 @@ sync.add_command(suggestions)
 @json_option
 @pass_state
 def add(state: AppState, /, kind: str, url: str, username: str | None, password_file: str | None,
-        name: str | None, addressbooks: tuple[str, ...], circles: tuple[str, ...],
-        tags: tuple[str, ...], allow_delete: bool, pull_only: bool, share_notes: bool,
-        share_tags: bool, interval: int, as_json: bool, **mail: Any) -> None:  # fmt: skip
-    """Connect an account of KIND at URL (discovery finds the address books) or, for imap,
-    the mail server HOST (TLS by default; the folders are checked)."""
+        name: str | None, addressbooks: tuple[str, ...], calendars: tuple[str, ...],
+        circles: tuple[str, ...], tags: tuple[str, ...], allow_delete: bool, pull_only: bool,
+        share_notes: bool, share_tags: bool, interval: int, as_json: bool,
+        **mail: Any) -> None:  # fmt: skip
+    """Connect an account of KIND at URL (discovery finds the address books or calendars),
+    for imap the mail server HOST (TLS by default; the folders are checked), for ics a
+    calendar's secret address (https:// or webcal://; kept sealed like a password). Events
+    of calendars with people from the book become meetings."""
     from amity.sync.runner import add_account
 
     options: dict[str, Any] = {
@@ -70,6 +76,8 @@ def add(state: AppState, /, kind: str, url: str, username: str | None, password_
         url, options = imap_account(url, mail)
     elif has_mail_options(mail):
         raise click.UsageError("--port, --folders... are options of `amity sync add imap`")
+    if kind in ("caldav", "ics"):  # calendars are read only: the contact options mean nothing
+        options = {"calendars": list(calendars)} if kind == "caldav" else {}
     password = _read_password(password_file)
     account = add_account(state.book(), kind, url, username=username, password=password,
                           name=name, options=options, interval_minutes=interval)  # fmt: skip
@@ -156,6 +164,8 @@ def _print_status(a: Any, problems: list[Any]) -> None:
         return
     counts = ", ".join(f"{n} {k}" for k, n in sorted(run.counts.items())) or "nothing to do"
     click.echo(f"  last run #{run.id} {run.status} at {run.started_at:%Y-%m-%d %H:%M}: {counts}")
+    for warning in run.details.get("warnings", [])[:5]:
+        click.echo(f"  warning: {warning}")
     reconciled = run.details.get("reconciled")
     if reconciled is not None:
         click.echo(f"  server {run.details.get('server_count')} cards, Amity "
@@ -262,6 +272,9 @@ def set_account(state: AppState, account: str, username: str | None, password_fi
 def describe_options(account: Any) -> str:
     """The account's options in words, as `sync set` and `sync status` print them."""
     o = account.options
+    if account.kind in ("caldav", "ics"):
+        return ("reads the calendar; events with people in the book become meetings; "
+                + (f"every {account.interval_minutes} min" if account.enabled else "paused"))  # fmt: skip
     scope = [f"circle {c}" for c in o.get("circles") or []] + [
         f"tag {t}" for t in o.get("tags") or []
     ]

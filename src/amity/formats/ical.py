@@ -60,9 +60,11 @@ def iter_calendar(
     max_attendees: int = DEFAULT_MAX_ATTENDEES,
     include_broadcasts: bool = False,
     default_tz: tzinfo = UTC,
-) -> Iterator[Item]:
+    detailed: bool = False,
+) -> Iterator[Item | CalendarInstance]:
     """Yield a meeting record per event instance, a skip per broadcast or cancelled instance,
-    and an error per series that cannot be read."""
+    and an error per series that cannot be read. With ``detailed`` (calendar syncs), every
+    instance is a `CalendarInstance` instead: its key, the attendees' responses, cancelled."""
     import icalendar
     import x_wr_timezone
 
@@ -76,15 +78,44 @@ def iter_calendar(
         yield RecordError(1, "calendar", f"unreadable calendar: {exc}")
         return
     options = _Options(now, start, end, frozenset(a.lower() for a in own_addresses),
-                       max_attendees, include_broadcasts, default_tz)  # fmt: skip
+                       max_attendees, include_broadcasts, default_tz, detailed)  # fmt: skip
     budget = Budget()
     for uid, events, index in _series(calendar):
         line = lines[index] if index < len(lines) else None
         yield from _expand_series(calendar, uid, events, line, options, budget)
 
 
+def iter_instances(
+    source: Source, *, now: datetime, **options: Any
+) -> Iterator[Item | CalendarInstance]:
+    """A calendar sync's view: every instance as a `CalendarInstance`, with errors and
+    warnings as for a file."""
+    return iter_calendar(source, now=now, detailed=True, **options)
+
+
 def parse_calendar(source: Source, *, now: datetime, **options: Any) -> ParseResult:
-    return collect(iter_calendar(source, now=now, **options))
+    return collect(iter_calendar(source, now=now, **options))  # type: ignore[arg-type]
+
+
+@dataclass
+class CalendarInstance:
+    """One instance of an event as a calendar sync sees it: the key (UID and RECURRENCE-ID,
+    the instance's original start in UTC, '' for an event that does not recur), the meeting
+    (participants: attendees and organiser who are not you and did not decline), every
+    attendee's response (PARTSTAT), and whether it is cancelled or a broadcast."""
+
+    uid: str
+    recurrence_id: str
+    record: InteractionRecord
+    responses: dict[str, str]
+    cancelled: bool = False
+    broadcast: bool = False
+    sequence: int = 0
+    line: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.uid, self.recurrence_id
 
 
 @dataclass(frozen=True)
@@ -96,6 +127,7 @@ class _Options:
     max_attendees: int
     include_broadcasts: bool
     default_tz: tzinfo
+    detailed: bool = False
 
 
 # --- cleaning the text -------------------------------------------------------------------
@@ -181,7 +213,7 @@ def _series(calendar: Any) -> Iterator[tuple[str | None, list[Any], int]]:
 
 
 def _expand_series(calendar: Any, uid: str | None, events: list[Any], line: int | None,
-                   options: _Options, budget: Budget) -> Iterator[Item]:  # fmt: skip
+                   options: _Options, budget: Budget) -> Iterator[Item | CalendarInstance]:  # fmt: skip
     import icalendar
 
     label = str(events[0].get("SUMMARY") or uid or "event")
@@ -224,14 +256,14 @@ def _expand_series(calendar: Any, uid: str | None, events: list[Any], line: int 
 
 
 def _plain_instances(master: Any, bounds: Any, uid: str | None, line: int | None,
-                     options: _Options) -> Iterator[Item]:  # fmt: skip
+                     options: _Options) -> Iterator[Item | CalendarInstance]:  # fmt: skip
     """The instances of a plain series (one master, one rule): the master read once, then
     one record per start the bounded walk kept."""
     has_end = master.get("DTEND") is not None or master.get("DURATION") is not None
-    base: Item | None = None
+    base: Item | CalendarInstance | None = None
     for start_value, end_value in bounds.instance_times():
         end = _as_utc(end_value, options.default_tz) if has_end else None
-        if not isinstance(base, InteractionRecord):
+        if options.detailed or not isinstance(base, InteractionRecord):
             base = _instance_item(master, uid, line, options, start_value=start_value, end=end)
             yield base
             continue
@@ -266,23 +298,28 @@ def _drop_broken_properties(event: Any) -> None:
 
 
 def _instance_item(event: Any, uid: str | None, line: int | None, options: _Options, *,
-                   start_value: date | None = None, end: datetime | None = None) -> Item:  # fmt: skip
+                   start_value: date | None = None,
+                   end: datetime | None = None) -> Item | CalendarInstance:  # fmt: skip
     """One instance; a plain series' instances share the master (``start_value``/``end``)."""
     summary = _text(event.get("SUMMARY"))
     shared = start_value is not None
     start_value = start_value if start_value is not None else event.get("DTSTART").dt
     occurred_at = _as_utc(start_value, options.default_tz)
     label = summary or uid or "event"
-    if str(event.get("STATUS") or "").upper() == "CANCELLED":
-        return SkippedRecord(line, label, f"cancelled instance on {occurred_at:%Y-%m-%d}")
+    cancelled = str(event.get("STATUS") or "").upper() == "CANCELLED"
     attendees = _attendees(event)
-    if len(attendees) > options.max_attendees and not options.include_broadcasts:
+    broadcast = len(attendees) > options.max_attendees and not options.include_broadcasts
+    if cancelled and not options.detailed:
+        return SkippedRecord(line, label, f"cancelled instance on {occurred_at:%Y-%m-%d}")
+    if broadcast and not options.detailed:
         return SkippedRecord(line, label, f"{len(attendees)} attendees: a broadcast, not a meeting")
     organiser = _address(event.get("ORGANIZER"))
     names = {a: n for a, n in attendees if n}
     if organiser and _cn(event.get("ORGANIZER")):
         names.setdefault(organiser, _cn(event.get("ORGANIZER")) or "")
-    participants = [a for a, _n in attendees if a not in options.own]
+    responses = _responses(event) if options.detailed else {}
+    participants = [a for a, _n in attendees
+                    if a not in options.own and responses.get(a) != "DECLINED"]  # fmt: skip
     if organiser and organiser not in options.own and organiser not in participants:
         participants.insert(0, organiser)
     source_ref = (
@@ -290,7 +327,7 @@ def _instance_item(event: Any, uid: str | None, line: int | None, options: _Opti
         if uid
         else "ics:" + content_ref(summary, occurred_at.isoformat(), organiser)
     )
-    return InteractionRecord(
+    record = InteractionRecord(
         kind="meeting",
         direction="mutual",
         occurred_at=occurred_at,
@@ -307,6 +344,35 @@ def _instance_item(event: Any, uid: str | None, line: int | None, options: _Opti
         source_ref=source_ref,
         line=line,
     )
+    if not options.detailed:
+        return record
+    recurrence = event.get("RECURRENCE-ID")
+    original = start_value if shared else (recurrence.dt if recurrence is not None else None)
+    return CalendarInstance(
+        uid=uid or source_ref.removeprefix("ics:"),
+        recurrence_id=_as_utc(original, options.default_tz).isoformat() if original else "",
+        record=record, responses=responses, cancelled=cancelled, broadcast=broadcast,
+        sequence=_sequence(event), line=line,
+    )  # fmt: skip
+
+
+def _responses(event: Any) -> dict[str, str]:
+    """Each attendee's PARTSTAT (NEEDS-ACTION when it says nothing)."""
+    values = event.get("ATTENDEE")
+    found: dict[str, str] = {}
+    for item in values if isinstance(values, list) else ([values] if values is not None else []):
+        address = _address(item)
+        if address:
+            params = getattr(item, "params", {}) or {}
+            found.setdefault(address, str(params.get("PARTSTAT") or "NEEDS-ACTION").upper()[:20])
+    return found
+
+
+def _sequence(event: Any) -> int:
+    try:
+        return max(0, min(int(str(event.get("SEQUENCE") or 0)), 2**31 - 1))
+    except ValueError:
+        return 0
 
 
 def _end(event: Any, start_value: date, default_tz: tzinfo) -> datetime | None:

@@ -109,7 +109,7 @@ def _csv_reader(flavour: str | None) -> Reader:
 def _read_calendar(source: Source, o: ReadOptions) -> Iterator[Item]:
     from amity.formats.ical import iter_calendar
 
-    return iter_calendar(source, now=o.now, own_addresses=o.own_addresses,
+    return iter_calendar(source, now=o.now, own_addresses=o.own_addresses,  # type: ignore[return-value]
                          max_attendees=o.broadcast_attendees,
                          include_broadcasts=o.include_broadcasts)  # fmt: skip
 

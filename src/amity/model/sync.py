@@ -16,7 +16,8 @@ from typing import Any
 #: ``amity.sync.sources``).
 SOURCE_KINDS = ("carddav", "caldav", "ics", "imap")
 #: What happened to one item in a run.
-OUTCOMES = ("created", "updated", "unchanged", "conflict", "error", "skipped", "deleted")
+OUTCOMES = ("created", "updated", "unchanged", "conflict", "error", "skipped", "deleted",
+            "cancelled")  # fmt: skip
 DIRECTIONS = ("pull", "push")
 #: Which side a conflict's value came from.
 SIDES = ("amity", "server")

@@ -678,6 +678,12 @@ sso_links: Table = _signin.sso_links
 install_settings: Table = _signin.install_settings
 SIGNIN_TABLES: tuple[Table, ...] = _signin.SIGNIN_TABLES
 
+# --- calendar syncs (issue 11): in schema_calendar ----------------------------------------------
+
+import amity.store.schema_calendar as _calendar  # noqa: E402 - it uses the helpers above
+
+calendar_events: Table = _calendar.calendar_events
+
 OWNED_TABLES: tuple[Table, ...] = tuple(
     t for t in metadata.sorted_tables if "owner_id" in t.c and t is not users
 )

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 DAV = "DAV:"
 CARDDAV = "urn:ietf:params:xml:ns:carddav"
+CALDAV = "urn:ietf:params:xml:ns:caldav"
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
-NS = {"d": DAV, "c": CARDDAV}
+NS = {"d": DAV, "c": CARDDAV, "cal": CALDAV}
 
 
 class DavError(Exception):
@@ -160,7 +161,7 @@ def _xml_headers(depth: int) -> dict[str, str]:
 def _propfind_body(props: Iterable[str]) -> str:
     names = "".join(f"<{p}/>" for p in props)
     return (f'<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:" '
-            f'xmlns:c="{CARDDAV}" xmlns:cs="http://calendarserver.org/ns/">'
+            f'xmlns:c="{CARDDAV}" xmlns:cal="{CALDAV}" xmlns:cs="http://calendarserver.org/ns/">'
             f"<d:prop>{names}</d:prop></d:propfind>")  # fmt: skip
 
 

@@ -46,6 +46,7 @@ class Session:
     secrets: list[str] = field(default_factory=list)
     server_seconds: float = 0.0  # time spent waiting for the server's answers
     _client: httpx.Client | None = None
+    send_auth: bool = True  # False: the password is no credential (an ICS address)
 
     @property
     def client(self) -> httpx.Client:
@@ -84,12 +85,15 @@ class _Redacting(logging.Filter):
 
 
 def open_session(url: str, username: str | None, password: str | None, *,
-                 timeout: float = TIMEOUT_SECONDS) -> Session:  # fmt: skip
+                 timeout: float = TIMEOUT_SECONDS, send_auth: bool = True) -> Session:  # fmt: skip
+    """``send_auth=False``: the password is not a credential for the server (an ICS
+    address, which is its own secret): it is only redacted."""
     known = [password or ""]
     if username or password:
         pair = f"{username or ''}:{password or ''}".encode()
         known.append(base64.b64encode(pair).decode())
-    return Session(url, username, password, timeout, secrets=[k for k in known if k])
+    return Session(url, username, password, timeout, secrets=[k for k in known if k],
+                   send_auth=send_auth)  # fmt: skip
 
 
 def _http_client(session: Session) -> httpx.Client:
@@ -98,7 +102,8 @@ def _http_client(session: Session) -> httpx.Client:
     from amity.netguard import guarded_client
 
     username, password, timeout = session.username, session.password, session.timeout
-    auth = httpx.BasicAuth(username or "", password or "") if (username or password) else None
+    wants_auth = session.send_auth and bool(username or password)
+    auth = httpx.BasicAuth(username or "", password or "") if wants_auth else None
     client = guarded_client(
         "sync", auth=auth, timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         headers={"User-Agent": "Amity (connected accounts)"},
@@ -126,8 +131,11 @@ def add_account(
     from amity.netguard import check_url
 
     source = source_for(kind)
+    url = source.normalize(url) if source.normalize else url
+    if source.secret_url:  # the address is the secret: sealed, and only its host shown
+        password = url
     check_url(url, purpose="sync", schemes=source.schemes)
-    session = open_session(url, username, password)
+    session = open_session(url, username, password, send_auth=not source.secret_url)
     try:
         prepared = source.prepare(session, dict(options or {}))
     except AmityError as exc:
@@ -138,7 +146,8 @@ def add_account(
         raise InvalidInput(session.redact(describe_failure(exc)), field="url") from None
     finally:
         session.close()
-    return book.connections.add(kind, url, name=name, username=username, secret=password,
+    shown = source.public_url(url) if source.secret_url and source.public_url else url
+    return book.connections.add(kind, shown, name=name, username=username, secret=password,
                                 options=prepared, interval_minutes=interval_minutes)  # fmt: skip
 
 
@@ -154,7 +163,8 @@ def run_account(book: Book, ref: str | int, *, trigger: str = "manual") -> SyncR
     try:
         source = source_for(account.kind)
         password = connections.secret(account.id)
-        session = open_session(account.url, account.username, password)
+        session = open_session(account.url, account.username, password,
+                               send_auth=not source.secret_url)  # fmt: skip
         source.run(book, claim, session)
     except Exception as exc:  # a run never crashes its caller: it fails with the reason
         reason = describe_failure(exc)

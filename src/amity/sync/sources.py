@@ -33,11 +33,21 @@ class Source:
     run: Callable[[Book, RunClaim, Session], None]
     needs_password: bool = True
     schemes: tuple[str, ...] = ("https", "http")  # of the account's address
+    #: the address itself is the secret (an ICS address): it is sealed like a password, the
+    #: account shows ``public_url(address)``, and the session's password is the address
+    secret_url: bool = False
+    public_url: Callable[[str], str] | None = None
+    normalize: Callable[[str], str] | None = None  # webcal:// -> https://
 
 
 _SOURCES: dict[str, Source] = {}
 #: module that registers each kind, imported on first use (so `amity --help` stays fast)
-MODULES = {"carddav": "amity.sync.carddav", "imap": "amity.sync.imap"}
+MODULES = {
+    "carddav": "amity.sync.carddav",
+    "imap": "amity.sync.imap",
+    "caldav": "amity.sync.caldav",
+    "ics": "amity.sync.ics",
+}
 
 
 def register(source: Source) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-HEAD = "0009_signin"
+HEAD = "0016_calendar"
 
 # objects the migrations create with raw SQL, invisible to autogenerate (STACK.md G12)
 RAW_SQL_OBJECTS = {

@@ -73,12 +73,13 @@ class RunResult(BaseModel):
 
 class SyncAccountCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    kind: Literal["carddav"] = "carddav"
+    kind: Literal["carddav", "caldav", "ics"] = "carddav"
     url: Url
     username: Str300 | None = None
     password: Annotated[str, Field(max_length=1000)] | None = None
     name: Str200 | None = None
     addressbooks: list[Str300] = Field(default_factory=list, max_length=10)
+    calendars: list[Str300] = Field(default_factory=list, max_length=10)  # caldav
     circles: list[Str200] = Field(default_factory=list, max_length=20)
     tags: list[Str200] = Field(default_factory=list, max_length=20)
     allow_delete: bool = False
@@ -122,6 +123,8 @@ def add_account(book: BookDep, body: SyncAccountCreate) -> dict[str, Any]:
 
     options = body.model_dump(include={"addressbooks", "circles", "tags", "allow_delete", "push",
                                        "share_notes", "share_tags"})  # fmt: skip
+    if body.kind in ("caldav", "ics"):  # calendars are read only
+        options = {"calendars": body.calendars} if body.kind == "caldav" else {}
     account = add(book, body.kind, body.url, username=body.username, password=body.password,
                   name=body.name, options=options, interval_minutes=body.interval_minutes)  # fmt: skip
     return sync_account_json(account)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from amity.web.pages import (
     auth,
     backups,
+    calendar_connections,
     capture,
     connections,
     growth,
@@ -44,5 +45,6 @@ for module in (
     backups,  # issue 15: Settings → Backups
     security,  # issue 15: Settings → Security
     reset,  # issue 12: forgotten password
+    calendar_connections,  # issue 11
 ):  # issue 6: brief, prepare, events, network...
     router.include_router(module.router, dependencies=[Depends(bounded_input)])
