@@ -15,6 +15,7 @@ from amity.book import Book, PersonInput
 from amity.sync.runner import add_account, run_account
 from tests.conftest import Clock
 from tests.sync.feeds import calendar, vevent
+from tests.sync.quiet import pause_accounts_afterwards  # noqa: F401 - autouse
 from tests.sync.servers import DavServer, radicale
 
 MKCOL_CALENDAR = """<?xml version="1.0" encoding="utf-8"?>

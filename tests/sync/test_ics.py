@@ -14,6 +14,7 @@ from amity.book import Book, PersonInput
 from amity.sync.runner import add_account, run_account
 from tests.conftest import Clock
 from tests.sync.feeds import FeedServer, calendar, feed_server, vevent
+from tests.sync.quiet import pause_accounts_afterwards  # noqa: F401 - autouse
 
 TOKEN = "private-7f3a9c2e1b"
 
