@@ -12,8 +12,9 @@ them (dateutil iterates every rule from its DTSTART). So before a series is expa
    rules without BY parts, where each period holds exactly one occurrence).
 2. **Step under a cap**: the rule is walked (with dateutil, as the expander would) from its
    DTSTART to the end of the window, at most `MAX_STEPS_PER_SERIES` occurrences and at most
-   `SERIES_SECONDS` (a deadline checked from a profile hook, so even a rule that never matches,
-   ``FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30``, which dateutil would spin on for seconds, stops).
+   `SERIES_SECONDS` of CPU time (a deadline checked from a profile hook, so even a rule that
+   never matches, ``FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30``, which dateutil would spin on for
+   seconds, stops; CPU time, so a busy machine does not cut a cheap series).
 3. **Cut**: when the rule goes on past the window or past `MAX_INSTANCES_PER_SERIES` instances
    in it, its ``UNTIL`` is set to the last occurrence kept (and ``COUNT`` dropped), so the
    expander's own walk is bounded by ours.
@@ -42,7 +43,7 @@ MAX_INSTANCES_PER_SERIES = 5000
 MAX_INSTANCES_PER_CALENDAR = 50_000
 #: Occurrences a series may be walked through (before and in the window) while bounding it.
 MAX_STEPS_PER_SERIES = 20_000
-#: Time one series may take to be bounded; and all of a calendar's series together.
+#: CPU time one series may take to be bounded; and all of a calendar's series together.
 SERIES_SECONDS = 0.5
 CALENDAR_SECONDS = 5.0
 
@@ -61,23 +62,30 @@ _LONGEST = timedelta(days=400)  # an instance longer than this widens the window
 _NEGATIVE_COUNT = re.compile(r"(?i);?COUNT=-[0-9]+")
 
 
+def _cpu() -> float:
+    """The time caps count this thread's CPU time: a busy machine (other processes, other
+    requests of the web server) does not cut a series that is cheap to expand."""
+    return clock.thread_time()
+
+
 class _OutOfTime(Exception):
     """Raised from the profile hook when a series' deadline has passed."""
 
 
 @dataclass
 class Budget:
-    """What a calendar's series share: a deadline and an instance allowance."""
+    """What a calendar's series share: the CPU time spent bounding them (not what the
+    reader's caller does between series) and an instance allowance."""
 
-    deadline: float = field(default_factory=lambda: clock.monotonic() + CALENDAR_SECONDS)
+    seconds: float = 0.0
     instances_left: int = field(default_factory=lambda: MAX_INSTANCES_PER_CALENDAR)
 
     def series_deadline(self) -> float:
-        return min(self.deadline, clock.monotonic() + SERIES_SECONDS)
+        return _cpu() + min(SERIES_SECONDS, CALENDAR_SECONDS - self.seconds)
 
     @property
     def spent(self) -> bool:
-        return clock.monotonic() >= self.deadline or self.instances_left <= 0
+        return self.seconds >= CALENDAR_SECONDS or self.instances_left <= 0
 
 
 @dataclass
@@ -111,6 +119,7 @@ def bound_series(events: list[Any], start: datetime, end: datetime, budget: Budg
                f"the calendar already has {MAX_INSTANCES_PER_CALENDAR} recurring instances")  # fmt: skip
         return Bounds(f"recurring event left out: {why}", leave_out=True, limit=0)
     bounds = Bounds(limit=limit)
+    began = _cpu()
     deadline = budget.series_deadline()
     masters = [e for e in events if e.get("RECURRENCE-ID") is None and e.get("RRULE") is not None]
     plain = len(events) == 1 and len(masters) == 1 and events[0].get("RDATE") is None
@@ -118,6 +127,7 @@ def bound_series(events: list[Any], start: datetime, end: datetime, budget: Budg
         _bound_master(master, start, end, deadline, bounds, plain=plain)
         if bounds.leave_out:
             break
+    budget.seconds += _cpu() - began
     return bounds
 
 
@@ -265,7 +275,7 @@ def _step(walk: _Walk, rule: Any, deadline: float, bounds: Bounds) -> None:
             first = next(occurrences, None)
         for occurrence in itertools.chain([] if first is None else [first], occurrences):
             steps += 1
-            if clock.monotonic() > deadline:
+            if _cpu() > deadline:
                 raise _OutOfTime
             if until is not None and occurrence > until:
                 break
@@ -378,7 +388,7 @@ def _rule_text(rule: Any) -> str:
 
 
 class _Deadline:
-    """Raise `_OutOfTime` inside whatever runs once ``deadline`` (monotonic) has passed.
+    """Raise `_OutOfTime` inside whatever runs once ``deadline`` (`_cpu`) has passed.
 
     A profile hook sees every function call and return, so dateutil's inner loop, which
     yields nothing while it spins on a rule that never matches, is still interrupted. The
@@ -405,6 +415,6 @@ class _Deadline:
 
     def _hook(self, frame: FrameType, event: str, arg: Any) -> None:
         self.calls += 1
-        if self.calls & 1023 == 0 and clock.monotonic() > (self.deadline or 0):
+        if self.calls & 1023 == 0 and _cpu() > (self.deadline or 0):
             sys.setprofile(None)
             raise _OutOfTime
