@@ -679,7 +679,6 @@ install_settings: Table = _signin.install_settings
 SIGNIN_TABLES: tuple[Table, ...] = _signin.SIGNIN_TABLES
 
 # --- calendar syncs (issue 11): in schema_calendar ----------------------------------------------
-
 import amity.store.schema_calendar as _calendar  # noqa: E402 - it uses the helpers above
 
 calendar_events: Table = _calendar.calendar_events
