@@ -80,8 +80,10 @@ def create_owner(page: Any, server: LiveServer) -> None:
 def quick_capture(page: Any, name: str, subject: str, *, via_keyboard: bool) -> None:
     if via_keyboard:
         page.keyboard.press("c")
-    else:
-        page.click("button.capture-open")
+    else:  # the header's button on a desktop, the bottom bar's Log on a phone
+        page.locator("button.capture-open, .bottom-bar .capture-tab").locator(
+            "visible=true"
+        ).first.click()
     dialog = page.locator("dialog#capture")
     dialog.wait_for(state="visible")
     page.fill("#capture-names", name[:3])

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from amity.book.articles import Articles
     from amity.book.brief import Briefs
     from amity.book.calendar_sync import CalendarSync
+    from amity.book.captures import Captures
     from amity.book.cards import PersonCard
     from amity.book.circles import Circles
     from amity.book.commitments import Commitments, FollowUps
@@ -150,6 +151,13 @@ class Book:
         from amity.book.circles import Circles
 
         return Circles(self.ctx)
+
+    # issue 12: quick captures received once (an idempotency key per capture)
+    @cached_property
+    def captures(self) -> Captures:
+        from amity.book.captures import Captures
+
+        return Captures(self.ctx)
 
     # issue 12: edit and delete one record of any kind
     @cached_property

@@ -17,6 +17,7 @@ from amity.web.pages import (
     outbound,
     people,
     person,
+    phone,
     reset,
     review,
     security,
@@ -46,5 +47,6 @@ for module in (
     security,  # issue 15: Settings → Security
     reset,  # issue 12: forgotten password
     calendar_connections,  # issue 11
+    phone,  # issue 12: manifest, service worker, offline page, More
 ):  # issue 6: brief, prepare, events, network...
     router.include_router(module.router, dependencies=[Depends(bounded_input)])

@@ -59,6 +59,7 @@ def capture(
     promise_due: Text = "",
     follow_up: Text = "",
     direction: Text = "",
+    capture_key: Text = "",
 ) -> Response:
     form = {
         "names": names,
@@ -73,8 +74,20 @@ def capture(
         "follow_up": follow_up,
         "direction": direction,
     }
+    key = capture_key.strip()
     try:
-        logged = log_capture(book, person_ids=person_id, form=form)
+        if key:  # sent again (a phone back online, a retry): logged once, answered the same
+            fresh, earlier = book.captures.claim(key)
+            if not fresh:
+                return _already(request, book, earlier)
+        try:
+            logged = log_capture(book, person_ids=person_id, form=form)
+        except AmityError:
+            if key:
+                book.captures.release(key)
+            raise
+        if key and logged.id is not None:
+            book.captures.finish(key, logged.id)
     except AmityError as exc:
         status = 409 if isinstance(exc, Ambiguous) else 422
         chosen = _chosen(book, person_id)
@@ -89,6 +102,23 @@ def capture(
         request,
         "partials/capture_form.html",
         {"capture": {}, "logged": f"Logged {with_article(logged.kind)} with {names_text}."},
+        headers={"HX-Trigger": "interaction-logged"},
+    )
+
+
+def _already(request: Request, book: Book, interaction_id: int | None) -> Response:
+    message = "Already logged."
+    if interaction_id is not None:
+        try:
+            earlier = book.interactions.get(interaction_id)
+            names_text = join_names([p.name for p in earlier.people])
+            message = f"Already logged: {with_article(earlier.kind)} with {names_text}."
+        except AmityError:
+            pass
+    return render(
+        request,
+        "partials/capture_form.html",
+        {"capture": {}, "logged": message},
         headers={"HX-Trigger": "interaction-logged"},
     )
 

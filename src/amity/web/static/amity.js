@@ -100,4 +100,30 @@
     var chips = document.getElementById("capture-chips");
     if (chips) chips.innerHTML = "";
   });
+
+  /* issue 12 §6: every capture carries a key (sent twice, logged once); the service worker
+     keeps captures made offline and sends them when the network is back */
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  document.addEventListener("submit", function (e) {
+    var key = e.target && e.target.id === "capture-form" && e.target.elements.capture_key;
+    if (key && !key.value) key.value = newKey();
+  }, true);
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* no worker: online only */ });
+    window.addEventListener("online", function () {
+      navigator.serviceWorker.ready.then(function (reg) {
+        if (reg.active) reg.active.postMessage({ type: "flush" });
+      });
+    });
+    navigator.serviceWorker.addEventListener("message", function (e) {
+      if (e.data && e.data.type === "captures-sent" && window.htmx) htmx.trigger(document.body, "interaction-logged");
+    });
+  }
 })();
