@@ -88,6 +88,9 @@ def test_agenda_done_snooze_dismiss_and_reopen(alice: ApiUser) -> None:
     reopened = alice.client.delete(alice.url(f"/agenda/{intro_key}/state"))
     assert reopened.status_code == 200 and intro_key in keys(alice)
     assert alice.client.delete(alice.url(f"/agenda/{intro_key}/state")).status_code == 404
+    undone = alice.client.delete(alice.url(f"/agenda/{slides_key}/state"))  # Undo of done
+    assert undone.status_code == 200 and slides_key in keys(alice)
+    assert alice.book.commitments.get(slides["id"]).status == "open"  # the promise reopened
 
 
 def test_agenda_refuses_bad_keys_and_dates(alice: ApiUser) -> None:

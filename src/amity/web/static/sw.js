@@ -38,13 +38,14 @@ self.addEventListener("fetch", (event) => {
   }
   if (request.method !== "GET") return;
   if (url.pathname.startsWith("/static/")) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request).then((response) => {
+    // network first (an upgraded Amity's scripts and styles apply at once), the cache offline
+    event.respondWith(fetch(request).then((response) => {
       if (response.ok) {
         const copy = response.clone();
         caches.open(SHELL).then((cache) => cache.put(request, copy));
       }
       return response;
-    })));
+    }).catch(() => caches.match(request)));
     return;
   }
   if (request.mode === "navigate") {
