@@ -8,14 +8,38 @@ function takes the engine and the current time explicitly.
 - :mod:`~amity.accounts.tokens`: API tokens and CardDAV app passwords
 - :mod:`~amity.accounts.throttle`: sign-in attempts with growing delays
 - :mod:`~amity.accounts.sessions`: server-side sessions, known devices
+- :mod:`~amity.accounts.second_factor`: TOTP, recovery codes, the policy requiring a factor
+- :mod:`~amity.accounts.passkeys`: WebAuthn passkeys (second factor or password-less)
 """
 
 from __future__ import annotations
 
+from amity.accounts.passkeys import authentication_options as passkey_authentication_options
+from amity.accounts.passkeys import finish_authentication as finish_passkey_authentication
+from amity.accounts.passkeys import finish_registration as finish_passkey_registration
+from amity.accounts.passkeys import list_passkeys, remove_passkey
+from amity.accounts.passkeys import registration_options as passkey_registration_options
+from amity.accounts.second_factor import (
+    SecondFactors,
+    begin_totp,
+    confirm_totp,
+    disable_totp,
+    new_recovery_codes,
+    pending_totp_secret,
+    provisioning_uri,
+    qr_svg,
+    require_second_factor,
+    reset_second_factors,
+    second_factor_required,
+    second_factors,
+    use_recovery_code,
+    verify_totp,
+)
 from amity.accounts.sessions import (
     SessionInfo,
     known_device,
     list_sessions,
+    mark_second_factor,
     remember_device,
     revoke_session,
     revoke_session_by_id,
@@ -23,7 +47,7 @@ from amity.accounts.sessions import (
     session_user,
     start_session,
 )
-from amity.accounts.throttle import Attempt, attempt_keys, folded_address
+from amity.accounts.throttle import Attempt, attempt_keys, folded_address, second_factor_keys
 from amity.accounts.throttle import record as record_attempt
 from amity.accounts.throttle import wait_seconds as signin_wait
 from amity.accounts.tokens import (
@@ -73,43 +97,65 @@ __all__ = [
     "SCOPE_LABELS",
     "TOKEN_SCOPES",
     "Attempt",
+    "SecondFactors",
     "SessionInfo",
     "TokenGrant",
     "User",
     "accept_invitation",
     "api_token_grant",
     "attempt_keys",
+    "begin_totp",
     "calendar_token",
     "canonical_email",
     "clean_name",
+    "confirm_totp",
     "create_api_token",
     "create_invitation",
     "create_owner",
+    "disable_totp",
     "end_all_sessions",
+    "finish_passkey_authentication",
+    "finish_passkey_registration",
     "folded_address",
     "has_owner",
     "known_device",
     "list_api_tokens",
     "list_invitations",
+    "list_passkeys",
     "list_sessions",
     "list_users",
     "login_candidate",
+    "mark_second_factor",
+    "new_recovery_codes",
     "open_invitation",
     "owner_of_api_token",
     "owner_of_app_password",
     "owner_of_calendar_token",
     "owners_with_digest",
+    "passkey_authentication_options",
+    "passkey_registration_options",
+    "pending_totp_secret",
+    "provisioning_uri",
+    "qr_svg",
     "record_attempt",
     "remember_device",
+    "remove_passkey",
+    "require_second_factor",
+    "reset_second_factors",
     "revoke_all_api_tokens",
     "revoke_api_token",
     "revoke_session",
     "revoke_session_by_id",
     "revoke_sessions",
+    "second_factor_keys",
+    "second_factor_required",
+    "second_factors",
     "session_user",
     "set_password",
     "signin_wait",
     "start_session",
+    "use_recovery_code",
     "user_by_id",
+    "verify_totp",
     "withdraw_invitation",
 ]

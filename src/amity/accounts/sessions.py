@@ -199,3 +199,12 @@ def known_device(engine: Engine, user_id: int, token: str | None) -> int | None:
             select(d.c.id).where(d.c.token_hash == hash_token(token), d.c.user_id == user_id)
         ).scalar()
     return None if found is None else int(found)
+
+
+def mark_second_factor(engine: Engine, token: str, factor: str) -> None:
+    """This session has now passed a second factor (set up in it, or asked later)."""
+    w = s.web_sessions
+    with store_engine.write_transaction(engine) as conn:
+        conn.execute(
+            update(w).where(w.c.token_hash == hash_token(token)).values(second_factor=factor[:20])
+        )

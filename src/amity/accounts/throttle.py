@@ -74,6 +74,17 @@ def attempt_keys(
     )
 
 
+def second_factor_keys(*, user_id: int, client: str, device: str | None = None) -> Attempt:
+    """The codes asked after a right password are counted apart from passwords, the same way."""
+    plain = attempt_keys(user_id=user_id, typed="", client=client, device=device)
+    return Attempt(
+        account="2fa:" + plain.account,
+        pair="2fa:" + plain.pair,
+        client=plain.client,
+        exempt_account=plain.exempt_account,
+    )
+
+
 def delay_after(failures: int, free: int) -> int:
     """Seconds the next attempt waits after ``failures`` failures of a key allowing ``free``."""
     if failures < free:

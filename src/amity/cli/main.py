@@ -36,7 +36,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "dupes": ("amity.cli.transfer", "dupes", "List people who may be duplicates."),
     "merge": ("amity.cli.transfer", "merge", "Merge one person into another (backup first)."),
     "demo": ("amity.cli.demo", "demo", "Fill a book with a realistic demo network."),
-    "user": ("amity.cli.users", "user", "Accounts of this installation (reset-password)."),
+    "user": (
+        "amity.cli.users",
+        "user",
+        "Accounts of this installation: list, logout, reset-password, reset-2fa.",
+    ),
     "info": ("amity.cli.info", "info", "Show the database in use, schema version and counts."),
     "config": ("amity.cli.config", "config", "Read and change settings."),
     "serve": ("amity.cli.serve", "serve", "Run the web app (pages and REST API)."),

@@ -18,7 +18,14 @@ from fastapi.staticfiles import StaticFiles
 from amity.book import open_engine, system_clock
 from amity.config import resolve_url
 from amity.errors import Ambiguous, AmityError, Conflict, InvalidInput, NotEmpty, NotFound
-from amity.web.deps import CsrfRejected, NotSignedIn, ReadOnlyToken, WebConfig, is_api
+from amity.web.deps import (
+    CsrfRejected,
+    NotSignedIn,
+    ReadOnlyToken,
+    SecondFactorRequired,
+    WebConfig,
+    is_api,
+)
 from amity.web.headers import SecurityHeaders
 from amity.web.limits import BodyLimit
 from amity.web.proxies import ClientAddress
@@ -143,6 +150,15 @@ def _add_error_handlers(app: FastAPI) -> None:
             target += "?next=" + quote(request.url.path, safe="/")
         if request.headers.get("hx-request"):
             return Response(status_code=401, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(SecondFactorRequired)
+    async def second_factor_required(request: Request, exc: SecondFactorRequired) -> Response:
+        if is_api(request):
+            return JSONResponse(error_body("second_factor_required", str(exc)), status_code=403)
+        target = "/settings/security?required=1"
+        if request.headers.get("hx-request"):
+            return Response(status_code=403, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
 
     @app.exception_handler(CsrfRejected)

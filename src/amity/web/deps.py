@@ -55,6 +55,22 @@ class ReadOnlyToken(Exception):
         super().__init__(message)
 
 
+class SecondFactorRequired(Exception):
+    """The installation requires a second factor and this session has none yet: pages send
+    the user to Settings → Security to set one up, the API answers 403."""
+
+    def __init__(
+        self, message: str = "this installation requires a second factor; set one up first"
+    ) -> None:
+        super().__init__(message)
+
+
+# what a session without the second factor the installation requires may still open
+SETUP_PATHS = ("/settings/security", "/settings/password", "/logout", "/static/")
+# single sign-on and proxy sign-ins skip the local second factor: the provider is the factor
+FACTOR_FREE_METHODS = frozenset({"sso", "proxy"})
+
+
 class CsrfRejected(Exception):
     """An unsafe request from a session without the session's CSRF token."""
 
@@ -130,6 +146,7 @@ async def get_user(request: Request) -> User:
         if user is None:
             raise NotSignedIn()
         await check_csrf(request)
+        await _check_second_factor_policy(request)
         request.state.auth = "session"
     request.state.user = user
     return user
@@ -148,6 +165,17 @@ async def session_user(request: Request) -> User | None:
     user, info = found
     request.state.session_info = info
     return user
+
+
+async def _check_second_factor_policy(request: Request) -> None:
+    info = getattr(request.state, "session_info", None)
+    if info is None or info.second_factor or info.method in FACTOR_FREE_METHODS:
+        return
+    if request.url.path.startswith(SETUP_PATHS):
+        return
+    cfg = config(request)
+    if await run_in_threadpool(accounts.second_factor_required, cfg.engine):
+        raise SecondFactorRequired()
 
 
 async def get_book(request: Request) -> Book:

@@ -15,11 +15,13 @@ from amity.web.pages import (
     mail,
     network,
     outbound,
+    passkeys,
     people,
     person,
     phone,
     reset,
     review,
+    second_factor,
     security,
     settings,
     today,
@@ -48,5 +50,7 @@ for module in (
     reset,  # issue 12: forgotten password
     calendar_connections,  # issue 11
     phone,  # issue 12: manifest, service worker, offline page, More
+    second_factor,
+    passkeys,
 ):  # issue 6: brief, prepare, events, network...
     router.include_router(module.router, dependencies=[Depends(bounded_input)])

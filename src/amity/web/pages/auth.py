@@ -6,13 +6,13 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from amity import accounts
 from amity.accounts import User
 from amity.errors import AmityError, InvalidInput
-from amity.security import hash_password, password_problem, verify_password
+from amity.security import hash_password, new_token, password_problem, verify_password
 from amity.web.deps import (
     check_csrf,
     client_address,
@@ -87,7 +87,22 @@ async def login_form(request: Request, next: str = "/") -> Response:
         return _home("/setup")
     if await session_user(request) is not None:
         return _home(safe_next(next))
-    return render(request, "login.html", {"email": "", "error": None, "next": safe_next(next)})
+    return render(
+        request,
+        "login.html",
+        {
+            "email": "",
+            "error": None,
+            "next": safe_next(next),
+            "passkeys_possible": passkeys_possible(request),
+        },
+    )
+
+
+def passkeys_possible(request: Request) -> bool:
+    from amity.accounts.passkeys import relying_party
+
+    return relying_party(config(request).base_url) is not None
 
 
 @router.post("/login")
@@ -97,7 +112,11 @@ async def login(
     await check_csrf(request)
     cfg = config(request)
     now = cfg.clock()
-    context = {"email": email, "next": safe_next(next)}
+    context = {
+        "email": email,
+        "next": safe_next(next),
+        "passkeys_possible": passkeys_possible(request),
+    }
     user, password_hash = await run_in_threadpool(accounts.login_candidate, cfg.engine, email)
     device = (
         await run_in_threadpool(
@@ -106,11 +125,17 @@ async def login(
         if user is not None
         else None
     )
+    factors = (
+        None
+        if user is None
+        else await run_in_threadpool(accounts.second_factors, cfg.engine, user.id)
+    )
     attempt = accounts.attempt_keys(
         user_id=None if user is None else user.id,
         typed=email,
         client=client_address(request),
         device=None if device is None else str(device),
+        second_factor=factors is not None and factors.any,
     )
     wait = await run_in_threadpool(lambda: accounts.signin_wait(cfg.engine, attempt, now=now))
     if wait:
@@ -133,7 +158,27 @@ async def login(
             {**context, "error": "Wrong e-mail address or password."},
             status_code=401,
         )
+    if factors is not None and factors.any:
+        return ask_second_factor(request, user, safe_next(next), method="password")
     return await signed_in(request, user, safe_next(next), method="password")
+
+
+def ask_second_factor(request: Request, user: User, target: str, *, method: str) -> Response:
+    """The password was right: the session remembers that for a few minutes, and the next
+    page asks for a code, a recovery code or a passkey."""
+    request.session.clear()
+    request.session.update(
+        {
+            "pending": {
+                "uid": user.id,
+                "at": config(request).clock().timestamp(),
+                "next": target,
+                "method": method,
+            },
+            "csrf": new_token(),
+        }
+    )
+    return _home("/login/second-factor")
 
 
 def _duration(seconds: int) -> str:
@@ -150,8 +195,10 @@ async def signed_in(
     *,
     method: str,
     second_factor: str | None = None,
+    as_json: bool = False,
 ) -> Response:
-    """Start the session and remember this browser as one of the account's devices."""
+    """Start the session and remember this browser as one of the account's devices (answers
+    ``{"redirect": target}`` to a script with ``as_json``)."""
     cfg = config(request)
     await run_in_threadpool(
         lambda: sign_in(request, user, method=method, second_factor=second_factor)
@@ -161,7 +208,7 @@ async def signed_in(
             cfg.engine, user.id, request.cookies.get(DEVICE_COOKIE), now=cfg.clock()
         )
     )
-    response = _home(target)
+    response: Response = JSONResponse({"redirect": target}) if as_json else _home(target)
     response.set_cookie(
         DEVICE_COOKIE,
         device,
