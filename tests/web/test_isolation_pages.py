@@ -12,9 +12,12 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from sqlalchemy import insert
 
 from amity import accounts
 from amity.book import InteractionInput, PersonInput
+from amity.store import schema as s
+from amity.store.engine import write_transaction
 from tests.conftest import Clock, new_book
 from tests.web.conftest import WebUser, sign_in
 from tests.web.network_samples import outbound_ids
@@ -58,7 +61,19 @@ def victim(web_app: FastAPI, db_url: str, clock: Clock) -> dict[str, Any]:
     invitation_id = accounts.list_invitations(engine, book.owner_id)[0]["id"]
     accounts.start_session(engine, book.owner_id, method="password", now=clock())
     session_id = accounts.list_sessions(engine, book.owner_id, now=clock())[0]["id"]
+    with write_transaction(engine) as conn:
+        conn.execute(
+            insert(s.passkeys).values(
+                user_id=book.owner_id,
+                credential_id=f"victim-credential-{book.owner_id}",
+                public_key="AAAA",
+                name="A's key",
+                created_at=clock(),
+            )
+        )
+    passkey_id = accounts.list_passkeys(engine, book.owner_id)[0]["id"]
     return {
+        "passkey_id": passkey_id,
         "session_id": session_id,
         "book": book,
         "person_id": person.id,
@@ -129,6 +144,7 @@ def snapshot(victim: dict[str, Any]) -> tuple[Any, ...]:
         ],
         len(accounts.list_invitations(book.ctx.engine, book.owner_id)),
         len(accounts.list_sessions(book.ctx.engine, book.owner_id, now=book.now())),
+        len(accounts.list_passkeys(book.ctx.engine, book.owner_id)),
     )
 
 
@@ -147,6 +163,7 @@ def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
             "follow_up_id",
             "token_id",
             "session_id",
+            "passkey_id",
             "invitation_id",
             "question_id",
             "event_id",
