@@ -348,3 +348,41 @@ def test_capture_by_mail_becomes_notes_on_the_people_named(book: Book, server: d
     third = run_account(book, account_id)
     assert third is not None and third.counts == {"unchanged": 1}
     assert (book.people.get(cy.id).notes or "").count("Lyon") == 1
+
+
+def test_adding_a_proposed_person_logs_the_mail_already_synced(
+    book: Book, server: dv.Dovecot
+) -> None:
+    """One click on a proposal is enough: the next run finds their earlier mail on the server
+    (a SEARCH by address) and logs it with them, also the messages already logged with others."""
+    book.people.add(PersonInput(name="Bo Berg", emails=["bo@example.org"]))
+    server.append("INBOX", mail(1, "Dee Doe <dee@example.net>", ME, "Question",
+                                date="Mon, 01 Dec 2026 08:00:00 +0000"))  # fmt: skip
+    server.append("Sent", mail(2, ME, "Dee Doe <dee@example.net>", "Re: Question",
+                               reply_to="<m1@example.org>"),
+                  mail(3, ME, "dee@example.net, bo@example.org", "All of us",
+                       date="Tue, 02 Dec 2026 09:00:00 +0000"))  # fmt: skip
+    account_id = connect(book, server)
+    first = run_account(book, account_id)
+    assert first is not None and first.counts == {"created": 1, "skipped": 2}
+    [dee] = book.mail_sync.suggestions()
+    assert (dee.email, dee.sent_count, dee.received_count) == ("dee@example.net", 2, 1)
+
+    person_id = book.mail_sync.add_suggestion(dee.id)
+    assert book.mail_sync.suggestion(dee.id).status == "adding"
+    replay = run_account(book, account_id)
+
+    assert replay is not None and replay.status == "ok", replay.error
+    assert replay.counts == {"created": 2, "updated": 1}
+    assert replay.details["replayed"] == {"people": 1, "messages": 3}
+    assert book.mail_sync.suggestion(dee.id).status == "added"
+    i, ip = s.interactions, s.interaction_participants
+    with book.ctx.read() as conn:
+        theirs = conn.execute(select(i.c.subject, i.c.needs_reply, i.c.replied_at.is_not(None))
+                              .join(ip, ip.c.interaction_id == i.c.id)
+                              .where(ip.c.person_id == person_id).order_by(i.c.occurred_at)).all()  # fmt: skip
+    assert [tuple(r) for r in theirs] == [("Question", True, True), ("Re: Question", False, False),
+                                          ("All of us", False, False)]  # fmt: skip
+    assert book.people.get(person_id).last_interaction_at is not None
+    quiet = run_account(book, account_id)
+    assert quiet is not None and quiet.counts == {}  # nothing replayed twice

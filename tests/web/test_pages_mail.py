@@ -88,7 +88,7 @@ def test_the_api_connects_a_mailbox_and_adds_a_proposed_person(
     assert sorted(c["email"] for c in listed) == ["dee@example.net", "eve@example.net"]
     dee = next(c for c in listed if c["email"] == "dee@example.net")
     added = ann.client.post(f"/api/v1/sync/suggestions/{dee['id']}/add", headers=headers)
-    assert added.status_code == 200 and added.json()["suggestion"]["status"] == "added"
+    assert added.status_code == 200 and added.json()["suggestion"]["status"] == "adding"
     assert ann.book.people.get(added.json()["person_id"]).name == "Dee Doe"
     bad = ann.client.post("/api/v1/sync/imap", headers=headers, json={
         "host": "10.0.0.1", "security": "none", "username": "a", "password": "b"})  # fmt: skip

@@ -67,9 +67,12 @@ class MailSync:
     # --- one batch -----------------------------------------------------------------------------
 
     def apply_batch(self, claim: RunClaim, folder: str, messages: Sequence[FetchedMessage],
-                    cursor: dict[str, Any], *, capture: bool = False) -> list[ItemOutcome]:  # fmt: skip
+                    cursor: dict[str, Any], *, capture: bool = False,
+                    replay: bool = False) -> list[ItemOutcome]:  # fmt: skip
         """Apply a batch of one folder, record its outcomes and save ``cursor``, all in one
-        transaction. ``capture``: the folder is the account's capture folder."""
+        transaction. ``capture``: the folder is the account's capture folder; ``replay``: the
+        messages were synced before and are read again for people added since
+        (``book/mail_replay``)."""
         options = claim.account.options
         own = self.own_addresses(options, claim.account.username)
         tag = capture_address(options, claim.account.username)
@@ -93,7 +96,16 @@ class MailSync:
                 item = message_to_interaction(message.header, message.uid, own=own)
                 if isinstance(item, InteractionRecord | SkippedRecord | RecordError):
                     mail.append(_Parsed(message, ref, item))
-            outcomes += self._log_mail(conn, claim, folder, mail, options)
+            if replay:
+                from amity.book.mail_replay import replay_records
+
+                records = [p.item for p in mail if isinstance(p.item, InteractionRecord)]
+                for record in records:
+                    record.source = "mail"
+                outcomes = replay_records(conn, self._ctx, claim, folder, records, own)
+                notes = []
+            else:
+                outcomes += self._log_mail(conn, claim, folder, mail, options)
             if notes:
                 from amity.book.mail_capture import capture_notes
 
@@ -242,8 +254,31 @@ class MailSync:
         if existing is None:
             label = (name or found.name or "").strip() or found.email
             existing = People(self._ctx).add(PersonInput(name=label, emails=[found.email])).id
-        self._set_status(found.id, "added", person_id=int(existing))
+        # "adding": the next run of each mail account logs their earlier mail with them
+        self._set_status(found.id, "adding" if self._has_mail() else "added",
+                         person_id=int(existing))  # fmt: skip
         return int(existing)
+
+    def _has_mail(self) -> bool:
+        t = s.sync_accounts
+        with self._ctx.read() as conn:
+            return conn.execute(select(t.c.id).where(t.c.owner_id == self._ctx.owner_id,
+                                                     t.c.kind == "imap").limit(1)).first() is not None  # fmt: skip
+
+    def pending_replays(self, *, limit: int = 20) -> builtins.list[str]:
+        """Addresses of people added from the proposals whose earlier mail is not read yet."""
+        mc = s.mail_correspondents
+        with self._ctx.read() as conn:
+            return list(conn.execute(select(mc.c.email).where(
+                mc.c.owner_id == self._ctx.owner_id, mc.c.status == "adding")
+                .order_by(mc.c.id).limit(limit)).scalars())  # fmt: skip
+
+    def finish_replays(self, emails: Sequence[str]) -> None:
+        mc = s.mail_correspondents
+        with self._ctx.write() as conn:
+            conn.execute(update(mc).where(mc.c.owner_id == self._ctx.owner_id,
+                                          mc.c.status == "adding", mc.c.email.in_(list(emails)))
+                         .values(status="added"))  # fmt: skip
 
     def dismiss_suggestion(self, ref: int | str) -> Correspondent:
         found = self.suggestion(ref)

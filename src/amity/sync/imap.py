@@ -275,6 +275,38 @@ def run(book: Book, claim: RunClaim, session: Session) -> None:
             details[folder] = sync_folder(book, claim, imap, folder, cursor, states,
                                           capture=capture, snippets=snippets)  # fmt: skip
             session.requests += 1
+        added = book.mail_sync.pending_replays()
+        if added:
+            replayed = sum(replay_folder(book, claim, imap, folder, added, cursor)
+                           for folder, capture in folders if not capture)  # fmt: skip
+            book.mail_sync.finish_replays(added)
+            claim.details["replayed"] = {"people": len(added), "messages": replayed}
+
+
+def replay_folder(book: Book, claim: RunClaim, imap: imaplib.IMAP4, folder: str,
+                  emails: list[str], cursor: dict[str, Any]) -> int:  # fmt: skip
+    """Read again the messages of ``folder`` from or to people added from the proposals
+    (a ``UID SEARCH`` by address, up to the last UID synced); how many were read."""
+    state = FolderState.of((cursor.get("folders") or {}).get(folder) or {})
+    typ, data = imap.select(quote(folder), readonly=True)
+    if typ != "OK" or not state.last_uid:
+        return 0
+    found: set[int] = set()
+    for email in emails:
+        if not _SEARCHABLE.match(email):
+            continue
+        typ, data = imap.uid("SEARCH", "OR", "OR", "FROM", quote(email), "TO", quote(email),
+                             "CC", quote(email))  # fmt: skip
+        if typ == "OK":
+            found.update(int(u) for d in data if isinstance(d, bytes) for u in d.split())
+    uids = sorted(u for u in found if u <= state.last_uid)
+    for start in range(0, len(uids), BATCH):
+        messages = fetch_batch(imap, uids[start : start + BATCH], snippets=False, capture=False)
+        book.mail_sync.apply_batch(claim, folder, messages, cursor, replay=True)
+    return len(uids)
+
+
+_SEARCHABLE = re.compile(r"^[^\s\"\\()]{1,320}$")
 
 
 def sync_folder(book: Book, claim: RunClaim, imap: imaplib.IMAP4, folder: str,
