@@ -164,3 +164,27 @@ def test_a_calendar_that_vanished_fails_the_run_with_back_off(
     assert book.connections.get(account.id).status == "failing"
     assert [a.id for a in book.connections.failing()] == [account.id]  # the Today banner
     assert book.connections.get(account.id).next_run_at == clock() + timedelta(minutes=5)
+
+
+def test_the_api_connects_a_caldav_calendar(sqlite_url: str, server: DavServer, work: Calendar,
+                                            clock: Clock) -> None:  # fmt: skip
+    from fastapi.testclient import TestClient
+
+    from amity.accounts import create_api_token
+    from amity.web.app import create_app
+    from tests.conftest import new_book
+
+    book = new_book(sqlite_url, clock)
+    book.people.add(PersonInput(name="Ana Lima", emails=["ana@example.com"]))
+    work.put("lunch.ics", vevent("lunch", "20261201T120000Z", "Lunch", "ana@example.com"))
+    _, token = create_api_token(book.ctx.engine, book.owner_id, "script", now=clock())
+    client = TestClient(create_app(sqlite_url, clock=clock, scheduler=False),
+                        headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    made = client.post("/api/v1/sync/accounts", json={
+        "kind": "caldav", "url": server.base, "username": server.user,
+        "password": "api-secret-pw", "calendars": ["Work"]})  # fmt: skip
+    assert made.status_code == 201, made.text
+    assert "api-secret-pw" not in made.text
+    assert [c["name"] for c in made.json()["options"]["collections"]] == ["Work"]
+    ran = client.post(f"/api/v1/sync/accounts/{made.json()['id']}/run")
+    assert ran.status_code == 200 and ran.json()["run"]["counts"] == {"created": 1}

@@ -265,3 +265,32 @@ def test_settings_connects_an_ics_address_and_syncs_it(sqlite_url: str, served: 
         "Lunch with Ana", "Coffee"}  # fmt: skip
     refused = user.post("/settings/connections/calendar", {"kind": "ics", "url": "ftp://x/y"})
     assert "https://, http:// or webcal://" in refused.text
+
+
+def test_the_api_connects_an_ics_address_and_the_scheduler_runs_it(
+    sqlite_url: str, served: FeedServer, clock: Clock
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from amity.accounts import create_api_token
+    from amity.sync.runner import run_due
+    from amity.web.app import create_app
+    from tests.conftest import new_book
+
+    book = new_book(sqlite_url, clock)
+    book.settings.set("me.emails", ["me@example.com"])
+    book.people.add(PersonInput(name="Ana Lima", emails=["ana@example.com"]))
+    served.feed.publish(FIRST)
+    _, token = create_api_token(book.ctx.engine, book.owner_id, "script", now=clock())
+    client = TestClient(create_app(sqlite_url, clock=clock, scheduler=False),
+                        headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    made = client.post("/api/v1/sync/accounts", json={"kind": "ics", "url": served.url})
+    assert made.status_code == 201, made.text
+    assert TOKEN not in made.text and made.json()["url"].endswith("/…")
+    account_id = made.json()["id"]
+    assert run_due(book.ctx.engine, sqlite_url, clock).get(account_id) == "ok"  # the round
+    shown = client.get(f"/api/v1/sync/accounts/{account_id}").json()
+    assert shown["last_run"]["counts"] == {"created": 2, "skipped": 10}  # only Ana is known
+    items = client.get(f"/api/v1/sync/runs/{shown['last_run']['id']}/items").json()
+    assert sorted(i["outcome"] for i in items) == ["created"] * 2 + ["skipped"] * 10
+    assert account_id not in run_due(book.ctx.engine, sqlite_url, clock)  # not due again yet
