@@ -294,3 +294,12 @@ def test_the_api_connects_an_ics_address_and_the_scheduler_runs_it(
     items = client.get(f"/api/v1/sync/runs/{shown['last_run']['id']}/items").json()
     assert sorted(i["outcome"] for i in items) == ["created"] * 2 + ["skipped"] * 10
     assert account_id not in run_due(book.ctx.engine, sqlite_url, clock)  # not due again yet
+
+
+def test_webcal_is_https_and_only_the_host_is_shown() -> None:
+    from amity.sync.ics import masked, real_url
+
+    secret = "webcal://calendar.example.org/ical/ana/private-abc123/basic.ics"
+    assert real_url(secret) == "https://calendar.example.org/ical/ana/private-abc123/basic.ics"
+    assert masked(real_url(secret)) == "https://calendar.example.org/…"
+    assert masked("http://127.0.0.1:8080/x/private-abc123.ics") == "http://127.0.0.1:8080/…"
