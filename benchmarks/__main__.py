@@ -9,7 +9,8 @@ benchmarks/results/latest.json. See benchmarks/README.md for what each figure me
 
 Environment: BENCH_LARGE=1 also builds a 100,000-person book for the agenda benchmark and
 measures search on PostgreSQL at 100,000 people (BENCH_PG=1: that one alone); BENCH_LOAD=1
-runs the 5-minute load test of the server mode (bench_load);
+runs the 5-minute load test of the server mode (bench_load); BENCH_MAIL=1 the mail sync from
+a local Dovecot (bench_mail, 50,000 messages);
 BENCH_FRESH=1 rebuilds the cached demo books; BENCH_RUNS=N changes the process runs (15);
 BENCH_PEOPLE=N measures a smaller book (a quick smoke run; the targets are for 10,000).
 """
@@ -370,6 +371,8 @@ def other_benchmarks(db: Path) -> dict[str, Any]:
     out["sync"] = _optional("bench_sync", lambda m: m.run(str(DATA / "sync-work")))
     out["calendar"] = _optional("bench_calendar", lambda m: m.run(str(DATA / "calendar-work")))
     out["backup"] = _optional("bench_backup", lambda m: m.run(str(db)))
+    if os.environ.get("BENCH_MAIL"):  # 50,000 messages from a local Dovecot: about 2 minutes
+        out["mail"] = _optional("bench_mail", lambda m: m.run(str(DATA / "mail-work")))
     return out
 
 
