@@ -33,7 +33,7 @@ from amity.errors import InvalidInput
 if TYPE_CHECKING:
     import httpx
 
-PURPOSES = ("webhooks", "sync", "notify")
+PURPOSES = ("webhooks", "sync", "notify", "oidc")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 

@@ -72,8 +72,11 @@ def victim(web_app: FastAPI, db_url: str, clock: Clock) -> dict[str, Any]:
             )
         )
     passkey_id = accounts.list_passkeys(engine, book.owner_id)[0]["id"]
+    identity = accounts.Identity("https://idp.example", f"sub-{book.owner_id}", None, False, None)
+    link_id = accounts.link_sso(engine, book.owner_id, identity, now=clock())
     return {
         "passkey_id": passkey_id,
+        "link_id": link_id,
         "session_id": session_id,
         "book": book,
         "person_id": person.id,
@@ -145,6 +148,7 @@ def snapshot(victim: dict[str, Any]) -> tuple[Any, ...]:
         len(accounts.list_invitations(book.ctx.engine, book.owner_id)),
         len(accounts.list_sessions(book.ctx.engine, book.owner_id, now=book.now())),
         len(accounts.list_passkeys(book.ctx.engine, book.owner_id)),
+        len(accounts.list_sso_links(book.ctx.engine, book.owner_id)),
     )
 
 
@@ -164,6 +168,7 @@ def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
             "token_id",
             "session_id",
             "passkey_id",
+            "link_id",
             "invitation_id",
             "question_id",
             "event_id",

@@ -265,3 +265,31 @@ def test_log_out_everywhere_revokes_tokens_when_asked(
     engine = web_app.state.amity.engine
     still = accounts.owner_of_app_password(engine, dav, now=ben.book.now())
     assert (still is None) == with_tokens
+
+
+# --- sign-in from a trusted reverse proxy's header ----------------------------------------------
+
+
+def test_a_trusted_proxys_header_signs_in_an_existing_user_and_nobody_elses_does(
+    db_url: str, clock: Clock, ben: WebUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AMITY_TRUSTED_PROXIES", "10.0.0.0/8")
+    monkeypatch.setenv("AMITY_PROXY_AUTH_HEADER", "Remote-Email")
+    app = create_app(db_url, clock=clock, scheduler=False)
+    via_proxy = TestClient(app, follow_redirects=False, client=("10.0.0.5", 1))
+    page = via_proxy.get("/people", headers={"Remote-Email": ben.email.upper()})
+    assert page.status_code == 200
+    assert via_proxy.get("/settings", headers={"Remote-Email": ben.email}).status_code == 200
+    sessions = accounts.list_sessions(app.state.amity.engine, ben.book.owner_id, now=clock())
+    assert [x["method"] for x in sessions].count("proxy") == 1  # one session, kept
+    # the same header from anyone but the proxy is ignored
+    direct = TestClient(app, follow_redirects=False, client=("198.51.100.3", 1))
+    assert direct.get("/people", headers={"Remote-Email": ben.email}).status_code == 303
+    # an address with no account signs nobody in
+    stranger = TestClient(app, follow_redirects=False, client=("10.0.0.5", 1))
+    answer = stranger.get("/people", headers={"Remote-Email": "nobody@example.org"})
+    assert answer.status_code == 303
+    # without AMITY_PROXY_AUTH_HEADER the header means nothing, even from the proxy
+    monkeypatch.delenv("AMITY_PROXY_AUTH_HEADER")
+    fresh = TestClient(app, follow_redirects=False, client=("10.0.0.5", 1))
+    assert fresh.get("/people", headers={"Remote-Email": ben.email}).status_code == 303

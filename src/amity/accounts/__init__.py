@@ -10,6 +10,7 @@ function takes the engine and the current time explicitly.
 - :mod:`~amity.accounts.sessions`: server-side sessions, known devices
 - :mod:`~amity.accounts.second_factor`: TOTP, recovery codes, the policy requiring a factor
 - :mod:`~amity.accounts.passkeys`: WebAuthn passkeys (second factor or password-less)
+- :mod:`~amity.accounts.sso`: single sign-on identities (issuer, subject), proxy sign-in
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ from amity.accounts.sessions import (
     session_user,
     start_session,
 )
+from amity.accounts.sso import Identity, SignUpRefused, linked_user, proxy_user, sso_sign_in
+from amity.accounts.sso import link as link_sso
+from amity.accounts.sso import list_links as list_sso_links
+from amity.accounts.sso import unlink as unlink_sso
 from amity.accounts.throttle import Attempt, attempt_keys, folded_address, second_factor_keys
 from amity.accounts.throttle import record as record_attempt
 from amity.accounts.throttle import wait_seconds as signin_wait
@@ -97,8 +102,10 @@ __all__ = [
     "SCOPE_LABELS",
     "TOKEN_SCOPES",
     "Attempt",
+    "Identity",
     "SecondFactors",
     "SessionInfo",
+    "SignUpRefused",
     "TokenGrant",
     "User",
     "accept_invitation",
@@ -119,10 +126,13 @@ __all__ = [
     "folded_address",
     "has_owner",
     "known_device",
+    "link_sso",
+    "linked_user",
     "list_api_tokens",
     "list_invitations",
     "list_passkeys",
     "list_sessions",
+    "list_sso_links",
     "list_users",
     "login_candidate",
     "mark_second_factor",
@@ -136,6 +146,7 @@ __all__ = [
     "passkey_registration_options",
     "pending_totp_secret",
     "provisioning_uri",
+    "proxy_user",
     "qr_svg",
     "record_attempt",
     "remember_device",
@@ -153,7 +164,9 @@ __all__ = [
     "session_user",
     "set_password",
     "signin_wait",
+    "sso_sign_in",
     "start_session",
+    "unlink_sso",
     "use_recovery_code",
     "user_by_id",
     "verify_totp",

@@ -79,8 +79,11 @@ def user_by_id(engine: Engine, user_id: int) -> User | None:
 
 def list_users(engine: Engine) -> list[User]:
     with engine.connect() as conn:
+        linked = select(s.sso_links.c.user_id)  # single sign-on users have no password
         rows = conn.execute(
-            select(s.users).where(s.users.c.password_hash.is_not(None)).order_by(s.users.c.id)
+            select(s.users)
+            .where(s.users.c.password_hash.is_not(None) | s.users.c.id.in_(linked))
+            .order_by(s.users.c.id)
         ).all()
     return [_user(r) for r in rows]
 

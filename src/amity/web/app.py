@@ -82,6 +82,9 @@ def create_app(
 
     app = FastAPI(title="Amity", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.amity = cfg
+    from amity.web.sso import OidcSettings
+
+    app.state.oidc = OidcSettings.from_env()  # single sign-on, when AMITY_OIDC_ISSUER is set
     _add_error_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _include_api(app)

@@ -142,7 +142,7 @@ async def get_user(request: Request) -> User:
             raise ReadOnlyToken()
         request.state.auth = "token"
     else:
-        user = await session_user(request)
+        user = await proxy_user(request) or await session_user(request)
         if user is None:
             raise NotSignedIn()
         await check_csrf(request)
@@ -150,6 +150,31 @@ async def get_user(request: Request) -> User:
         request.state.auth = "session"
     request.state.user = user
     return user
+
+
+async def proxy_user(request: Request) -> User | None:
+    """With AMITY_PROXY_AUTH_HEADER set, a request that came through a proxy named in
+    AMITY_TRUSTED_PROXIES and carries the header is signed in as the existing user it names
+    (a session with method "proxy" is started, or kept while it is that user's). The header
+    from anyone else is ignored."""
+    from amity.web.proxies import PEER_KEY, proxy_auth_header
+
+    header = proxy_auth_header()
+    if header is None or not request.scope.get(PEER_KEY):
+        return None
+    value = request.headers.get(header, "").strip()
+    if not value:
+        return None
+    cfg = config(request)
+    named = await run_in_threadpool(accounts.proxy_user, cfg.engine, value)
+    if named is None:
+        return None
+    current = await session_user(request)
+    if current is not None and current.id == named.id:
+        return current
+    await run_in_threadpool(lambda: sign_in(request, named, method="proxy"))
+    await session_user(request)  # loads this session's details for the request
+    return named
 
 
 async def session_user(request: Request) -> User | None:

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 TRUSTED_PROXIES_ENV = "AMITY_TRUSTED_PROXIES"
+PROXY_AUTH_ENV = "AMITY_PROXY_AUTH_HEADER"
+PEER_KEY = "amity.trusted_proxy"  # set in the scope when the peer is a trusted proxy
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -64,6 +66,13 @@ def forwarded_client(peer: str, forwarded_for: str, networks: tuple[Network, ...
     return hops[0] if hops else peer
 
 
+def proxy_auth_header() -> str | None:
+    """The header a trusted proxy names the signed-in user with (e.g. ``Remote-Email``),
+    only when configured; lower-cased."""
+    name = os.environ.get(PROXY_AUTH_ENV, "").strip().lower()
+    return name or None
+
+
 class ClientAddress:
     """Rewrites ``scope["client"]`` (and ``scheme``) from forwarding headers sent by trusted
     proxies only."""
@@ -77,6 +86,8 @@ class ClientAddress:
             client = scope.get("client")
             peer = client[0] if client else ""
             if peer and is_trusted(peer, self.networks):
+                scope = dict(scope)
+                scope[PEER_KEY] = peer  # the proxy itself (for AMITY_PROXY_AUTH_HEADER)
                 headers = dict(scope.get("headers") or [])
                 forwarded = headers.get(b"x-forwarded-for", b"").decode("latin-1")
                 if forwarded:

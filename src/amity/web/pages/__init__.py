@@ -24,6 +24,7 @@ from amity.web.pages import (
     second_factor,
     security,
     settings,
+    sso,
     today,
     transfer,
 )
@@ -52,5 +53,6 @@ for module in (
     phone,  # issue 12: manifest, service worker, offline page, More
     second_factor,
     passkeys,
+    sso,  # issue 15: single sign-on
 ):  # issue 6: brief, prepare, events, network...
     router.include_router(module.router, dependencies=[Depends(bounded_input)])

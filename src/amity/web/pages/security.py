@@ -38,8 +38,10 @@ def security_context(request: Request, **extra: Any) -> dict[str, Any]:
         "section": None,
     }
     from amity.web.pages.second_factor import second_factor_context
+    from amity.web.pages.sso import sso_context
 
     context.update(second_factor_context(request))
+    context.update(sso_context(request))
     context["required_now"] = request.query_params.get("required") == "1"
     context.update(extra)
     return context
