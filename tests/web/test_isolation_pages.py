@@ -18,6 +18,7 @@ from amity import accounts
 from amity.book import InteractionInput, PersonInput
 from amity.store import schema as s
 from amity.store.engine import write_transaction
+from tests.book.test_records import one_of_each
 from tests.conftest import Clock, new_book
 from tests.web.conftest import WebUser, sign_in
 from tests.web.network_samples import outbound_ids
@@ -35,6 +36,8 @@ FORMS: dict[str, dict[str, Any]] = {  # a valid body, so only the foreign id can
     "/people/{person_id}/questions": {"text": "Hacked?"},
     "/people/{person_id}/dates": {"kind": "custom", "when": "--01-01", "label": "Hacked"},
     "/promises/{commitment_id}": {"action": "done"},
+    "/people/{person_id}/delete": {"confirm": "yes"},
+    "/records/{kind}/{record_id}/edit": {"text": "Hacked", "name": "Hacked", "title": "Hacked"},
     **SYNC_PAGE_FORMS,
 }
 
@@ -93,6 +96,7 @@ def victim(web_app: FastAPI, db_url: str, clock: Clock) -> dict[str, Any]:
         "invitation_id": invitation_id,
         **outbound_ids(book),
         **sync_ids(book),
+        "records": one_of_each(book),  # issue 12: /records/{kind}/{record_id}/...
     }
 
 
@@ -159,8 +163,13 @@ def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
     before = snapshot(victim)
     routes = id_routes(web_app)
     assert len(routes) >= 12, routes
-    for method, path in routes:
-        url = path
+    walks = [
+        (method, path, path.replace("{kind}", kind).replace("{record_id}", str(record_id)))
+        for method, path in routes
+        for kind, record_id in (victim["records"].items() if "{kind}" in path else [("", 0)])
+        if kind not in ("ana", "bo")
+    ]
+    for method, path, url in walks:
         for name in (
             "person_id",
             "commitment_id",
@@ -192,6 +201,10 @@ def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
         assert answer.status_code == 404, (method, path, answer.status_code, answer.text[:200])
         assert not leaks(answer.text)
     assert snapshot(victim) == before
+    book = victim["book"]
+    for kind, record_id in victim["records"].items():
+        if kind not in ("ana", "bo"):
+            assert book.records.get(kind, record_id).id == record_id
 
 
 def test_user_b_cannot_reach_user_a_people_through_forms_or_search(

@@ -322,6 +322,34 @@ class PeopleFinding:
             found = [r.id for r in conn.execute(query)]
             return self.load_many(conn, found)
 
+    def names_like(self, typed: str, *, limit: int = 10) -> builtins.list[PersonRef]:
+        """People (not archived) whose name, or a word of it, starts like ``typed``: what a
+        field naming a person suggests. Name starts first, then word starts, by name."""
+        key = fold(typed)[:100]
+        if not key or limit < 1:
+            return []
+        p = s.people
+        pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = (
+            select(p.c.id, p.c.name, p.c.name_key)
+            .where(
+                p.c.owner_id == self._ctx.owner_id,
+                p.c.archived_at.is_(None),
+                or_(
+                    p.c.name_key.like(pattern + "%", escape="\\"),
+                    p.c.name_key.like("% " + pattern + "%", escape="\\"),
+                ),
+            )
+            .order_by(p.c.name_key, p.c.id)
+            .limit(limit * 5)
+        )
+        with self._ctx.read() as conn:
+            rows = sorted(
+                conn.execute(query).all(),
+                key=lambda r: (not r.name_key.startswith(key), r.name_key, r.id),
+            )
+        return [PersonRef(r.id, r.name) for r in rows[:limit]]
+
     def count(self, *, include_archived: bool = False) -> int:
         p = s.people
         query = select(func.count()).select_from(p).where(p.c.owner_id == self._ctx.owner_id)

@@ -156,10 +156,13 @@ class PreparingInput(PeopleFinding):
         return int(row[0])
 
 
-def partial_date(value: str | PartialDate) -> PartialDate:
+def partial_date(value: str | PartialDate, *, day_first: bool = False) -> PartialDate:
+    """A date whose year may be unknown, as typed: "15 April", "4/15", "1990-04-15"..."""
     if isinstance(value, PartialDate):
         return value
+    from amity.rules.birthdays import BirthdayError, parse_birthday
+
     try:
-        return PartialDate.parse(value)
-    except ValueError as exc:
+        return parse_birthday(value, day_first=day_first)
+    except BirthdayError as exc:
         raise InvalidInput(str(exc), field="birthday") from None

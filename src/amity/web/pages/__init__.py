@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from amity.web.pages import (
     auth,
+    autocomplete,
     backups,
     calendar_connections,
     capture,
@@ -19,6 +20,7 @@ from amity.web.pages import (
     people,
     person,
     phone,
+    records,
     reset,
     review,
     second_factor,
@@ -54,5 +56,7 @@ for module in (
     second_factor,
     passkeys,
     sso,  # issue 15: single sign-on
+    records,  # issue 12: edit and delete any record
+    autocomplete,  # issue 12: fields that name a person
 ):  # issue 6: brief, prepare, events, network...
     router.include_router(module.router, dependencies=[Depends(bounded_input)])

@@ -29,6 +29,7 @@ class PeopleQuery:
     circle: str = ""
     org: str = ""
     overdue: bool = False
+    archived: bool = False
     sort: str = "name"
     page: int = 1
 
@@ -41,6 +42,7 @@ class PeopleQuery:
             "circle": self.circle,
             "org": self.org,
             "overdue": "1" if self.overdue else "",
+            "archived": "1" if self.archived else "",
             "sort": self.sort,
             "page": self.page,
         }
@@ -51,6 +53,7 @@ class PeopleQuery:
             "circle": "",
             "org": "",
             "overdue": "",
+            "archived": "",
             "sort": "name",
             "page": 1,
         }
@@ -82,6 +85,7 @@ def find_people(book: Book, query: PeopleQuery) -> tuple[list[Person], bool]:
         sort=sort,
         reverse=query.sort == "stale",
         ids=ids,
+        only_archived=query.archived,
         limit=PAGE_SIZE + 1,
         offset=offset,
     )
@@ -100,6 +104,7 @@ def people_page(
     circle: str = "",
     org: str = "",
     overdue: str = "",
+    archived: str = "",
     sort: str = "name",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
@@ -109,6 +114,7 @@ def people_page(
         circle=circle[:100],
         org=org[:200],
         overdue=overdue in ("1", "on", "true"),
+        archived=archived in ("1", "on", "true"),
         sort=sort,
         page=page,
     )

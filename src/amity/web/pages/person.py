@@ -30,7 +30,8 @@ def person_context(book: Book, person_id: int) -> dict[str, Any]:
         "circles": book.circles(),
         "timeline": book.interactions.timeline(person.id, limit=TIMELINE_LIMIT),
         "promises": book.commitments.list(person=person.id),
-        "health": book.health.of(person.id),
+        # an archived person has no health (they are out of the agenda): the page still shows
+        "health": None if person.archived_at else book.health.of(person.id),
     }
     return context
 
@@ -223,6 +224,32 @@ def archive(request: Request, book: BookDep, person_id: int) -> Response:
 
 
 @router.post("/people/{person_id}/restore")
-def restore(request: Request, book: BookDep, person_id: int) -> Response:
-    book.people.restore(person_id)
-    return RedirectResponse(f"/people/{person_id}", status_code=303)
+async def restore(request: Request, book: BookDep, person_id: int) -> Response:
+    """Bring an archived person back; from the Archived list (htmx) the row goes away."""
+    from amity.web.pages.records import safe_back
+
+    form = await request.form()
+    await run_in_threadpool(book.people.restore, person_id)
+    if request.headers.get("hx-request"):
+        return HTMLResponse("", headers={"HX-Trigger": "people-changed"})
+    return RedirectResponse(
+        safe_back(str(form.get("back", "")), f"/people/{person_id}"), status_code=303
+    )
+
+
+@router.get("/people/{person_id}/delete", response_class=HTMLResponse)
+def confirm_delete(request: Request, book: BookDep, person_id: int) -> Response:
+    """Deleting for good asks first: what goes with the person is said."""
+    person = book.people.get(person_id)
+    return render(request, "person_delete.html", {"p": person})
+
+
+@router.post("/people/{person_id}/delete")
+def delete_for_good(
+    request: Request, book: BookDep, person_id: int, confirm: Text = ""
+) -> Response:
+    person = book.people.resolve(person_id)  # another user's person is not found
+    if confirm != "yes":
+        raise InvalidInput("confirm deleting for good", field="confirm")
+    book.people.purge(person.id)
+    return RedirectResponse("/people", status_code=303)

@@ -126,4 +126,42 @@
       if (e.data && e.data.type === "captures-sent" && window.htmx) htmx.trigger(document.body, "interaction-logged");
     });
   }
+  // issue 12: fields that name a person suggest names from /autocomplete/people in a
+  // <datalist id="people-names"> (made once per page); a comma list completes its last name
+  var namesTimer = null;
+  function namesList() {
+    var list = document.getElementById("people-names");
+    if (!list) {
+      list = document.createElement("datalist");
+      list.id = "people-names";
+      document.body.appendChild(list);
+    }
+    return list;
+  }
+  function suggestNames(input) {
+    var parts = input.value.split(",");
+    var typed = parts.pop().trim();
+    var head = parts.length ? parts.join(",") + ", " : "";
+    if (!typed) { namesList().innerHTML = ""; return; }
+    fetch("/autocomplete/people?q=" + encodeURIComponent(typed), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (people) {
+        var list = namesList();
+        list.innerHTML = "";
+        people.forEach(function (p) {
+          var option = document.createElement("option");
+          option.value = head + p.name;
+          list.appendChild(option);
+        });
+      })
+      .catch(function () { /* offline: no suggestions */ });
+  }
+  document.addEventListener("input", function (e) {
+    var input = e.target;
+    if (!input.hasAttribute || !input.hasAttribute("data-people-autocomplete")) return;
+    if (!input.getAttribute("list")) input.setAttribute("list", "people-names");
+    namesList();
+    clearTimeout(namesTimer);
+    namesTimer = setTimeout(function () { suggestNames(input); }, 150);
+  });
 })();
