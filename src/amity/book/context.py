@@ -17,6 +17,7 @@ from amity.store.schema import settings as settings_table
 DEFAULT_SETTINGS: dict[str, Any] = {
     "timezone": "UTC",
     "phone.region": "US",
+    "locale": "en_GB",  # how dates read on the pages (Babel: en, en_US, de, fr...)
     "me.emails": [],
     "me.name": "",
     "agenda.overdue_factor": 1.5,

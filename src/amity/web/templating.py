@@ -47,6 +47,15 @@ TEMPLATES.env.filters["with_article"] = with_article
 TEMPLATES.env.filters["days_ago"] = _days_ago
 
 
+def _register_display_filters() -> None:
+    from amity.web.display import FILTERS
+
+    TEMPLATES.env.filters.update(FILTERS)
+
+
+_register_display_filters()
+
+
 def render(
     request: Request,
     name: str,

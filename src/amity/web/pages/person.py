@@ -12,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from amity.book import Book
 from amity.errors import AmityError, InvalidInput, NotFound
 from amity.model import DATE_KINDS, FACT_KINDS, Person
-from amity.web.pages.common import BookDep, Text, parse_day, short_text, user_today
+from amity.web.display import display_context
+from amity.web.pages.common import BookDep, Text, parse_day, short_text
 from amity.web.pages.people import PERSON_FIELDS, person_input
 from amity.web.templating import render
 
@@ -23,8 +24,8 @@ TIMELINE_LIMIT = 30
 def person_context(book: Book, person_id: int) -> dict[str, Any]:
     person = book.people.get(person_id)
     context: dict[str, Any] = {
+        **display_context(book),
         "p": person,
-        "today": user_today(book),
         "fact_kinds": FACT_KINDS,
         "date_kinds": DATE_KINDS,
         "circles": book.circles(),
@@ -43,7 +44,11 @@ def person_page(request: Request, book: BookDep, person_id: int) -> Response:
 
 @router.get("/people/{person_id}/profile", response_class=HTMLResponse)
 def profile(request: Request, book: BookDep, person_id: int) -> Response:
-    return render(request, "partials/person_profile.html", {"p": book.people.get(person_id)})
+    return render(
+        request,
+        "partials/person_profile.html",
+        {**display_context(book), "p": book.people.get(person_id)},
+    )
 
 
 @router.get("/people/{person_id}/edit", response_class=HTMLResponse)
@@ -52,8 +57,21 @@ def edit_form(request: Request, book: BookDep, person_id: int) -> Response:
     return render(
         request,
         "partials/person_edit.html",
-        {"p": person, "form": form_of(person), "circles": book.circles(), "error": None},
+        {
+            "p": person,
+            "form": form_of(person),
+            "circles": book.circles(),
+            "error": None,
+            "timezones": time_zone_names(),
+        },
     )
+
+
+def time_zone_names() -> list[str]:
+    """Every IANA zone, for the time-zone picker (a datalist)."""
+    import zoneinfo
+
+    return sorted(n for n in zoneinfo.available_timezones() if "/" in n or n == "UTC")
 
 
 def form_of(person: Person) -> dict[str, str]:
@@ -97,10 +115,20 @@ async def save_edit(request: Request, book: BookDep, person_id: int) -> Response
         return render(
             request,
             "partials/person_edit.html",
-            {"p": current, "form": form, "circles": circles, "error": str(exc)},
+            {
+                "p": current,
+                "form": form,
+                "circles": circles,
+                "error": str(exc),
+                "timezones": time_zone_names(),
+            },
             status_code=409 if exc.code == "conflict" else 422,
         )
-    return render(request, "partials/person_profile.html", {"p": person, "saved": True})
+    return render(
+        request,
+        "partials/person_profile.html",
+        {**display_context(book), "p": person, "saved": True},
+    )
 
 
 def apply_edit(book: Book, person_id: int, form: dict[str, str], version: str) -> Person:
@@ -212,7 +240,12 @@ def add_date(
     return render(
         request,
         "partials/person_dates.html",
-        {"p": book.people.get(person_id), "date_kinds": DATE_KINDS, "error": error},
+        {
+            **display_context(book),
+            "p": book.people.get(person_id),
+            "date_kinds": DATE_KINDS,
+            "error": error,
+        },
         status_code=422 if error else 200,
     )
 
