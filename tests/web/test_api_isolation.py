@@ -51,7 +51,12 @@ def alices_ids(alice: ApiUser) -> dict[str, int]:
     alice.book.agenda.dismiss(f"follow_up:f{follow_up.id}")  # a stored state B must not reopen
     assert point.id is not None and talk.id is not None and promise.id and follow_up.id
     question = alice.book.people.get(ana.id).questions[0]
+    gone = alice.book.people.add(PersonInput(name="Secret Gone")).id
+    alice.book.people.purge(gone)  # a trash entry (issue 15)
+    trash_id = alice.book.history.trash()[0].id
     return {
+        "group_id": trash_id,
+        "trash_id": trash_id,
         "person_id": ana.id,
         "interaction_id": talk.id,
         "point_id": point.id,

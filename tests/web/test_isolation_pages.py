@@ -58,6 +58,9 @@ def victim(web_app: FastAPI, db_url: str, clock: Clock) -> dict[str, Any]:
     intro = book.network.introductions.add(person.id, other.id, note="A secret intro")
     target = book.network.coverage.add("A secret target", "tag", "secret", 2)
     follow_up = book.follow_ups.add(person.id, "A secret follow-up", clock().date())
+    gone = book.people.add(PersonInput(name="A secret gone friend")).id
+    book.people.purge(gone)  # a trash entry (issue 15)
+    trash_id = book.history.trash()[0].id
     engine = book.ctx.engine
     token_id, _ = accounts.create_api_token(engine, book.owner_id, "a's token", now=clock())
     accounts.create_invitation(engine, book.owner_id, None, now=clock())
@@ -82,6 +85,7 @@ def victim(web_app: FastAPI, db_url: str, clock: Clock) -> dict[str, Any]:
         "link_id": link_id,
         "session_id": session_id,
         "book": book,
+        "trash_id": trash_id,
         "person_id": person.id,
         "commitment_id": promise.id,
         "follow_up_id": follow_up.id,
@@ -153,6 +157,7 @@ def snapshot(victim: dict[str, Any]) -> tuple[Any, ...]:
         len(accounts.list_sessions(book.ctx.engine, book.owner_id, now=book.now())),
         len(accounts.list_passkeys(book.ctx.engine, book.owner_id)),
         len(accounts.list_sso_links(book.ctx.engine, book.owner_id)),
+        [t.id for t in book.history.trash()],
     )
 
 
@@ -191,6 +196,7 @@ def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
             "account_id",
             "conflict_id",
             "suggestion_id",
+            "trash_id",
         ):
             url = url.replace("{" + name + "}", str(victim[name]))
         assert "{" not in url, f"add the id of {path} to the victim fixture"

@@ -124,3 +124,19 @@ def test_the_scheduler_runs_for_the_life_of_the_app(sqlite_url: str, clock: Cloc
     quiet = create_app(sqlite_url, clock=clock, scheduler=False)
     with TestClient(quiet):
         assert quiet.state.digest_scheduler is None
+
+
+def test_the_trash_round_purges_after_thirty_days_for_every_user(
+    ann: WebUser, ben: WebUser, web_app: FastAPI, clock: Clock
+) -> None:
+    from amity.web.scheduler import TrashRound
+
+    for user in (ann, ben):
+        user.book.people.purge(user.book.people.add(PersonInput(name="Gone Soon")).id)
+    purge = TrashRound(web_app.state.amity)
+    purge()
+    assert len(ann.book.history.trash()) == 1
+    clock.advance(days=30, seconds=1)
+    assert purge() >= 2  # other books of the shared test database too
+    assert purge() == 0
+    assert ann.book.history.trash() == [] and ben.book.history.trash() == []

@@ -63,7 +63,7 @@ def token_access(engine: Engine, url: str, clock: Callable[[], Any]) -> Callable
         token = get_access_token()
         if token is None or token.subject is None or not token.subject.isdigit():
             raise ToolError("sign in with an API token")
-        book = Book(engine, int(token.subject), url, clock)
+        book = Book(engine, int(token.subject), url, clock, door="mcp", actor="api token")
         return Access(book, can_write=WRITE_SCOPE in token.scopes)
 
     return access

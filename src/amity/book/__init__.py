@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from amity.book.connections import Connections
     from amity.book.contact_sync import ContactSync
     from amity.book.feedback import FeedbackLog
+    from amity.book.history import History
     from amity.book.mail_sync import MailSync
     from amity.book.network import Network
     from amity.book.notifications import Notifications
@@ -107,8 +108,13 @@ class Book:
         owner_id: int,
         url: str = "",
         clock: Callable[[], datetime] = system_clock,
+        *,
+        door: str = "library",
+        actor: str = "",
     ) -> None:
-        self.ctx = BookContext(engine=engine, owner_id=owner_id, url=url, clock=clock)
+        self.ctx = BookContext(
+            engine=engine, owner_id=owner_id, url=url, clock=clock, door=door, actor=actor
+        )
         self.settings = Settings(self.ctx)
         self.people = People(self.ctx)
         self.interactions = Interactions(self.ctx, self.people)
@@ -243,6 +249,20 @@ class Book:
         from amity.book.calendar_sync import CalendarSync
 
         return CalendarSync(self.ctx, self.connections)
+
+    # issue 15: the journal of every change, undo and the trash
+    @cached_property
+    def history(self) -> History:
+        from amity.book.history import History
+
+        return History(self.ctx, self.people)
+
+    def acting(self, door: str, actor: str | None = None) -> Book:
+        """This book, its next writes recorded as made through ``door`` (by ``actor``)."""
+        self.ctx.door = door
+        if actor is not None:
+            self.ctx.actor = actor
+        return self
 
     @property
     def owner_id(self) -> int:
@@ -423,6 +443,8 @@ def open_book(
     *,
     clock: Callable[[], datetime] = system_clock,
     create: bool = True,
+    door: str = "library",
+    actor: str | None = None,
 ) -> Book:
     """Open the book of ``user`` (an e-mail; default: the database's owner) in ``db``.
 
@@ -438,4 +460,7 @@ def open_book(
             raise NotFound(f"no user {user!r} in this database")
         has_users = find_user(engine, None) is not None
         owner_id = create_user(engine, user or LOCAL_OWNER_EMAIL, is_admin=not has_users)
-    return Book(engine, owner_id, url, clock)
+    if actor is None:
+        with engine.connect() as conn:
+            actor = conn.execute(select(s.users.c.email).where(s.users.c.id == owner_id)).scalar()
+    return Book(engine, owner_id, url, clock, door=door, actor=actor or "")

@@ -72,6 +72,9 @@ class BookContext:
     owner_id: int
     url: str
     clock: Callable[[], datetime]
+    # who writes and through which door: recorded with every change (issue 15)
+    door: str = "library"
+    actor: str = ""
 
     @property
     def dialect(self) -> str:
@@ -87,11 +90,36 @@ class BookContext:
         return local_today(self.now(), self.setting("timezone", conn))
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One write transaction; it also moves the owner's data version (caches key on it)."""
-        with store_engine.write_transaction(self.engine) as conn:
+    def write(self, *, journal: str = "full", door: str | None = None) -> Iterator[Connection]:
+        """One write transaction; it also moves the owner's data version (caches key on it).
+
+        Everything it changes is journaled as one change group (``amity.store.journal``):
+        ``journal="ids"`` records new rows as lists of ids (imports), ``"off"`` nothing (a
+        backup's restore, which brings its own history). ``door`` overrides the Book's door
+        for this write (the import pipeline records "import" unless a sync runs it).
+        """
+        from amity.store.journal import Journal, flush
+
+        log = None if journal == "off" else Journal(self.owner_id, ids_only=journal == "ids")
+        with store_engine.write_transaction(self.engine, log) as conn:
             yield conn
+            if log is not None:
+                from amity.book.journal import describe, trash_until
+
+                now = self.now()
+                flush(conn, log, at=now, door=door or self.door, actor=self.actor, describe=describe,
+                      trash_until=lambda changes: trash_until(changes, now))  # fmt: skip
             conn.execute(BUMP_VERSION, {"owner": self.owner_id})
+
+    @staticmethod
+    def describe_write(conn: Connection, kind: str, summary: str) -> None:
+        """Name the change group of this write (a merge, an import) instead of the words the
+        journal would find for it."""
+        from amity.store.journal import JOURNAL
+
+        journal = conn.get_execution_options().get(JOURNAL)
+        if journal is not None:
+            journal.kind, journal.summary = kind, summary
 
     def data_version(self, conn: Connection) -> int:
         """The owner's data version: it changes with every committed write transaction."""

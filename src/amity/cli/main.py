@@ -48,7 +48,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "done": ("amity.cli.agenda", "done", "Mark an agenda item (KEY) or a promise (P12) done."),
     "snooze": ("amity.cli.agenda", "snooze", "Hide an agenda item until a later day."),
     "dismiss": ("amity.cli.agenda", "dismiss", "Hide an agenda item for good."),
-    "restore": ("amity.cli.agenda", "restore", "Undo done, snooze or dismiss on an agenda item."),
+    "restore": (
+        "amity.cli.history",
+        "restore",
+        "Restore a trash entry (ID) or an agenda item (KEY: undo done/snooze/dismiss).",
+    ),
     "replies": ("amity.cli.agenda", "replies", "Messages awaiting your reply, with their age."),
     "stats": ("amity.cli.agenda", "stats", "Statistics (response times: `stats replies`)."),
     "health": ("amity.cli.agenda", "health", "Relationship health 0-100 (--drifting)."),
@@ -87,6 +91,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "mcp": ("amity.cli.mcp", "mcp", "Serve the book to an AI assistant over MCP (stdio)."),
     "notify": ("amity.cli.outbound", "notify", "Notification channels (Apprise URLs)."),
     "webhook": ("amity.cli.outbound", "webhook", "Signed webhooks for changes in the book."),
+    # issue 15: history, undo and the trash
+    "history": ("amity.cli.history", "history", "What changed: who, when, which door, fields."),
+    "undo": ("amity.cli.history", "undo", "Undo the last change (or a given one)."),
+    "trash": ("amity.cli.history", "trash", "Deleted records, restorable for 30 days."),
     # issue 10: connected accounts
     "sync": (
         "amity.cli.sync",

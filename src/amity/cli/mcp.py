@@ -30,4 +30,4 @@ def mcp(state: AppState, read_only: bool) -> None:
     from amity.assistant.server import run_stdio
 
     logging.basicConfig(level=logging.WARNING)  # on stderr: stdout is the protocol's
-    run_stdio(state.book(), read_only=read_only)
+    run_stdio(state.book().acting("mcp"), read_only=read_only)

@@ -319,10 +319,15 @@ def rm(state: AppState, person: str, purge: bool, yes: bool, restore: bool) -> N
         ref = people.resolve(person)
         if not yes:
             click.confirm(
-                f"Delete {ref.name} (id {ref.id}) and their own records for good?", abort=True
+                f"Delete {ref.name} (id {ref.id}) and their own records (kept 30 days in the "
+                "trash)?",
+                abort=True,
             )
         people.purge(ref.id)
-        click.echo(f"Deleted {ref.name} (id {ref.id}).")
+        click.echo(
+            f"Deleted {ref.name} (id {ref.id}): in the trash for 30 days "
+            "(`amity trash`, `amity restore ID`)."
+        )
         return
     ref = people.archive(person)
     click.echo(

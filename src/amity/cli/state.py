@@ -21,7 +21,7 @@ class AppState:
         if self._book is None:
             from amity.book import open_book
 
-            self._book = open_book(self.db, self.user, clock=self.now)
+            self._book = open_book(self.db, self.user, clock=self.now, door="cli")
         return self._book  # type: ignore[no-any-return]
 
     def now(self) -> datetime:

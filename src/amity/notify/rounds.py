@@ -47,7 +47,7 @@ class NotifyRound:
         now = self.clock()
         last = self.composed.get(owner_id)
         compose = last is None or now - last >= COMPOSE_EVERY
-        book = Book(self.engine, owner_id, self.url, self.clock)
+        book = Book(self.engine, owner_id, self.url, self.clock, door="scheduler")
         try:
             outcome = run_notifications(book, compose=compose)
         except Exception as exc:
@@ -73,7 +73,7 @@ class WebhookRound:
             log.exception("webhooks: cannot list users")
             return done
         for owner_id in owners:
-            book = Book(self.engine, owner_id, self.url, self.clock)
+            book = Book(self.engine, owner_id, self.url, self.clock, door="scheduler")
             try:
                 done[owner_id] = len(deliver_webhooks(book))
             except Exception as exc:

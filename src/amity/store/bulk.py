@@ -60,6 +60,10 @@ def write_rows(
             insert_rows(conn, table, chunk)
             written += len(chunk)
             report("writing", written, total)
+        if table.name in real:
+            from amity.store.journal import note_bulk
+
+            note_bulk(conn, table, real[table.name])
     return real
 
 

@@ -89,9 +89,18 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that will write: BEGIN IMMEDIATE on SQLite, a plain one elsewhere."""
-    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+def write_transaction(engine: Engine, journal: Any = None) -> Iterator[Connection]:
+    """A transaction that will write: BEGIN IMMEDIATE on SQLite, a plain one elsewhere.
+
+    With a :class:`amity.store.journal.Journal`, every change it makes is recorded there.
+    """
+    options: dict[str, Any] = {WRITE: True}
+    if journal is not None:
+        from amity.store.journal import JOURNAL, install
+
+        install(engine)
+        options[JOURNAL] = journal
+    with engine.connect().execution_options(**options) as conn, conn.begin():
         yield conn
 
 

@@ -683,18 +683,17 @@ import amity.store.schema_calendar as _calendar  # noqa: E402 - it uses the help
 
 calendar_events: Table = _calendar.calendar_events
 
+# --- history, undo and trash (issue 15): in schema_history ------------------------------------
+import amity.store.schema_history as _history  # noqa: E402 - it uses the helpers above
+
+change_groups, changes = _history.change_groups, _history.changes
+
 OWNED_TABLES: tuple[Table, ...] = tuple(
     t for t in metadata.sorted_tables if "owner_id" in t.c and t is not users
 )
 # rows of the installation, not of a book: reference tables when sharded by owner
 # (docs/scaling.md); every other table is owned and carries owner_id
 INSTALLATION_TABLES: tuple[Table, ...] = (
-    users,
-    invitations,
-    login_attempts,
-    scheduler_leases,
-    password_resets,
-    backup_runs,
-    backup_config,
-    *SIGNIN_TABLES,
-)
+    users, invitations, login_attempts, scheduler_leases, password_resets, backup_runs,
+    backup_config, *SIGNIN_TABLES,
+)  # fmt: skip

@@ -155,6 +155,7 @@ def run_account(book: Book, ref: str | int, *, trigger: str = "manual") -> SyncR
     """Run one account now; None when another run holds its lease."""
     connections = book.connections
     account = connections.get(ref)
+    book.acting("sync", f"account {account.name}")  # what it changes is journaled as the sync's
     claim = connections.claim(account.id, trigger=trigger)
     if claim is None:
         return None
@@ -211,7 +212,7 @@ def run_due(engine: Engine, url: str, clock: Callable[[], datetime], *,
 
     outcomes: dict[int, str] = {}
     for owner_id, account_id in due_accounts(engine, clock(), limit=limit):
-        book = Book(engine, owner_id, url, clock)
+        book = Book(engine, owner_id, url, clock, door="sync", actor="scheduler")
         try:
             run = run_account(book, account_id, trigger="scheduler")
         except Exception:  # the next account still runs

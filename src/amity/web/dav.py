@@ -63,7 +63,7 @@ def dav_book(request: Request) -> Book:
     found = accounts.user_by_id(cfg.engine, owner) if owner is not None else None
     if found is None or found.email.casefold() != user.strip().casefold():
         raise DavAuthFailed()
-    return Book(cfg.engine, found.id, cfg.url, cfg.clock)
+    return Book(cfg.engine, found.id, cfg.url, cfg.clock, door="dav", actor=found.email)
 
 
 @router.api_route("/dav", methods=METHODS)

@@ -207,7 +207,9 @@ async def get_book(request: Request) -> Book:
     """The Book of the signed-in user (session cookie or Bearer API token)."""
     user = await get_user(request)
     cfg = config(request)
-    return Book(cfg.engine, user.id, cfg.url, cfg.clock)
+    api = request.url.path.startswith("/api/") or getattr(request.state, "auth", "") == "token"
+    actor = user.email + (" (API token)" if getattr(request.state, "auth", "") == "token" else "")
+    return Book(cfg.engine, user.id, cfg.url, cfg.clock, door="api" if api else "web", actor=actor)
 
 
 def client_address(request: Request) -> str:

@@ -48,7 +48,7 @@ class DigestRound:
     def send_for(self, owner_id: int) -> str | None:
         from amity.notify.digest import digest_due, send_digest
 
-        book = Book(self.cfg.engine, owner_id, self.cfg.url, self.cfg.clock)
+        book = Book(self.cfg.engine, owner_id, self.cfg.url, self.cfg.clock, door="scheduler")
         try:
             day = digest_due(book.settings.all(reveal_secrets=True), book.now())
             if day is None or (owner_id, day) in self.settled:
@@ -100,6 +100,23 @@ class BackupRound:
         return None if run is None else run.status
 
 
+class TrashRound:
+    """Forget what has been in the trash past its 30 days, for every user (issue 15): one
+    indexed query when nothing is due."""
+
+    def __init__(self, cfg: WebConfig) -> None:
+        self.cfg = cfg
+
+    def __call__(self) -> int:
+        from amity.book.history import purge_trash
+
+        try:
+            return purge_trash(self.cfg.engine, self.cfg.clock())
+        except Exception:
+            log.exception("trash purge failed")
+            return 0
+
+
 def start_digest_scheduler(cfg: WebConfig, *, interval: float | None = None) -> Callable[[], None]:
     """Start the background scheduler; returns the function that stops it.
 
@@ -136,6 +153,14 @@ def start_digest_scheduler(cfg: WebConfig, *, interval: float | None = None) -> 
         "interval",
         seconds=seconds,
         id="backup",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(  # issue 15: the trash keeps deleted records 30 days
+        leadership.gate(TrashRound(cfg)),
+        "interval",
+        seconds=max(seconds, 300.0),
+        id="trash",
         max_instances=1,
         coalesce=True,
     )

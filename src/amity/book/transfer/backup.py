@@ -81,6 +81,10 @@ def export_document(ctx: BookContext, *, include_secrets: bool = False) -> dict[
             raw[table.name] = rows
             if "id" in table.c:
                 id_maps[table.name] = {row["id"]: n for n, row in enumerate(rows, start=1)}
+        from amity.book.transfer.backup_journal import export_mapper, remap_change
+
+        number = export_mapper(id_maps)
+        raw["changes"] = [remap_change(r, number) for r in raw.get("changes", [])]
         for table in backup_tables():
             out = []
             for row in raw[table.name]:
@@ -203,18 +207,21 @@ def restore_document(ctx: BookContext, doc: dict[str, Any]) -> dict[str, int]:
     """Load a backup into this (empty) book in one transaction; returns rows per table."""
     validate_document(doc)
     counts: dict[str, int] = {}
-    with ctx.write() as conn:
+    with ctx.write(journal="off") as conn:  # the backup brings its own history
         if not book_is_empty(conn, ctx.owner_id):
             raise NotEmpty(
                 "this book already holds data; restore into an empty book "
                 "(--db NEW.db or --user another@example.org)"
             )
         # the default circles and settings of a new book are replaced by the backup's
-        for table in (s.circles, s.settings):
+        # (and so is the journal of an empty book: the backup's history takes its place)
+        for table in (s.circles, s.settings, s.changes, s.change_groups):
             conn.execute(table.delete().where(table.c.owner_id == ctx.owner_id))
         id_maps: dict[str, dict[int, int]] = {}
         deferred: list[tuple[Table, int, str, int]] = []
         for table in backup_tables():
+            if table is s.changes:
+                continue  # last: the journal names rows of every table
             rows = doc["tables"].get(table.name, [])
             id_maps[table.name] = {}
             for n, row in enumerate(rows, start=1):
@@ -230,11 +237,29 @@ def restore_document(ctx: BookContext, doc: dict[str, Any]) -> dict[str, int]:
                 .where(table.c.id == row_id)
                 .values({column: id_maps[target][old_target]})
             )
+        _restore_journal(conn, ctx.owner_id, doc, id_maps, deferred, counts)
         from amity.book.search import index_interactions, index_people
 
         index_people(conn, ctx.owner_id, list(id_maps.get("people", {}).values()))
         index_interactions(conn, ctx.owner_id, list(id_maps.get("interactions", {}).values()))
     return counts
+
+
+def _restore_journal(conn: Connection, owner_id: int, doc: dict[str, Any],
+                     id_maps: dict[str, dict[int, int]],
+                     deferred: list[tuple[Table, int, str, int]], counts: dict[str, int]) -> None:  # fmt: skip
+    from amity.book.transfer.backup_journal import import_mapper, remap_change
+
+    rows = doc["tables"].get("changes", [])
+    ident = import_mapper(id_maps)
+    id_maps["changes"] = {}
+    for n, row in enumerate(rows, start=1):
+        try:
+            mapped = remap_change(row, ident)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise InvalidInput(f"changes row {n}: {exc}") from None
+        _restore_row(conn, owner_id, s.changes, mapped, n, id_maps, deferred)
+    counts["changes"] = len(rows)
 
 
 def _restore_row(conn: Connection, owner_id: int, table: Table, row: dict[str, Any], n: int,

@@ -80,6 +80,9 @@ class Merger:
             raise InvalidInput(f"{keep_ref.name} is the same person as {other_ref.name}")
         path = self.write_backup(keep_ref, other_ref) if backup else None
         with self._ctx.write() as conn:
+            self._ctx.describe_write(
+                conn, "merge", f"merged {other_ref.name} (id {other_ref.id}) into {keep_ref.name}"
+            )
             result = MergeResult(keep_ref, other_ref, backup=path)
             result.filled = self._fill_fields(conn, keep_ref.id, other_ref.id)
             self._dedupe_children(conn, keep_ref.id, other_ref.id)

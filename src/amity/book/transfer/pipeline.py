@@ -58,13 +58,13 @@ class Pipeline:
         applier = Applier(self._ctx)
         done = 0
         for batch in chunks(plan.people, BATCH):
-            with self._ctx.write() as conn:
+            with self._ctx.write(**self._journal()) as conn:
                 applier.apply_people(conn, batch)
             done += len(batch)
             if progress:
                 progress(done)
         for batch in chunks(plan.interactions, BATCH):
-            with self._ctx.write() as conn:
+            with self._ctx.write(**self._journal()) as conn:
                 applier.apply_interactions(conn, batch)
             done += len(batch)
             if progress:
@@ -82,7 +82,7 @@ class Pipeline:
         done = 0
         for batch in chunks(items, BATCH):
             plan = ImportPlan()
-            with self._ctx.write() as conn:
+            with self._ctx.write(**self._journal()) as conn:
                 planner.plan(conn, batch, plan)
                 applier = Applier(self._ctx)
                 applier.apply_people(conn, plan.people)
@@ -96,6 +96,11 @@ class Pipeline:
         result = ImportResult(fmt, totals, True, awaiting, import_id)
         self._finish(import_id, result.summary())
         return result
+
+    def _journal(self) -> dict[str, str]:
+        """An import batch is journaled as lists of new ids, through the "import" door (a
+        sync's own door when a sync runs the pipeline)."""
+        return {"journal": "ids", "door": "sync" if self._ctx.door == "sync" else "import"}
 
     def _start(self, fmt: str, filename: str | None) -> int:
         t = s.imports

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from amity.web.api import (
     agenda,
+    history,
     interactions,
     mail,
     network,
@@ -38,6 +39,7 @@ router.include_router(outbound.router)  # issue 13: notifications and webhooks
 router.include_router(sync.router)  # issue 10: connected accounts
 router.include_router(mail.router)  # issue 11: IMAP mailboxes, people you write to
 router.include_router(records.router)  # issue 12: edit and delete every kind of record
+router.include_router(history.router)  # issue 15: history, undo and the trash
 
 __all__ = ["PREFIX", "install", "install_error_handlers", "openapi_document", "router"]
 

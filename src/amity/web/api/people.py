@@ -295,7 +295,7 @@ def update_person(
     "/people/{person_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**e.R401, **e.R403, **e.R404, **e.R422},
-    summary="Delete a person for good, with their own records",
+    summary="Delete a person with their own records (restorable from the trash for 30 days)",
 )
 def purge_person(book: BookDep, person_id: PersonId) -> Response:
     book.people.purge(person_id)

@@ -12,6 +12,7 @@ from amity.web.pages import (
     capture,
     connections,
     growth,
+    history,
     lists,
     mail,
     network,
@@ -58,5 +59,6 @@ for module in (
     sso,  # issue 15: single sign-on
     records,  # issue 12: edit and delete any record
     autocomplete,  # issue 12: fields that name a person
+    history,  # issue 15: history, undo, trash
 ):  # issue 6: brief, prepare, events, network...
     router.include_router(module.router, dependencies=[Depends(bounded_input)])

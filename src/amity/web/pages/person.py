@@ -33,8 +33,18 @@ def person_context(book: Book, person_id: int) -> dict[str, Any]:
         "promises": book.commitments.list(person=person.id),
         # an archived person has no health (they are out of the agenda): the page still shows
         "health": None if person.archived_at else book.health.of(person.id),
+        "last_change": last_change_about(book, person.id),
     }
     return context
+
+
+def last_change_about(book: Book, person_id: int) -> Any:
+    """The book's last change still in effect, when it was about this person: the page that
+    made it offers to undo it."""
+    last = book.history.last_undoable()
+    if last is None or not any(c.person_id == person_id for c in last.changes):
+        return None
+    return last
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
