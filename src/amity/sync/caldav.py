@@ -27,6 +27,7 @@ from amity.sync.dav import (
     DavClient,
     DavError,
     InvalidSyncToken,
+    discover_collections,
     escape_xml,
     same_path,
 )
@@ -50,24 +51,13 @@ _PROPS = ("d:resourcetype", "d:displayname", "d:current-user-principal",
 
 def discover(dav: DavClient, url: str) -> list[dict[str, str]]:
     """The calendars with events reachable from ``url``: ``[{"href": path, "name": ...}]``."""
-    here = _propfind_quiet(dav, url)
-    if here and _is_event_calendar(here):
-        return [{"href": _path_of(here.href, url), "name": here.text("d:displayname") or ""}]
-    principal = here.href_of("d:current-user-principal") if here else None
-    home = here.href_of("cal:calendar-home-set") if here else None
-    if principal is None and home is None:
-        known = _propfind_quiet(dav, dav.absolute("/.well-known/caldav", url))
-        principal = known.href_of("d:current-user-principal") if known else None
-        home = known.href_of("cal:calendar-home-set") if known else None
-    if home is None and principal is not None:
-        found = _propfind_quiet(dav, dav.absolute(principal, url))
-        home = found.href_of("cal:calendar-home-set") if found else None
-    if home is None:
-        raise InvalidInput("no CalDAV calendar found at this address (tried the address, "
-                           "/.well-known/caldav and the user's principal)", field="url")  # fmt: skip
-    listing = dav.propfind(dav.absolute(home, url), _PROPS[:2] + _PROPS[4:], depth=1)
-    return [{"href": r.href, "name": r.text("d:displayname") or ""} for r in listing.responses
-            if _is_event_calendar(r)]  # fmt: skip
+    return discover_collections(
+        dav, url, props=_PROPS, home_prop="cal:calendar-home-set",
+        well_known="/.well-known/caldav", is_collection=_is_event_calendar,
+        listing_props=[*_PROPS[:2], *_PROPS[4:]],
+        not_found="no CalDAV calendar found at this address (tried the address, "
+        "/.well-known/caldav and the user's principal)",
+    )  # fmt: skip
 
 
 def _is_event_calendar(response: Any) -> bool:
@@ -77,22 +67,6 @@ def _is_event_calendar(response: Any) -> bool:
     if components is None or len(components) == 0:
         return True  # the server does not say: assume it may hold events
     return any(c.get("name", "").upper() == "VEVENT" for c in components)
-
-
-def _propfind_quiet(dav: DavClient, url: str) -> Any:
-    try:
-        result = dav.propfind(url, _PROPS, depth=0)
-    except DavError as exc:
-        if exc.status in (401,) or (exc.status or 0) >= 500:
-            raise
-        return None
-    return result.responses[0] if result.responses else None
-
-
-def _path_of(href: str, url: str) -> str:
-    from urllib.parse import urljoin, urlsplit
-
-    return urlsplit(urljoin(url, href)).path
 
 
 def prepare(session: Session, options: dict[str, Any]) -> dict[str, Any]:

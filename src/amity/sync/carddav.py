@@ -30,6 +30,7 @@ from amity.sync.dav import (
     Multistatus,
     PreconditionFailed,
     ResponseTooLarge,
+    discover_collections,
     escape_xml,
     same_path,
 )
@@ -55,39 +56,14 @@ _PROPS = ("d:resourcetype", "d:displayname", "d:current-user-principal",
 
 def discover(dav: DavClient, url: str) -> list[dict[str, str]]:
     """The address books reachable from ``url``: ``[{"href": path, "name": display name}]``."""
-    here = _propfind_quiet(dav, url)
-    if here and here.has_child("d:resourcetype", f"{{{CARDDAV}}}addressbook"):
-        return [{"href": _path_of(here.href, url), "name": here.text("d:displayname") or ""}]
-    principal = here.href_of("d:current-user-principal") if here else None
-    home = here.href_of("c:addressbook-home-set") if here else None
-    if principal is None and home is None:
-        known = _propfind_quiet(dav, dav.absolute("/.well-known/carddav", url))
-        principal = known.href_of("d:current-user-principal") if known else None
-    if home is None and principal is not None:
-        found = _propfind_quiet(dav, dav.absolute(principal, url))
-        home = found.href_of("c:addressbook-home-set") if found else None
-    if home is None:
-        raise InvalidInput("no CardDAV address book found at this address (tried the address, "
-                           "/.well-known/carddav and the user's principal)", field="url")  # fmt: skip
-    listing = dav.propfind(dav.absolute(home, url), ["d:resourcetype", "d:displayname"], depth=1)
-    return [{"href": r.href, "name": r.text("d:displayname") or ""} for r in listing.responses
-            if r.has_child("d:resourcetype", f"{{{CARDDAV}}}addressbook")]  # fmt: skip
-
-
-def _propfind_quiet(dav: DavClient, url: str) -> Any:
-    try:
-        result = dav.propfind(url, _PROPS, depth=0)
-    except DavError as exc:
-        if exc.status in (401,) or (exc.status or 0) >= 500:
-            raise
-        return None
-    return result.responses[0] if result.responses else None
-
-
-def _path_of(href: str, url: str) -> str:
-    from urllib.parse import urljoin, urlsplit
-
-    return urlsplit(urljoin(url, href)).path
+    return discover_collections(
+        dav, url, props=_PROPS, home_prop="c:addressbook-home-set",
+        well_known="/.well-known/carddav",
+        is_collection=lambda r: r.has_child("d:resourcetype", f"{{{CARDDAV}}}addressbook"),
+        listing_props=["d:resourcetype", "d:displayname"],
+        not_found="no CardDAV address book found at this address (tried the address, "
+        "/.well-known/carddav and the user's principal)",
+    )  # fmt: skip
 
 
 def prepare(session: Session, options: dict[str, Any]) -> dict[str, Any]:

@@ -8,11 +8,13 @@ external references); every failure is a :class:`DavError` saying what went wron
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.etree.ElementTree import Element
+
+from amity.errors import InvalidInput
 
 if TYPE_CHECKING:
     import httpx
@@ -229,6 +231,56 @@ def _short(tag: str) -> str:
         if tag.startswith(f"{{{uri}}}"):
             return f"{prefix}:{tag[len(uri) + 2 :]}"
     return tag
+
+
+def propfind_one(dav: DavClient, url: str, props: Iterable[str]) -> DavResponse | None:
+    """A depth-0 PROPFIND's one answer, or None where the server has nothing to say (a 4xx
+    other than 401, which like a 5xx is raised: credentials or the server are wrong)."""
+    try:
+        result = dav.propfind(url, props, depth=0)
+    except DavError as exc:
+        if exc.status in (401,) or (exc.status or 0) >= 500:
+            raise
+        return None
+    return result.responses[0] if result.responses else None
+
+
+def path_of(href: str, url: str) -> str:
+    """The path of ``href`` read relative to ``url``."""
+    return urlsplit(urljoin(url, href)).path
+
+
+def discover_collections(
+    dav: DavClient,
+    url: str,
+    *,
+    props: tuple[str, ...],
+    home_prop: str,
+    well_known: str,
+    is_collection: Callable[[DavResponse], bool],
+    listing_props: list[str],
+    not_found: str,
+) -> list[dict[str, str]]:
+    """RFC 6764 discovery shared by CardDAV and CalDAV: the address itself when it is a
+    collection, else the home set from it, from ``/.well-known/...`` or from the user's
+    principal; then the home's collections for which ``is_collection`` holds."""
+    here = propfind_one(dav, url, props)
+    if here and is_collection(here):
+        return [{"href": path_of(here.href, url), "name": here.text("d:displayname") or ""}]
+    principal = here.href_of("d:current-user-principal") if here else None
+    home = here.href_of(home_prop) if here else None
+    if principal is None and home is None:
+        known = propfind_one(dav, dav.absolute(well_known, url), props)
+        principal = known.href_of("d:current-user-principal") if known else None
+        home = known.href_of(home_prop) if known else None
+    if home is None and principal is not None:
+        found = propfind_one(dav, dav.absolute(principal, url), props)
+        home = found.href_of(home_prop) if found else None
+    if home is None:
+        raise InvalidInput(not_found, field="url")
+    listing = dav.propfind(dav.absolute(home, url), listing_props, depth=1)
+    return [{"href": r.href, "name": r.text("d:displayname") or ""} for r in listing.responses
+            if is_collection(r)]  # fmt: skip
 
 
 def same_path(a: str, b: str) -> bool:
