@@ -45,7 +45,13 @@ def real_ids(alice: ApiUser) -> dict[str, Any]:
     promise = alice.book.commitments.add(ana.id, "send the slides", due_on=alice.book.today())
     follow_up = alice.book.follow_ups.add(ana.id, "ask", alice.book.today())
     question = alice.book.people.add_question(ana.id, "How was Porto?")
+    gone = alice.book.people.add(PersonInput(name="Gone Gale"))
+    alice.book.people.purge(gone.id)  # into the trash (issue 15 §2)
+    trashed = alice.book.history.trash()[0]
+    last = alice.book.history.last_undoable()
     return {
+        "group_id": last.id if last else trashed.id,
+        "trash_id": trashed.id,
         "question_id": question.id or 0,
         "person_id": ana.id,
         "interaction_id": talk.id or 0,

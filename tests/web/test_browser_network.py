@@ -111,7 +111,7 @@ def test_review_charts_brief_panel_and_sharing(
     assert "PyCon" in brief.inner_text() and "you gave 1" in brief.inner_text()
 
     page.get_by_role("link", name="Articles").click()
-    page.get_by_role("link", name="Sailing the Atlantic").click()
+    page.get_by_role("link", name="Sailing the Atlantic", exact=True).click()
     suggestion = page.locator("#share input[name=person_id]").first
     assert suggestion.is_checked()  # a strong match is ticked
     page.get_by_role("button", name="Share").click()
