@@ -46,7 +46,7 @@ def interactions(book: Book) -> list[tuple[str, str, bool, bool]]:
     with book.ctx.read() as conn:
         rows = conn.execute(select(i.c.subject, i.c.direction, i.c.needs_reply,
                                    i.c.replied_at.is_not(None))
-                            .where(i.c.owner_id == book.owner_id).order_by(i.c.occurred_at)).all()  # fmt: skip
+                            .where(i.c.owner_id == book.owner_id).order_by(i.c.occurred_at, i.c.id)).all()  # fmt: skip
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
