@@ -363,22 +363,8 @@ class Book:
         return out
 
     def circles(self) -> list[dict[str, Any]]:
-        c, p = s.circles, s.people
-        with self.ctx.read() as conn:
-            rows = conn.execute(
-                select(
-                    c.c.id,
-                    c.c.name,
-                    c.c.cadence_days,
-                    c.c.weight,
-                    func.count(p.c.id).label("people"),
-                )
-                .select_from(c.outerjoin(p, (p.c.circle_id == c.c.id) & p.c.archived_at.is_(None)))
-                .where(c.c.owner_id == self.ctx.owner_id)
-                .group_by(c.c.id, c.c.name, c.c.cadence_days, c.c.weight, c.c.position)
-                .order_by(c.c.position, c.c.name)
-            )
-            return [dict(r._mapping) for r in rows]
+        """Each circle with its cadence, weight and people count (``Circles.list``)."""
+        return self.circle_settings.list()
 
 
 def create_user(

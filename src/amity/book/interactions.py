@@ -20,6 +20,30 @@ from amity.serialize import interaction_json
 from amity.store import schema as s
 
 
+def interaction_from_row(r: Any, people: list[PersonRef]) -> Interaction:
+    """An ``interactions`` row and its participants as the model object."""
+    return Interaction(
+        kind=r.kind,
+        direction=r.direction,
+        occurred_at=r.occurred_at,
+        people=people,
+        subject=r.subject,
+        notes=r.notes,
+        thread_key=r.thread_key,
+        needs_reply=r.needs_reply,
+        replied_at=r.replied_at,
+        status=r.status,
+        ends_at=r.ends_at,
+        location=r.location,
+        channel=r.channel,
+        event_id=r.event_id,
+        source=r.source,
+        source_ref=r.source_ref,
+        created_at=r.created_at,
+        id=r.id,
+    )
+
+
 @dataclass
 class InteractionInput:
     people: Sequence[str | int]
@@ -295,26 +319,7 @@ class Interactions:
             )
         }
         return [
-            Interaction(
-                kind=r.kind,
-                direction=r.direction,
-                occurred_at=r.occurred_at,
-                people=people[r.id],
-                subject=r.subject,
-                notes=r.notes,
-                thread_key=r.thread_key,
-                needs_reply=r.needs_reply,
-                replied_at=r.replied_at,
-                status=r.status,
-                ends_at=r.ends_at,
-                location=r.location,
-                channel=r.channel,
-                event_id=r.event_id,
-                source=r.source,
-                source_ref=r.source_ref,
-                created_at=r.created_at,
-                id=r.id,
-            )
+            interaction_from_row(r, people[r.id])
             for r in (rows[x] for x in ids if x in rows)
         ]
 

@@ -6,18 +6,14 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 
 from amity.store.schema import UTCDateTime, _owner, metadata
+from amity.store.schema_sync import account_column
 
 calendar_events: Table = Table(
     "calendar_events",
     metadata,
     Column("id", Integer, primary_key=True),
     _owner(index=False),
-    Column(
-        "account_id",
-        Integer,
-        ForeignKey("sync_accounts.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    account_column(index=False),
     # the CalDAV resource (href) that holds the event, or "" for an ICS address's one feed
     Column("resource", String(1000), nullable=False, server_default=""),
     Column("etag", String(300)),  # of the resource, as last pulled

@@ -19,6 +19,17 @@ from sqlalchemy import (
 
 from amity.store.schema import UTCDateTime, _created, _owner, _person, metadata
 
+def account_column(*, index: bool = True) -> Column[int]:
+    """The account a row belongs to (deleted with it)."""
+    return Column(
+        "account_id",
+        Integer,
+        ForeignKey("sync_accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=index,
+    )
+
+
 # --- work milestones (issue 10) ---------------------------------------------------------------
 
 job_changes: Table = Table(
@@ -71,13 +82,7 @@ sync_runs: Table = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     _owner(),
-    Column(
-        "account_id",
-        Integer,
-        ForeignKey("sync_accounts.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    account_column(),
     Column("trigger", String(20), nullable=False),  # manual, scheduler
     Column("status", String(20), nullable=False),  # running, ok, failed
     Column("started_at", UTCDateTime(), nullable=False),
@@ -117,13 +122,7 @@ sync_links: Table = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     _owner(),
-    Column(
-        "account_id",
-        Integer,
-        ForeignKey("sync_accounts.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    account_column(),
     Column("collection", String(1000), nullable=False, server_default=""),
     Column("remote_ref", String(1000), nullable=False),
     Column("remote_uid", String(300)),
@@ -144,13 +143,7 @@ sync_conflicts: Table = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     _owner(),
-    Column(
-        "account_id",
-        Integer,
-        ForeignKey("sync_accounts.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    account_column(),
     Column("run_id", Integer, ForeignKey("sync_runs.id", ondelete="SET NULL"), index=True),
     Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), index=True),
     Column("remote_ref", String(1000)),

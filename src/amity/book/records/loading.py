@@ -54,7 +54,7 @@ def _person(conn: Connection, owner_id: int, person_id: int | None) -> PersonRef
 
 
 def _interaction(conn: Connection, owner_id: int, record_id: int) -> Any:
-    from amity.model import Interaction
+    from amity.book.interactions import interaction_from_row
 
     i, ip, p = s.interactions, s.interaction_participants, s.people
     r = _row(conn, i, owner_id, record_id)
@@ -67,26 +67,7 @@ def _interaction(conn: Connection, owner_id: int, record_id: int) -> Any:
             .order_by(p.c.name_key)
         )
     ]
-    return Interaction(
-        kind=r.kind,
-        direction=r.direction,
-        occurred_at=r.occurred_at,
-        people=people,
-        subject=r.subject,
-        notes=r.notes,
-        thread_key=r.thread_key,
-        needs_reply=r.needs_reply,
-        replied_at=r.replied_at,
-        status=r.status,
-        ends_at=r.ends_at,
-        location=r.location,
-        channel=r.channel,
-        event_id=r.event_id,
-        source=r.source,
-        source_ref=r.source_ref,
-        created_at=r.created_at,
-        id=r.id,
-    )
+    return interaction_from_row(r, people)
 
 
 def _fact(conn: Connection, owner_id: int, record_id: int) -> Fact:
