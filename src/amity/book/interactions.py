@@ -318,10 +318,7 @@ class Interactions:
                 select(i).where(and_(i.c.owner_id == self._ctx.owner_id, i.c.id.in_(list(ids))))
             )
         }
-        return [
-            interaction_from_row(r, people[r.id])
-            for r in (rows[x] for x in ids if x in rows)
-        ]
+        return [interaction_from_row(r, people[r.id]) for r in (rows[x] for x in ids if x in rows)]
 
     def count(self) -> int:
         i = s.interactions

@@ -19,6 +19,7 @@ from sqlalchemy import (
 
 from amity.store.schema import UTCDateTime, _created, _owner, _person, metadata
 
+
 def account_column(*, index: bool = True) -> Column[int]:
     """The account a row belongs to (deleted with it)."""
     return Column(
