@@ -303,3 +303,22 @@ def test_a_server_without_sync_collection_is_diffed_by_etag(
         assert [m for m, _ in proxy.log] == ["PROPFIND"]  # remembered: no REPORT tried again
     finally:
         proxy.close()
+
+
+def test_a_pulled_value_that_is_not_an_address_goes_to_the_notes(
+    sqlite_book: Book, radicale_server: DavServer
+) -> None:
+    x500 = "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/ou=Recipients/cn=ana"
+    radicale_server.put("ana-1.vcf", ANA.replace("ORG:Acme", f"EMAIL;TYPE=X400:{x500}\r\nORG:Acme"))
+    account = connect(sqlite_book, radicale_server)
+    run = run_account(sqlite_book, account)
+    assert run is not None and run.status == "ok" and run.counts == {"created": 1}
+    ana = sqlite_book.people.get("ana@acme.example")
+    assert ana.emails == ["ana@acme.example"]
+    assert f"Unrecognised e-mail value: {x500}" in (ana.notes or "")
+    (item,) = sqlite_book.connections.items(run.id)
+    assert x500 in (item.reason or "") and "is not an e-mail address" in (item.reason or "")
+    again = run_account(sqlite_book, account)
+    assert again is not None and again.counts == {}
+    card, _ = radicale_server.get("ana-1.vcf")
+    assert x500 in card.replace("\r\n ", "")  # the server's card keeps its value

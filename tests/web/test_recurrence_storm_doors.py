@@ -42,7 +42,7 @@ def test_the_cli_dry_run_reports_the_cap_and_the_warning(sqlite_url: str, clock:
     assert warning["record"] == "Storm" and warning["line"] == 4
     assert WARNING in warning["reason"]
     table = CliRunner().invoke(cli, [*base, "--dry-run"], catch_exceptions=False).output
-    assert "Warnings (read in part)" in table and "warning at line 4: Storm:" in table
+    assert "Warnings (kept in part)" in table and "warning at line 4: Storm:" in table
     assert book.counts()["interactions"] == 0  # a dry run writes nothing
 
 
@@ -71,4 +71,4 @@ def test_the_web_preview_shows_the_cap_and_the_warning(sqlite_url: str, clock: C
     shown = user.post("/import", {"format": "auto", "create_people": "1"}, files=files)
     assert shown.status_code == 200, shown.text
     assert "Preview:" in shown.text and f"{CAP} new interactions" in shown.text
-    assert "Warnings (read in part)" in shown.text and WARNING in shown.text
+    assert "Warnings (kept in part)" in shown.text and WARNING in shown.text

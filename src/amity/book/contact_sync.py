@@ -28,7 +28,7 @@ from amity.book.connections import Connections
 from amity.book.contact_fields import apply_fields, load_fields
 from amity.book.context import BookContext
 from amity.errors import InvalidInput, NotFound
-from amity.formats.records import PersonRecord, RecordError
+from amity.formats.records import PersonRecord, RecordError, unrecognised_warnings
 from amity.formats.vcard_sync import edit_card, new_card, read_card, record_fields
 from amity.model.sync import ItemOutcome, RunClaim, SyncConflict
 from amity.rules.sync_merge import MergeResult, changed_fields, merge_contact, same_value
@@ -156,7 +156,8 @@ class ContactSync:
             if merge.conflicts:
                 kind = "conflict"
             outcomes.append(ItemOutcome(kind, "pull", card.href, record.uid, "person", person_id,
-                                        record.name[:300], _reason(merge, matched=action != "new")))  # fmt: skip
+                                        record.name[:300], _reason(merge, record,
+                                                                   matched=action != "new")))  # fmt: skip
         if links:
             conn.execute(insert(s.sync_links), links)
         return outcomes
@@ -180,7 +181,7 @@ class ContactSync:
                           local_base=self._local_base(conn, link.person_id, merge, server, claim))  # fmt: skip
         kind = "conflict" if merge.conflicts else outcome
         return ItemOutcome(kind, "pull", card.href, record.uid, "person", link.person_id,
-                           record.name[:300], _reason(merge))  # fmt: skip
+                           record.name[:300], _reason(merge, record))  # fmt: skip
 
     def _settle(self, conn: Connection, claim: RunClaim, person_id: int, amity: dict[str, Any],
                 merge: MergeResult, card: RemoteCard, server: dict[str, Any],
@@ -561,8 +562,8 @@ def _differs(current: dict[str, Any], base: dict[str, Any] | None) -> bool:
     return any(not same_value(current.get(k), base.get(k)) for k in set(current) | set(base))
 
 
-def _reason(merge: MergeResult, *, matched: bool = False) -> str | None:
-    parts = []
+def _reason(merge: MergeResult, record: PersonRecord, *, matched: bool = False) -> str | None:
+    parts = [w.reason for w in unrecognised_warnings(record)]
     if matched:
         parts.append("matched a person already in Amity")
     if merge.to_amity:

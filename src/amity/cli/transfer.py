@@ -32,7 +32,7 @@ _ROWS = (
     ("interactions_skipped", "Interactions already imported"),
     ("skipped", "Skipped"),
     ("errors", "Errors"),
-    ("warnings", "Warnings (read in part)"),
+    ("warnings", "Warnings (kept in part)"),
     ("unknown_people", "Unknown people (not created)"),
 )
 

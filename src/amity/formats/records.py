@@ -60,6 +60,8 @@ class PersonRecord:
     source: str = ""
     source_ref: str = ""
     line: int | None = field(default=None, compare=False)
+    #: values read as e-mail addresses that are not (value, why): kept in the notes instead
+    unrecognised: list[tuple[str, str]] = field(default_factory=list, compare=False)
 
     @property
     def contact_points(self) -> list[ContactPoint]:
@@ -161,6 +163,51 @@ def collect(items: Iterable[Item]) -> ParseResult:
         else:
             result.records.append(item)
     return result
+
+
+UNRECOGNISED_EMAIL = "Unrecognised e-mail value: "
+
+
+def set_aside_bad_emails(record: PersonRecord) -> PersonRecord:
+    """Move the e-mail values that are not addresses (an Exchange X.500 path, a bare name)
+    out of ``record.emails`` into its notes and ``record.unrecognised``; idempotent."""
+    from amity.rules.normalize import email_problem
+
+    kept: list[ContactPoint] = []
+    for point in record.emails:
+        why = email_problem(point.value)
+        if why is None:
+            kept.append(point)
+            continue
+        record.unrecognised.append((point.value, why))
+        record.notes = with_note_line(record.notes, UNRECOGNISED_EMAIL + point.value)
+    record.emails = kept
+    return record
+
+
+def unrecognised_lines(record: PersonRecord) -> list[str]:
+    return [UNRECOGNISED_EMAIL + value for value, _ in record.unrecognised]
+
+
+def with_note_line(notes: str | None, line: str) -> str:
+    """``notes`` with ``line`` added at the end unless it is already there."""
+    text = (notes or "").rstrip()
+    if line in text.splitlines():
+        return text
+    return f"{text}\n{line}" if text else line
+
+
+def unrecognised_warnings(record: PersonRecord) -> list[RecordWarning]:
+    """One warning per value set aside: which record, which field, why."""
+    label = record.name[:80] or "card"
+    return [
+        RecordWarning(
+            record.line,
+            label,
+            f"e-mail {value!r} is not an e-mail address ({why.rstrip('.')}); kept in the notes",
+        )
+        for value, why in record.unrecognised
+    ]
 
 
 def open_binary(source: Source) -> BinaryIO:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from amity.formats.fields import APPLE_NO_YEAR
-from amity.formats.records import PersonRecord, RecordError
+from amity.formats.records import PersonRecord, RecordError, set_aside_bad_emails
 from amity.formats.vcard import card_to_person, split_escaped
 from amity.formats.vcard_lines import ContentLine, UnusableLine, parse_content_line
 from amity.model import ContactPoint, PartialDate
@@ -52,6 +52,7 @@ def read_card(text: str, *, region: str | None = None) -> PersonRecord | RecordE
     item = card_to_person(raw, default_region=region)
     if isinstance(item, PersonRecord):
         item.source = "carddav"
+        set_aside_bad_emails(item)  # the same on every pull, so merge bases agree
     return item  # type: ignore[return-value]
 
 

@@ -27,6 +27,21 @@ def normalize_email(value: str) -> str:
     return str(result.normalized)
 
 
+def email_problem(value: str) -> str | None:
+    """Why ``value`` is not an e-mail address (one sentence), or None when it is one.
+
+    The same check as `normalize_email`: an Exchange X.500 address (``/o=ExchangeLabs/...``),
+    a display name with brackets or a bare name is not an address.
+    """
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(value.strip(), check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return None
+
+
 def email_key(value: str) -> str:
     """The form used to match addresses: the whole address lower-cased."""
     return value.strip().lower()

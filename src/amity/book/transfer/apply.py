@@ -23,6 +23,7 @@ from amity.book.transfer.keys import (
     chunks,
     fit,
     job_news,
+    notes_with_unrecognised,
     record_dates,
     record_relations,
     record_tags,
@@ -86,6 +87,9 @@ class Applier:
             value = record_value(decision.record, name)
             if value not in (None, "") and getattr(row, name) in (None, ""):
                 values[name] = value
+        notes = notes_with_unrecognised(row.notes, decision.record)
+        if notes is not None:
+            values["notes"] = notes
         if row.uid is None and decision.record.uid:
             values["uid"] = fit(decision.record.uid, 300)
         if values or decision.changes:

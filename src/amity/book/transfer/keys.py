@@ -9,7 +9,12 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from amity.formats.records import InteractionRecord, PersonRecord
+from amity.formats.records import (
+    InteractionRecord,
+    PersonRecord,
+    unrecognised_lines,
+    with_note_line,
+)
 from amity.model import DIRECTIONS, INTERACTION_KINDS, PartialDate
 from amity.rules.normalize import NormalizeError, normalize_phone, normalize_tag
 from amity.rules.text import clean_text
@@ -174,3 +179,15 @@ def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def notes_with_unrecognised(notes: str | None, record: PersonRecord) -> str | None:
+    """A person's notes with the values ``record`` set aside as not e-mail addresses added,
+    when notes are there already and lack them (empty notes take the record's as they are);
+    None when nothing is to be added."""
+    if not notes:
+        return None
+    new = notes
+    for line in unrecognised_lines(record):
+        new = with_note_line(new, line)
+    return new if new != notes else None

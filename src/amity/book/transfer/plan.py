@@ -31,6 +31,7 @@ from amity.book.transfer.keys import (
     interaction_problem,
     job_news,
     normalize_points,
+    notes_with_unrecognised,
     own_uid,
     person_problem,
     record_dates,
@@ -46,6 +47,8 @@ from amity.formats.records import (
     RecordError,
     RecordWarning,
     SkippedRecord,
+    set_aside_bad_emails,
+    unrecognised_warnings,
 )
 from amity.model import ContactPoint
 from amity.rules.dupes import names_clearly_differ
@@ -86,7 +89,7 @@ class ImportPlan:
     interactions: list[InteractionDecision] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     skipped: list[SkippedRecord] = field(default_factory=list)
-    warnings: list[RecordWarning] = field(default_factory=list)  # read in part (a capped series)
+    warnings: list[RecordWarning] = field(default_factory=list)  # a capped series, a bad e-mail
     unknown: dict[str, str] = field(default_factory=dict)  # e-mail -> name, not created
     counts: Counter[str] = field(default_factory=Counter)
     thread_keys: set[str] = field(default_factory=set)
@@ -144,7 +147,7 @@ class Planner:
 
     def plan(self, conn: Connection, items: Sequence[Item], plan: ImportPlan) -> None:
         self._region = self._ctx.setting("phone.region", conn) or "US"
-        people = [i for i in items if isinstance(i, PersonRecord)]
+        people = [set_aside_bad_emails(i) for i in items if isinstance(i, PersonRecord)]
         messages = [i for i in items if isinstance(i, InteractionRecord)]
         self._look_up(conn, people, messages)
         already = self._imported_refs(conn, messages)
@@ -158,6 +161,9 @@ class Planner:
                 plan.warnings.append(item)
                 plan.counts["warnings"] += 1
             elif isinstance(item, PersonRecord):
+                found = unrecognised_warnings(item)
+                plan.warnings += found
+                plan.counts["warnings"] += len(found)
                 self._plan_person(item, plan)
             else:
                 self._plan_interaction(item, plan, already)
@@ -332,6 +338,10 @@ class Planner:
             if value not in (None, "") and known.fields.get(name) in (None, ""):
                 known.fields[name] = value
                 changes.append(name)
+        notes = notes_with_unrecognised(known.fields.get("notes"), record)
+        if notes is not None:
+            known.fields["notes"] = notes
+            changes.append("notes")
         for point in record.contact_points:
             key = (point.kind, point.normalized)
             if key not in known.points:

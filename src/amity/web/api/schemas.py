@@ -371,7 +371,8 @@ class ImportReport(BaseModel):
     skipped: list[ImportProblem] = Field(default_factory=list)
     warnings: list[ImportProblem] = Field(
         default_factory=list,
-        description="Records read in part (a recurring event cut at its cap): what was kept goes in",
+        description="Records read in part (a recurring event cut at its cap, a value that is not an "
+        "e-mail address kept in the notes): what was kept goes in",
     )
     unknown_people: list[UnknownPerson] = Field(default_factory=list)
 

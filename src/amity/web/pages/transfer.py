@@ -108,7 +108,8 @@ async def apply_import(request: Request) -> Response:
     except AmityError as exc:
         status = 409 if exc.code == "not_empty" else 422
         return page(request, book, error=str(exc), status_code=status)
-    done = {"format": result.format, "summary": result.summary()}
+    done = {"format": result.format, "summary": result.summary(),
+            "warnings": [(w.line, w.record, w.reason) for w in result.plan.warnings[:PREVIEW_ROWS]]}  # fmt: skip
     if result.backup is not None:
         done = {"format": result.format, "restored": result.summary()}
     history = await run_in_threadpool(book.transfer.history)
