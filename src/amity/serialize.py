@@ -8,14 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from amity.model import (
-    Fact,
-    ImportantDate,
-    Interaction,
-    Person,
-    PersonRef,
-    Question,
-)
+from amity.model import Fact, ImportantDate, Interaction, Person, PersonRef, Question
+from amity.model.organisations import Member, Organisation
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -24,6 +18,11 @@ def iso(value: date | datetime | None) -> str | None:
 
 def ref_json(ref: PersonRef) -> dict[str, Any]:
     return {"id": ref.id, "name": ref.name}
+
+
+def point_json(c: Any) -> dict[str, Any]:
+    return {"id": c.id, "kind": c.kind, "value": c.value, "label": c.label,
+            "service": c.service, "primary": c.is_primary}  # fmt: skip
 
 
 def person_json(p: Person, *, details: bool = False) -> dict[str, Any]:
@@ -60,17 +59,7 @@ def person_json(p: Person, *, details: bool = False) -> dict[str, Any]:
                 "introduced_by": None if p.introduced_by is None else ref_json(p.introduced_by),
                 "notes": p.notes,
                 "uid": p.uid,
-                "contact_points": [
-                    {
-                        "id": c.id,
-                        "kind": c.kind,
-                        "value": c.value,
-                        "label": c.label,
-                        "service": c.service,
-                        "primary": c.is_primary,
-                    }
-                    for c in p.contact_points
-                ],
+                "contact_points": [point_json(c) for c in p.contact_points],
                 "dates": [date_json(d) for d in p.dates],
                 "jobs": [
                     {
@@ -283,6 +272,20 @@ def import_json(result: Any, *, filename: str = "") -> dict[str, Any]:
             {"email": e, "name": n or None} for e, n in sorted(plan.unknown.items())
         ],
     }
+
+
+def organisation_json(o: Organisation, people: list[Member] | None = None) -> dict[str, Any]:
+    """An organisation; with ``people``, who works (or worked) there."""
+    out: dict[str, Any] = {
+        "id": o.id, "name": o.name, "website": o.website, "emails": list(o.emails),
+        "phones": list(o.phones), "address": o.address, "notes": o.notes, "uid": o.uid,
+        "people_count": o.people_count, "created_at": iso(o.created_at),
+        "updated_at": iso(o.updated_at),
+    }  # fmt: skip
+    if people is not None:
+        out["people"] = [{"id": m.person_id, "name": m.name, "title": m.title,
+                          "current": m.current} for m in people]  # fmt: skip
+    return out
 
 
 def duplicate_json(d: Any) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import pytest
 
 from amity.book import Book, PersonInput
 from amity.sync.runner import add_account, run_account
+from tests.conftest import FIXTURES
 from tests.sync.servers import DavServer
 
 pytestmark = pytest.mark.slow  # real servers as subprocesses (left out of make test-fast)
@@ -322,3 +323,46 @@ def test_a_pulled_value_that_is_not_an_address_goes_to_the_notes(
     assert again is not None and again.counts == {}
     card, _ = radicale_server.get("ana-1.vcf")
     assert x500 in card.replace("\r\n ", "")  # the server's card keeps its value
+
+
+ACME = """BEGIN:VCARD\r
+VERSION:4.0\r
+UID:acme-org\r
+KIND:org\r
+FN:Acme Corp\r
+ORG:Acme Corp\r
+EMAIL:hello@acme.example\r
+URL:https://acme.example\r
+END:VCARD\r
+"""
+
+
+def test_a_company_card_becomes_an_organisation_and_stays_on_the_server(
+    sqlite_book: Book, radicale_server: DavServer
+) -> None:
+    book, dav = sqlite_book, radicale_server
+    dav.put("ana-1.vcf", ANA)
+    dav.put("acme-org.vcf", ACME)
+    apple = (FIXTURES / "vcard" / "roundcube__apple_30_photo_nonascii_city.vcf").read_text()
+    dav.put("apple.vcf", apple.replace("VERSION:3.0", "VERSION:3.0\r\nUID:apple-co", 1))
+    account = connect(book, dav, allow_delete=True)
+    run = run_account(book, account)
+    assert run is not None and run.status == "ok", run and run.error
+    assert run.counts == {"created": 3}
+    assert run.details["reconciled"] is True
+    assert [p.name for p in book.people.list()] == ["Ana Lima"]
+    assert [o.name for o in book.organisations.list()] == ["Acme Corp", "Apple Computer AG"]
+    acme = book.organisations.get("acme corp")
+    assert (acme.emails, acme.website) == (["hello@acme.example"], "https://acme.example")
+    book.people.edit("Ana Lima", PersonInput(title="CTO"))  # a push happens after this pull
+    again = run_account(book, account)
+    assert again is not None and again.status == "ok", again and again.error
+    assert again.counts == {"updated": 1}  # Ana's card; nothing sent for the company cards
+    assert dav.get("acme-org.vcf")[0] and dav.get("apple.vcf")[0]
+    card, etag = dav.get("acme-org.vcf")
+    dav.put("acme-org.vcf", card.replace("END:VCARD", "TEL:+1 415 555 0100\r\nEND:VCARD"),
+            etag=etag)  # fmt: skip
+    third = run_account(book, account)
+    assert third is not None and third.counts == {"updated": 1}
+    assert book.organisations.get("Acme Corp").phones == ["+1 415 555 0100"]
+    assert book.people.count() == 1 and len(book.organisations.list()) == 2

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from amity.book import InteractionInput, PersonInput
+from amity.book.organisations import OrganisationInput
 from tests.web.network_samples import API_BODIES, network_ids
 from tests.web.record_samples import RECORD_API_BODIES, record_ids
 from tests.web.sync_samples import SYNC_API_BODIES, sync_ids
@@ -31,6 +32,7 @@ BODIES: dict[str, Any] = {
     **API_BODIES,  # issue 6
     **SYNC_API_BODIES,  # issue 10
     **RECORD_API_BODIES,  # issue 12
+    "PATCH /api/v1/organisations/{organisation_id}": {"name": "Hijacked", "notes": "x"},
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -54,7 +56,9 @@ def alices_ids(alice: ApiUser) -> dict[str, int]:
     gone = alice.book.people.add(PersonInput(name="Secret Gone")).id
     alice.book.people.purge(gone)  # a trash entry (issue 15)
     trash_id = alice.book.history.trash()[0].id
+    org = alice.book.organisations.add(OrganisationInput(name="Secret Org", notes="secret"))
     return {
+        "organisation_id": org.id,
         "group_id": trash_id,
         "trash_id": trash_id,
         "person_id": ana.id,
@@ -134,6 +138,8 @@ def test_user_b_cannot_reach_a_through_ids_in_bodies_or_own_records(
     assert bob.client.get("/api/v1/agenda").json()["items"] == []
     assert bob.client.get("/api/v1/promises?status=all").json() == []
     assert bob.client.get("/api/v1/follow-ups?include_done=true").json() == []
+    assert bob.client.get("/api/v1/organisations").json() == []
+    assert bob.client.get("/api/v1/organisations?q=secret").json() == []
     assert bob.book.interactions.count() == 0
     assert [p.name for p in bob.book.people.list()] == ["Ben"]
     assert alice.book.export_json() == before

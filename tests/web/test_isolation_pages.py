@@ -16,6 +16,7 @@ from sqlalchemy import insert
 
 from amity import accounts
 from amity.book import InteractionInput, PersonInput
+from amity.book.organisations import OrganisationInput
 from amity.store import schema as s
 from amity.store.engine import write_transaction
 from tests.book.test_records import one_of_each
@@ -38,6 +39,7 @@ FORMS: dict[str, dict[str, Any]] = {  # a valid body, so only the foreign id can
     "/promises/{commitment_id}": {"action": "done"},
     "/people/{person_id}/delete": {"confirm": "yes"},
     "/records/{kind}/{record_id}/edit": {"text": "Hacked", "name": "Hacked", "title": "Hacked"},
+    "/organisations/{organisation_id}/edit": {"name": "Hacked", "notes": "Hacked"},
     **SYNC_PAGE_FORMS,
 }
 
@@ -61,6 +63,8 @@ def victim(web_app: FastAPI, db_url: str, clock: Clock) -> dict[str, Any]:
     gone = book.people.add(PersonInput(name="A secret gone friend")).id
     book.people.purge(gone)  # a trash entry (issue 15)
     trash_id = book.history.trash()[0].id
+    org = book.organisations.add(OrganisationInput(name="A secret organisation"))
+    book.people.edit(person.id, PersonInput(org="A secret organisation"))
     engine = book.ctx.engine
     token_id, _ = accounts.create_api_token(engine, book.owner_id, "a's token", now=clock())
     accounts.create_invitation(engine, book.owner_id, None, now=clock())
@@ -86,6 +90,7 @@ def victim(web_app: FastAPI, db_url: str, clock: Clock) -> dict[str, Any]:
         "session_id": session_id,
         "book": book,
         "trash_id": trash_id,
+        "organisation_id": org.id,
         "person_id": person.id,
         "commitment_id": promise.id,
         "follow_up_id": follow_up.id,
@@ -158,6 +163,7 @@ def snapshot(victim: dict[str, Any]) -> tuple[Any, ...]:
         len(accounts.list_passkeys(book.ctx.engine, book.owner_id)),
         len(accounts.list_sso_links(book.ctx.engine, book.owner_id)),
         [t.id for t in book.history.trash()],
+        [(o.name, o.notes) for o in book.organisations.list()],
     )
 
 
@@ -197,6 +203,7 @@ def test_user_b_gets_404_on_every_page_route_with_user_a_ids(
             "conflict_id",
             "suggestion_id",
             "trash_id",
+            "organisation_id",
         ):
             url = url.replace("{" + name + "}", str(victim[name]))
         assert "{" not in url, f"add the id of {path} to the victim fixture"
@@ -234,8 +241,12 @@ def test_user_b_cannot_reach_user_a_people_through_forms_or_search(
         "/awaiting",
         "/",
         "/settings",
+        "/organisations",
+        "/organisations?q=secret",
     ):
         page = intruder.get(url)
         assert page.status_code == 200 and not leaks(page.text), url
+    found = intruder.get("/organisations/find?name=A+secret+organisation")
+    assert found.status_code == 303 and "/organisations?name=" in found.headers["location"]
     assert intruder.book.interactions.count() == 0
     assert snapshot(victim) == before

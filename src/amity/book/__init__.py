@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from amity.book.mail_sync import MailSync
     from amity.book.network import Network
     from amity.book.notifications import Notifications
+    from amity.book.organisations import Organisations
     from amity.book.records import Records
     from amity.book.review import Reviews
     from amity.book.transfer import Transfer
@@ -164,6 +165,13 @@ class Book:
         from amity.book.captures import Captures
 
         return Captures(self.ctx)
+
+    # issue 12 §4: organisations (company cards), people there through their jobs
+    @cached_property
+    def organisations(self) -> Organisations:
+        from amity.book.organisations import Organisations
+
+        return Organisations(self.ctx)
 
     # issue 12: edit and delete one record of any kind
     @cached_property

@@ -36,6 +36,7 @@ from amity.store import schema as s
 
 BATCH = 500
 ARCHIVED = {"__archived__": True}  # local_base of a link whose person is archived in Amity
+ORGANISATION = "__organisation__"  # local_base {ORGANISATION: id}: a company card's link
 
 
 @dataclass
@@ -102,6 +103,9 @@ class ContactSync:
                 if isinstance(item, RecordError):
                     outcomes.append(ItemOutcome("error", "pull", card.href, label=item.record,
                                                 reason=item.reason))  # fmt: skip
+                elif item.is_org:
+                    outcomes.append(self._pull_organisation(conn, claim, collection, card, item,
+                                                            links.get(card.href)))  # fmt: skip
                 elif card.href in links:
                     outcomes.append(self._pull_linked(conn, claim, links[card.href], card, item,
                                                       region))  # fmt: skip
@@ -162,6 +166,29 @@ class ContactSync:
             conn.execute(insert(s.sync_links), links)
         return outcomes
 
+    def _pull_organisation(self, conn: Connection, claim: RunClaim, collection: str,
+                           card: RemoteCard, record: PersonRecord,
+                           link: _Link | None) -> ItemOutcome:  # fmt: skip
+        """A company card (``KIND:org``, ``X-ABShowAs:COMPANY``) creates or fills in an
+        organisation, never a person. Its link is marked (`ORGANISATION`) so that a push
+        never takes it for a deleted person's card (nothing is sent for it, ever)."""
+        from amity.book.organisations import Organisations
+        from amity.book.transfer.keys import organisation_card
+
+        if link is not None and link.person_id is not None:
+            return ItemOutcome("skipped", "pull", card.href, record.uid, "person", link.person_id,
+                               record.name[:300], "a person's card became a company card; "
+                               "the person stays as they were")  # fmt: skip
+        action, org_id = Organisations(self._ctx).upsert_in(conn, organisation_card(record))
+        mark = {ORGANISATION: org_id}
+        if link is None:
+            self._link(conn, claim, collection, card, None, record.uid, mark)
+        else:
+            self._update_link(conn, link.id, etag=card.etag, base=card.text, local_base=mark)
+        reason = "; ".join(w.reason for w in unrecognised_warnings(record)) or None
+        return ItemOutcome(action, "pull", card.href, record.uid, "organisation", org_id,
+                           record.name[:300], reason)  # fmt: skip
+
     def _pull_linked(self, conn: Connection, claim: RunClaim, link: _Link, card: RemoteCard,
                      record: PersonRecord, region: str | None) -> ItemOutcome:  # fmt: skip
         if link.person_id is None:
@@ -221,6 +248,8 @@ class ContactSync:
                     continue
                 conn.execute(delete(lk).where(lk.c.owner_id == owner, lk.c.id == link.id))
                 reason = "deleted on the server"
+                if link.local_base and ORGANISATION in link.local_base:
+                    reason += "; the organisation stays in Amity"
                 if link.person_id is not None and not self._linked_elsewhere(conn, link.person_id):
                     conn.execute(update(p).where(p.c.owner_id == owner, p.c.id == link.person_id,
                                                  p.c.archived_at.is_(None))
@@ -280,6 +309,7 @@ class ContactSync:
             scope = self._scope(conn, options)
             archived = set(conn.execute(select(p.c.id).where(
                 p.c.owner_id == owner, p.c.archived_at.is_not(None))).scalars())  # fmt: skip
+        rows = [r for r in rows if not _is_organisation(r.local_base)]  # never pushed
         linked_people = {r.person_id for r in rows if r.person_id is not None}
         yield from self._gone(claim, [r for r in rows if r.person_id is None
                                       or r.person_id in archived])  # fmt: skip
@@ -409,13 +439,18 @@ class ContactSync:
                                                      reason)])  # fmt: skip
 
     def reconcile(self, claim: RunClaim, collection: str, server_count: int) -> dict[str, Any]:
-        """The server's count of cards against Amity's live people linked to them."""
+        """The server's count of cards against Amity's live people (and organisations) linked
+        to them."""
         lk, p = s.sync_links, s.people
+        mine = (lk.c.owner_id == self._ctx.owner_id, lk.c.account_id == claim.account.id,
+                lk.c.collection == collection)  # fmt: skip
         with self._ctx.read() as conn:
             amity = conn.execute(select(func.count()).select_from(
                 lk.join(p, p.c.id == lk.c.person_id)).where(
-                lk.c.owner_id == self._ctx.owner_id, lk.c.account_id == claim.account.id,
-                lk.c.collection == collection, p.c.archived_at.is_(None))).scalar_one()  # fmt: skip
+                *mine, p.c.archived_at.is_(None))).scalar_one()  # fmt: skip
+            amity += conn.execute(select(func.count()).where(
+                *mine, lk.c.person_id.is_(None),
+                lk.c.local_base.like(f'{{"{ORGANISATION}"%'))).scalar_one()  # fmt: skip
         return {"server_count": server_count, "amity_count": int(amity),
                 "reconciled": server_count == int(amity)}  # fmt: skip
 
@@ -522,6 +557,11 @@ class ContactSync:
         from amity.book.transfer.reading import own_addresses
 
         return PlanOptions(False, own_addresses(self._ctx), True)
+
+
+def _is_organisation(local_base: str | None) -> bool:
+    base = json.loads(local_base) if local_base else None
+    return isinstance(base, dict) and ORGANISATION in base
 
 
 def _link_from(r: Any) -> _Link:

@@ -18,6 +18,7 @@ RECORDS = {
     "shares": "share", "feedback": "feedback", "feedback_requests": "feedback request",
     "goals": "goal", "goal_checkins": "goal check-in", "coverage_targets": "coverage target",
     "jobs": "job", "circles": "circle", "job_changes": "job change",
+    "organisations": "organisation",
 }  # fmt: skip
 OTHER = {
     "contact_points": "contact point", "person_tags": "tag", "tags": "tag",

@@ -63,6 +63,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "drop": ("amity.cli.commitments", "drop", "Drop a promise."),
     "follow-up": ("amity.cli.commitments", "follow_up", "Plan a follow-up with someone."),
     "follow-ups": ("amity.cli.commitments", "follow_ups", "List planned follow-ups."),
+    "org": ("amity.cli.organisations", "org", "Organisations: list, show, add, edit, delete."),
     "circles": ("amity.cli.circles", "circles", "List circles and their cadences."),
     "circle": ("amity.cli.circles", "circle", "Change a circle's cadence or weight."),
     # issue 6: brief, network, articles, feedback, review

@@ -356,6 +356,7 @@ class _RowReader:
         self._fill(person, values)
         _fill_google_groups(person, google, self.region)
         person.name = _name(values, person)
+        person.is_org = _company_only(values, person)
         return person if person.name else None
 
     def _fill(self, person: PersonRecord, values: dict[str, list[str]]) -> None:
@@ -424,6 +425,18 @@ def _multi(cells: list[str], field: str) -> list[str]:
     """Google packs several values into one cell with `` ::: ``."""
     out = [part.strip() for cell in cells for part in cell.split(":::")]
     return [p for p in out if p]
+
+
+def _company_only(values: dict[str, list[str]], person: PersonRecord) -> bool:
+    """A row with a company and no person's name (a display name that is the company's own
+    counts as none): an organisation, never a person."""
+    if not person.org:
+        return False
+    shown = _first(values)("name")
+    if shown and shown.casefold() != person.org.casefold():
+        return False
+    parts = (person.given_name, _first(values)("middle_name"), person.family_name, person.nickname)
+    return not any(parts)
 
 
 def _name(values: dict[str, list[str]], person: PersonRecord) -> str:

@@ -30,7 +30,8 @@ class Relation:
 
 @dataclass
 class PersonRecord:
-    """One person (or group) as read from a file, normalised but not yet matched."""
+    """One person (or group, or organisation) as read from a file, normalised but not yet
+    matched."""
 
     name: str
     given_name: str | None = None
@@ -57,6 +58,7 @@ class PersonRecord:
     how_met: str | None = None
     is_group: bool = False
     members: list[str] = field(default_factory=list)
+    is_org: bool = False  # a company card (KIND:org, X-ABShowAs:COMPANY): an organisation
     source: str = ""
     source_ref: str = ""
     line: int | None = field(default=None, compare=False)

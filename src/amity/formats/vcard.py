@@ -198,11 +198,17 @@ def _person_from_card(c: _Card, raw: RawCard, region: str | None) -> PersonRecor
     _read_dates(c, person, notes)
     _read_relations(c, person)
     _read_group(c, person)
+    person.is_org = is_company_card(c.first_text("KIND"), c.first_text("X-ABSHOWAS"))
     _read_meeting(c, person)
     person.photo = photo_data_uri(raw)
     person.notes = "\n\n".join(notes) or None
-    person.name = _display_name(c, person, n)
+    person.name = (person.is_org and person.org) or _display_name(c, person, n)
     return person if person.name else None
+
+
+def is_company_card(kind: str | None, show_as: str | None) -> bool:
+    """A vCard 4.0 ``KIND:org`` card, or Apple's company card (``X-ABShowAs:COMPANY``)."""
+    return (kind or "").strip().lower() == "org" or (show_as or "").strip().upper() == "COMPANY"
 
 
 def _display_name(c: _Card, person: PersonRecord, n: list[str]) -> str:
@@ -440,6 +446,8 @@ class _CardWriter:
     def add_identity(self, p: PersonRecord) -> None:
         self.add("fn", p.name)
         self.add("n", vobject.vcard.Name(family=p.family_name or "", given=p.given_name or ""))
+        if p.is_org:  # 4.0 says KIND:org; 3.0 readers know Apple's company flag
+            self.add(*(("kind", "org") if self.v4 else ("x-abshowas", "COMPANY")))
         if p.uid:
             self.add("uid", p.uid)
         if p.nickname:

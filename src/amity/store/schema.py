@@ -624,24 +624,17 @@ search_docs = Table(
 
 import amity.store.schema_outbound as _outbound  # noqa: E402 - it uses the helpers above
 
-notify_channels: Table = _outbound.notify_channels
-notify_deliveries: Table = _outbound.notify_deliveries
-webhook_deliveries: Table = _outbound.webhook_deliveries
-webhook_events: Table = _outbound.webhook_events
+notify_channels, notify_deliveries = _outbound.notify_channels, _outbound.notify_deliveries
+webhook_deliveries, webhook_events = _outbound.webhook_deliveries, _outbound.webhook_events
 webhook_subscriptions: Table = _outbound.webhook_subscriptions
 
 # --- connected accounts, the CardDAV server, work milestones (issue 10): in schema_sync -------
 
 import amity.store.schema_sync as _sync  # noqa: E402 - it uses the helpers above
 
-sync_accounts: Table = _sync.sync_accounts
-sync_runs: Table = _sync.sync_runs
-sync_items: Table = _sync.sync_items
-sync_links: Table = _sync.sync_links
-sync_conflicts: Table = _sync.sync_conflicts
-job_changes: Table = _sync.job_changes
-dav_cards: Table = _sync.dav_cards
-dav_state: Table = _sync.dav_state
+sync_accounts, sync_runs, sync_items = _sync.sync_accounts, _sync.sync_runs, _sync.sync_items
+sync_links, sync_conflicts, job_changes = _sync.sync_links, _sync.sync_conflicts, _sync.job_changes
+dav_cards, dav_state = _sync.dav_cards, _sync.dav_state
 
 # --- the daily loop (issue 12): in schema_daily --------------------------------------------
 
@@ -687,6 +680,11 @@ calendar_events: Table = _calendar.calendar_events
 import amity.store.schema_history as _history  # noqa: E402 - it uses the helpers above
 
 change_groups, changes = _history.change_groups, _history.changes
+
+# --- organisations (issue 12 §4): in schema_organisations ------------------------------------
+import amity.store.schema_organisations as _orgs  # noqa: E402 - it uses the helpers above
+
+organisations: Table = _orgs.organisations
 
 OWNED_TABLES: tuple[Table, ...] = tuple(
     t for t in metadata.sorted_tables if "owner_id" in t.c and t is not users

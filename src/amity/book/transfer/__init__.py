@@ -182,7 +182,7 @@ class Transfer:
             doc = self.backup(include_secrets=include_secrets)
             people = len(doc["tables"].get("people", []))
             return Export(form.name, form.dump(doc), form.media_type, form.suffix, people)
-        records = list(self.people_records())
+        records = [*self.people_records(), *self.organisation_records()]
         text = self._write(form, records, vcard_version)
         return Export(form.name, text, form.media_type, form.suffix, len(records))
 
@@ -194,7 +194,7 @@ class Transfer:
         from amity.book.transfer.reading import format_of
 
         form = format_of(fmt)
-        for record in self.people_records():
+        for record in [*self.people_records(), *self.organisation_records()]:
             text = self._write(form, [record], vcard_version)
             yield ExportFile(f"{vcard_file_name(record.uid or record.name)}.{form.suffix}", text)
 
@@ -203,6 +203,12 @@ class Transfer:
         from amity.book.transfer.export import people_records
 
         return people_records(self._ctx)
+
+    def organisation_records(self) -> list[PersonRecord]:
+        """Every organisation as a company card (see export.organisation_records)."""
+        from amity.book.transfer.export import organisation_records
+
+        return organisation_records(self._ctx)
 
     def _write(self, form: registry.Format, records: list[PersonRecord], version: str) -> str:
         if form.write is None:

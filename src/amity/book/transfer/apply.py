@@ -24,13 +24,14 @@ from amity.book.transfer.keys import (
     fit,
     job_news,
     notes_with_unrecognised,
+    organisation_card,
     record_dates,
     record_relations,
     record_tags,
     record_uid,
     record_value,
 )
-from amity.book.transfer.plan import InteractionDecision, PersonDecision
+from amity.book.transfer.plan import InteractionDecision, OrganisationDecision, PersonDecision
 from amity.formats.records import InteractionRecord, PersonRecord
 from amity.model import ContactPoint
 from amity.rules.text import clean_text, fold
@@ -107,6 +108,17 @@ class Applier:
         if person_id not in children.known:
             children.known[person_id] = _existing_children(conn, owner, person_id)
         children.add_all(person_id, decision.record, jobs=False)
+
+    def apply_organisations(self, conn: Connection,
+                            decisions: Sequence[OrganisationDecision]) -> None:  # fmt: skip
+        """Company cards: each creates its organisation or fills what it lacks."""
+        if not decisions:
+            return
+        from amity.book.organisations import Organisations
+
+        organisations = Organisations(self._ctx)
+        for decision in decisions:
+            organisations.upsert_in(conn, organisation_card(decision.record))
 
     def apply_interactions(self, conn: Connection, decisions: Sequence[InteractionDecision]) -> int:
         owner = self._ctx.owner_id

@@ -1,4 +1,5 @@
-"""Export: the book's people as records (for vCard and CSV through the format registry).
+"""Export: the book's people (and organisations, as company cards) as records, for vCard and
+CSV through the format registry.
 
 People are read ``BATCH`` at a time with a handful of set-based queries per batch; a person
 without a UID gets a stable one derived from the owner and the id, so that exporting twice
@@ -112,3 +113,25 @@ def _records_for(conn: Connection, owner: int, ids: list[int]) -> list[PersonRec
         elif name:
             record.related.append(Relation(r.kind, name))
     return [records[i] for i in ids if i in records]
+
+
+def organisation_records(ctx: BookContext) -> list[PersonRecord]:
+    """Every organisation as a company card (``is_org``: vCard 4.0 writes ``KIND:org``, 3.0
+    Apple's ``X-ABShowAs:COMPANY``, CSV a row with only the company), which imports back as
+    the same organisation."""
+    import uuid
+
+    from amity.book.organisations import Organisations
+
+    out = []
+    for org in Organisations(ctx).list():
+        uid = org.uid or str(uuid.uuid5(uuid.NAMESPACE_URL, f"amity:{ctx.owner_id}:org:{org.id}"))
+        out.append(PersonRecord(
+            name=org.name, org=org.name, is_org=True, uid=uid, notes=org.notes, source="amity",
+            source_ref=f"organisation:{org.id}",
+            emails=[ContactPoint("email", e, None, e.lower()) for e in org.emails],
+            phones=[ContactPoint("phone", p, None, p) for p in org.phones],
+            urls=[ContactPoint("url", org.website, None, org.website.lower())] if org.website else [],
+            addresses=[ContactPoint("address", org.address, None, org.address)] if org.address else [],
+        ))  # fmt: skip
+    return out

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from amity.book.organisations import CardOrganisation
 from amity.formats.records import (
     InteractionRecord,
     PersonRecord,
@@ -191,3 +192,18 @@ def notes_with_unrecognised(notes: str | None, record: PersonRecord) -> str | No
     for line in unrecognised_lines(record):
         new = with_note_line(new, line)
     return new if new != notes else None
+
+
+def organisation_card(record: PersonRecord) -> CardOrganisation:
+    """A company card or CSV row (``record.is_org``) as an organisation: its name, first
+    website and address, every e-mail and phone as the card has them, notes, and the UID kept
+    for re-imports (the card's own, else one derived from the file's record)."""
+    return CardOrganisation(
+        name=clean_text(record.org or record.name) or "",
+        website=record.urls[0].value if record.urls else None,
+        emails=[p.value for p in record.emails],
+        phones=[p.value for p in record.phones],
+        address=record.addresses[0].value if record.addresses else None,
+        notes=record.notes,
+        uid=record_uid(record),
+    )

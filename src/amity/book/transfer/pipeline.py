@@ -57,6 +57,9 @@ class Pipeline:
         """Write a plan in transactions of at most ``BATCH`` records, then analyse threads."""
         applier = Applier(self._ctx)
         done = 0
+        for batch in chunks(plan.organisations, BATCH):
+            with self._ctx.write(**self._journal()) as conn:
+                applier.apply_organisations(conn, batch)
         for batch in chunks(plan.people, BATCH):
             with self._ctx.write(**self._journal()) as conn:
                 applier.apply_people(conn, batch)
@@ -85,6 +88,7 @@ class Pipeline:
             with self._ctx.write(**self._journal()) as conn:
                 planner.plan(conn, batch, plan)
                 applier = Applier(self._ctx)
+                applier.apply_organisations(conn, plan.organisations)
                 applier.apply_people(conn, plan.people)
                 applier.apply_interactions(conn, plan.interactions)
             planner.forget_book()

@@ -32,6 +32,7 @@ from amity.book.transfer.keys import (
     job_news,
     normalize_points,
     notes_with_unrecognised,
+    organisation_card,
     own_uid,
     person_problem,
     record_dates,
@@ -57,6 +58,7 @@ from amity.store import schema as s
 
 COUNT_KEYS = (
     "people_new", "people_merged", "people_unchanged", "fields_updated",
+    "organisations_new", "organisations_merged", "organisations_unchanged",
     "interactions_new", "interactions_skipped", "skipped", "errors", "unknown_people",
     "warnings",
 )  # fmt: skip
@@ -84,8 +86,17 @@ class InteractionDecision:
 
 
 @dataclass
+class OrganisationDecision:
+    """A company card: ``new`` or ``merge`` (fills what the organisation lacks)."""
+
+    action: str
+    record: PersonRecord
+
+
+@dataclass
 class ImportPlan:
     people: list[PersonDecision] = field(default_factory=list)
+    organisations: list[OrganisationDecision] = field(default_factory=list)
     interactions: list[InteractionDecision] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     skipped: list[SkippedRecord] = field(default_factory=list)
@@ -135,6 +146,7 @@ class Planner:
         self._known: dict[int, _Known] = {}
         self._seen_refs: set[tuple[str, str]] = set()
         self._unknown: set[str] = set()
+        self._organisations: set[str] = set()  # planned already (UIDs and name keys)
         self._next_key = -1
 
     def forget_book(self) -> None:
@@ -147,7 +159,8 @@ class Planner:
 
     def plan(self, conn: Connection, items: Sequence[Item], plan: ImportPlan) -> None:
         self._region = self._ctx.setting("phone.region", conn) or "US"
-        people = [set_aside_bad_emails(i) for i in items if isinstance(i, PersonRecord)]
+        records = [set_aside_bad_emails(i) for i in items if isinstance(i, PersonRecord)]
+        people = [r for r in records if not r.is_org]
         messages = [i for i in items if isinstance(i, InteractionRecord)]
         self._look_up(conn, people, messages)
         already = self._imported_refs(conn, messages)
@@ -164,7 +177,10 @@ class Planner:
                 found = unrecognised_warnings(item)
                 plan.warnings += found
                 plan.counts["warnings"] += len(found)
-                self._plan_person(item, plan)
+                if item.is_org:
+                    self._plan_organisation(conn, item, plan)
+                else:
+                    self._plan_person(item, plan)
             else:
                 self._plan_interaction(item, plan, already)
 
@@ -306,6 +322,31 @@ class Planner:
         self._index(record, target)
         if decision.action != "unchanged":
             plan.people.append(decision)
+
+    def _plan_organisation(self, conn: Connection, record: PersonRecord, plan: ImportPlan) -> None:
+        """A company card is an organisation (``book.organisations``), never a person."""
+        from amity.book.organisations import Organisations
+        from amity.rules.organisations import organisation_key
+
+        card = organisation_card(record)
+        if not card.name:
+            plan.errors.append(RecordError(record.line, "card", "an organisation without a name"))
+            plan.counts["errors"] += 1
+            return
+        keys = {organisation_key(card.name), f"uid:{card.uid}"}
+        if keys & self._organisations:  # twice in one file: the first decides
+            plan.counts["organisations_unchanged"] += 1
+            if self._options.keep_decisions:
+                plan.organisations.append(OrganisationDecision("merge", record))
+            return
+        self._organisations |= keys
+        action, _ = Organisations(self._ctx).upsert_in(conn, card, dry_run=True)
+        counter = {"created": "organisations_new", "updated": "organisations_merged"}
+        plan.counts[counter.get(action, "organisations_unchanged")] += 1
+        if action != "unchanged":
+            plan.organisations.append(
+                OrganisationDecision("new" if action == "created" else "merge", record)
+            )
 
     def _new_person(self, record: PersonRecord) -> int:
         key = self._next_key

@@ -18,6 +18,7 @@ from amity.web.api import (
     interactions,
     mail,
     network,
+    organisations,
     outbound,
     people,
     records,
@@ -40,6 +41,7 @@ router.include_router(sync.router)  # issue 10: connected accounts
 router.include_router(mail.router)  # issue 11: IMAP mailboxes, people you write to
 router.include_router(records.router)  # issue 12: edit and delete every kind of record
 router.include_router(history.router)  # issue 15: history, undo and the trash
+router.include_router(organisations.router)  # issue 12 §4: organisations
 
 __all__ = ["PREFIX", "install", "install_error_handlers", "openapi_document", "router"]
 

@@ -16,6 +16,7 @@ from amity.web.pages import (
     lists,
     mail,
     network,
+    organisations,
     outbound,
     passkeys,
     people,
@@ -58,6 +59,7 @@ for module in (
     passkeys,
     sso,  # issue 15: single sign-on
     records,  # issue 12: edit and delete any record
+    organisations,  # issue 12 §4: organisations
     autocomplete,  # issue 12: fields that name a person
     history,  # issue 15: history, undo, trash
 ):  # issue 6: brief, prepare, events, network...

@@ -45,6 +45,7 @@ MORE = [
     ("/prepare", "Prepare"),
     ("/events", "Events"),
     ("/network", "Network"),
+    ("/organisations", "Organisations"),
     ("/articles", "Articles"),
     ("/feedback", "Growth"),
     ("/review", "Review"),

@@ -88,6 +88,10 @@ def preview_view(result: ImportResult) -> dict[str, Any]:
         "summary": result.summary(),
         "people": [(d.action, d.record.name, d.changes) for d in plan.people[:PREVIEW_ROWS]],
         "more_people": max(0, len(plan.people) - PREVIEW_ROWS),
+        "organisations": [
+            ("new" if d.action == "new" else "fill in", d.record.org or d.record.name)
+            for d in plan.organisations[:PREVIEW_ROWS]
+        ],
         "errors": [(e.line, e.reason) for e in plan.errors[:PREVIEW_ROWS]],
         "more_errors": max(0, len(plan.errors) - PREVIEW_ROWS),
         "warnings": [(w.line, w.record, w.reason) for w in plan.warnings[:PREVIEW_ROWS]],
