@@ -83,3 +83,17 @@ def test_another_owner_sees_nothing(book: Book, db_url: str, clock: Clock) -> No
             action()
     other.organisations.add(OrganisationInput(name="ACME"))  # the name is free in their book
     assert book.organisations.get(acme.id).notes is None  # type: ignore[arg-type]
+
+
+def test_the_json_backup_keeps_organisations(book: Book, db_url: str, clock: Clock) -> None:
+    book.organisations.add(OrganisationInput(name="Acme", emails=["hi@acme.example"],
+                                             phones=["+14155550100"], notes="Anvils"))  # fmt: skip
+    copy = new_book(db_url, clock)
+    assert copy.transfer.restore_backup(book.transfer.backup())["organisations"] == 1
+    (acme,) = copy.organisations.list()
+    assert (acme.name, acme.emails, acme.phones, acme.notes) == (
+        "Acme",
+        ["hi@acme.example"],
+        ["+14155550100"],
+        "Anvils",
+    )

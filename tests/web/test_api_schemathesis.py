@@ -22,6 +22,7 @@ from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from amity.book import InteractionInput, PersonInput
+from amity.book.organisations import OrganisationInput
 from tests.web.network_samples import network_ids
 from tests.web.record_samples import record_ids
 from tests.web.sync_samples import sync_ids
@@ -59,6 +60,7 @@ def real_ids(alice: ApiUser) -> dict[str, Any]:
         "promise_id": promise.id or 0,
         "follow_up_id": follow_up.id or 0,
         "key": f"promise:c{promise.id}",
+        "organisation_id": alice.book.organisations.add(OrganisationInput(name="Acme")).id or 0,
         **network_ids(alice.book),
         **sync_ids(alice.book),
         **record_ids(alice.book),

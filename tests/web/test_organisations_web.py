@@ -102,6 +102,12 @@ def test_pages_list_one_organisation_and_links(sqlite_app: FastAPI, sqlite_url: 
                                                clock: Clock) -> None:  # fmt: skip
     user = sign_in(sqlite_app, new_book(sqlite_url, clock))
     book = user.book
+    files = {"file": ("apple.vcf", APPLE.read_bytes(), "text/vcard")}
+    preview = user.post("/import", {"format": "auto"}, files=files)
+    assert "1 new organisation" in preview.text and "Apple Computer AG: new" in preview.text
+    assert "new people" not in preview.text
+    upload_id = preview.text.split('name="upload_id" value="')[1].split('"')[0]
+    assert user.post("/import/cancel", {"upload_id": upload_id}).status_code == 303
     book.transfer.run(APPLE)
     book.transfer.run(KIND_ORG.encode(), filename="cards.vcf")
     people = user.get("/people")
