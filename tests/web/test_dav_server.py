@@ -168,3 +168,46 @@ def test_bad_xml_and_bad_cards_are_clear_errors(eva: DavUser) -> None:
     assert eva.req("PUT", eva.home + "x.vcf", "not a card",
                    **{"Content-Type": "text/vcard"}).status_code in (400, 415)  # fmt: skip
     assert eva.book.people.count() == 0
+
+
+COMPANY = """BEGIN:VCARD\r
+VERSION:3.0\r
+UID:phone-acme\r
+FN:Acme Corp\r
+N:;;;;\r
+ORG:Acme Corp;\r
+EMAIL;TYPE=WORK:hello@acme.example\r
+X-ABShowAs:COMPANY\r
+END:VCARD\r
+"""
+
+
+def test_a_company_card_from_a_phone_is_an_organisation(eva: DavUser) -> None:
+    """Kept and served as sent (the phone keeps it), listed by sync-collection, never a person;
+    a changed card fills the organisation in; deleting it leaves the organisation."""
+    url = eva.home + "phone-acme.vcf"
+    put = eva.req("PUT", url, COMPANY, **{"Content-Type": "text/vcard", "If-None-Match": "*"})
+    assert put.status_code == 201, put.text
+    assert eva.book.people.count() == 0
+    assert eva.book.organisations.get("acme corp").emails == ["hello@acme.example"]
+    got = eva.req("GET", url)
+    assert got.text == COMPANY and got.headers["etag"] == put.headers["etag"]
+    listing = eva.req("REPORT", eva.home, SYNC.format(token=""), Depth="1")
+    assert url in hrefs(listing.text)
+    twice = eva.req("PUT", url, COMPANY, **{"Content-Type": "text/vcard", "If-None-Match": "*"})
+    assert twice.status_code == 412
+    more = COMPANY.replace("X-ABShowAs", "TEL:+1 415 555 0100\r\nX-ABShowAs")
+    changed = eva.req("PUT", url, more, **{"Content-Type": "text/vcard",
+                                           "If-Match": put.headers["etag"]})  # fmt: skip
+    assert changed.status_code == 204
+    assert eva.book.organisations.get("Acme Corp").phones == ["+1 415 555 0100"]
+    multi = eva.req("REPORT", eva.home, MULTIGET.format(hrefs=f"<D:href>{url}</D:href>"), Depth="1")
+    assert "TEL:+1 415 555 0100" in multi.text
+    assert eva.req("DELETE", url).status_code == 204
+    assert eva.req("GET", url).status_code == 404
+    assert [o.name for o in eva.book.organisations.list()] == ["Acme Corp"]
+    assert eva.book.people.count() == 0
+    again = eva.req("PUT", eva.home + "acme-2.vcf", COMPANY, **{"Content-Type": "text/vcard"})
+    assert again.status_code == 201
+    eva.book.organisations.delete("Acme Corp")  # deleted in Amity: a tombstone for the phone
+    assert eva.req("GET", eva.home + "acme-2.vcf").status_code == 404

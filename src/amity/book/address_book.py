@@ -28,6 +28,8 @@ from amity.rules.sync_merge import changed_fields
 from amity.store import schema as s
 
 TOKEN_PREFIX = "http://amity.invalid/ns/sync/"
+#: ``dav_cards.state`` of a company card a client sent: it is an organisation, served as sent
+ORGANISATION = "organisation:"
 
 
 class PreconditionFailed(AmityError):
@@ -91,6 +93,8 @@ class AddressBook:
         self.refresh()
         with self._ctx.read() as conn:
             row = self._row(conn, name)
+            if row is not None and row.deleted_at is None and _organisation_of(row) is not None:
+                return row.body, row.etag
             if row is None or row.deleted_at is not None or row.person_id is None:
                 raise NotFound(f"no card {name}")
             text = self._render(conn, row.person_id, row.body, row.uid)
@@ -106,7 +110,9 @@ class AddressBook:
                                                 d.c.name.in_(names[:1000]),
                                                 d.c.deleted_at.is_(None))).all()  # fmt: skip
             for row in rows:
-                if row.person_id is not None:
+                if _organisation_of(row) is not None:
+                    out[row.name] = (row.body, row.etag)
+                elif row.person_id is not None:
                     out[row.name] = (self._render(conn, row.person_id, row.body, row.uid), row.etag)
         return out
 
@@ -126,9 +132,13 @@ class AddressBook:
                 raise InvalidInput(f"not a usable vCard: {record.reason}", field="card")
             row = self._row(conn, name)
             live = row is not None and row.deleted_at is None and row.person_id is not None
-            if (if_none_match and live) or (if_match is not None and (
-                    not live or row is None or if_match.strip('"') != row.etag)):  # fmt: skip
+            there = live or (row is not None and row.deleted_at is None
+                             and _organisation_of(row) is not None)  # fmt: skip
+            if (if_none_match and there) or (if_match is not None and (
+                    not there or row is None or if_match.strip('"') != row.etag)):  # fmt: skip
                 raise PreconditionFailed("the card changed on the server")
+            if record.is_org and not live:
+                return self._store_organisation(conn, name, row, record, text)
             if live and row is not None:
                 person_id = self._update_person(conn, row, record, region)
             else:
@@ -141,13 +151,15 @@ class AddressBook:
         p, d = s.people, s.dav_cards
         with self._ctx.write() as conn:
             row = self._row(conn, name)
-            if row is None or row.deleted_at is not None or row.person_id is None:
+            if row is None or row.deleted_at is not None or (
+                    row.person_id is None and _organisation_of(row) is None):  # fmt: skip
                 raise NotFound(f"no card {name}")
             if if_match is not None and if_match.strip('"') != row.etag:
                 raise PreconditionFailed("the card changed on the server")
-            conn.execute(update(p).where(p.c.owner_id == self._ctx.owner_id,
-                                         p.c.id == row.person_id)
-                         .values(archived_at=self._ctx.now(), version=p.c.version + 1))  # fmt: skip
+            if row.person_id is not None:  # a company card's organisation stays in the book
+                conn.execute(update(p).where(p.c.owner_id == self._ctx.owner_id,
+                                             p.c.id == row.person_id)
+                             .values(archived_at=self._ctx.now(), version=p.c.version + 1))  # fmt: skip
             conn.execute(update(d).where(d.c.id == row.id).values(
                 deleted_at=self._ctx.now(), seq=self._next_seq(conn)))  # fmt: skip
 
@@ -166,8 +178,11 @@ class AddressBook:
                                 .where(d.c.owner_id == owner)).all()  # fmt: skip
             fields = load_fields(conn, owner, sorted(live))
             seq = self._seq(conn)
+            o = s.organisations
+            organisations = set(conn.execute(select(o.c.id).where(o.c.owner_id == owner)).scalars())
         by_person = {r.person_id: r for r in rows if r.person_id is not None}
-        stale = [r for r in rows if r.deleted_at is None and r.person_id not in live]
+        stale = [r for r in rows if r.deleted_at is None and r.person_id not in live
+                 and _organisation_of(r) not in organisations]  # fmt: skip
         work = []
         for person_id in live:
             row = by_person.get(person_id)
@@ -261,6 +276,24 @@ class AddressBook:
             raise InvalidInput("the card has no name, e-mail or organisation", field="card")
         return applier.id_of(target)
 
+    def _store_organisation(self, conn: Connection, name: str, row: Any, record: Any,
+                            text: str) -> str:  # fmt: skip
+        """A company card from a client is an organisation (never a person); the card is kept
+        and served as sent, so the phone keeps it; deleting it leaves the organisation."""
+        from amity.book.organisations import Organisations
+        from amity.book.transfer.keys import organisation_card
+
+        _, org_id = Organisations(self._ctx).upsert_in(conn, organisation_card(record))
+        d = s.dav_cards
+        values = {"person_id": None, "body": text, "state": f"{ORGANISATION}{org_id}",
+                  "etag": _etag(text), "seq": self._next_seq(conn), "deleted_at": None,
+                  "uid": record.uid}  # fmt: skip
+        if row is None:
+            conn.execute(insert(d).values(owner_id=self._ctx.owner_id, name=name, **values))
+        else:
+            conn.execute(update(d).where(d.c.id == row.id).values(**values))
+        return _etag(text)
+
     def _store(self, conn: Connection, name: str, row: Any, person_id: int, text: str,
                uid: str | None) -> str | None:  # fmt: skip
         from amity.book.contact_fields import load_fields
@@ -315,6 +348,12 @@ def seq_of(token: str) -> int:
     if text == number or not number.isdigit() or len(number) > 9:
         raise InvalidSyncToken("this sync-token was not given by this address book")
     return int(number)
+
+
+def _organisation_of(row: Any) -> int | None:
+    """The organisation a company card's row stands for (see `ORGANISATION`), else None."""
+    state = row.state or ""
+    return int(state.removeprefix(ORGANISATION)) if state.startswith(ORGANISATION) else None
 
 
 def _etag(text: str) -> str:
