@@ -118,3 +118,35 @@ def test_linkedin_value_that_is_not_an_address(book: Book) -> None:
     ana = book.people.get("Ana Lima")
     assert ana.emails == [] and ana.notes == "Unrecognised e-mail value: ana.lima(at)example.org"
     assert book.people.get("bruno@example.org").name == "Bruno Costa"
+
+
+def backup_with_an_exchange_address(book: Book) -> bytes:
+    """A backup made before e-mails were checked: an old import kept the X.500 path."""
+    import json
+
+    book.people.add(
+        PersonInput(name="Dana Ortiz", emails=["dana@example.org"], note="Met at the fair")
+    )
+    doc = book.transfer.backup()
+    points = doc["tables"]["contact_points"]
+    points.append(
+        {**points[0], "id": points[0]["id"] + 1, "value": X500, "normalized": X500.lower()}
+    )
+    return json.dumps(doc).encode()
+
+
+def test_a_json_backup_restores_such_a_value_into_the_notes(book: Book, db_url: str) -> None:
+    from tests.conftest import Clock, new_book
+
+    data = backup_with_an_exchange_address(book)
+    target = new_book(db_url, Clock())
+    preview = target.transfer.preview(data, filename="backup.json")
+    (warning,) = preview.plan.warnings
+    assert warning.record == "Dana Ortiz" and warning.line == 2 and X500 in warning.reason
+    assert target.people.count() == 0
+    done = target.transfer.run(data, filename="backup.json")
+    assert [w.reason for w in done.plan.warnings] == [warning.reason]
+    assert done.summary()["contact_points"] == 1
+    dana = target.people.get("Dana Ortiz")
+    assert dana.emails == ["dana@example.org"]
+    assert dana.notes == f"Met at the fair\nUnrecognised e-mail value: {X500}"

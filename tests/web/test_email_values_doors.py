@@ -96,3 +96,18 @@ def test_api_refuses_an_invalid_address(alice: ApiUser) -> None:
     patched = alice.client.patch(alice.url(f"/people/{created['id']}"), json={"emails": ["nope"]})
     assert patched.status_code == 422
     assert "not a valid e-mail address" in patched.json()["error"]["message"]
+
+
+def test_cli_restore_of_a_backup_warns(sqlite_url: str, clock: Clock, tmp_path: Path) -> None:
+    from amity.cli.main import cli
+    from tests.imports.test_email_values import backup_with_an_exchange_address
+
+    path = tmp_path / "backup.json"
+    path.write_bytes(backup_with_an_exchange_address(new_book(sqlite_url, clock)))
+    open_book(sqlite_url, "cli-restore@example.org", clock=clock)
+    base = ["--db", sqlite_url, "--user", "cli-restore@example.org", "import", str(path)]
+    shown = CliRunner().invoke(cli, [*base, "--dry-run"], catch_exceptions=False)
+    assert "warning at row 2 of contact_points: Dana Ortiz: e-mail '/o=ExchangeLabs" in shown.output
+    report = json.loads(CliRunner().invoke(cli, [*base, "--json"], catch_exceptions=False).output)
+    assert report["restored"]["contact_points"] == 1
+    assert [w["record"] for w in report["warnings"]] == ["Dana Ortiz"]

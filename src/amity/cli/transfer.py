@@ -128,12 +128,18 @@ def import_(state: AppState, file: Path, fmt: str, dry_run: bool, errors_file: P
 def _report_backup(result: Any, name: str, as_json: bool) -> None:
     counts = result.summary()
     if as_json:
-        emit_json({"dry_run": True, "would_restore": counts, "book_is_empty": result.can_apply}
-                  if not result.applied else {"dry_run": False, "restored": counts})  # fmt: skip
+        warnings = [{"line": w.line, "record": w.record, "reason": w.reason}
+                    for w in result.plan.warnings]  # fmt: skip
+        emit_json({"dry_run": True, "would_restore": counts, "book_is_empty": result.can_apply,
+                   "warnings": warnings} if not result.applied
+                  else {"dry_run": False, "restored": counts, "warnings": warnings})  # fmt: skip
         return
     verb = "Restored" if result.applied else "Would restore"
     click.echo(f"{verb} {counts.get('people', 0)} people and {counts.get('interactions', 0)} "
                f"interactions from {name}.")  # fmt: skip
+    for warning in result.plan.warnings[:10]:
+        click.echo(f"  warning at row {warning.line} of contact_points: "
+                   f"{_one_line(warning.record)[:50]}: {_one_line(warning.reason)}")  # fmt: skip
 
 
 def _quietly(work: Any, _stream: CountingReader, _size: int) -> Any:

@@ -199,6 +199,11 @@ def with_note_line(notes: str | None, line: str) -> str:
     return f"{text}\n{line}" if text else line
 
 
+def not_an_address(value: str, why: str) -> str:
+    """The warning's reason: which field, the value, why, and where it went."""
+    return f"e-mail {value!r} is not an e-mail address ({why.rstrip('.')}); kept in the notes"
+
+
 def unrecognised_warnings(record: PersonRecord) -> list[RecordWarning]:
     """One warning per value set aside: which record, which field, why."""
     label = record.name[:80] or "card"
@@ -206,7 +211,7 @@ def unrecognised_warnings(record: PersonRecord) -> list[RecordWarning]:
         RecordWarning(
             record.line,
             label,
-            f"e-mail {value!r} is not an e-mail address ({why.rstrip('.')}); kept in the notes",
+            not_an_address(value, why),
         )
         for value, why in record.unrecognised
     ]

@@ -164,11 +164,15 @@ class Transfer:
         from amity.book.transfer.reading import load_document
 
         doc = load_document(form, source)
+        plan = ImportPlan()
         if dry_run:
-            return ImportResult(form.name, ImportPlan(), False,
-                                backup=backup_contents(self._ctx, doc))  # fmt: skip
-        restored = self.restore_backup(doc)
-        return ImportResult(form.name, ImportPlan(), True, backup=BackupContents(restored))
+            contents = backup_contents(self._ctx, doc)
+        else:
+            contents = BackupContents(self.restore_backup(doc))
+        from amity.book.transfer.backup_emails import email_warnings
+
+        plan.warnings = email_warnings(doc)  # values that are not addresses: to the notes
+        return ImportResult(form.name, plan, not dry_run, backup=contents)
 
     # --- export -----------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import StatementError
 
 from amity.book.context import BookContext, new_id
+from amity.book.transfer.backup_emails import bad_email_rows, keep_in_notes
 from amity.book.transfer.results import BackupContents
 from amity.errors import InvalidInput, NotEmpty
 from amity.store import schema as s
@@ -219,14 +220,22 @@ def restore_document(ctx: BookContext, doc: dict[str, Any]) -> dict[str, int]:
             conn.execute(table.delete().where(table.c.owner_id == ctx.owner_id))
         id_maps: dict[str, dict[int, int]] = {}
         deferred: list[tuple[Table, int, str, int]] = []
+        bad = {id(row) for _, row, _ in bad_email_rows(doc)}  # to the notes, not the e-mails
         for table in backup_tables():
             if table is s.changes:
                 continue  # last: the journal names rows of every table
             rows = doc["tables"].get(table.name, [])
             id_maps[table.name] = {}
             for n, row in enumerate(rows, start=1):
-                _restore_row(conn, ctx.owner_id, table, row, n, id_maps, deferred)
-            counts[table.name] = len(rows)
+                if id(row) not in bad:
+                    _restore_row(conn, ctx.owner_id, table, row, n, id_maps, deferred)
+            counts[table.name] = len(rows) - (len(bad) if table is s.contact_points else 0)
+        set_aside: dict[int, list[str]] = {}
+        for _, row, _ in bad_email_rows(doc):
+            person = id_maps["people"].get(row.get("person_id"))  # type: ignore[arg-type]
+            if person is not None:
+                set_aside.setdefault(person, []).append(str(row["value"]))
+        keep_in_notes(conn, ctx.owner_id, set_aside)
         for table, row_id, column, old_target in deferred:
             target = next(iter(table.c[column].foreign_keys)).column.table.name
             if old_target not in id_maps[target]:

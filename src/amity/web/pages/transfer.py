@@ -82,7 +82,9 @@ def preview_view(result: ImportResult) -> dict[str, Any]:
     plan = result.plan
     view: dict[str, Any] = {"format": result.format, "problems": result.problems}
     if result.backup is not None:
-        return {**view, "backup": {k: v for k, v in result.backup.tables.items() if v}}
+        warnings = [(w.line, w.record, w.reason) for w in plan.warnings[:PREVIEW_ROWS]]
+        return {**view, "backup": {k: v for k, v in result.backup.tables.items() if v},
+                "warnings": warnings}  # fmt: skip
     return {
         **view,
         "summary": result.summary(),
@@ -115,7 +117,8 @@ async def apply_import(request: Request) -> Response:
     done = {"format": result.format, "summary": result.summary(),
             "warnings": [(w.line, w.record, w.reason) for w in result.plan.warnings[:PREVIEW_ROWS]]}  # fmt: skip
     if result.backup is not None:
-        done = {"format": result.format, "restored": result.summary()}
+        done = {"format": result.format, "restored": result.summary(),
+                "warnings": done["warnings"]}  # fmt: skip
     history = await run_in_threadpool(book.transfer.history)
     return page(request, book, history=history, done=done)
 
