@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from amity.book import Book, PersonInput
+from amity.book import Book, InteractionInput, PersonInput
 from amity.book.organisations import OrganisationInput
 from amity.errors import Conflict, InvalidInput, NotFound
 from tests.conftest import Clock, new_book
@@ -97,3 +97,30 @@ def test_the_json_backup_keeps_organisations(book: Book, db_url: str, clock: Clo
         ["+14155550100"],
         "Anvils",
     )
+
+
+def test_a_person_who_is_really_a_company_becomes_an_organisation(book: Book) -> None:
+    """A company card imported before Amity knew company cards is a person; converting it
+    keeps what it knew, in one change the trash can undo."""
+    apple = book.people.add(PersonInput(name="Apple Computer AG", emails=["info@apple.example"],
+                                        phones=["+41 44 877 91 11"], urls=["http://www.apple.ch"],
+                                        note="Switzerland"))  # fmt: skip
+    ana = book.people.add(PersonInput(name="Ana Lima", org="apple computer ag"))
+    book.interactions.log(InteractionInput(people=[ana.id], subject="Coffee"))
+    with pytest.raises(InvalidInput, match="took part in 1 interaction"):
+        book.organisations.from_person(ana.id)  # type: ignore[arg-type]
+    org = book.organisations.from_person("Apple Computer AG")
+    assert (org.name, org.emails, org.phones, org.website, org.notes, org.people_count) == (
+        "Apple Computer AG",
+        ["info@apple.example"],
+        ["+41448779111"],
+        "http://www.apple.ch",
+        "Switzerland",
+        1,
+    )
+    assert [p.name for p in book.people.list()] == ["Ana Lima"]
+    with pytest.raises(NotFound):
+        book.people.get(apple.id)
+    again = book.people.add(PersonInput(name="APPLE COMPUTER AG", emails=["jobs@apple.example"]))
+    merged = book.organisations.from_person(again.id)  # type: ignore[arg-type]
+    assert merged.id == org.id and merged.emails == ["info@apple.example", "jobs@apple.example"]

@@ -142,3 +142,33 @@ def test_pages_list_one_organisation_and_links(sqlite_app: FastAPI, sqlite_url: 
     assert gone.status_code == 303 and "deleted=Acme" in gone.headers["location"]
     after = user.get(gone.headers["location"])
     assert "Deleted Acme Corp" in after.text and "Trash" in after.text
+
+
+def test_the_delete_page_offers_to_keep_a_company_as_an_organisation(
+    sqlite_app: FastAPI, sqlite_url: str, clock: Clock
+) -> None:
+    user = sign_in(sqlite_app, new_book(sqlite_url, clock))
+    acme = user.book.people.add(PersonInput(name="Acme Corp", emails=["hello@acme.example"]))
+    page = user.get(f"/people/{acme.id}/delete")
+    assert "Keep Acme Corp as an organisation" in page.text
+    done = user.post(f"/people/{acme.id}/organisation")
+    assert done.status_code == 303
+    org = user.book.organisations.get("Acme Corp")
+    assert done.headers["location"] == f"/organisations/{org.id}"
+    assert org.emails == ["hello@acme.example"] and user.book.people.count() == 0
+    assert user.post(f"/people/{acme.id}/organisation").status_code == 404
+
+
+def test_cli_from_person(sqlite_url: str, clock: Clock) -> None:
+    from amity.cli.main import cli
+
+    book = open_book(sqlite_url, "cli-from-person@example.org", clock=clock)
+    book.people.add(PersonInput(name="Beta Ltd", phones=["+14155550100"]))
+    base = ["--db", sqlite_url, "--user", "cli-from-person@example.org"]
+    done = CliRunner().invoke(
+        cli, [*base, "org", "from-person", "Beta Ltd"], catch_exceptions=False
+    )
+    assert "Beta Ltd is now an organisation" in done.output
+    assert book.people.count() == 0 and book.organisations.get("beta ltd").phones == [
+        "+14155550100"
+    ]

@@ -171,7 +171,7 @@ class Book:
     def organisations(self) -> Organisations:
         from amity.book.organisations import Organisations
 
-        return Organisations(self.ctx)
+        return Organisations(self.ctx, self.people)
 
     # issue 12: edit and delete one record of any kind
     @cached_property

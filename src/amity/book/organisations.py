@@ -16,9 +16,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from amity.book.context import BookContext, new_id
+from amity.book.people import People
 from amity.errors import Conflict, InvalidInput, NotFound
 from amity.model.organisations import Member, Organisation
 from amity.rules.normalize import NormalizeError, normalize_email, normalize_phone
@@ -55,8 +56,9 @@ class CardOrganisation:
 
 
 class Organisations:
-    def __init__(self, ctx: BookContext) -> None:
+    def __init__(self, ctx: BookContext, people: People | None = None) -> None:
         self._ctx = ctx
+        self._people = people
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -135,6 +137,34 @@ class Organisations:
             o = s.organisations
             conn.execute(delete(o).where(o.c.owner_id == self._ctx.owner_id, o.c.id == row.id))
         return _organisation(row, 0)
+
+    def from_person(self, ref: int | str) -> Organisation:
+        """A person who is really a company (a company card imported before Amity knew them)
+        becomes an organisation: their name, e-mails, phones, first web link and address,
+        notes and UID; the person is deleted in the same transaction (the trash restores
+        them). Refused for someone who took part in interactions: a company card has none."""
+        if self._people is None:
+            raise RuntimeError("Organisations needs People to turn a person into one")
+        ip = s.interaction_participants
+        with self._ctx.write() as conn:
+            person = self._people.resolve_in(conn, ref)
+            taken = conn.execute(select(func.count()).where(
+                ip.c.owner_id == self._ctx.owner_id, ip.c.person_id == person.id)).scalar_one()  # fmt: skip
+            if taken:
+                raise InvalidInput(f"{person.name} took part in {taken} interaction(s): a "
+                                   "person, not a company card; edit their job instead")  # fmt: skip
+            p = self._people.load_details(conn, person.id)
+            points = {kind: [c.value for c in p.contact_points if c.kind == kind]
+                      for kind in ("url", "address")}  # fmt: skip
+            card = CardOrganisation(name=p.name, website=next(iter(points["url"]), None),
+                                    emails=list(p.emails), phones=list(p.phones),
+                                    address=next(iter(points["address"]), None), notes=p.notes,
+                                    uid=p.uid)  # fmt: skip
+            _, org_id = self.upsert_in(conn, card)
+            self._people.purge_in(conn, person)
+            row = self._row(conn, int(org_id or 0))
+            count = sum(1 for m in self._members(conn, row.name_key) if m.current)
+        return _organisation(row, count)
 
     def upsert_in(self, conn: Connection, card: CardOrganisation, *,
                   dry_run: bool = False) -> tuple[str, int | None]:  # fmt: skip

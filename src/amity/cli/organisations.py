@@ -102,6 +102,20 @@ def org_edit(state: AppState, organisation: str, name: str | None, website: str 
         click.echo(f"Updated {changed.name} (#{changed.id}).")
 
 
+@org.command("from-person")
+@click.argument("person")
+@json_option
+@pass_state
+def org_from_person(state: AppState, person: str, as_json: bool) -> None:
+    """PERSON is really a company (a company card imported as a person): keep it as an
+    organisation instead (the person goes to the trash)."""
+    made = state.book().organisations.from_person(person)
+    if as_json:
+        emit_json(organisation_json(made))
+    else:
+        click.echo(f"{made.name} is now an organisation (#{made.id}).")
+
+
 @org.command("delete")
 @click.argument("organisation")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")

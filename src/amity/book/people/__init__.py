@@ -195,39 +195,42 @@ class People(PreparingInput, PersonDetails):
     def purge(self, ref: str | int) -> PersonRef:
         """Delete a person and everything that is only theirs; shared interactions stay."""
         with self._ctx.write() as conn:
-            person = self.resolve_in(conn, ref)
-            owner = self._ctx.owner_id
-            ip, i = s.interaction_participants, s.interactions
-            solo = (
-                select(ip.c.interaction_id)
-                .where(ip.c.owner_id == owner)
-                .group_by(ip.c.interaction_id)
-                .having(func.count() == 1)
-            )
-            theirs = select(ip.c.interaction_id).where(
-                ip.c.owner_id == owner, ip.c.person_id == person.id
-            )
-            only_theirs = [r[0] for r in conn.execute(theirs.intersect(solo))]
-            if only_theirs:
-                conn.execute(
-                    delete(s.search_docs).where(
-                        s.search_docs.c.owner_id == owner,
-                        s.search_docs.c.doc_kind == "interaction",
-                        s.search_docs.c.ref_id.in_(only_theirs),
-                    )
-                )
-                conn.execute(delete(i).where(i.c.owner_id == owner, i.c.id.in_(only_theirs)))
+            return self.purge_in(conn, self.resolve_in(conn, ref))
+
+    def purge_in(self, conn: Connection, person: PersonRef) -> PersonRef:
+        """`purge` in the caller's transaction."""
+        owner = self._ctx.owner_id
+        ip, i = s.interaction_participants, s.interactions
+        solo = (
+            select(ip.c.interaction_id)
+            .where(ip.c.owner_id == owner)
+            .group_by(ip.c.interaction_id)
+            .having(func.count() == 1)
+        )
+        theirs = select(ip.c.interaction_id).where(
+            ip.c.owner_id == owner, ip.c.person_id == person.id
+        )
+        only_theirs = [r[0] for r in conn.execute(theirs.intersect(solo))]
+        if only_theirs:
             conn.execute(
                 delete(s.search_docs).where(
                     s.search_docs.c.owner_id == owner,
-                    s.search_docs.c.doc_kind == "person",
-                    s.search_docs.c.ref_id == person.id,
+                    s.search_docs.c.doc_kind == "interaction",
+                    s.search_docs.c.ref_id.in_(only_theirs),
                 )
             )
-            conn.execute(
-                delete(s.people).where(s.people.c.owner_id == owner, s.people.c.id == person.id)
+            conn.execute(delete(i).where(i.c.owner_id == owner, i.c.id.in_(only_theirs)))
+        conn.execute(
+            delete(s.search_docs).where(
+                s.search_docs.c.owner_id == owner,
+                s.search_docs.c.doc_kind == "person",
+                s.search_docs.c.ref_id == person.id,
             )
-            return person
+        )
+        conn.execute(
+            delete(s.people).where(s.people.c.owner_id == owner, s.people.c.id == person.id)
+        )
+        return person
 
     def clear_birthday(self, ref: str | int) -> Person:
         """Forget a person's birthday (their other dates stay)."""

@@ -102,3 +102,15 @@ def edit_organisation(request: Request, book: BookDep, organisation_id: int, nam
 def delete_organisation(book: BookDep, organisation_id: int) -> Response:
     gone = book.organisations.delete(own(organisation_id, "organisation"))
     return RedirectResponse(f"/organisations?deleted={quote(gone.name)}", status_code=303)
+
+
+@router.post("/people/{person_id}/organisation", response_class=HTMLResponse)
+def person_to_organisation(request: Request, book: BookDep, person_id: int) -> Response:
+    """From the Delete page: someone who is really a company becomes an organisation."""
+    person = book.people.get(own(person_id, "person"))  # another user's: not found
+    try:
+        made = book.organisations.from_person(person.id)
+    except AmityError as exc:
+        return render(request, "person_delete.html", {"p": person, "error": str(exc)},
+                      status_code=422)  # fmt: skip
+    return RedirectResponse(f"/organisations/{made.id}", status_code=303)
