@@ -33,6 +33,9 @@ BAD_TEXT = [
     (re.compile(r"\b[A-Z][A-Za-z]+\((?:[a-z_]+=|\))"), "a Python repr"),
     (re.compile(r"datetime\.(?:date|datetime|timedelta)\("), "a datetime repr"),
     (re.compile(r"\{'[a-z_]+': "), "a dict repr"),
+    # dates read in words (issue 12 section 5): no ISO day, timestamp or year-less --MM-DD
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "an ISO date"),
+    (re.compile(r"(?<![\w-])--\d{2}-?\d{2}\b"), "a --MM-DD date"),
 ]
 
 
@@ -106,4 +109,6 @@ def test_the_crawler_catches_what_it_looks_for() -> None:
     assert bad_text("Organisation: None") and bad_text("score nan")
     assert bad_text("<Person object at 0x7f>") and bad_text("Traceback (most recent call last)")
     assert bad_text("Ana Lima: 47 days since you last talked (Nonetheless fine)") == []
+    assert bad_text("due 2026-12-08") and bad_text("birthday --04-15")
+    assert bad_text("Ana Lima · due 8 December · 5 December 2026, 14:30") == []
     assert pattern_of("http://x/people/12/edit?tab=a&b=2") == "/people/{n}/edit?b&tab"

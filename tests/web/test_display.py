@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from amity.model import PartialDate
-from amity.web.display import day_in_words, phone_for_display, web_link, years_note
+from amity.web.display import (
+    day_in_words,
+    full_day,
+    moment_in_words,
+    phone_for_display,
+    web_link,
+    years_note,
+)
 
 
 @pytest.mark.parametrize(
@@ -89,3 +96,44 @@ def test_person_page_reads_like_a_person_wrote_it(ann: object) -> None:
     assert '<datalist id="timezones">' in form and '<option value="Europe/London">' in form
     ann.book.settings.set("locale", "en_US")
     assert "April 15, 1990" in ann.get(f"/people/{ana.id}").text
+
+
+TODAY = date(2026, 12, 5)
+
+
+@pytest.mark.parametrize(
+    ("value", "locale", "expected"),
+    [
+        (date(2026, 12, 5), "en_GB", "today"),
+        (date(2026, 12, 4), "en_GB", "yesterday"),
+        (date(2026, 12, 6), "en_GB", "tomorrow"),
+        (date(2026, 12, 8), "en_GB", "8 December"),
+        (date(2026, 12, 8), "en_US", "December 8"),
+        (date(2025, 12, 8), "en_GB", "8 December 2025"),
+        (date(2026, 12, 4), "de_DE", "gestern"),
+        (date(2026, 12, 8), "de_DE", "8. Dezember"),
+        (date(2026, 12, 6), "fr_FR", "demain"),
+        (date(2025, 3, 1), "fr_FR", "1 mars 2025"),
+        (PartialDate(4, 15), "en_GB", "15 April"),
+        (None, "en_GB", ""),
+    ],
+)
+def test_dates_read_in_words_relative_to_today(value: object, locale: str, expected: str) -> None:
+    assert moment_in_words(value, locale=locale, today=TODAY) == expected  # type: ignore[arg-type]
+
+
+def test_moments_are_shown_in_the_books_time_zone() -> None:
+    late = datetime(2026, 12, 4, 23, 30, tzinfo=UTC)
+    assert moment_in_words(late, locale="en_GB", today=TODAY, tz="UTC") == "yesterday, 23:30"
+    # in Berlin it is already 00:30 on the 5th
+    assert moment_in_words(late, locale="en_GB", today=TODAY, tz="Europe/Berlin") == "today, 00:30"
+    assert moment_in_words(late, locale="en_US", today=date(2027, 1, 9), tz="UTC") == (
+        "December 4, 2026, 11:30\u202fPM"
+    )
+    # an unknown zone falls back to UTC rather than failing the page
+    assert moment_in_words(late, locale="en_GB", today=TODAY, tz="Mars/Base") == "yesterday, 23:30"
+
+
+def test_a_full_day_heading_follows_the_locale() -> None:
+    assert full_day(TODAY, "en_GB") == "Saturday, 5 December 2026"
+    assert full_day(TODAY, "de_DE") == "Samstag, 5. Dezember 2026"

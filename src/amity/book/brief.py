@@ -20,6 +20,7 @@ from amity.rules.cadence import effective_cadence
 from amity.rules.dates import local_date, time_zone, upcoming_occurrence
 from amity.rules.health import Health, HealthInput, Touch, health
 from amity.rules.reliability import PromiseRecord
+from amity.rules.words import day_words
 from amity.store import schema as s
 
 RECENT_INTERACTIONS = 5
@@ -411,9 +412,9 @@ def parse_question_ref(text: str) -> tuple[int, str | None]:
 def _intro_phrase(intro: Any, person_id: int) -> str:
     by = intro.by.name if intro.by else "you"
     if intro.by is not None and intro.by.id == person_id:
-        return f"introduced {intro.a.name} and {intro.b.name} on {intro.occurred_on}"
+        return f"introduced {intro.a.name} and {intro.b.name} on {day_words(intro.occurred_on)}"
     other = intro.b if intro.a.id == person_id else intro.a
-    return f"introduced to {other.name} by {by} on {intro.occurred_on}"
+    return f"introduced to {other.name} by {by} on {day_words(intro.occurred_on)}"
 
 
 def _upcoming(person: Person, day: date) -> list[UpcomingDate]:

@@ -12,7 +12,7 @@ Pure: stdlib only, no locale (the app's copy is English).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 IRREGULAR = {
     "person": "people",
@@ -114,6 +114,14 @@ def duration_words(delta: timedelta) -> str:
         if seconds < up_to:
             return counted(max(round(seconds / size), 1), unit)
     return counted(round(seconds / (7 * 86400)), "week")  # pragma: no cover - unreachable
+
+
+def day_words(day: date | None) -> str:
+    """``23 June 2026``: a day in the English sentences the book writes (briefs, reasons);
+    pages show dates in the reader's locale instead (web/display.py)."""
+    if day is None:
+        return ""
+    return f"{day.day} {day:%B %Y}"
 
 
 def join_names(names: list[str], conjunction: str = "and") -> str:

@@ -209,7 +209,9 @@ async def get_book(request: Request) -> Book:
     cfg = config(request)
     api = request.url.path.startswith("/api/") or getattr(request.state, "auth", "") == "token"
     actor = user.email + (" (API token)" if getattr(request.state, "auth", "") == "token" else "")
-    return Book(cfg.engine, user.id, cfg.url, cfg.clock, door="api" if api else "web", actor=actor)
+    book = Book(cfg.engine, user.id, cfg.url, cfg.clock, door="api" if api else "web", actor=actor)
+    request.state.book = book  # pages read its locale and time zone to show dates (display.py)
+    return book
 
 
 def client_address(request: Request) -> str:

@@ -5,7 +5,7 @@ only where they are web addresses. Jinja filters, registered by ``templating.py`
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from jinja2 import pass_context
@@ -16,11 +16,17 @@ DEFAULT_LOCALE = "en_GB"  # "15 April", as the issue asks; set `locale` to en_US
 
 
 def display_context(book: Any) -> dict[str, Any]:
-    """What the filters need from the book: its locale, phone region and today."""
+    """What the filters need from the book (one read of its settings): its locale, phone
+    region, time zone and today in that zone."""
+    from amity.rules.dates import local_today
+
+    settings = book.settings.all()
+    tz = settings.get("timezone") or "UTC"
     return {
-        "locale": book.settings.get("locale") or DEFAULT_LOCALE,
-        "phone_region": book.settings.get("phone.region") or "US",
-        "today": book.today(),
+        "locale": settings.get("locale") or DEFAULT_LOCALE,
+        "phone_region": settings.get("phone.region") or "US",
+        "timezone": tz,
+        "today": local_today(book.now(), tz),
     }
 
 
@@ -47,6 +53,62 @@ def day_in_words(value: PartialDate | date | None, locale: str | None = None) ->
             return str(format_skeleton("MMMMd", date(2000, value.month, value.day), locale=loc))
         value = date(value.year, value.month, value.day)
     return str(format_date(value, format="long", locale=loc))
+
+
+def relative_day(value: date, today: date, locale: str | None = None) -> str:
+    """``today``, ``yesterday``, ``tomorrow`` (in ``locale``: ``heute``, ``gestern``...);
+    further away, the day in words: ``8 December`` this year, ``8 December 2025`` another."""
+    loc = _locale(locale)
+    delta = (value - today).days
+    if -1 <= delta <= 1:
+        words = loc._data["date_fields"]["day"]["relative"]
+        if delta in words:
+            return str(words[delta])
+    if value.year == today.year:
+        from babel.dates import format_skeleton
+
+        return str(format_skeleton("MMMMd", value, locale=loc))
+    return day_in_words(value, locale)
+
+
+def moment_in_words(
+    value: datetime | date | PartialDate | str | None,
+    *,
+    locale: str | None = None,
+    today: date | None = None,
+    tz: str | None = None,
+) -> str:
+    """A date or a moment as a person reads it (docs/display.md): ``today, 14:30``,
+    ``yesterday``, ``8 December``, ``8 December 2025, 09:05``; a moment is shown in the
+    book's time zone; ``today`` defaults to the date in that zone."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, PartialDate):
+        return day_in_words(value, locale)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        from babel.dates import format_time
+
+        from amity.rules.when import WhenError, zone
+
+        try:
+            zone_info = zone(tz or "UTC")
+        except WhenError:
+            zone_info = zone("UTC")
+        local = value.astimezone(zone_info) if value.tzinfo else value
+        ref = today or datetime.now(zone_info).date()
+        time = format_time(local.time(), format="short", locale=_locale(locale))
+        return f"{relative_day(local.date(), ref, locale)}, {time}"
+    ref = today or date.today()
+    return relative_day(value, ref, locale)
+
+
+def full_day(value: date, locale: str | None = None) -> str:
+    """``Saturday, 5 December 2026`` (the locale's full date: ``Samstag, 5. Dezember 2026``)."""
+    from babel.dates import format_date
+
+    return str(format_date(value, format="full", locale=_locale(locale)))
 
 
 def years_note(value: PartialDate | None, today: date | None, kind: str = "birthday") -> str:
@@ -100,6 +162,18 @@ def _day_filter(ctx: Any, value: Any) -> str:
 
 
 @pass_context
+def _when_filter(ctx: Any, value: Any) -> str:
+    return moment_in_words(
+        value, locale=ctx.get("locale"), today=ctx.get("today"), tz=ctx.get("timezone")
+    )
+
+
+@pass_context
+def _full_day_filter(ctx: Any, value: Any) -> str:
+    return full_day(value, ctx.get("locale")) if value else ""
+
+
+@pass_context
 def _phone_filter(ctx: Any, value: str) -> str:
     return phone_for_display(value, ctx.get("phone_region"))
 
@@ -111,6 +185,8 @@ def _years_filter(ctx: Any, value: Any, kind: str = "birthday") -> str:
 
 FILTERS = {
     "day": _day_filter,
+    "when": _when_filter,
+    "full_day": _full_day_filter,
     "phone": _phone_filter,
     "years": _years_filter,
     "web_link": web_link,

@@ -17,16 +17,6 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.autoescape = True  # every user text is escaped; never `|safe` on user data
 
 
-def _when(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 def _days_ago(value: Any, today: date | None = None) -> str:
     if value is None:
         return "never"
@@ -40,7 +30,6 @@ def _days_ago(value: Any, today: date | None = None) -> str:
     return f"{delta} days ago"
 
 
-TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.filters["counted"] = lambda n, noun: counted(int(n), noun)  # 1 person, 2 people
 TEMPLATES.env.filters["count_label"] = lambda n, key: count_label(int(n), str(key))
 TEMPLATES.env.filters["with_article"] = with_article
@@ -70,6 +59,13 @@ def render(
         "path": request.url.path,
     }
     ctx.update(context or {})
+    if "locale" not in ctx:
+        book = getattr(request.state, "book", None)
+        if book is not None:
+            from amity.web.display import display_context
+
+            for key, value in display_context(book).items():
+                ctx.setdefault(key, value)
     response: HTMLResponse = TEMPLATES.TemplateResponse(
         request, name, ctx, status_code=status_code, headers=headers
     )

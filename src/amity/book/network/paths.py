@@ -19,6 +19,7 @@ from amity.model import PersonRef
 from amity.rules.dates import local_date, time_zone
 from amity.rules.paths import Link, Tie, WarmPath, warm_paths
 from amity.rules.text import fold
+from amity.rules.words import day_words
 from amity.store import schema as s
 
 MAX_GROUP_LINKS = 50  # an event or organisation larger than this links nobody by itself
@@ -146,7 +147,7 @@ class Paths:
                     x.person_a_id,
                     x.person_b_id,
                     "introduced",
-                    f"introduced on {x.occurred_on}",
+                    f"introduced on {day_words(x.occurred_on)}",
                     x.occurred_on,
                 )
             )
@@ -157,7 +158,7 @@ class Paths:
                             x.introduced_by_id,
                             end,
                             "introduced",
-                            f"made an introduction on {x.occurred_on}",
+                            f"made an introduction on {day_words(x.occurred_on)}",
                             x.occurred_on,
                         )
                     )
@@ -207,7 +208,7 @@ class Paths:
             for (a, day), (b, _) in combinations(sorted(members), 2):
                 latest[(a, b)] = max(latest.get((a, b), day), day)
         return [
-            Link(a, b, "together", f"you talked with both on {day}", day)
+            Link(a, b, "together", f"you talked with both on {day_words(day)}", day)
             for (a, b), day in latest.items()
         ]
 
