@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from itertools import accumulate
 
@@ -17,6 +18,7 @@ from amity.demo.drafting import (
     is_leap,
 )
 from amity.model import FACT_KINDS
+from amity.rules.organisations import organisation_key
 from amity.rules.text import fold
 
 CIRCLE_SHARES = (("inner", 0.01, 2), ("close", 0.05, 3), ("network", 0.24, 0))  # rest: acquaintance
@@ -83,6 +85,16 @@ class PeopleDrafts(Drafting):
             self.people.append(person)
             if local % 1000 == 0:
                 self.report("generating", local // 2, self.n)
+        self._organisations(orgs[:6])
+
+    def _organisations(self, orgs: list[tuple[str, str]]) -> None:
+        """The organisations most people work at, as organisations (issue 12 section 4)."""
+        for name, domain in orgs:
+            self._add("organisations", {
+                "name": name, "name_key": organisation_key(name), "website": f"https://{domain}",
+                "emails": json.dumps([f"hello@{domain}"]), "phones": None, "address": None,
+                "notes": None, "uid": None, "created_at": self.start, "updated_at": self.start,
+            })  # fmt: skip
 
     def _draft_person(self) -> DraftPerson:
         rng = self.rng
