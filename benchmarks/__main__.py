@@ -39,6 +39,7 @@ DATA = HERE / ".data"
 RESULTS = HERE / "results"
 PEOPLE, YEARS, SEED = 10_000, 3, 42
 LARGE_PEOPLE = 100_000
+MIDDLE_PEOPLE = 30_000
 TARGETS = {"demo_s": 60.0, "help_s": 0.25, "list_s": 0.4, "search_p95_ms": 20.0}
 
 # A fixed query set: words the demo's vocabulary always holds (tags, topics, note words,
@@ -353,7 +354,11 @@ def other_benchmarks(db: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["agenda"] = _optional("bench_agenda", lambda m: m.run(str(db)))
     out["agenda_in_process"] = _optional("bench_agenda_inproc", lambda m: m.run(str(db)))
-    if os.environ.get("BENCH_LARGE"):
+    if os.environ.get("BENCH_LARGE"):  # the agenda's curve: 10,000, 30,000, 100,000 people
+        middle, _ = demo_book(MIDDLE_PEOPLE, YEARS)
+        out["agenda_in_process_middle"] = _optional(
+            "bench_agenda_inproc", lambda m: m.run(str(middle))
+        )
         large, meta = demo_book(LARGE_PEOPLE, YEARS)
         out["agenda_large_demo"] = meta
         out["agenda_large"] = _optional("bench_agenda", lambda m: m.run(str(large)))

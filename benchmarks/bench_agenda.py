@@ -1,9 +1,10 @@
 """Benchmark: `amity today --json`, whole process (Python start-up included), on a given book.
 
-Targets (issue 3): median under 0.5 s on the 10,000-person demo book with 3 years of history,
-under 3 s on the 100,000-person one.
+Targets (issue 14; issue 3 asked 0.5 s and 3 s): at most 0.35 s on the 10,000-person demo book
+with 3 years of history, at most 1 s on the 100,000-person one; measured on a scratch copy with
+today's occasions of every kind (benchmarks/every_kind.py).
 
-    run("/path/to/demo-10k.db")             -> {"median_s": ..., "target_s": 0.5, ...}
+    run("/path/to/demo-10k.db")             -> {"median_s": ..., "target_s": 0.35, ...}
     python benchmarks/bench_agenda.py DB [--runs 7] [--date 2026-11-25]
     python benchmarks/bench_agenda.py DB --build 10000   # make a demo book first
 """
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-TARGETS = ((20_000, 0.5), (200_000, 3.0))  # (up to this many people, seconds)
+TARGETS = ((20_000, 0.35), (200_000, 1.0))  # issue 14 (up to this many people, seconds)
 
 
 def _people_in(db_path: str) -> int | None:
@@ -61,16 +62,28 @@ def run(
     day: str | None = None,
     every_item: bool = False,
 ) -> dict[str, Any]:
-    """Median, min and max wall time of ``amity today --json`` over ``runs`` fresh processes.
+    """Median, min and max wall time of ``amity today --json`` over ``runs`` fresh processes,
+    on a scratch copy of the book with today's occasions of every kind
+    (:mod:`benchmarks.every_kind`).
 
     ``cpu_median_s`` (user + system time of the process) is reported too: on a shared machine
     it says what the wall time would be without the neighbours. ``every_item`` adds ``--all``
     (by default `amity today` shows the 50 most important items).
     """
+    from benchmarks.every_kind import every_kind_copy
+
     if not Path(db_path).exists():
         raise FileNotFoundError(db_path)
+    with every_kind_copy(db_path) as copy:
+        return {**_measure(copy, runs, warmup, day, every_item), "db": db_path}
+
+
+def _measure(
+    db_path: str, runs: int, warmup: int, day: str | None, every_item: bool
+) -> dict[str, Any]:
     command = _command(db_path, day, every_item)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed Amity runs from compiled bytecode
     env.pop("AMITY_DATABASE_URL", None)
     items = 0
     for _ in range(max(warmup, 0)):
@@ -98,7 +111,7 @@ def run(
         "cpu_median_s": round(statistics.median(cpu), 4),
         "load_average": round(os.getloadavg()[0], 2),
         "target_s": target,
-        "meets_target": None if target is None else median < target,
+        "meets_target": None if target is None else median <= target,
     }
 
 

@@ -9,7 +9,11 @@ that make an article "new", so without these the costly ``share`` pass never run
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 ARTICLES = (
@@ -44,3 +48,28 @@ def add_every_kind(book: Any) -> None:
     event = book.network.events.add("Benchmark meetup", "meetup", starts_on=ended, ends_on=ended)
     book.network.events.met(people[:2], event.id)
     book.feedback.ask(people[2], "the benchmark talk")
+
+
+@contextmanager
+def every_kind_copy(db_path: str) -> Iterator[str]:
+    """A scratch copy of a SQLite book with today's occasions of every kind (deleted after):
+    the cached demo book itself stays as it was built."""
+    source = Path(db_path)
+    copy = source.with_name(f"scratch-every-kind-{source.name}")
+    _drop(copy)
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    from amity.book import _ENGINES, open_book
+
+    try:
+        add_every_kind(open_book(str(copy)))
+        yield str(copy)
+    finally:
+        for url in [u for u in _ENGINES if str(copy) in u]:
+            _ENGINES.pop(url).dispose()
+        _drop(copy)
+
+
+def _drop(path: Path) -> None:
+    for leftover in (path, *path.parent.glob(path.name + "-*")):
+        leftover.unlink(missing_ok=True)

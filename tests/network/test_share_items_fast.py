@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, timedelta
 
+import pytest
+
 from amity.book import Book, PersonInput
 from amity.book.agenda.network import load_shares
 from amity.book.matching import load_profiles, load_profiles_with_circles
@@ -167,3 +169,24 @@ def test_edits_keep_both_paths_equal(book: Book, clock: Clock) -> None:
     assert after == _reference_items(book, today)
     assert top.key not in {a.key for a in after}
     assert _share_items(book, today + timedelta(days=30)) == []
+
+
+def test_few_profiles_are_loaded_and_the_matches_are_the_same(
+    book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the demo book most people share a word with a new article; candidates are loaded
+    best bound first, and loading stops once no one left can enter the best twenty."""
+    from benchmarks.every_kind import add_every_kind
+
+    from amity.book.agenda import network
+
+    monkeypatch.setattr(network, "PROFILE_BATCH", 10)
+    book.fill_demo(people=300, years=1, seed=7)
+    add_every_kind(book)
+    today = book.today()
+    inputs = _fast(book, today)
+    reference = _reference(book, today)
+    assert strong_matches(inputs) == strong_matches(reference)
+    assert all(matches for _, matches in strong_matches(inputs))
+    candidates = set().union(*inputs.hits)
+    assert len(inputs.profiles) < len(candidates) - 20

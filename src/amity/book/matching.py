@@ -7,7 +7,7 @@ set-based: a fixed number of queries per batch of people, never one per person.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +16,14 @@ from sqlalchemy import Connection, func, select, true
 
 from amity.model import PersonRef
 from amity.rules.agenda import Someone
-from amity.rules.matching import FIELD_WEIGHTS, Profile, phrase_length, phrase_words, terms
+from amity.rules.matching import (
+    FIELD_WEIGHTS,
+    Profile,
+    phrase_length,
+    phrase_terms,
+    phrase_words,
+    terms,
+)
 from amity.store import schema as s
 
 ID_BATCH = 2_000  # ids or phrases per IN (...) list
@@ -25,11 +32,26 @@ ID_BATCH = 2_000  # ids or phrases per IN (...) list
 @dataclass
 class Collection:
     """BM25's view of the book for some queries: how many active people, their summed
-    weighted profile length, and for each query who shares a word with it."""
+    weighted profile length, for each query who shares a word with it, and for each of
+    those people the weighted frequency of every query word (``tf``) and a lower bound of
+    their profile's weighted length (``known``: the phrases that hold query words)."""
 
     count: int = 0
     total: int = 0
     hits: list[set[int]] = field(default_factory=list)
+    tf: dict[int, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    known: Counter[int] = field(default_factory=Counter)
+
+    def found(self, person_id: int, field_name: str, words: Sequence[str], queries: list[int], every: frozenset[str]) -> None:  # fmt: skip
+        """``person_id`` has a phrase of ``words`` in ``field_name`` hitting ``queries``."""
+        for i in queries:
+            self.hits[i].add(person_id)
+        weight = FIELD_WEIGHTS[field_name]
+        self.known[person_id] += weight * len(words)
+        tf = self.tf[person_id]
+        for word in words:
+            if word in every:
+                tf[word] += weight
 
 
 def split_topics(text: str | None) -> list[str]:
@@ -147,40 +169,53 @@ def _active(owner_id: int) -> tuple[Any, ...]:
 
 
 def _count_people(conn: Connection, owner: int, out: Collection, hit: _HitFinder) -> None:
+    """Titles, organisations and notes: each distinct one once (with how many people have
+    it), then who has the hits."""
     p = s.people
-    for r in conn.execute(select(p.c.id, p.c.title, p.c.org, p.c.notes).where(*_active(owner))):
-        out.count += 1
-        for phrase in (r.title, r.org):
-            if phrase:
-                out.total += phrase_length("role", phrase)
-                for i in hit(phrase_words(phrase)):
-                    out.hits[i].add(r.id)
-        if r.notes:
-            words = terms(r.notes)
-            out.total += FIELD_WEIGHTS["note"] * len(words)
-            for i in hit(set(words)):
-                out.hits[i].add(r.id)
+    out.count += (
+        conn.execute(select(func.count()).select_from(p).where(*_active(owner))).scalar() or 0
+    )
+    for column, field_name in ((p.c.title, "role"), (p.c.org, "role"), (p.c.notes, "note")):
+        hit_phrases: dict[str, tuple[tuple[str, ...], list[int]]] = {}
+        for phrase, n in conn.execute(
+            select(column, func.count())
+            .where(*_active(owner), column.is_not(None), column != "")
+            .group_by(column)
+        ):
+            words = tuple(terms(phrase)) if field_name == "note" else phrase_terms(phrase)
+            out.total += n * FIELD_WEIGHTS[field_name] * len(words)
+            if found := hit(frozenset(words)):
+                hit_phrases[phrase] = (words, found)
+        phrases = sorted(hit_phrases)
+        for start in range(0, len(phrases), ID_BATCH):
+            for r in conn.execute(
+                select(p.c.id, column).where(
+                    *_active(owner), column.in_(phrases[start : start + ID_BATCH])
+                )
+            ):
+                words, found = hit_phrases[r[1]]
+                out.found(r.id, field_name, words, found, hit.every)
 
 
 def _count_facts(conn: Connection, owner: int, out: Collection, hit: _HitFinder) -> None:
     """Each distinct fact once (with how many people have it), then who has the hits."""
     p, f = s.people, s.facts
-    hit_facts: dict[str, list[int]] = {}
+    hit_facts: dict[str, tuple[tuple[str, ...], list[int]]] = {}
     for r in conn.execute(
         select(f.c.kind, f.c.text, func.count())
         .join(p, p.c.id == f.c.person_id)
         .where(f.c.owner_id == owner, *_active(owner))
         .group_by(f.c.kind, f.c.text)
     ):
-        words = terms(r.text)
-        weight = FIELD_WEIGHTS["interest" if r.kind == "interest" else "fact"]
+        words = tuple(terms(r.text))
+        weight = FIELD_WEIGHTS[_fact_field(r.kind)]
         out.total += r[2] * weight * len(words)
         if found := hit(set(words)):
-            hit_facts[r.text] = found
+            hit_facts[r.text] = (words, found)
     texts = sorted(hit_facts)
     for start in range(0, len(texts), ID_BATCH):
         for r in conn.execute(
-            select(f.c.person_id, f.c.text)
+            select(f.c.person_id, f.c.kind, f.c.text)
             .join(p, p.c.id == f.c.person_id)
             .where(
                 f.c.owner_id == owner,
@@ -188,13 +223,17 @@ def _count_facts(conn: Connection, owner: int, out: Collection, hit: _HitFinder)
                 f.c.text.in_(texts[start : start + ID_BATCH]),
             )
         ):
-            for i in hit_facts[r.text]:
-                out.hits[i].add(r.person_id)
+            words, found = hit_facts[r.text]
+            out.found(r.person_id, _fact_field(r.kind), words, found, hit.every)
+
+
+def _fact_field(kind: str) -> str:
+    return "interest" if kind == "interest" else "fact"
 
 
 def _count_tags(conn: Connection, owner: int, out: Collection, hit: _HitFinder) -> None:
     p, pt, t = s.people, s.person_tags, s.tags
-    hit_tags: dict[int, list[int]] = {}
+    hit_tags: dict[int, tuple[tuple[str, ...], list[int]]] = {}
     for r in conn.execute(
         select(t.c.id, t.c.name, func.count())
         .select_from(pt.join(t, t.c.id == pt.c.tag_id).join(p, p.c.id == pt.c.person_id))
@@ -204,7 +243,7 @@ def _count_tags(conn: Connection, owner: int, out: Collection, hit: _HitFinder) 
         phrase = r.name.replace("-", " ")
         out.total += r[2] * phrase_length("tag", phrase)
         if found := hit(phrase_words(phrase)):
-            hit_tags[r.id] = found
+            hit_tags[r.id] = (phrase_terms(phrase), found)
     tag_ids = sorted(hit_tags)
     for start in range(0, len(tag_ids), ID_BATCH):
         for r in conn.execute(
@@ -216,13 +255,13 @@ def _count_tags(conn: Connection, owner: int, out: Collection, hit: _HitFinder) 
                 pt.c.tag_id.in_(tag_ids[start : start + ID_BATCH]),
             )
         ):
-            for i in hit_tags[r.tag_id]:
-                out.hits[i].add(r.person_id)
+            words, found = hit_tags[r.tag_id]
+            out.found(r.person_id, "tag", words, found, hit.every)
 
 
 def _count_shares(conn: Connection, owner: int, out: Collection, hit: _HitFinder) -> None:
     p, sh, a = s.people, s.shares, s.articles
-    hit_articles: dict[int, list[int]] = {}
+    hit_articles: dict[int, tuple[list[tuple[str, ...]], list[int]]] = {}
     for r in conn.execute(
         select(a.c.id, a.c.title, a.c.topics, func.count())
         .select_from(sh.join(a, a.c.id == sh.c.article_id).join(p, p.c.id == sh.c.person_id))
@@ -232,7 +271,7 @@ def _count_shares(conn: Connection, owner: int, out: Collection, hit: _HitFinder
         phrases = [x for x in (r.title, *split_topics(r.topics)) if x]
         out.total += r[3] * sum(phrase_length("shared", x) for x in phrases)
         if found := hit(frozenset().union(*(phrase_words(x) for x in phrases))):
-            hit_articles[r.id] = found
+            hit_articles[r.id] = ([phrase_terms(x) for x in phrases], found)
     article_ids = sorted(hit_articles)
     for start in range(0, len(article_ids), ID_BATCH):
         for r in conn.execute(
@@ -244,8 +283,9 @@ def _count_shares(conn: Connection, owner: int, out: Collection, hit: _HitFinder
                 sh.c.article_id.in_(article_ids[start : start + ID_BATCH]),
             )
         ):
-            for i in hit_articles[r.article_id]:
-                out.hits[i].add(r.person_id)
+            phrase_list, found = hit_articles[r.article_id]
+            for words in phrase_list:
+                out.found(r.person_id, "shared", words, found, hit.every)
 
 
 __all__ = ["ID_BATCH", "Collection", "load_collection", "load_profiles", "split_topics"]

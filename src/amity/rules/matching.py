@@ -308,6 +308,11 @@ def _phrase_terms(phrase: str) -> tuple[tuple[str, ...], frozenset[str]]:
     return words, frozenset(words)
 
 
+def phrase_terms(phrase: str) -> tuple[str, ...]:
+    """The words of one profile phrase, in order, repeats kept (cached)."""
+    return _phrase_terms(phrase)[0]
+
+
 def phrase_words(phrase: str) -> frozenset[str]:
     """The distinct words of one profile phrase (cached)."""
     return _phrase_terms(phrase)[1]
@@ -389,30 +394,84 @@ class LexicalRanker:
         if count < 1 or not query:
             return []
         docs = [_document(profile) for profile in hits]
-        average = total_length / count or 1.0
         frequency = Counter(w for d in docs for w in d.tf if w in query)
-        idf = {w: math.log(1 + (count - n + 0.5) / (n + 0.5)) for w, n in frequency.items()}
-        topics = [(t, frozenset(terms(t))) for t in article.topics]
-        matches = []
-        for doc in docs:
-            found = [w for w in query if w in doc.tf]
-            if not found:
-                continue
-            score = sum(
-                query[w] * idf[w] * self._saturate(doc.tf[w], doc.length, average) for w in found
-            )
-            matches.append(_match(doc, score, found, topics))
-        matches.sort(key=lambda m: (-m.score, m.person.name, m.person.id))
-        return matches[:limit]
+        best = BestMatches(self, article, count, total_length, frequency, limit)
+        best.add_documents(docs)
+        return best.matches()
+
+    def score(
+        self, query: Mapping[str, int], idf: Mapping[str, float], tf: Mapping[str, int], length: int,
+        average: float,
+    ) -> float:  # fmt: skip
+        """BM25 of one document (its weighted term frequencies and length)."""
+        return sum(
+            query[w] * idf[w] * self._saturate(tf[w], length, average) for w in query if w in tf
+        )
 
     def _saturate(self, tf: int, length: int, average: float) -> float:
         return tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * length / average))
 
 
+def idf_of(count: int, frequency: Mapping[str, int]) -> dict[str, float]:
+    """BM25's idf of each word from how many of ``count`` documents have it."""
+    return {w: math.log(1 + (count - n + 0.5) / (n + 0.5)) for w, n in frequency.items()}
+
+
+class BestMatches:
+    """The ``limit`` best BM25 matches of one article, fed profiles in any order, when the
+    collection is known: ``count`` documents of summed weighted length ``total_length``, and
+    ``frequency``, how many of them have each query word. :meth:`bound` scores a document from
+    its query words' frequencies and a lower bound of its length: an upper bound of its score,
+    so a caller can stop feeding profiles once no unseen one can enter (:meth:`floor`)."""
+
+    def __init__(
+        self,
+        ranker: LexicalRanker,
+        article: ArticleQuery,
+        count: int,
+        total_length: int,
+        frequency: Mapping[str, int],
+        limit: int,
+    ) -> None:
+        self.ranker = ranker
+        self.query = query_terms(article)
+        self.idf = idf_of(count, frequency)
+        self.average = total_length / count or 1.0 if count else 1.0
+        self.topics = [(t, frozenset(terms(t))) for t in article.topics]
+        self.limit = limit
+        self._best: list[tuple[float, str, int, _Doc, float]] = []
+
+    def bound(self, tf: Mapping[str, int], length_at_least: int) -> float:
+        return self.ranker.score(self.query, self.idf, tf, length_at_least, self.average)
+
+    def add(self, profiles: Iterable[Profile]) -> None:
+        self.add_documents(_document(profile) for profile in profiles)
+
+    def add_documents(self, docs: Iterable[_Doc]) -> None:
+        best = self._best
+        for doc in docs:
+            if self.query.keys().isdisjoint(doc.tf):
+                continue
+            score = self.ranker.score(self.query, self.idf, doc.tf, doc.length, self.average)
+            person = doc.profile.person
+            best.append((-round(score, 4), person.name, person.id, doc, score))
+        best.sort(key=lambda x: x[:3])
+        del best[self.limit :]
+
+    def floor(self) -> float | None:
+        """The lowest (rounded) score among the best ``limit``; None while fewer are known."""
+        if len(self._best) < self.limit or not self._best:
+            return None
+        return -self._best[-1][0]
+
+    def matches(self) -> list[Match]:
+        return [_match(doc, score, self.query, self.topics) for *_, doc, score in self._best]
+
+
 def _match(
-    doc: _Doc, score: float, found: Sequence[str], topics: Sequence[tuple[str, frozenset[str]]]
+    doc: _Doc, score: float, query: Mapping[str, int], topics: Sequence[tuple[str, frozenset[str]]]
 ) -> Match:
-    hits = set(found)
+    hits = {w for w in query if w in doc.tf}
     strong_words = {w for name, _, words in doc.phrases if name in STRONG_FIELDS for w in words}
     covered = tuple(t for t, words in topics if words and words <= strong_words)
     evidence = tuple(

@@ -8,11 +8,11 @@ library or goal list costs nothing more); each input is then a few set-based que
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, case, exists, func, select
 
@@ -30,6 +30,9 @@ from amity.rules.agenda.milestones import CONGRATULATE_DAYS
 from amity.rules.agenda.network import GIVE_MIN_SURPLUS, NEW_ARTICLE_DAYS
 from amity.rules.dates import time_zone
 from amity.store import schema as s
+
+if TYPE_CHECKING:
+    from amity.rules.matching import Match, Profile
 
 ID_BATCH = 2_000  # ids per IN (...) list
 
@@ -273,13 +276,15 @@ def load_feedback_requests(conn: Connection, owner_id: int) -> list[FeedbackRequ
 
 
 def load_shares(conn: Connection, owner_id: int, today: date, tz: tzinfo) -> ShareInputs:
-    """Articles added in the last two weeks and BM25's view of the book for them.
+    """Articles added in the last two weeks, each with its best strong matches.
 
-    Full profiles are loaded only for the people sharing a word with a recent article (and
-    those who had one); the collection's size and summed length come from one pass over the
-    book's phrases (:func:`amity.book.matching.load_collection`): the same scores as ranking
-    every profile, without building 100,000 documents."""
-    from amity.book.matching import load_collection, load_profiles_with_circles, split_topics
+    BM25's view of the book comes from grouped phrases (:func:`amity.book.matching.
+    load_collection`): how many people, their summed length, who shares a word with each
+    article and how often. Full profiles are loaded only for those who had an article and,
+    best bound first, for candidates until none left could enter the best
+    :data:`SHARE_RANKED` (:class:`amity.rules.matching.BestMatches`): the same matches as
+    ranking every profile, from a few dozen profiles."""
+    from amity.book.matching import load_collection, split_topics
     from amity.rules.agenda.network import article_query
     from amity.rules.matching import query_terms
 
@@ -301,18 +306,82 @@ def load_shares(conn: Connection, owner_id: int, today: date, tz: tzinfo) -> Sha
         return ShareInputs()
     had = _had(conn, owner_id, [x.id for x in articles])
     collection = load_collection(conn, owner_id, [query_terms(article_query(x)) for x in articles])
-    loaded = load_profiles_with_circles(
-        conn, owner_id, set().union(*collection.hits, *had.values())
-    )
+    profiles = _Profiles(conn, owner_id)
+    profiles.load(set().union(*had.values()))
+    matches = [
+        (article, _strong(profiles, collection, article, hits, had.get(article.id, set())))
+        for article, hits in zip(articles, collection.hits, strict=True)
+    ]
     return ShareInputs(
         articles=articles,
         hits=collection.hits,
         had=had,
-        profiles={profile.person.id: profile for profile, _ in loaded},
-        people={person.id: person for _, person in loaded},
+        profiles=profiles.profiles,
+        people=profiles.people,
         count=collection.count,
         total_length=collection.total,
+        matches=matches,
     )
+
+
+PROFILE_BATCH = 50  # candidates' profiles loaded at a time, best bound first
+
+
+class _Profiles:
+    """Full profiles (and circles) loaded on demand, each once."""
+
+    def __init__(self, conn: Connection, owner_id: int) -> None:
+        self.conn, self.owner_id = conn, owner_id
+        self.profiles: dict[int, Profile] = {}
+        self.people: dict[int, Someone] = {}
+        self._tried: set[int] = set()
+
+    def load(self, ids: set[int]) -> None:
+        from amity.book.matching import load_profiles_with_circles
+
+        missing = ids - self._tried
+        self._tried |= missing
+        for profile, person in load_profiles_with_circles(self.conn, self.owner_id, missing):
+            self.profiles[person.id] = profile
+            self.people[person.id] = person
+
+
+def _strong(
+    profiles: _Profiles, collection: Any, article: RecentArticle, hits: set[int], had: set[int]
+) -> list[Match]:
+    """The article's best strong matches among people who do not have it (as
+    :func:`amity.rules.agenda.network.strong_matches` ranks every profile)."""
+    from amity.rules.agenda.network import SHARE_ITEMS_PER_ARTICLE, SHARE_RANKED, article_query
+    from amity.rules.matching import BestMatches, LexicalRanker, profile_length, query_terms
+
+    query = query_terms(article_query(article))
+    gone = [profiles.profiles[pid] for pid in sorted(had) if pid in profiles.profiles]
+    count = collection.count - len(gone)
+    if count < 1 or not query:
+        return []
+    candidates = sorted(hits - had)
+    frequency = Counter(w for pid in candidates for w in collection.tf[pid] if w in query)
+    best = BestMatches(
+        LexicalRanker(),
+        article_query(article),
+        count,
+        collection.total - sum(profile_length(x) for x in gone),
+        frequency,
+        SHARE_RANKED,
+    )
+    bounds = {pid: best.bound(collection.tf[pid], collection.known[pid]) for pid in candidates}
+    order = sorted(candidates, key=lambda pid: (-bounds[pid], pid))
+    for start in range(0, len(order), PROFILE_BATCH):
+        floor = best.floor()
+        if floor is not None and bounds[order[start]] < floor - BOUND_SLACK:
+            break  # no one left can reach the best SHARE_RANKED
+        batch = order[start : start + PROFILE_BATCH]
+        profiles.load(set(batch))
+        best.add(profiles.profiles[pid] for pid in batch)
+    return [m for m in best.matches() if m.strong][:SHARE_ITEMS_PER_ARTICLE]
+
+
+BOUND_SLACK = 1e-3  # scores are compared rounded to 4 places; bounds are exact up to float error
 
 
 def _had(conn: Connection, owner_id: int, article_ids: Sequence[int]) -> dict[int, set[int]]:

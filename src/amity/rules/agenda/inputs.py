@@ -12,7 +12,7 @@ from amity.model.dates import PartialDate
 from amity.model.types import PersonRef
 
 if TYPE_CHECKING:  # the matching rules load only when there are articles to match
-    from amity.rules.matching import Profile
+    from amity.rules.matching import Match, Profile
 
 
 class Weighed(Protocol):
@@ -195,6 +195,7 @@ class ShareInputs:
     people: Mapping[int, Someone] = field(default_factory=dict)
     count: int = 0
     total_length: int = 0
+    matches: Sequence[tuple[RecentArticle, Sequence[Match]]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,9 +123,12 @@ def article_query(article: RecentArticle) -> ArticleQuery:
     return ArticleQuery(article.title or "", article.topics, article.text or "")
 
 
-def strong_matches(inputs: ShareInputs) -> list[tuple[RecentArticle, list[Match]]]:
+def strong_matches(inputs: ShareInputs) -> Sequence[tuple[RecentArticle, Sequence[Match]]]:
     """Per recent article, the best strong matches among people who do not have it: BM25 over
-    the whole book (``inputs.count`` profiles) without those who have it."""
+    the whole book (``inputs.count`` profiles) without those who have it; as the loader found
+    them (``inputs.matches``) when it did."""
+    if inputs.matches is not None:
+        return inputs.matches
     if not inputs.articles:
         return []
     from amity.rules.matching import LexicalRanker, profile_length
