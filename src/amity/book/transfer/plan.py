@@ -445,6 +445,9 @@ class Planner:
             if email in self._options.own_addresses:
                 continue
             target = self._by_email.get(email)
+            if target is None and self._options.create_people and self._not_an_address(
+                    address, record, plan):  # fmt: skip
+                continue
             if target is None and self._options.create_people:
                 name = record.names_by_email.get(address) or record.names_by_email.get(email)
                 person = PersonRecord(name=clean_text(name) or email, source=record.source,
@@ -463,6 +466,22 @@ class Planner:
             if target not in people:
                 people.append(target)
         return people
+
+    def _not_an_address(self, address: str, record: InteractionRecord, plan: ImportPlan) -> bool:
+        """An attendee or correspondent whose address is not one (``x@virtual``) never
+        becomes a person; the report says so, once per value."""
+        from amity.rules.normalize import email_problem
+
+        why = email_problem(address)
+        if why is None:
+            return False
+        if address.lower() not in self._unknown:
+            self._unknown.add(address.lower())
+            plan.warnings.append(RecordWarning(record.line, interaction_label(record),
+                                               f"e-mail {address!r} is not an e-mail address "
+                                               f"({why.rstrip('.')}); no person added for it"))  # fmt: skip
+            plan.counts["warnings"] += 1
+        return True
 
     def _skip(self, plan: ImportPlan, item: SkippedRecord | None, counter: str = "skipped") -> None:
         plan.counts[counter] += 1
