@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from click.testing import CliRunner
 from fastapi import FastAPI
 
-from amity.book import PersonInput, open_book
+from amity.book import InteractionInput, PersonInput, open_book
 from tests.cli.test_cli_core import run_main
 from tests.conftest import FIXTURES, Clock, new_book
 from tests.imports.test_organisation_imports import KIND_ORG
@@ -172,3 +172,15 @@ def test_cli_from_person(sqlite_url: str, clock: Clock) -> None:
     assert book.people.count() == 0 and book.organisations.get("beta ltd").phones == [
         "+14155550100"
     ]
+
+
+def test_api_keeps_a_company_person_as_an_organisation(alice: ApiUser) -> None:
+    acme = alice.book.people.add(PersonInput(name="Acme Corp", phones=["+14155550100"]))
+    made = alice.client.post(alice.url(f"/people/{acme.id}/organisation"))
+    assert made.status_code == 201, made.text
+    assert (made.json()["name"], made.json()["phones"]) == ("Acme Corp", ["+14155550100"])
+    assert alice.client.get(alice.url(f"/people/{acme.id}")).status_code == 404
+    ana = alice.book.people.add(PersonInput(name="Ana Lima"))
+    alice.book.interactions.log(InteractionInput(people=[ana.id], subject="Coffee"))
+    refused = alice.client.post(alice.url(f"/people/{ana.id}/organisation"))
+    assert refused.status_code == 422 and "took part in 1 interaction" in refused.text

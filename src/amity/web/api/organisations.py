@@ -1,6 +1,7 @@
-"""Organisations in the REST API (issue 12 section 4): ``/organisations`` (list, add) and
-``/organisations/{id}`` (read with the people who work there, change, delete). Another user's
-ids are 404 like every other record."""
+"""Organisations in the REST API (issue 12 section 4): ``/organisations`` (list, add),
+``/organisations/{id}`` (read with the people who work there, change, delete) and
+``POST /people/{id}/organisation`` (a person who is really a company becomes one). Another
+user's ids are 404 like every other record."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from amity.web.deps import get_book
 router = APIRouter()
 BookDep = Annotated[Book, Depends(get_book)]
 OrganisationId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PersonId = Annotated[int, Path(ge=1, le=MAX_ID)]
 TAGS: list[str | Any] = ["organisations"]
 
 
@@ -107,3 +109,15 @@ def edit_organisation(book: BookDep, organisation_id: OrganisationId,
 def delete_organisation(book: BookDep, organisation_id: OrganisationId) -> Response:
     book.organisations.delete(organisation_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/people/{person_id}/organisation", response_model=OrganisationOut,
+             status_code=status.HTTP_201_CREATED, responses=e.WRITE_ONE, tags=TAGS,
+             summary="Keep a person who is really a company (a company card imported as a "
+             "person) as an organisation; the person goes to the trash")  # fmt: skip
+def person_to_organisation(
+    book: BookDep, person_id: PersonId, response: Response
+) -> dict[str, Any]:
+    made = book.organisations.from_person(person_id)
+    response.headers["Location"] = f"/api/v1/organisations/{made.id}"
+    return j.organisation_json(made)
