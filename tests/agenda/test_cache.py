@@ -78,3 +78,49 @@ def test_a_new_day_is_a_new_agenda(book: Book, clock: Clock) -> None:
     later = book.agenda.items()
     assert keys(later) != keys(today)
     assert keys(book.agenda.items(today=book.today() - timedelta(days=40))) == keys(today)
+
+
+def profiles_version(book: Book) -> int:
+    with book.ctx.read() as conn:
+        return book.ctx.profiles_version(conn)
+
+
+def test_only_profile_writes_move_the_profiles_version(book: Book) -> None:
+    """Share matches stay cached across writes that change nothing matching reads (an
+    interaction moves people.last_interaction_at only); every profile write moves it."""
+    ids = bulk_people(book, 3)
+    book.articles.add("https://x.org/a", title="Grid batteries", topics=["energy storage"])
+    start = profiles_version(book)
+    book.interactions.log(InteractionInput(people=[ids[0]], kind="call"))
+    book.settings.set("agenda.overdue_factor", 2.0)
+    assert profiles_version(book) == start
+    writes = [
+        lambda: book.people.edit(ids[0], PersonInput(note="Energy storage fan")),
+        lambda: book.people.edit(ids[1], PersonInput(title="Battery engineer")),
+        lambda: book.people.add_fact(ids[1], "interest", "grid batteries"),
+        lambda: book.people.edit(ids[2], PersonInput(tags=["energy"])),
+        lambda: book.articles.share("https://x.org/a", [ids[2]]),
+        lambda: book.articles.add("https://x.org/b", title="Solar"),
+        lambda: book.people.archive(ids[2]),
+    ]
+    for write in writes:
+        before = profiles_version(book)
+        write()
+        assert profiles_version(book) > before
+
+
+def test_share_matches_are_not_loaded_again_after_an_interaction(book: Book) -> None:
+    ids = bulk_people(book, 4)
+    book.people.add_fact(ids[1], "interest", "energy storage")
+    book.articles.add("https://x.org/a", title="Grid batteries", topics=["energy storage"])
+    first, loading = statements_of(book, lambda: book.agenda.items())
+    assert any(a.kind == "share" for a in first)
+    book.interactions.log(InteractionInput(people=[ids[0]], kind="call"))
+    again, reloading = statements_of(book, lambda: book.agenda.items())
+    assert [a.key for a in again if a.kind == "share"] == [
+        a.key for a in first if a.kind == "share"
+    ]
+    assert reloading < loading  # the collection pass and the profiles are not read again
+    book.people.edit(ids[1], PersonInput(note="energy storage, grid batteries, storage"))
+    _, after_profile_write = statements_of(book, lambda: book.agenda.items())
+    assert after_profile_write > reloading

@@ -47,10 +47,12 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 
 
 BUMP_VERSION = text(  # the same upsert on SQLite (3.24+) and PostgreSQL
-    "INSERT INTO data_versions (owner_id, version) VALUES (:owner, 1) "
-    "ON CONFLICT (owner_id) DO UPDATE SET version = data_versions.version + 1"
+    "INSERT INTO data_versions (owner_id, version, profiles_version) VALUES (:owner, 1, 1) "
+    "ON CONFLICT (owner_id) DO UPDATE SET version = data_versions.version + 1, "
+    "profiles_version = data_versions.profiles_version + :profiles"
 )
 READ_VERSION = text("SELECT version FROM data_versions WHERE owner_id = :owner")
+READ_PROFILES_VERSION = text("SELECT profiles_version FROM data_versions WHERE owner_id = :owner")
 
 
 def new_id(result: Any) -> int:
@@ -109,7 +111,10 @@ class BookContext:
                 now = self.now()
                 flush(conn, log, at=now, door=door or self.door, actor=self.actor, describe=describe,
                       trash_until=lambda changes: trash_until(changes, now))  # fmt: skip
-            conn.execute(BUMP_VERSION, {"owner": self.owner_id})
+            from amity.book.matching import changes_profiles
+
+            profiles = 1 if log is None or changes_profiles(log) else 0
+            conn.execute(BUMP_VERSION, {"owner": self.owner_id, "profiles": profiles})
 
     @staticmethod
     def describe_write(conn: Connection, kind: str, summary: str) -> None:
@@ -124,6 +129,12 @@ class BookContext:
     def data_version(self, conn: Connection) -> int:
         """The owner's data version: it changes with every committed write transaction."""
         version = conn.execute(READ_VERSION, {"owner": self.owner_id}).scalar()
+        return int(version or 0)
+
+    def profiles_version(self, conn: Connection) -> int:
+        """The owner's profiles version: it changes with every committed write transaction
+        that changes what share matching reads (:func:`amity.book.matching.changes_profiles`)."""
+        version = conn.execute(READ_PROFILES_VERSION, {"owner": self.owner_id}).scalar()
         return int(version or 0)
 
     @contextmanager

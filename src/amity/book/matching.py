@@ -28,6 +28,14 @@ from amity.store import schema as s
 
 ID_BATCH = 2_000  # ids or phrases per IN (...) list
 
+# what profiles and share matching read: any change to these tables, or to these columns of
+# people, moves the owner's profiles version (BookContext.write); logging an interaction only
+# moves people.last_interaction_at, and leaves cached share matches valid
+PROFILE_TABLES = frozenset(
+    ["people", "circles", "facts", "tags", "person_tags", "shares", "articles"]
+)
+PEOPLE_PROFILE_COLUMNS = frozenset(["name", "title", "org", "notes", "archived_at", "circle_id"])
+
 
 @dataclass
 class Collection:
@@ -52,6 +60,25 @@ class Collection:
         for word in words:
             if word in every:
                 tf[word] += weight
+
+
+def changes_profiles(journal: Any) -> bool:
+    """Whether a write transaction's journal (:class:`amity.store.journal.Journal`) changed
+    anything share matching reads: rows added to, deleted from or changed in a profile table
+    (for people, in a profile column)."""
+    if not PROFILE_TABLES.isdisjoint(journal.marks):
+        return True
+    if any(name in PROFILE_TABLES for name, _ in journal.composite):
+        return True
+    for change in journal.changes:
+        if change.table not in PROFILE_TABLES:
+            continue
+        if change.table == "people" and change.op == "update":
+            changed = set(change.before or ()) | set(change.after or ())
+            if PEOPLE_PROFILE_COLUMNS.isdisjoint(changed):
+                continue
+        return True
+    return False
 
 
 def split_topics(text: str | None) -> list[str]:

@@ -575,12 +575,14 @@ agenda_states = Table(
     Column("acted_at", UTCDateTime(), nullable=False),
 )
 
-# bumped by every write transaction of the Book (BookContext.write): caches key on it
+# bumped by every write transaction of the Book (BookContext.write): caches key on it;
+# profiles_version only by those changing what share matching reads (book/matching.py)
 data_versions = Table(
     "data_versions",
     metadata,
     _owner(primary_key=True),
     Column("version", Integer, nullable=False, server_default="0"),
+    Column("profiles_version", Integer, nullable=False, server_default="0"),
 )
 
 digests_sent = Table(

@@ -46,3 +46,7 @@ class InputsCache:
 
 
 INPUTS = InputsCache()
+# the share items' inputs and matches, per owner, day and time zone, under the owner's
+# profiles version (moved only by writes to what matching reads: BookContext.write), so
+# logging an interaction or acting on an item does not match the new articles again
+SHARES = InputsCache(64)

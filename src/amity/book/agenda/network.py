@@ -53,7 +53,9 @@ def load_network_inputs(
     found = _inputs_with_something(conn, owner_id, today, tz)
     return NetworkInputs(
         gives=load_gives(conn, owner_id) if found.give else (),
-        shares=load_shares(conn, owner_id, today, tz) if found.share else ShareInputs(),
+        shares=cached_shares(conn, owner_id, today, settings.time_zone)
+        if found.share
+        else ShareInputs(),
         goals=load_goals(conn, owner_id) if found.goals else (),
         feedback_requests=load_feedback_requests(conn, owner_id) if found.requests else (),
         job_changes=load_job_changes(conn, owner_id, today) if found.congratulate else (),
@@ -273,6 +275,21 @@ def load_feedback_requests(conn: Connection, owner_id: int) -> list[FeedbackRequ
 
 
 # --- share -----------------------------------------------------------------------------------
+
+
+def cached_shares(conn: Connection, owner_id: int, today: date, tz_name: str) -> ShareInputs:
+    """:func:`load_shares` from the cache while the owner's profiles version stays (read
+    first, in the same transaction, so what is cached is never older than its version)."""
+    from amity.book.agenda.cache import SHARES
+    from amity.book.context import READ_PROFILES_VERSION
+
+    version = int(conn.execute(READ_PROFILES_VERSION, {"owner": owner_id}).scalar() or 0)
+    key = (str(conn.engine.url), owner_id, today, tz_name)
+    cached = SHARES.get(key, version)
+    if cached is None:
+        cached = load_shares(conn, owner_id, today, time_zone(tz_name))
+        SHARES.put(key, version, cached)
+    return cached
 
 
 def load_shares(conn: Connection, owner_id: int, today: date, tz: tzinfo) -> ShareInputs:
