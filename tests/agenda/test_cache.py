@@ -113,14 +113,14 @@ def test_share_matches_are_not_loaded_again_after_an_interaction(book: Book) -> 
     ids = bulk_people(book, 4)
     book.people.add_fact(ids[1], "interest", "energy storage")
     book.articles.add("https://x.org/a", title="Grid batteries", topics=["energy storage"])
-    first, loading = statements_of(book, lambda: book.agenda.items())
+    first, loading = statements_of(book, book.agenda.items)
     assert any(a.kind == "share" for a in first)
     book.interactions.log(InteractionInput(people=[ids[0]], kind="call"))
-    again, reloading = statements_of(book, lambda: book.agenda.items())
+    again, reloading = statements_of(book, book.agenda.items)
     assert [a.key for a in again if a.kind == "share"] == [
         a.key for a in first if a.kind == "share"
     ]
     assert reloading < loading  # the collection pass and the profiles are not read again
     book.people.edit(ids[1], PersonInput(note="energy storage, grid batteries, storage"))
-    _, after_profile_write = statements_of(book, lambda: book.agenda.items())
+    _, after_profile_write = statements_of(book, book.agenda.items)
     assert after_profile_write > reloading
