@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+# argon2id at its smallest cost in the suite (amity.security): a sign-in costs ~1 ms, not
+# ~300 ms; subprocess servers the tests start inherit it. Production keeps the default cost.
+os.environ.setdefault("AMITY_PASSWORD_HASH_COST", "low")
+
 from amity.book import Book, create_user, open_engine
 
 REPO = Path(__file__).resolve().parents[1]
@@ -108,9 +112,26 @@ def sqlite_book(sqlite_url: str, clock: Clock) -> Book:
     return new_book(sqlite_url, clock)
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite book at the newest schema, made once per test process: a fresh
+    database costs ~0.3 s of migrations, and the CLI tests each need one."""
+    path = tmp_path_factory.mktemp("template") / "amity.db"
+    from amity.store.engine import make_engine, upgrade
+
+    engine = make_engine("sqlite:///" + str(path))
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private data folder for CLI runs: `amity` uses $AMITY_HOME/amity.db."""
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrated_sqlite_file: Path) -> Path:
+    """A private data folder for CLI runs: `amity` uses $AMITY_HOME/amity.db (a copy of
+    an empty book at the newest schema)."""
+    import shutil
+
+    shutil.copyfile(migrated_sqlite_file, tmp_path / "amity.db")
     monkeypatch.setenv("AMITY_HOME", str(tmp_path))
     monkeypatch.delenv("AMITY_DATABASE_URL", raising=False)
     monkeypatch.delenv("AMITY_DB", raising=False)

@@ -4,26 +4,43 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
-_HASHER = PasswordHasher()  # argon2id, m=65536 KiB, t=3, p=4
-# verified against when the e-mail is unknown, so a miss costs the same time as a hit
-_DUMMY_HASH = _HASHER.hash("amity-timing-equaliser")
+# AMITY_PASSWORD_HASH_COST=low is for test suites only (argon2id at its smallest cost, as
+# Django's test settings swap in a fast hasher): the suite signs in thousands of times.
+# Hashes carry their own parameters, so a book made under either setting still verifies.
+LOW_COST = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    if os.environ.get("AMITY_PASSWORD_HASH_COST") == "low":
+        return PasswordHasher(**LOW_COST)
+    return PasswordHasher()  # argon2id, m=65536 KiB, t=3, p=4 (RFC 9106's second choice)
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the e-mail is unknown, so a miss costs the same time as a hit."""
+    return _hasher().hash("amity-timing-equaliser")
 
 
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; constant work whether or not the user exists."""
     try:
-        return _HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        hasher = _hasher()
+        return hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -169,8 +169,9 @@ def ben(web_app: FastAPI, db_url: str, clock: Clock) -> Iterator[WebUser]:
 
 
 @pytest.fixture
-def fresh_url(tmp_path: Path) -> str:
-    """A new, empty SQLite database: the install's very first visit."""
+def fresh_url(tmp_path: Path, migrated_sqlite_file: Path) -> str:
+    """A new, empty SQLite book (no user yet): the install's very first visit."""
+    shutil.copyfile(migrated_sqlite_file, tmp_path / "fresh.db")
     return "sqlite:///" + str(tmp_path / "fresh.db")
 
 
@@ -191,10 +192,11 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+def live_server(tmp_path: Path, migrated_sqlite_file: Path) -> Iterator[LiveServer]:
     """The app on uvicorn in a background thread, on a free loopback port, over a new book."""
     import uvicorn
 
+    shutil.copyfile(migrated_sqlite_file, tmp_path / "live.db")
     db_url = "sqlite:///" + str(tmp_path / "live.db")
     app = create_app(db_url, scheduler=False)
     port = free_port()
