@@ -16,13 +16,12 @@ MAX_PASSWORD_LENGTH = 1024
 # AMITY_PASSWORD_HASH_COST=low is for test suites only (argon2id at its smallest cost, as
 # Django's test settings swap in a fast hasher): the suite signs in thousands of times.
 # Hashes carry their own parameters, so a book made under either setting still verifies.
-LOW_COST = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 @cache
 def _hasher() -> PasswordHasher:
     if os.environ.get("AMITY_PASSWORD_HASH_COST") == "low":
-        return PasswordHasher(**LOW_COST)
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     return PasswordHasher()  # argon2id, m=65536 KiB, t=3, p=4 (RFC 9106's second choice)
 
 
