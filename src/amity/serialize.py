@@ -50,6 +50,7 @@ def person_json(p: Person, *, details: bool = False) -> dict[str, Any]:
                 "nickname": p.nickname,
                 "preferred_channel": p.preferred_channel,
                 "timezone": p.timezone,
+                "country": p.country,
                 "language": p.language,
                 "best_time": p.best_time,
                 "style_notes": p.style_notes,

@@ -64,6 +64,11 @@ def person_options(func: F) -> F:
         click.option(
             "--tz", "timezone", metavar="ZONE", help="Their time zone, e.g. Europe/Lisbon."
         ),
+        click.option(
+            "--country",
+            metavar="COUNTRY",
+            help="Their country (GB, United Kingdom): reads their national phone numbers.",
+        ),
         click.option("--language", help="Their preferred language."),
         click.option("--note", help="A note about them."),
     ]
@@ -192,6 +197,7 @@ def _print_person(p: Person, recent: list, today: date) -> None:  # type: ignore
     for label, value in (
         ("channel", p.preferred_channel),
         ("time zone", p.timezone),
+        ("country", p.country),
         ("language", p.language),
         ("best time", p.best_time),
     ):

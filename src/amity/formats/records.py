@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -59,11 +60,29 @@ class PersonRecord:
     is_group: bool = False
     members: list[str] = field(default_factory=list)
     is_org: bool = False  # a company card (KIND:org, X-ABShowAs:COMPANY): an organisation
+    #: a country code given beside the addresses (Apple's X-ABADR), used when theirs is not one
+    country_code: str | None = field(default=None, compare=False)
     source: str = ""
     source_ref: str = ""
     line: int | None = field(default=None, compare=False)
     #: values read as e-mail addresses that are not (value, why): kept in the notes instead
     unrecognised: list[tuple[str, str]] = field(default_factory=list, compare=False)
+
+    @property
+    def country(self) -> str | None:
+        """ISO 3166 alpha-2 from the addresses' country (the preferred address first), else
+        from ``country_code``; None when neither names a country."""
+        from amity.rules.normalize import NormalizeError, normalize_country
+
+        ordered = sorted(self.addresses, key=lambda point: not point.is_primary)
+        candidates = [_address_country(point) for point in ordered] + [self.country_code]
+        for value in candidates:
+            if value:
+                try:
+                    return normalize_country(value)
+                except NormalizeError:
+                    continue
+        return None
 
     @property
     def contact_points(self) -> list[ContactPoint]:
@@ -253,3 +272,10 @@ def assign_source_ref(person: PersonRecord) -> PersonRecord:
     """Set ``source_ref`` from the UID, else from a hash of the normalised content."""
     person.source_ref = f"uid:{person.uid}" if person.uid else person_content_ref(person)
     return person
+
+
+def _address_country(point: ContactPoint) -> str | None:
+    """The country component (the 7th) of an address point's structured form."""
+    structured = point.normalized or ""
+    parts = re.split(r"(?<!\\);", structured)
+    return parts[6].replace("\\;", ";").strip() if len(parts) >= 7 else None

@@ -198,6 +198,10 @@ def _person_from_card(c: _Card, raw: RawCard, region: str | None) -> PersonRecor
     _read_dates(c, person, notes)
     _read_relations(c, person)
     _read_group(c, person)
+    # Apple's item1.X-ABADR:ch beside an address: its country's code, whatever the ADR says
+    person.country_code = next(
+        (v for v in (unescape(x.value).strip() for x in c.named("X-ABADR")) if v), None
+    )
     person.is_org = is_company_card(c.first_text("KIND"), c.first_text("X-ABSHOWAS"))
     _read_meeting(c, person)
     person.photo = photo_data_uri(raw)

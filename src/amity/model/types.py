@@ -104,6 +104,7 @@ class Person:
     nickname: str | None = None
     preferred_channel: str | None = None
     timezone: str | None = None
+    country: str | None = None  # ISO 3166 alpha-2
     language: str | None = None
     best_time: str | None = None
     style_notes: str | None = None

@@ -47,24 +47,59 @@ def email_key(value: str) -> str:
     return value.strip().lower()
 
 
-def normalize_phone(value: str, region: str | None = "US") -> str:
-    """E.164 (``+14155550123``) using ``region`` for numbers without a country code."""
+def normalize_phone(value: str, region: str | None = "US", *more: str | None) -> str:
+    """E.164 (``+14155550123``). A number without its country code is read with each region
+    in turn (a person's country, then the book's region): the first where it is a valid
+    number wins, else the first where it is at least possible; none: a message naming it."""
     import phonenumbers
 
     text = value.strip()
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException as exc:
-        raise NormalizeError(f"{text!r} is not a phone number: {exc}") from None
-    if not phonenumbers.is_possible_number(number):
-        raise NormalizeError(f"{text!r} is not a possible phone number for region {region}")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    regions = list(dict.fromkeys(r.upper() for r in (region, *more) if r))
+    if text.startswith("+") or not regions:
+        regions = regions[:1] or [None]  # type: ignore[list-item]
+    numbers = []
+    for code in regions:
+        try:
+            numbers.append(phonenumbers.parse(text, code))
+        except phonenumbers.NumberParseException as exc:
+            if code is None or text.startswith("+"):
+                raise NormalizeError(f"{text!r} is not a phone number: {exc}") from None
+    chosen = next((n for n in numbers if phonenumbers.is_valid_number(n)), None) or next(
+        (n for n in numbers if phonenumbers.is_possible_number(n)), None
+    )
+    if chosen is None:
+        where = " or ".join(r for r in regions if r) or "any region"
+        raise NormalizeError(
+            f"{text!r} is not a possible phone number for {where}: write it with its "
+            "country code (+44 ...), or set the person's country"
+        )
+    return phonenumbers.format_number(chosen, phonenumbers.PhoneNumberFormat.E164)
 
 
-def phone_key(value: str, region: str | None = "US") -> str:
+_COUNTRY_ALIASES = {"UK": "GB", "ENGLAND": "GB", "SCOTLAND": "GB", "WALES": "GB", "USA": "US"}
+
+
+def normalize_country(value: str) -> str:
+    """ISO 3166 alpha-2 (``GB``) from a code (``gb``, ``UK``) or an English name (``United
+    Kingdom``, ``Switzerland``), as vCard ADR and CSV country fields carry them."""
+    from babel import Locale
+
+    text = " ".join(value.strip().split())
+    territories = Locale.parse("en").territories
+    code = _COUNTRY_ALIASES.get(text.upper(), text.upper())
+    if len(code) == 2 and code.isalpha() and code in territories:
+        return code
+    folded = text.casefold()
+    for key, name in territories.items():
+        if len(key) == 2 and key.isalpha() and name.casefold() == folded:
+            return str(key)
+    raise NormalizeError(f"{text!r} is not a country (a code such as GB or a name)")
+
+
+def phone_key(value: str, region: str | None = "US", *more: str | None) -> str:
     """E.164 when the number parses, else its digits: the form used to match phones."""
     try:
-        return normalize_phone(value, region)
+        return normalize_phone(value, region, *more)
     except NormalizeError:
         return re.sub(r"\D", "", value)
 

@@ -199,6 +199,7 @@ people = Table(
     Column("cadence_days", Integer),
     Column("preferred_channel", String(50)),
     Column("timezone", String(64)),
+    Column("country", String(2)),  # ISO 3166 alpha-2: reads their national phone numbers
     Column("language", String(35)),
     Column("best_time", String(200)),
     Column("style_notes", Text),

@@ -111,6 +111,22 @@ def full_day(value: date, locale: str | None = None) -> str:
     return str(format_date(value, format="full", locale=_locale(locale)))
 
 
+def country_choices(locale: str | None = None) -> list[tuple[str, str]]:
+    """Every country as (ISO code, name in ``locale``), sorted by name, for a select."""
+    names = _locale(locale).territories
+    return sorted(
+        ((code, str(name)) for code, name in names.items() if len(code) == 2 and code.isalpha()),
+        key=lambda pair: pair[1].casefold(),
+    )
+
+
+def country_name(code: str | None, locale: str | None = None) -> str:
+    """``United Kingdom`` for ``GB`` (in ``locale``); the code itself when unknown."""
+    if not code:
+        return ""
+    return str(_locale(locale).territories.get(code.upper(), code))
+
+
 def years_note(value: PartialDate | None, today: date | None, kind: str = "birthday") -> str:
     """``age 36`` for a birthday with its year, ``11 years`` for another date; else ""."""
     if value is None or value.year is None or today is None:
@@ -174,6 +190,11 @@ def _full_day_filter(ctx: Any, value: Any) -> str:
 
 
 @pass_context
+def _country_filter(ctx: Any, value: str | None) -> str:
+    return country_name(value, ctx.get("locale"))
+
+
+@pass_context
 def _phone_filter(ctx: Any, value: str) -> str:
     return phone_for_display(value, ctx.get("phone_region"))
 
@@ -186,6 +207,7 @@ def _years_filter(ctx: Any, value: Any, kind: str = "birthday") -> str:
 FILTERS = {
     "day": _day_filter,
     "when": _when_filter,
+    "country": _country_filter,
     "full_day": _full_day_filter,
     "phone": _phone_filter,
     "years": _years_filter,

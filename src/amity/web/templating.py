@@ -37,9 +37,10 @@ TEMPLATES.env.filters["days_ago"] = _days_ago
 
 
 def _register_display_filters() -> None:
-    from amity.web.display import FILTERS
+    from amity.web.display import FILTERS, country_choices
 
     TEMPLATES.env.filters.update(FILTERS)
+    TEMPLATES.env.globals["country_choices"] = country_choices
 
 
 _register_display_filters()

@@ -82,7 +82,7 @@ class People(PreparingInput, PersonDetails):
             person = self.resolve_in(conn, ref)
             p = s.people
             current = conn.execute(
-                select(p.c.version, p.c.org, p.c.title).where(
+                select(p.c.version, p.c.org, p.c.title, p.c.country).where(
                     p.c.owner_id == self._ctx.owner_id, p.c.id == person.id
                 )
             ).one()
@@ -91,7 +91,7 @@ class People(PreparingInput, PersonDetails):
                     f"{person.name} changed since you read it (version {current.version})",
                     version=current.version,
                 )
-            prepared = self._prepare(conn, data)
+            prepared = self._prepare(conn, data, country=current.country)
             values = dict(prepared.columns)
             if data.name is not None:
                 name = data.name.strip()
@@ -106,8 +106,9 @@ class People(PreparingInput, PersonDetails):
             )
             self._remove_points(conn, person.id, "email", [email_key(e) for e in remove_emails])
             region = self._ctx.setting("phone.region", conn)
+            country = values.get("country", current.country)
             self._remove_points(
-                conn, person.id, "phone", [phone_key(x, region) for x in remove_phones]
+                conn, person.id, "phone", [phone_key(x, country, region) for x in remove_phones]
             )
             if remove_tags:
                 self._untag(conn, person.id, remove_tags)

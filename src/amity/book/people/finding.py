@@ -375,6 +375,7 @@ def person_from_row(r: Any) -> Person:
         nickname=r.nickname,
         preferred_channel=r.preferred_channel,
         timezone=r.timezone,
+        country=r.country,
         language=r.language,
         best_time=r.best_time,
         style_notes=r.style_notes,

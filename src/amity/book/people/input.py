@@ -14,6 +14,7 @@ from amity.model import ContactPoint, PartialDate
 from amity.rules.normalize import (
     NormalizeError,
     email_key,
+    normalize_country,
     normalize_email,
     normalize_phone,
     normalize_tag,
@@ -43,6 +44,7 @@ class PersonInput:
     note: str | None = None
     preferred_channel: str | None = None
     timezone: str | None = None
+    country: str | None = None  # a code (GB) or a name; "" clears it
     language: str | None = None
     best_time: str | None = None
     style_notes: str | None = None
@@ -62,9 +64,19 @@ class Prepared:
 class PreparingInput(PeopleFinding):
     """Checks a PersonInput against the book (circles, who introduced) before any write."""
 
-    def _prepare(self, conn: Connection, data: PersonInput) -> Prepared:
-        """Validate and normalise everything before the first write (nothing half-written)."""
+    def _prepare(
+        self, conn: Connection, data: PersonInput, *, country: str | None = None
+    ) -> Prepared:
+        """Validate and normalise everything before the first write (nothing half-written).
+        ``country``: the person's country as stored (an edit), which reads their phones
+        when ``data`` does not set one."""
         columns: dict[str, Any] = {}
+        if data.country is not None:
+            try:
+                country = normalize_country(data.country) if data.country.strip() else None
+            except NormalizeError as exc:
+                raise InvalidInput(str(exc), field="country") from None
+            columns["country"] = country
         for name in (
             "org",
             "title",
@@ -117,7 +129,7 @@ class PreparingInput(PeopleFinding):
             points.append(ContactPoint("email", value, normalized=email_key(value)))
         for raw in data.phones:
             try:
-                value = normalize_phone(raw, region)
+                value = normalize_phone(raw, country, region)
             except NormalizeError as exc:
                 raise InvalidInput(str(exc), field="phone") from None
             points.append(ContactPoint("phone", value, normalized=value))

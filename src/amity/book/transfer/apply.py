@@ -426,6 +426,7 @@ def _person_row(record: PersonRecord, owner: int, now: datetime) -> dict[str, An
         "is_group": record.is_group,
         "met_on": record.met_on,
         "how_met": fit(clean_text(record.how_met), 200),
+        "country": record.country,
         "created_at": now,
         "updated_at": now,
     }

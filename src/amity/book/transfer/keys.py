@@ -23,7 +23,7 @@ from amity.rules.text import clean_text
 BATCH = 500
 MIN_PHONE_KEY = 6  # shorter E.164 numbers ("+112") never identify a person
 SCALARS = ("given_name", "family_name", "nickname", "org", "title", "notes", "photo",
-           "met_on", "how_met")  # fmt: skip
+           "met_on", "how_met", "country")  # fmt: skip
 LIMITS = {"name": 300, "given_name": 200, "family_name": 200, "nickname": 200, "org": 300,
           "title": 300, "how_met": 200, "uid": 300}  # fmt: skip
 

@@ -27,7 +27,7 @@ from amity.rules.words import plural_of
 from amity.store import schema as s
 
 _FILLED = ("given_name", "family_name", "nickname", "org", "title", "circle_id", "cadence_days",
-           "preferred_channel", "timezone", "language", "best_time", "style_notes", "how_met",
+           "preferred_channel", "timezone", "country", "language", "best_time", "style_notes", "how_met",
            "met_where", "met_event_id", "introduced_by_id", "photo", "uid")  # fmt: skip
 #: Tables where a person appears at most once per other key: (table, the other key column).
 _UNIQUE_WITH = {

@@ -13,6 +13,7 @@ from amity.model import Person
 from amity.rules.normalize import (
     NormalizeError,
     email_key,
+    normalize_country,
     normalize_email,
     normalize_tag,
     phone_key,
@@ -57,6 +58,7 @@ SCALARS = (
     "how_met",
     "preferred_channel",
     "timezone",
+    "country",
     "language",
     "best_time",
     "style_notes",
@@ -123,6 +125,16 @@ def _keys(values: list[str], key: Any, field: str) -> set[str]:
         raise InvalidInput(str(exc), field=field) from None
 
 
+def _country(sent: str | None, current: str | None) -> str | None:
+    """The country that reads the request's phones: the one sent, else the stored one."""
+    if sent is None:
+        return current
+    try:
+        return normalize_country(sent) if sent.strip() else None
+    except NormalizeError:
+        return current  # the edit itself reports the bad country
+
+
 def replace_lists(
     book: Book, current: Person, body: PersonUpdate, sent: set[str], data: PersonInput
 ) -> dict[str, list[str]]:
@@ -134,10 +146,11 @@ def replace_lists(
         removals["remove_emails"] = [x for x in current.emails if email_key(x) not in wanted]
     if "phones" in sent:
         region = book.settings.get("phone.region")
-        wanted = _keys(body.phones or [], lambda v: phone_key(v, region), "phones")
+        country = _country(data.country, current.country)
+        wanted = _keys(body.phones or [], lambda v: phone_key(v, country, region), "phones")
         data.phones = list(body.phones or [])
         removals["remove_phones"] = [
-            x for x in current.phones if phone_key(x, region) not in wanted
+            x for x in current.phones if phone_key(x, country, region) not in wanted
         ]
     if "tags" in sent:
         wanted = _keys(body.tags or [], normalize_tag, "tags")

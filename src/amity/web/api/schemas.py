@@ -179,6 +179,7 @@ class PersonDetail(PersonSummary):
     nickname: str | None
     preferred_channel: str | None
     timezone: str | None
+    country: str | None
     language: str | None
     best_time: str | None
     style_notes: str | None
@@ -212,6 +213,9 @@ class PersonFields(Strict):
     notes: Notes | None = None
     preferred_channel: Str50 | None = None
     timezone: Str64 | None = Field(None, description="An IANA zone, e.g. Europe/Lisbon")
+    country: Str64 | None = Field(
+        None, description="ISO 3166 code or English name (GB, United Kingdom): reads their phones"
+    )
     language: Str35 | None = None
     best_time: Str200 | None = None
     style_notes: Notes | None = None

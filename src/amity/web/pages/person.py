@@ -103,6 +103,7 @@ def form_of(person: Person) -> dict[str, str]:
         "nickname": person.nickname or "",
         "preferred_channel": person.preferred_channel or "",
         "timezone": person.timezone or "",
+        "country": person.country or "",
         "language": person.language or "",
         "best_time": person.best_time or "",
         "style_notes": person.style_notes or "",
