@@ -133,21 +133,33 @@ def load_gives(conn: Connection, owner_id: int) -> list[GiveInput]:
     given, received = x.c.direction == "given", x.c.direction == "received"
     n_given = func.sum(case((given, 1), else_=0))
     n_received = func.sum(case((received, 1), else_=0))
-    rows = conn.execute(
+    ledger = (  # per person first (the ledger's person index, no sort), then their names
         select(
             x.c.person_id,
-            p.c.name,
-            c.c.name.label("circle"),
-            func.coalesce(c.c.weight, 1.0).label("weight"),
             n_given.label("given"),
             n_received.label("received"),
             func.max(case((given, x.c.occurred_on))).label("last_given"),
         )
-        .select_from(x.join(p, p.c.id == x.c.person_id).outerjoin(c, c.c.id == p.c.circle_id))
-        .where(x.c.owner_id == owner_id, p.c.archived_at.is_(None))
-        .group_by(x.c.person_id, p.c.name, c.c.name, c.c.weight)
+        .where(x.c.owner_id == owner_id)
+        .group_by(x.c.person_id)
         .having(n_received - n_given >= GIVE_MIN_SURPLUS)
-        .order_by(x.c.person_id)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(
+            ledger.c.person_id,
+            p.c.name,
+            c.c.name.label("circle"),
+            func.coalesce(c.c.weight, 1.0).label("weight"),
+            ledger.c.given,
+            ledger.c.received,
+            ledger.c.last_given,
+        )
+        .select_from(
+            ledger.join(p, p.c.id == ledger.c.person_id).outerjoin(c, c.c.id == p.c.circle_id)
+        )
+        .where(p.c.archived_at.is_(None))
+        .order_by(ledger.c.person_id)
     ).all()
     ids = [r.person_id for r in rows]
     received_on = _received_days(conn, owner_id, ids)
