@@ -48,34 +48,39 @@ def generator_version() -> str:
 
 
 def postgres_book(
-    people: int, *, owners: int = 1, years: int = YEARS, name: str = "amity_bench"
+    people: int,
+    *,
+    owners: int = 1,
+    years: int = YEARS,
+    name: str = "amity_bench",
+    admin: str = PG_ADMIN,
 ) -> str:
     """A new database ``name`` holding the cached demo book(s); returns its SQLAlchemy URL."""
     dump = _dump_path(people, owners, years)
     if os.environ.get("BENCH_FRESH") or not dump.exists():
         _build_dump(dump, people, owners, years)
-    url = _create_database(name)
+    url = create_database(name, admin)
     started = time.perf_counter()
     subprocess.run(
         [_pg_tool("pg_restore"), "--no-owner", "--jobs", "2", "-d", _libpq(url), str(dump)],
         check=True,
         capture_output=True,
     )
-    _analyze(url)
+    analyze(url)
     step(f"restored {dump.name} into {name} in {time.perf_counter() - started:.1f} s")
     return url
 
 
-def drop_postgres(url: str) -> None:
+def drop_postgres(url: str, admin: str = PG_ADMIN) -> None:
     from amity.book import _ENGINES
 
     engine = _ENGINES.pop(url, None)
     if engine is not None:
         engine.dispose()
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    server = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
+    server.dispose()
 
 
 def _dump_path(people: int, owners: int, years: int) -> Path:
@@ -88,7 +93,7 @@ def _build_dump(dump: Path, people: int, owners: int, years: int) -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     for stale in DATA.glob(f"pg-demo-{owners}x{people}-{years}y-seed{SEED}-*"):
         stale.unlink()
-    url = _create_database("amity_bench_build")
+    url = create_database("amity_bench_build")
     try:
         engine = open_engine(url)
         started = time.perf_counter()
@@ -108,16 +113,17 @@ def _build_dump(dump: Path, people: int, owners: int, years: int) -> None:
         drop_postgres(url)
 
 
-def _create_database(name: str) -> str:
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+def create_database(name: str, admin: str = PG_ADMIN) -> str:
+    """A new, empty database ``name`` on the server of ``admin`` (dropped first if there)."""
+    server = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
+    server.dispose()
+    return make_url(admin).set(database=name).render_as_string(hide_password=False)
 
 
-def _analyze(url: str) -> None:
+def analyze(url: str) -> None:
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text("VACUUM ANALYZE"))
