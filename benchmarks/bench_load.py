@@ -125,10 +125,10 @@ def run(
                 step(f"load: warming up for {warmup:g} s...")
                 asyncio.run(_drive(server.base, owners, rate, warmup, seed=SEED + 1))
             step(f"load: {rate:g} requests/s for {seconds:g} s...")
-            before = _cpu_now(server, url)
+            client_before = _client_cpu()
             with load_server.Sampler(server, url) as sampler:
                 tally, elapsed = asyncio.run(_drive(server.base, owners, rate, seconds))
-            after = _cpu_now(server, url)
+            client_cpu = _client_cpu() - client_before
             load_after = os.getloadavg()
             problems = server.log_problems()
             tail = server.log_tail(1500) if problems else ""
@@ -150,14 +150,11 @@ def run(
         "server_peak_rss_mb": round(sampler.peak_rss_mb),
         "server_peak_worker_rss_mb": round(sampler.peak_worker_rss_mb),
         "database_connections_peak": sampler.peak_connections,
-        "server_cpu_s": round(after["server"] - before["server"], 1),
-        "database_cpu_s": round(after["database"] - before["database"], 1),
-        "client_cpu_s": round(after["client"] - before["client"], 1),
+        "server_cpu_s": round(sampler.cpu_s("server"), 1),
+        "database_cpu_s": round(sampler.cpu_s("database"), 1),
+        "client_cpu_s": round(client_cpu, 1),
         "cpu_ms_per_request": round(
-            (after["server"] + after["database"] - before["server"] - before["database"])
-            * 1000
-            / requests,
-            1,
+            (sampler.cpu_s("server") + sampler.cpu_s("database")) * 1000 / requests, 1
         ),
         "server_log_errors": problems,
         "server_log_tail": tail,
@@ -170,13 +167,9 @@ def _stopped(_signum: int, _frame: Any) -> None:
     raise Stopped("SIGTERM")
 
 
-def _cpu_now(server: load_server.Server, url: str) -> dict[str, float]:
+def _client_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return {
-        "server": load_server.cpu_seconds(load_server.tree(server.pid)),
-        "database": load_server.cpu_seconds(load_server.database_pids(url)),
-        "client": usage.ru_utime + usage.ru_stime,
-    }
+    return usage.ru_utime + usage.ru_stime
 
 
 def _request(rng: random.Random, owner: Owner, n: int, today: date) -> tuple[str, str, str, Any]:
@@ -205,25 +198,32 @@ def _request(rng: random.Random, owner: Owner, n: int, today: date) -> tuple[str
     return what, "GET", what.split()[1], None
 
 
-def _clients(base: str, owners: list[Owner]) -> dict[int, Any]:
-    """Each user's own client, so its connections are kept alive (HTTP/1.1): the session cookie
-    for the pages, the Bearer token for the API. Idle connections are dropped before uvicorn's
-    5 s keep-alive ends, so no request races a connection the server is closing."""
+def _clients(base: str, owners: list[Owner]) -> dict[tuple[int, bool], Any]:
+    """Each user's own two clients, each keeping its connections alive (HTTP/1.1): the pages
+    with the session cookie (as a browser), the API with the Bearer token and no cookie (as a
+    script), keyed by (user, is a page). Idle connections are dropped before uvicorn's 5 s
+    keep-alive ends, so no request races a connection the server is closing."""
     import httpx
 
     from amity.web.sessions import COOKIE
 
     limits = httpx.Limits(max_connections=50, max_keepalive_connections=10, keepalive_expiry=2.0)
-    return {
-        o.id: httpx.AsyncClient(
+    clients = {}
+    for o in owners:
+        clients[o.id, True] = httpx.AsyncClient(
+            base_url=base, timeout=TIMEOUT_S, limits=limits, cookies={COOKIE: o.cookie}
+        )
+        clients[o.id, False] = httpx.AsyncClient(
             base_url=base,
             timeout=TIMEOUT_S,
             limits=limits,
-            cookies={COOKIE: o.cookie},
             headers={"Authorization": f"Bearer {o.token}"},
         )
-        for o in owners
-    }
+    return clients
+
+
+def _is_page(path: str) -> bool:
+    return not path.startswith("/api/")
 
 
 def _preflight(base: str, owner: Owner) -> None:
@@ -235,15 +235,16 @@ def _preflight(base: str, owner: Owner) -> None:
 
     rng = random.Random(SEED)
     today = datetime.now(UTC).date()
-    headers = {"Authorization": f"Bearer {owner.token}"}
-    with httpx.Client(
-        base_url=base, timeout=30, cookies={COOKIE: owner.cookie}, headers=headers
-    ) as client:
+    token = {"Authorization": f"Bearer {owner.token}"}
+    pages = httpx.Client(base_url=base, timeout=30, cookies={COOKIE: owner.cookie})
+    api = httpx.Client(base_url=base, timeout=30, headers=token)
+    with pages, api:
         for what, _ in MIX:
             for n in range(10_000):
                 kind, method, path, body = _request(rng, owner, n, today)
                 if kind == what:
                     break
+            client = pages if _is_page(path) else api
             answer = client.request(method, path, json=body)
             if not 200 <= answer.status_code < 300:
                 raise RuntimeError(f"{what}: HTTP {answer.status_code} {answer.text[:300]}")
@@ -270,7 +271,8 @@ async def _drive(
                 continue
             owner = owners[n % len(owners)]
             what, method, path, body = _request(rng, owner, n, today)
-            send = _send(tally, clients[owner.id], what, method, path, body, due)
+            client = clients[owner.id, _is_page(path)]
+            send = _send(tally, client, what, method, path, body, due)
             task = asyncio.create_task(send)
             in_flight.add(task)
             task.add_done_callback(in_flight.discard)

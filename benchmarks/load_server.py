@@ -247,46 +247,68 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def database_pids(url: str) -> list[int]:
-    """The PostgreSQL backends connected to this database (same machine)."""
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        pids = conn.execute(
-            text("SELECT pid FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"),
-            {"d": make_url(url).database},
-        ).scalars()
-        found = [int(p) for p in pids]
-    engine.dispose()
-    return found
+def database_pids(conn: Any, url: str) -> list[int]:
+    """The PostgreSQL backends connected to this database (same machine), but ``conn``'s."""
+    pids = conn.execute(
+        text("SELECT pid FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"),
+        {"d": make_url(url).database},
+    ).scalars()
+    return [int(p) for p in pids]
 
 
 class Sampler:
     """Samples the server's process tree every ``every`` seconds in a thread: the peak of the
-    summed RSS of every process (the master and its workers) and of the largest worker, and
-    the peak number of connections to the database."""
+    summed RSS of every process (the master and its workers) and of the largest worker, the
+    peak number of connections to the database, and the CPU time the server's processes and
+    the database's backends spent meanwhile (per process: backends come and go)."""
 
     def __init__(self, server: Server, url: str, every: float = 0.5) -> None:
         self.server, self.url, self.every = server, url, every
         self.peak_rss_mb = 0.0
         self.peak_worker_rss_mb = 0.0
         self.peak_connections = 0
+        self._cpu: dict[str, dict[int, list[float]]] = {"server": {}, "database": {}}
+        self._cpu_pids: list[int] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._engine: Any = None
 
     def __enter__(self) -> Sampler:
         self._engine = create_engine(self.url, pool_size=1, max_overflow=0)
+        self._sample_cpu()
         self._thread.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
+        self._sample_cpu()
         self._engine.dispose()
+
+    def cpu_s(self, what: str) -> float:
+        """CPU seconds ``what`` ("server" or "database") spent while sampled."""
+        return sum(last - first for first, last in self._cpu[what].values())
+
+    def _sample_cpu(self) -> None:
+        try:
+            with self._engine.connect() as conn:
+                backends = database_pids(conn, self.url)
+        except Exception:
+            backends = []
+        self._cpu_pids = backends
+        for what, pids in (("server", tree(self.server.pid)), ("database", backends)):
+            seen = self._cpu[what]
+            for pid in pids:
+                now = cpu_seconds([pid])
+                if pid in seen:
+                    seen[pid][1] = max(seen[pid][1], now)
+                else:  # a backend that appeared meanwhile spent all its time in the run
+                    seen[pid] = [now if not self._thread.is_alive() else 0.0, now]
 
     def _loop(self) -> None:
         name = make_url(self.url).database
         while not self._stop.wait(self.every):
+            self._sample_cpu()
             pids = tree(self.server.pid)
             sizes = [rss_mb(p) for p in pids]
             self.peak_rss_mb = max(self.peak_rss_mb, sum(sizes))

@@ -8,6 +8,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,40 @@ from sqlalchemy import Engine, MetaData, func, select, text
 
 from amity.book import Book, InteractionInput, PersonInput, find_user
 from amity.store.engine import current_revision, head_revision, make_engine, upgrade
-from amity.store.migrations import run_upgrade
+from amity.store.migrations import HEAD, HERE, run_upgrade
 from tests.conftest import PG_ADMIN_URL, Clock, skip_or_fail
 from tests.store.release_book import load_release_book
 
 FIXTURE = Path(__file__).parent / "fixtures" / "book-0.1.0.json"
+
+
+def revisions_after(base: str) -> list[str]:
+    """Every revision from ``base`` (excluded) to the head, oldest first, read from Alembic's
+    script directory: a revision added later is in this list without touching this file."""
+    from alembic.script import ScriptDirectory
+
+    from amity.store.migrations import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    chain = [r.revision for r in script.walk_revisions(base="base", head="heads")][::-1]
+    return chain[chain.index(base) + 1 :]
+
+
+def test_the_revisions_form_one_line_to_head() -> None:
+    """One head, the one the code names (engine.upgrade stops there), reached from the released
+    baseline through every revision file: none branches off, none is left out of the upgrade."""
+    from alembic.script import ScriptDirectory
+
+    from amity.store.migrations import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert script.get_heads() == [HEAD] == [head_revision()]
+    files = {p.stem for p in (HERE / "versions").glob("*.py") if not p.stem.startswith("_")}
+    chain = ["0001", *revisions_after("0001")]
+    assert chain[-1] == HEAD
+    assert len(chain) == len(set(chain)) == len(files)
+    for older, newer in pairwise(chain):
+        assert script.get_revision(newer).down_revision == older
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
@@ -67,7 +97,11 @@ def test_a_book_made_by_0_1_0_upgrades_whole(empty_url: str, clock: Clock) -> No
     before = counts(engine, list(doc["tables"]))
     assert before == {name: len(t["rows"]) for name, t in doc["tables"].items()}
 
-    upgrade(engine)
+    for revision in revisions_after(doc["revision"]):  # each one on the released rows
+        run_upgrade(engine, revision)
+        assert current_revision(engine) == revision
+        assert counts(engine, list(doc["tables"])) == before, revision
+    upgrade(engine)  # what opening the book does: nothing left to do
     assert current_revision(engine) == head_revision() != "0001"
     assert counts(engine, list(doc["tables"])) == before
 

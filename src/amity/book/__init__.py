@@ -92,6 +92,13 @@ def size_worker_pools(url: str, workers: int) -> str:
     return line
 
 
+def request_threads(engine: Engine) -> int | None:
+    """How many requests a web worker runs at once on a server database: its pool size
+    (``AMITY_WEB_THREADS`` overrides), so that no request waits for a connection while holding
+    the GIL against the others; None on SQLite (the default thread pool)."""
+    return store_engine.request_threads(engine)
+
+
 @dataclass(frozen=True)
 class BookInfo:
     """Where a book lives, for `amity info`."""

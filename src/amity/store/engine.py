@@ -20,6 +20,7 @@ WRITE = "amity_write"
 POOL_ENV = "AMITY_DB_POOL_SIZE"
 DEFAULT_POOL = 5
 HEADROOM = 20
+THREADS_ENV = "AMITY_WEB_THREADS"
 
 
 def make_engine(url: str) -> Engine:
@@ -51,6 +52,14 @@ def pool_per_worker(engine: Engine, workers: int) -> tuple[int, int]:
         )
     budget = max(0, allowed - HEADROOM)
     return max(1, min(DEFAULT_POOL, budget // (2 * max(1, workers)))), budget
+
+
+def request_threads(engine: Engine) -> int | None:
+    """Requests a web worker runs at once on a server database (:func:`amity.book.request_threads`)."""
+    if engine.dialect.name == "sqlite":
+        return None
+    size = getattr(engine.pool, "size", None)
+    return max(1, int(os.environ.get(THREADS_ENV) or (size() if callable(size) else DEFAULT_POOL)))
 
 
 def _sqlite_engine(url: str) -> Engine:

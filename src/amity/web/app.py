@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from amity.book import open_engine, system_clock
+from amity.book import open_engine, request_threads, system_clock
 from amity.config import resolve_url
 from amity.errors import Ambiguous, AmityError, Conflict, InvalidInput, NotEmpty, NotFound
 from amity.web.deps import (
@@ -67,6 +67,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        threads = request_threads(cfg.engine)
+        if threads is not None:  # as many requests at once as the pool has connections
+            from anyio import to_thread
+
+            to_thread.current_default_thread_limiter().total_tokens = threads
         app.state.digest_scheduler = None
         if run_scheduler:
             from amity.web.scheduler import start_digest_scheduler
