@@ -308,13 +308,14 @@ async def _send(
 
 def _summary(tally: Tally, elapsed: float, rate: float, seconds: float) -> dict[str, Any]:
     every = sorted(v for values in tally.latencies.values() for v in values)
-    errors = sum(len(v) for v in tally.errors.values()) + tally.skipped
+    failed = sum(len(v) for v in tally.errors.values())
+    errors = failed + tally.skipped
     p99 = _pct(every, 0.99)
     return {
         "rate_asked": rate,
         "seconds_asked": seconds,
         "requests": len(every),
-        "rate_achieved": round(len(every) / elapsed, 1) if elapsed else 0.0,
+        "rate_achieved": round((len(every) - failed) / elapsed, 1) if elapsed else 0.0,
         "errors": errors,
         "not_sent_over_in_flight_cap": tally.skipped,
         "error_kinds": {
@@ -352,7 +353,7 @@ def report(result: dict[str, Any]) -> str:
         f"  pool: {result['pool']}; seeded in {result['seed_s']} s; "
         f"warmed up {result['warmup_s']:g} s at the same rate (not counted)",
         f"  asked {result['rate_asked']:g}/s for {result['seconds_asked']:g} s: "
-        f"{result['requests']} requests at {result['rate_achieved']}/s, "
+        f"{result['requests']} requests sent, answered well at {result['rate_achieved']}/s, "
         f"{result['errors']} errors {result['error_kinds'] or ''}",
         f"  latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
         f"p99 {result['p99_ms']} ms, max {result['max_ms']} ms "
