@@ -352,7 +352,9 @@ def participation_json(p: Any) -> dict[str, Any]:
 
 
 def relationship_json(r: Any) -> dict[str, Any]:
-    return {"id": r.id, "a": ref_json(r.a), "b": ref_json(r.b), "kind": r.kind, "note": r.note}
+    """``b.id`` is null for a related name from a card that is nobody in the book (yet)."""
+    b = {"id": r.b.id or None, "name": r.b.name}
+    return {"id": r.id, "a": ref_json(r.a), "b": b, "kind": r.kind, "note": r.note}
 
 
 def introduction_json(i: Any) -> dict[str, Any]:

@@ -317,12 +317,15 @@ relationships = Table(
     Column("id", Integer, primary_key=True),
     _owner(),
     _person("person_a_id"),
-    _person("person_b_id"),
+    # empty: a related name not (yet) in the book; deleting b deletes the relationship
+    Column("person_b_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), index=True),
     # colleague, friend, family, spouse, partner, child, parent, manager, report, mentor...
     Column("kind", String(50), nullable=False),
     Column("note", Text),
-    Column("name_hint", String(300)),  # a related name not (yet) in the book (X-ABRELATEDNAMES)
+    Column("name_hint", String(300)),  # what an imported card said (X-ABRELATEDNAMES, RELATED)
+    Column("name_key", String(300)),  # rules.related.related_key(name_hint): matched to people
     _created(),
+    Index("ix_relationships_owner_key", "owner_id", "name_key"),
 )
 
 # --- interactions ---------------------------------------------------------------------------
@@ -674,19 +677,13 @@ sso_links: Table = _signin.sso_links
 install_settings: Table = _signin.install_settings
 SIGNIN_TABLES: tuple[Table, ...] = _signin.SIGNIN_TABLES
 
-# --- calendar syncs (issue 11): in schema_calendar ----------------------------------------------
-import amity.store.schema_calendar as _calendar  # noqa: E402 - it uses the helpers above
+# --- calendar syncs (issue 11), history and undo (issue 15), organisations (issue 12 §4) -----
+import amity.store.schema_calendar as _calendar  # noqa: E402 - they use the helpers above
+import amity.store.schema_history as _history  # noqa: E402
+import amity.store.schema_organisations as _orgs  # noqa: E402
 
 calendar_events: Table = _calendar.calendar_events
-
-# --- history, undo and trash (issue 15): in schema_history ------------------------------------
-import amity.store.schema_history as _history  # noqa: E402 - it uses the helpers above
-
 change_groups, changes = _history.change_groups, _history.changes
-
-# --- organisations (issue 12 §4): in schema_organisations ------------------------------------
-import amity.store.schema_organisations as _orgs  # noqa: E402 - it uses the helpers above
-
 organisations: Table = _orgs.organisations
 
 OWNED_TABLES: tuple[Table, ...] = tuple(

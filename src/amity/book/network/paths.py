@@ -126,7 +126,11 @@ class Paths:
         owner = self._ctx.owner_id
         links: list[Link] = []
         r = s.relationships
-        query = select(r.c.person_a_id, r.c.person_b_id, r.c.kind).where(r.c.owner_id == owner)
+        query = select(r.c.person_a_id, r.c.person_b_id, r.c.kind).where(
+            r.c.owner_id == owner,
+            r.c.person_b_id.is_not(None),  # a name from a card, nobody in the book
+            r.c.person_b_id != r.c.person_a_id,
+        )
         if person_id is not None:
             query = query.where(or_(r.c.person_a_id == person_id, r.c.person_b_id == person_id))
         for x in conn.execute(query):

@@ -12,6 +12,7 @@ from amity.book.context import BookContext, insert_id
 from amity.book.people import People
 from amity.errors import InvalidInput
 from amity.model import PersonRef
+from amity.rules.related import pair_key, shown_name
 from amity.rules.text import clean_text
 from amity.store import schema as s
 
@@ -40,6 +41,11 @@ class Relationship:
     b: PersonRef
     kind: str
     note: str | None = None
+
+    @property
+    def named_only(self) -> bool:
+        """``b`` is a name from a card, not (yet) a person in the book."""
+        return not self.b.id
 
 
 class Relationships:
@@ -89,6 +95,9 @@ class Relationships:
         return Relationship(int(rid), first, second, kind, clean_text(note))
 
     def list(self, person: str | int | None = None) -> builtins.list[Relationship]:
+        """Relationships in the order recorded; one imported from both ends (Ana's card says
+        spouse Ben, Ben's says spouse Ana) is listed once. A related name nobody in the book
+        answers to is listed with that name and an id of 0."""
         r, pa, pb = s.relationships, s.people.alias("pa"), s.people.alias("pb")
         with self._ctx.read() as conn:
             query = (
@@ -96,25 +105,33 @@ class Relationships:
                     r.c.id,
                     r.c.kind,
                     r.c.note,
+                    r.c.name_hint,
                     pa.c.id.label("a_id"),
                     pa.c.name.label("a_name"),
                     pb.c.id.label("b_id"),
                     pb.c.name.label("b_name"),
                 )
                 .join(pa, pa.c.id == r.c.person_a_id)
-                .join(pb, pb.c.id == r.c.person_b_id)
+                .outerjoin(pb, pb.c.id == r.c.person_b_id)
                 .where(r.c.owner_id == self._ctx.owner_id)
             )
             if person is not None:
                 ref = self._people.resolve_in(conn, person)
                 query = query.where(or_(r.c.person_a_id == ref.id, r.c.person_b_id == ref.id))
             rows = conn.execute(query.order_by(r.c.id)).all()
-        return [
-            Relationship(
-                x.id, PersonRef(x.a_id, x.a_name), PersonRef(x.b_id, x.b_name), x.kind, x.note
-            )
-            for x in rows
-        ]
+        found: builtins.list[Relationship] = []
+        seen: set[tuple[object, ...]] = set()
+        for x in rows:
+            b = (PersonRef(x.b_id, x.b_name) if x.b_id is not None
+                 else PersonRef(0, shown_name(x.name_hint or "")))  # fmt: skip
+            if b.id == x.a_id or not b.name:
+                continue  # never a relation of a person to themself
+            key = pair_key(x.a_id, x.b_id, x.kind, b.name)
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(Relationship(x.id, PersonRef(x.a_id, x.a_name), b, x.kind, x.note))
+        return found
 
 
 def relationship_label(kind: str) -> str:

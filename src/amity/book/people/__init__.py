@@ -17,6 +17,7 @@ from amity.book.events import emit
 from amity.book.people.details import PersonDetails
 from amity.book.people.finding import SORTS, PeopleFinding
 from amity.book.people.input import PersonInput, PreparingInput
+from amity.book.related import resolve_related
 from amity.errors import Conflict, InvalidInput
 from amity.model import Person, PersonRef
 from amity.rules.normalize import email_key, phone_key
@@ -63,6 +64,7 @@ class People(PreparingInput, PersonDetails):
                     )
                 )
             self.reindex(conn, [person_id])
+            resolve_related(conn, self._ctx.owner_id, new_ids=[person_id])  # a named spouse...
             person = self.load_details(conn, person_id)
             emit(conn, self._ctx.owner_id, "person.created", person_json(person), at=now)
             return person

@@ -17,6 +17,7 @@ from amity.model import (
     PersonRef,
     Question,
 )
+from amity.rules.related import shown_name
 from amity.store import schema as s
 
 
@@ -113,7 +114,7 @@ def _relationship(conn: Connection, owner_id: int, record_id: int) -> Any:
     r = _row(conn, s.relationships, owner_id, record_id)
     a = _person(conn, owner_id, r.person_a_id)
     b = _person(conn, owner_id, r.person_b_id)
-    missing = PersonRef(0, r.name_hint or "")  # a related name not in the book
+    missing = PersonRef(0, shown_name(r.name_hint or ""))  # a related name not in the book
     return Relationship(r.id, a or missing, b or missing, r.kind, r.note)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from amity.book.context import BookContext
+from amity.book.related import resolve_related
 from amity.book.transfer.keys import (
     BATCH,
     SCALARS,
@@ -34,6 +35,7 @@ from amity.book.transfer.keys import (
 from amity.book.transfer.plan import InteractionDecision, OrganisationDecision, PersonDecision
 from amity.formats.records import InteractionRecord, PersonRecord
 from amity.model import ContactPoint
+from amity.rules.related import related_key
 from amity.rules.text import clean_text, fold
 from amity.store import schema as s
 
@@ -69,6 +71,8 @@ class Applier:
             elif decision.action == "merge":
                 self._merge_person(conn, person_id, decision, children, now)
         children.write(conn)
+        resolve_related(conn, owner, person_ids=touched,
+                        new_ids=[self.ids[d.target] for d in new])  # fmt: skip
         from amity.book.search import index_people
 
         index_people(conn, owner, touched)
@@ -212,10 +216,11 @@ class _Children:
                 {
                     "owner_id": self.owner,
                     "person_a_id": person_id,
-                    "person_b_id": person_id,
+                    "person_b_id": None,  # linked by resolve_related when someone answers
                     "kind": key[0],
                     "note": None,
                     "name_hint": key[1],
+                    "name_key": related_key(key[1]),
                     "created_at": self.now,
                 }
             )

@@ -192,7 +192,6 @@ class Merger:
                 rel.c.owner_id == owner,
                 rel.c.person_a_id == keep,
                 rel.c.person_b_id == keep,
-                rel.c.name_hint.is_(None),
             )
         )
         conn.execute(

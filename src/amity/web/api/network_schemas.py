@@ -236,10 +236,17 @@ class RelationshipCreate(Strict):
     note: LongText | None = None
 
 
+class RelatedOut(BaseModel):
+    """The other end: a person in the book, or (``id`` null) a name from a card."""
+
+    id: int | None
+    name: str
+
+
 class RelationshipOut(BaseModel):
     id: int
     a: PersonRefOut
-    b: PersonRefOut
+    b: RelatedOut
     kind: str
     note: str | None
 

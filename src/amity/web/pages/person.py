@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from amity.book import Book
 from amity.errors import AmityError, InvalidInput, NotFound
 from amity.model import DATE_KINDS, FACT_KINDS, Person
+from amity.rules.related import SYMMETRIC_KINDS
 from amity.web.display import display_context
 from amity.web.pages.common import BookDep, Text, parse_day, short_text
 from amity.web.pages.people import PERSON_FIELDS, person_input
@@ -31,6 +32,8 @@ def person_context(book: Book, person_id: int) -> dict[str, Any]:
         "circles": book.circles(),
         "timeline": book.interactions.timeline(person.id, limit=TIMELINE_LIMIT),
         "promises": book.commitments.list(person=person.id),
+        "relations": book.network.relationships.list(person.id),
+        "symmetric_kinds": SYMMETRIC_KINDS,
         # an archived person has no health (they are out of the agenda): the page still shows
         "health": None if person.archived_at else book.health.of(person.id),
         "last_change": last_change_about(book, person.id),
