@@ -299,9 +299,9 @@ MEMBER:urn:uuid:b8767877-b4a1-4c70-9acc-505d3819e519
 END:VCARD
 """)
     assert isinstance(group, PersonRecord) and group.is_group
-    assert group.members == [
-        "03a0e51f-d1aa-4385-8a53-e29025acd8af",
-        "b8767877-b4a1-4c70-9acc-505d3819e519",
+    assert group.members == [  # as the card has them: matched by UID when imported
+        "urn:uuid:03a0e51f-d1aa-4385-8a53-e29025acd8af",
+        "urn:uuid:b8767877-b4a1-4c70-9acc-505d3819e519",
     ]
 
 

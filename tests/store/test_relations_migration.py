@@ -57,3 +57,53 @@ def test_self_relations_become_links_or_names(empty_url: str) -> None:  # noqa: 
         (6, 1, 2, None),
     ]
     engine.dispose()
+
+
+def test_group_people_become_groups(empty_url: str) -> None:  # noqa: F811
+    """Revision 0020_groups: a group card 0.1 kept as a person (``is_group``) with "member"
+    relations becomes a group: its tag on the members it linked, the rest listed, the person
+    gone, and its CardDAV link marked so that a push neither sends nor deletes the card."""
+    from amity.store.engine import make_engine as engine_for
+
+    engine = engine_for(empty_url)
+    run_upgrade(engine, "0019_relations")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (id, email, name, is_admin, session_epoch, "
+                          "created_at) VALUES (1, 'o@example.org', '', false, 0, :now)"),
+                     {"now": NOW})  # fmt: skip
+        for pid, name, uid, group in [(1, "Book Club", "club-1", True), (2, "Ana Lima", "ana-1",
+                                                                         False)]:  # fmt: skip
+            conn.execute(text(
+                "INSERT INTO people (id, owner_id, name, name_key, uid, is_group, created_at, "
+                "updated_at, version) VALUES (:id, 1, :name, :key, :uid, :g, :now, :now, 1)"),
+                {"id": pid, "name": name, "key": name.lower(), "uid": uid, "g": group, "now": NOW})  # fmt: skip
+        for rid, b, hint in [(1, 2, "ana-1"), (2, None, "nobody-9")]:
+            conn.execute(text(
+                "INSERT INTO relationships (id, owner_id, person_a_id, person_b_id, kind, "
+                "name_hint, name_key, created_at) VALUES (:id, 1, 1, :b, 'member', :hint, :key, "
+                ":now)"), {"id": rid, "b": b, "hint": hint, "key": f"name:{hint}", "now": NOW})  # fmt: skip
+        conn.execute(text("INSERT INTO sync_accounts (id, owner_id, kind, name, url, options, "
+                          "cursor, enabled, interval_minutes, failures, created_at) VALUES "
+                          "(1, 1, 'carddav', 'phone', 'https://dav.example/', '{}', '{}', true, "
+                          "15, 0, :now)"), {"now": NOW})  # fmt: skip
+        conn.execute(text("INSERT INTO sync_links (id, owner_id, account_id, collection, "
+                          "remote_ref, person_id, synced_at) VALUES (1, 1, 1, '', "
+                          "'/c/club.vcf', 1, :now)"), {"now": NOW})  # fmt: skip
+    run_upgrade(engine, "0020_groups")
+    with engine.connect() as conn:
+        people = conn.execute(text("SELECT id FROM people ORDER BY id")).scalars().all()
+        groups = conn.execute(text("SELECT id, name, uid FROM contact_groups")).all()
+        members = conn.execute(text("SELECT value, person_id FROM contact_group_members "
+                                    "ORDER BY id")).all()  # fmt: skip
+        tagged = conn.execute(text("SELECT p.person_id, t.name FROM person_tags p JOIN tags t "
+                                   "ON t.id = p.tag_id")).all()  # fmt: skip
+        link = conn.execute(text("SELECT person_id, local_base FROM sync_links")).one()
+        member_rels = conn.execute(text("SELECT count(*) FROM relationships")).scalar()
+    assert people == [2]
+    ((group_id, name, uid),) = groups
+    assert (name, uid) == ("Book Club", "club-1")
+    assert [tuple(m) for m in members] == [("urn:uuid:ana-1", 2), ("urn:uuid:nobody-9", None)]
+    assert [tuple(t) for t in tagged] == [(2, "book club")]
+    assert (link.person_id, link.local_base) == (None, f'{{"__group__": {group_id}}}')
+    assert member_rels == 0
+    engine.dispose()

@@ -211,3 +211,33 @@ def test_a_company_card_from_a_phone_is_an_organisation(eva: DavUser) -> None:
     assert again.status_code == 201
     eva.book.organisations.delete("Acme Corp")  # deleted in Amity: a tombstone for the phone
     assert eva.req("GET", eva.home + "acme-2.vcf").status_code == 404
+
+
+PHONE_GROUP = """BEGIN:VCARD\r
+VERSION:3.0\r
+UID:phone-group-1\r
+FN:Neighbours\r
+N:Neighbours;;;;\r
+X-ADDRESSBOOKSERVER-KIND:group\r
+X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:nobody-1\r
+END:VCARD\r
+"""
+
+
+def test_a_group_card_from_a_phone_is_a_group(eva: DavUser) -> None:
+    """Kept and served as sent (the phone keeps its group), never a person; a person added
+    later who answers to a member is tagged; deleting the card leaves the group."""
+    url = eva.home + "neighbours.vcf"
+    put = eva.req("PUT", url, PHONE_GROUP, **{"Content-Type": "text/vcard", "If-None-Match": "*"})
+    assert put.status_code == 201, put.text
+    assert eva.book.people.count() == 0
+    (group,) = eva.book.groups.list()
+    assert (group.name, group.tag, group.missing) == ("Neighbours", "neighbours",
+                                                      ["someone not in your book"])  # fmt: skip
+    assert eva.req("GET", url).text == PHONE_GROUP
+    listing = eva.req("REPORT", eva.home, SYNC.format(token=""), Depth="1")
+    assert url in hrefs(listing.text)
+    assert eva.req("GET", url).status_code == 200
+    assert eva.req("DELETE", url).status_code == 204
+    assert [g.name for g in eva.book.groups.list()] == ["Neighbours"]
+    assert eva.book.people.count() == 0

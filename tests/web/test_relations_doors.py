@@ -5,8 +5,13 @@ too; `amity` CLI's relationship records read the same."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
+from click.testing import CliRunner
+
+from amity.book import open_book
+from tests.conftest import Clock
 from tests.imports.test_relations_imports import COUPLE
 from tests.web.conftest import WebUser
 
@@ -43,3 +48,57 @@ def test_person_and_network_pages_show_relations(ann: WebUser) -> None:
     network = ann.get("/network").text
     assert 'Zoë Quist <span class="muted">(not in your book)</span>' in network
     assert "/people/0" not in page + network
+
+
+def test_groups_through_the_api_and_the_people_page(alice: ApiUser, ann: WebUser) -> None:
+    from tests.imports.test_group_imports import GROUP_40
+
+    alice.book.transfer.run(GROUP_40.encode(), filename="club.vcf")
+    listed = alice.client.get(alice.url("/groups"))
+    assert listed.status_code == 200, listed.text
+    (club,) = listed.json()
+    assert (club["name"], club["tag"], [m["name"] for m in club["members"]]) == (
+        "Climbing Club", "climbing club", ["Ana Lima"])  # fmt: skip
+    assert club["missing"] == ["dora@example.org", "someone not in your book",
+                               "someone not in your book"]  # fmt: skip
+    one = alice.client.get(alice.url(f"/groups/{club['id']}"))
+    assert one.json() == club
+    assert alice.client.get(alice.url("/groups/999999")).status_code == 404
+    people = alice.client.get(alice.url("/people")).json()
+    assert "Climbing Club" not in str(people)
+
+    ann.book.transfer.run(GROUP_40.encode(), filename="club.vcf")
+    page = ann.get("/people", params={"tag": "climbing club"}).text
+    section = page[page.index('id="group"') :]
+    section = section[: section.index("</section>")]
+    assert "Climbing Club" in section and "1 member in your book" in section
+    assert "dora@example.org, someone not in your book (2)" in section
+    assert 'id="group"' not in ann.get("/people").text
+
+
+def test_cli_groups_and_relationships(sqlite_url: str, clock: Clock) -> None:
+    from amity.cli.main import cli
+    from tests.imports.test_group_imports import GROUP_40
+
+    email = "cli-groups@example.org"
+    book = open_book(sqlite_url, email, clock=clock)
+    book.transfer.run(GROUP_40.encode(), filename="club.vcf")
+    book.transfer.run(COUPLE.encode(), filename="couple.vcf")
+    base = ["--db", sqlite_url, "--user", email]
+    listed = CliRunner().invoke(cli, [*base, "group", "list"], catch_exceptions=False)
+    # Dora Reis (couple.vcf) answers to mailto:dora@example.org
+    assert (
+        "Climbing Club  (tag 'climbing club': 2 in your book, 2 not in your book)" in listed.output
+    )
+    shown = CliRunner().invoke(
+        cli, [*base, "group", "show", "climbing CLUB"], catch_exceptions=False
+    )
+    assert "Ana Lima" in shown.output and "Dora Reis" in shown.output
+    assert "  someone not in your book x2" in shown.output
+    as_json = json.loads(CliRunner().invoke(cli, [*base, "group", "show", "climbing club",
+                                                  "--json"]).output)  # fmt: skip
+    assert [m["name"] for m in as_json["members"]] == ["Ana Lima", "Dora Reis"]
+    rels = CliRunner().invoke(cli, [*base, "relationships", "Bruno Costa"], catch_exceptions=False)
+    assert "Ana Lima — spouse — Bruno Costa" in rels.output
+    everyone = CliRunner().invoke(cli, [*base, "relationships"], catch_exceptions=False).output
+    assert "Zoë Quist (not in your book)" in everyone

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from amity.book.connections import Connections
     from amity.book.contact_sync import ContactSync
     from amity.book.feedback import FeedbackLog
+    from amity.book.groups import Groups
     from amity.book.history import History
     from amity.book.mail_sync import MailSync
     from amity.book.network import Network
@@ -179,6 +180,13 @@ class Book:
         from amity.book.organisations import Organisations
 
         return Organisations(self.ctx, self.people)
+
+    # issue 12 §4: contact groups (group cards): a tag and its members, linked or named
+    @cached_property
+    def groups(self) -> Groups:
+        from amity.book.groups import Groups
+
+        return Groups(self.ctx)
 
     # issue 12: edit and delete one record of any kind
     @cached_property

@@ -30,6 +30,7 @@ from amity.store import schema as s
 TOKEN_PREFIX = "http://amity.invalid/ns/sync/"
 #: ``dav_cards.state`` of a company card a client sent: it is an organisation, served as sent
 ORGANISATION = "organisation:"
+GROUP = "group:"  # a group card from a client: kept as sent, its group in book.groups
 
 
 class PreconditionFailed(AmityError):
@@ -93,7 +94,7 @@ class AddressBook:
         self.refresh()
         with self._ctx.read() as conn:
             row = self._row(conn, name)
-            if row is not None and row.deleted_at is None and _organisation_of(row) is not None:
+            if row is not None and row.deleted_at is None and _kept_of(row) is not None:
                 return row.body, row.etag
             if row is None or row.deleted_at is not None or row.person_id is None:
                 raise NotFound(f"no card {name}")
@@ -110,7 +111,7 @@ class AddressBook:
                                                 d.c.name.in_(names[:1000]),
                                                 d.c.deleted_at.is_(None))).all()  # fmt: skip
             for row in rows:
-                if _organisation_of(row) is not None:
+                if _kept_of(row) is not None:
                     out[row.name] = (row.body, row.etag)
                 elif row.person_id is not None:
                     out[row.name] = (self._render(conn, row.person_id, row.body, row.uid), row.etag)
@@ -133,11 +134,11 @@ class AddressBook:
             row = self._row(conn, name)
             live = row is not None and row.deleted_at is None and row.person_id is not None
             there = live or (row is not None and row.deleted_at is None
-                             and _organisation_of(row) is not None)  # fmt: skip
+                             and _kept_of(row) is not None)  # fmt: skip
             if (if_none_match and there) or (if_match is not None and (
                     not there or row is None or if_match.strip('"') != row.etag)):  # fmt: skip
                 raise PreconditionFailed("the card changed on the server")
-            if record.is_org and not live:
+            if (record.is_org or record.is_group) and not live:
                 return self._store_organisation(conn, name, row, record, text)
             if live and row is not None:
                 person_id = self._update_person(conn, row, record, region)
@@ -152,7 +153,7 @@ class AddressBook:
         with self._ctx.write() as conn:
             row = self._row(conn, name)
             if row is None or row.deleted_at is not None or (
-                    row.person_id is None and _organisation_of(row) is None):  # fmt: skip
+                    row.person_id is None and _kept_of(row) is None):  # fmt: skip
                 raise NotFound(f"no card {name}")
             if if_match is not None and if_match.strip('"') != row.etag:
                 raise PreconditionFailed("the card changed on the server")
@@ -178,11 +179,13 @@ class AddressBook:
                                 .where(d.c.owner_id == owner)).all()  # fmt: skip
             fields = load_fields(conn, owner, sorted(live))
             seq = self._seq(conn)
-            o = s.organisations
-            organisations = set(conn.execute(select(o.c.id).where(o.c.owner_id == owner)).scalars())
+            o, g = s.organisations, s.contact_groups
+            kept = {f"{ORGANISATION}{i}" for i in conn.execute(select(o.c.id).where(
+                o.c.owner_id == owner)).scalars()} | {f"{GROUP}{i}" for i in conn.execute(
+                select(g.c.id).where(g.c.owner_id == owner)).scalars()}  # fmt: skip
         by_person = {r.person_id: r for r in rows if r.person_id is not None}
         stale = [r for r in rows if r.deleted_at is None and r.person_id not in live
-                 and _organisation_of(r) not in organisations]  # fmt: skip
+                 and _kept_of(r) not in kept]  # fmt: skip
         work = []
         for person_id in live:
             row = by_person.get(person_id)
@@ -278,14 +281,21 @@ class AddressBook:
 
     def _store_organisation(self, conn: Connection, name: str, row: Any, record: Any,
                             text: str) -> str:  # fmt: skip
-        """A company card from a client is an organisation (never a person); the card is kept
-        and served as sent, so the phone keeps it; deleting it leaves the organisation."""
+        """A company card from a client is an organisation, a group card a group (never a
+        person); the card is kept and served as sent, so the phone keeps it; deleting it leaves
+        the organisation or group in the book."""
+        from amity.book.groups import Groups
         from amity.book.organisations import Organisations
-        from amity.book.transfer.keys import organisation_card
+        from amity.book.transfer.keys import group_card, organisation_card
 
-        _, org_id = Organisations(self._ctx).upsert_in(conn, organisation_card(record))
+        if record.is_group:
+            _, group_id = Groups(self._ctx).upsert_in(conn, group_card(record))
+            state = f"{GROUP}{group_id}"
+        else:
+            _, org_id = Organisations(self._ctx).upsert_in(conn, organisation_card(record))
+            state = f"{ORGANISATION}{org_id}"
         d = s.dav_cards
-        values = {"person_id": None, "body": text, "state": f"{ORGANISATION}{org_id}",
+        values = {"person_id": None, "body": text, "state": state,
                   "etag": _etag(text), "seq": self._next_seq(conn), "deleted_at": None,
                   "uid": record.uid}  # fmt: skip
         if row is None:
@@ -350,10 +360,11 @@ def seq_of(token: str) -> int:
     return int(number)
 
 
-def _organisation_of(row: Any) -> int | None:
-    """The organisation a company card's row stands for (see `ORGANISATION`), else None."""
+def _kept_of(row: Any) -> str | None:
+    """What a card kept as sent stands for: "organisation:ID" for a company card (see
+    `ORGANISATION`), "group:ID" for a group card (see `GROUP`); None for a person's card."""
     state = row.state or ""
-    return int(state.removeprefix(ORGANISATION)) if state.startswith(ORGANISATION) else None
+    return state if state.startswith((ORGANISATION, GROUP)) else None
 
 
 def _etag(text: str) -> str:

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from amity.book.connections import Connections
 from amity.book.contact_fields import apply_fields, load_fields
@@ -36,6 +36,7 @@ from amity.store import schema as s
 
 BATCH = 500
 ARCHIVED = {"__archived__": True}  # local_base of a link whose person is archived in Amity
+GROUP = "__group__"  # local_base {GROUP: id}: a group card's link (see _pull_organisation)
 ORGANISATION = "__organisation__"  # local_base {ORGANISATION: id}: a company card's link
 
 
@@ -103,7 +104,7 @@ class ContactSync:
                 if isinstance(item, RecordError):
                     outcomes.append(ItemOutcome("error", "pull", card.href, label=item.record,
                                                 reason=item.reason))  # fmt: skip
-                elif item.is_org:
+                elif item.is_org or item.is_group:
                     outcomes.append(self._pull_organisation(conn, claim, collection, card, item,
                                                             links.get(card.href)))  # fmt: skip
                 elif card.href in links:
@@ -172,21 +173,27 @@ class ContactSync:
         """A company card (``KIND:org``, ``X-ABShowAs:COMPANY``) creates or fills in an
         organisation, never a person. Its link is marked (`ORGANISATION`) so that a push
         never takes it for a deleted person's card (nothing is sent for it, ever)."""
+        from amity.book.groups import Groups
         from amity.book.organisations import Organisations
-        from amity.book.transfer.keys import organisation_card
+        from amity.book.transfer.keys import group_card, organisation_card
 
+        what = "group" if record.is_group else "organisation"
         if link is not None and link.person_id is not None:
             return ItemOutcome("skipped", "pull", card.href, record.uid, "person", link.person_id,
-                               record.name[:300], "a person's card became a company card; "
+                               record.name[:300], f"a person's card became a {what} card; "
                                "the person stays as they were")  # fmt: skip
-        action, org_id = Organisations(self._ctx).upsert_in(conn, organisation_card(record))
-        mark = {ORGANISATION: org_id}
+        if record.is_group:  # a group card: a group (a tag and its members), never a person
+            action, org_id = Groups(self._ctx).upsert_in(conn, group_card(record))
+            mark = {GROUP: org_id}
+        else:
+            action, org_id = Organisations(self._ctx).upsert_in(conn, organisation_card(record))
+            mark = {ORGANISATION: org_id}
         if link is None:
             self._link(conn, claim, collection, card, None, record.uid, mark)
         else:
             self._update_link(conn, link.id, etag=card.etag, base=card.text, local_base=mark)
         reason = "; ".join(w.reason for w in unrecognised_warnings(record)) or None
-        return ItemOutcome(action, "pull", card.href, record.uid, "organisation", org_id,
+        return ItemOutcome(action, "pull", card.href, record.uid, what, org_id,
                            record.name[:300], reason)  # fmt: skip
 
     def _pull_linked(self, conn: Connection, claim: RunClaim, link: _Link, card: RemoteCard,
@@ -250,6 +257,8 @@ class ContactSync:
                 reason = "deleted on the server"
                 if link.local_base and ORGANISATION in link.local_base:
                     reason += "; the organisation stays in Amity"
+                elif link.local_base and GROUP in link.local_base:
+                    reason += "; the group stays in Amity"
                 if link.person_id is not None and not self._linked_elsewhere(conn, link.person_id):
                     conn.execute(update(p).where(p.c.owner_id == owner, p.c.id == link.person_id,
                                                  p.c.archived_at.is_(None))
@@ -450,7 +459,8 @@ class ContactSync:
                 *mine, p.c.archived_at.is_(None))).scalar_one()  # fmt: skip
             amity += conn.execute(select(func.count()).where(
                 *mine, lk.c.person_id.is_(None),
-                lk.c.local_base.like(f'{{"{ORGANISATION}"%'))).scalar_one()  # fmt: skip
+                or_(lk.c.local_base.like(f'{{"{ORGANISATION}"%'),
+                    lk.c.local_base.like(f'{{"{GROUP}"%')))).scalar_one()  # fmt: skip
         return {"server_count": server_count, "amity_count": int(amity),
                 "reconciled": server_count == int(amity)}  # fmt: skip
 
@@ -560,8 +570,9 @@ class ContactSync:
 
 
 def _is_organisation(local_base: str | None) -> bool:
+    """A company or group card's link: never pushed, never deleted from the server."""
     base = json.loads(local_base) if local_base else None
-    return isinstance(base, dict) and ORGANISATION in base
+    return isinstance(base, dict) and (ORGANISATION in base or GROUP in base)
 
 
 def _link_from(r: Any) -> _Link:

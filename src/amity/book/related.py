@@ -35,7 +35,7 @@ def resolve_related(conn: Connection, owner: int, *, person_ids: Iterable[int] |
         for chunk in chunks(sorted(set(person_ids or ())), BATCH):
             found_rows.update((r.id, r) for r in conn.execute(
                 query.where(rel.c.person_a_id.in_(chunk))))  # fmt: skip
-        keys = _keys_of_people(conn, owner, sorted(set(new_ids or ())))
+        keys = keys_of_people(conn, owner, sorted(set(new_ids or ())))
         for chunk in chunks(sorted(keys), BATCH):
             found_rows.update((r.id, r) for r in conn.execute(
                 query.where(rel.c.name_key.in_(chunk))))  # fmt: skip
@@ -50,7 +50,7 @@ def resolve_related(conn: Connection, owner: int, *, person_ids: Iterable[int] |
         key_of[r.id] = key
         if r.name_key != key:
             conn.execute(update(rel).where(rel.c.id == r.id).values(name_key=key))
-    found = _people_answering(conn, owner, set(key_of.values()))
+    found = people_answering(conn, owner, set(key_of.values()))
     linked = 0
     for r in rows:
         candidates = found.get(key_of.get(r.id, ""), set()) - {r.person_a_id}
@@ -60,7 +60,7 @@ def resolve_related(conn: Connection, owner: int, *, person_ids: Iterable[int] |
     return linked
 
 
-def _keys_of_people(conn: Connection, owner: int, ids: list[int]) -> set[str]:
+def keys_of_people(conn: Connection, owner: int, ids: list[int]) -> set[str]:
     p, cp = s.people, s.contact_points
     keys: set[str] = set()
     for chunk in chunks(ids, BATCH):
@@ -74,7 +74,7 @@ def _keys_of_people(conn: Connection, owner: int, ids: list[int]) -> set[str]:
     return keys
 
 
-def _people_answering(conn: Connection, owner: int, keys: set[str]) -> dict[str, set[int]]:
+def people_answering(conn: Connection, owner: int, keys: set[str]) -> dict[str, set[int]]:
     """Key -> the ids of the people (not groups) answering to it."""
     p, cp = s.people, s.contact_points
     found: dict[str, set[int]] = defaultdict(set)
@@ -105,4 +105,4 @@ def chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-__all__ = ["resolve_related"]
+__all__ = ["keys_of_people", "people_answering", "resolve_related"]

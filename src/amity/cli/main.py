@@ -64,6 +64,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "follow-up": ("amity.cli.commitments", "follow_up", "Plan a follow-up with someone."),
     "follow-ups": ("amity.cli.commitments", "follow_ups", "List planned follow-ups."),
     "org": ("amity.cli.organisations", "org", "Organisations: list, show, add, edit, delete."),
+    "group": ("amity.cli.groups", "group", "Groups from group cards: list, show members."),
     "circles": ("amity.cli.circles", "circles", "List circles and their cadences."),
     "circle": ("amity.cli.circles", "circle", "Change a circle's cadence or weight."),
     # issue 6: brief, network, articles, feedback, review
@@ -73,6 +74,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "events": ("amity.cli.network", "events", "List events and communities."),
     "met": ("amity.cli.network", "met", "Record people you met at an event."),
     "relate": ("amity.cli.network", "relate", "Record how two people know each other."),
+    "relationships": ("amity.cli.groups", "relationships", "List relationships (of a person)."),
     "intro": ("amity.cli.network", "intro", "Record an introduction (by you or someone)."),
     "intros": ("amity.cli.network", "intros", "List introductions and what came of them."),
     "intro-outcome": ("amity.cli.network", "intro_outcome", "Note what came of an introduction."),

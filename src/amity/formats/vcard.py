@@ -356,7 +356,7 @@ def _read_group(c: _Card, person: PersonRecord) -> None:
     person.is_group = kind == "group"
     if person.is_group:
         members = [unescape(m.value) for m in c.named("MEMBER", "X-ADDRESSBOOKSERVER-MEMBER")]
-        person.members = [m.removeprefix(_URN_UUID) for m in members if m]
+        person.members = [m for m in members if m]  # as the card has them (urn:uuid:...)
 
 
 def _read_meeting(c: _Card, person: PersonRecord) -> None:

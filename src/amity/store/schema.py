@@ -677,14 +677,16 @@ sso_links: Table = _signin.sso_links
 install_settings: Table = _signin.install_settings
 SIGNIN_TABLES: tuple[Table, ...] = _signin.SIGNIN_TABLES
 
-# --- calendar syncs (issue 11), history and undo (issue 15), organisations (issue 12 §4) -----
+# --- calendar syncs (11), history and undo (15), organisations and groups (12 §4) -----------
 import amity.store.schema_calendar as _calendar  # noqa: E402 - they use the helpers above
+import amity.store.schema_groups as _groups  # noqa: E402
 import amity.store.schema_history as _history  # noqa: E402
 import amity.store.schema_organisations as _orgs  # noqa: E402
 
 calendar_events: Table = _calendar.calendar_events
 change_groups, changes = _history.change_groups, _history.changes
 organisations: Table = _orgs.organisations
+contact_groups, contact_group_members = _groups.contact_groups, _groups.contact_group_members
 
 OWNED_TABLES: tuple[Table, ...] = tuple(
     t for t in metadata.sorted_tables if "owner_id" in t.c and t is not users

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from amity.book.context import new_id
 from amity.book.events import emit
+from amity.book.groups import Groups
 from amity.book.people.details import PersonDetails
 from amity.book.people.finding import SORTS, PeopleFinding
 from amity.book.people.input import PersonInput, PreparingInput
@@ -65,6 +66,7 @@ class People(PreparingInput, PersonDetails):
                 )
             self.reindex(conn, [person_id])
             resolve_related(conn, self._ctx.owner_id, new_ids=[person_id])  # a named spouse...
+            Groups(self._ctx).link_members(conn, new_ids=[person_id])  # ...or group member
             person = self.load_details(conn, person_id)
             emit(conn, self._ctx.owner_id, "person.created", person_json(person), at=now)
             return person

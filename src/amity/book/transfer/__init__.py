@@ -186,7 +186,7 @@ class Transfer:
             doc = self.backup(include_secrets=include_secrets)
             people = len(doc["tables"].get("people", []))
             return Export(form.name, form.dump(doc), form.media_type, form.suffix, people)
-        records = [*self.people_records(), *self.organisation_records()]
+        records = [*self.people_records(), *self.organisation_records(), *self._groups(form)]
         text = self._write(form, records, vcard_version)
         return Export(form.name, text, form.media_type, form.suffix, len(records))
 
@@ -198,7 +198,7 @@ class Transfer:
         from amity.book.transfer.reading import format_of
 
         form = format_of(fmt)
-        for record in [*self.people_records(), *self.organisation_records()]:
+        for record in [*self.people_records(), *self.organisation_records(), *self._groups(form)]:
             text = self._write(form, [record], vcard_version)
             yield ExportFile(f"{vcard_file_name(record.uid or record.name)}.{form.suffix}", text)
 
@@ -213,6 +213,12 @@ class Transfer:
         from amity.book.transfer.export import organisation_records
 
         return organisation_records(self._ctx)
+
+    def _groups(self, form: registry.Format) -> list[PersonRecord]:
+        """Group cards, in vCard only (a CSV row has no members): see export.group_records."""
+        from amity.book.transfer.export import group_records
+
+        return group_records(self._ctx) if form.name == "vcard" else []
 
     def _write(self, form: registry.Format, records: list[PersonRecord], version: str) -> str:
         if form.write is None:

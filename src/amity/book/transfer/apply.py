@@ -23,6 +23,7 @@ from amity.book.transfer.keys import (
     SCALARS,
     chunks,
     fit,
+    group_card,
     job_news,
     notes_with_unrecognised,
     organisation_card,
@@ -71,8 +72,12 @@ class Applier:
             elif decision.action == "merge":
                 self._merge_person(conn, person_id, decision, children, now)
         children.write(conn)
-        resolve_related(conn, owner, person_ids=touched,
-                        new_ids=[self.ids[d.target] for d in new])  # fmt: skip
+        created = [self.ids[d.target] for d in new]
+        resolve_related(conn, owner, person_ids=touched, new_ids=created)
+        if created:  # members of groups imported earlier who arrive now
+            from amity.book.groups import Groups
+
+            Groups(self._ctx).link_members(conn, new_ids=created)
         from amity.book.search import index_people
 
         index_people(conn, owner, touched)
@@ -112,6 +117,17 @@ class Applier:
         if person_id not in children.known:
             children.known[person_id] = _existing_children(conn, owner, person_id)
         children.add_all(person_id, decision.record, jobs=False)
+
+    def apply_groups(self, conn: Connection, decisions: Sequence[OrganisationDecision]) -> None:
+        """Group cards: each creates its group (a tag) or adds the members it gained; run after
+        the people of the same batch, so that members later in the file are linked."""
+        if not decisions:
+            return
+        from amity.book.groups import Groups
+
+        groups = Groups(self._ctx)
+        for decision in decisions:
+            groups.upsert_in(conn, group_card(decision.record))
 
     def apply_organisations(self, conn: Connection,
                             decisions: Sequence[OrganisationDecision]) -> None:  # fmt: skip

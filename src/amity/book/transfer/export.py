@@ -135,3 +135,21 @@ def organisation_records(ctx: BookContext) -> list[PersonRecord]:
             addresses=[ContactPoint("address", org.address, None, org.address)] if org.address else [],
         ))  # fmt: skip
     return out
+
+
+def group_records(ctx: BookContext) -> list[PersonRecord]:
+    """Every group as a group card (``KIND:group`` in 4.0, Apple's group card in 3.0) with its
+    members as the imported card listed them."""
+    from amity.book.groups import Groups
+
+    return [
+        PersonRecord(
+            name=g.name,
+            uid=g.uid,
+            is_group=True,
+            members=g.values,
+            source="amity",
+            source_ref=f"group:{g.id}",
+        )
+        for g in Groups(ctx).list()
+    ]

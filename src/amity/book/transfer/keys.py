@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from amity.book.groups import CardGroup
 from amity.book.organisations import CardOrganisation
 from amity.formats.records import (
     InteractionRecord,
@@ -82,10 +83,9 @@ def record_dates(record: PersonRecord) -> list[tuple[str, str | None, int, int, 
 
 
 def record_relations(record: PersonRecord) -> list[tuple[str, str]]:
-    """Related names (kind, name) and, for a group, its members as ("member", UID)."""
+    """Related names (kind, name); a group's members are the group's (`book.groups`)."""
     found: list[tuple[str, str]] = []
-    pairs = [(r.kind, r.name) for r in record.related] + [("member", m) for m in record.members]
-    for kind, name in pairs:
+    for kind, name in [(r.kind, r.name) for r in record.related]:
         key = (fit(clean_text(kind), 50) or "related", fit(clean_text(name), 300) or "")
         if key[1] and key not in found:
             found.append(key)
@@ -192,6 +192,12 @@ def notes_with_unrecognised(notes: str | None, record: PersonRecord) -> str | No
     for line in unrecognised_lines(record):
         new = with_note_line(new, line)
     return new if new != notes else None
+
+
+def group_card(record: PersonRecord) -> CardGroup:
+    """A group card (``record.is_group``): its name, the UID kept for re-imports, and its
+    members as the card lists them."""
+    return CardGroup(clean_text(record.name) or "group", record_uid(record), list(record.members))
 
 
 def organisation_card(record: PersonRecord) -> CardOrganisation:

@@ -66,6 +66,9 @@ class Pipeline:
             done += len(batch)
             if progress:
                 progress(done)
+        if plan.groups:
+            with self._ctx.write(**self._journal()) as conn:
+                applier.apply_groups(conn, plan.groups)
         for batch in chunks(plan.interactions, BATCH):
             with self._ctx.write(**self._journal()) as conn:
                 applier.apply_interactions(conn, batch)
@@ -90,6 +93,7 @@ class Pipeline:
                 applier = Applier(self._ctx)
                 applier.apply_organisations(conn, plan.organisations)
                 applier.apply_people(conn, plan.people)
+                applier.apply_groups(conn, plan.groups)
                 applier.apply_interactions(conn, plan.interactions)
             planner.forget_book()
             _accumulate(totals, plan)

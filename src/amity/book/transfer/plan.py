@@ -26,6 +26,7 @@ from amity.book.transfer.keys import (
     addresses_of,
     chunks,
     fit,
+    group_card,
     identifies_person,
     interaction_label,
     interaction_problem,
@@ -59,6 +60,7 @@ from amity.store import schema as s
 COUNT_KEYS = (
     "people_new", "people_merged", "people_unchanged", "fields_updated",
     "organisations_new", "organisations_merged", "organisations_unchanged",
+    "groups_new", "groups_merged", "groups_unchanged",
     "interactions_new", "interactions_skipped", "skipped", "errors", "unknown_people",
     "warnings",
 )  # fmt: skip
@@ -97,6 +99,7 @@ class OrganisationDecision:
 class ImportPlan:
     people: list[PersonDecision] = field(default_factory=list)
     organisations: list[OrganisationDecision] = field(default_factory=list)
+    groups: list[OrganisationDecision] = field(default_factory=list)  # group cards, same shape
     interactions: list[InteractionDecision] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     skipped: list[SkippedRecord] = field(default_factory=list)
@@ -160,7 +163,7 @@ class Planner:
     def plan(self, conn: Connection, items: Sequence[Item], plan: ImportPlan) -> None:
         self._region = self._ctx.setting("phone.region", conn) or "US"
         records = [set_aside_bad_emails(i) for i in items if isinstance(i, PersonRecord)]
-        people = [r for r in records if not r.is_org]
+        people = [r for r in records if not r.is_org and not r.is_group]
         messages = [i for i in items if isinstance(i, InteractionRecord)]
         self._look_up(conn, people, messages)
         already = self._imported_refs(conn, messages)
@@ -179,6 +182,8 @@ class Planner:
                 plan.counts["warnings"] += len(found)
                 if item.is_org:
                     self._plan_organisation(conn, item, plan)
+                elif item.is_group:
+                    self._plan_group(conn, item, plan)
                 else:
                     self._plan_person(item, plan)
             else:
@@ -347,6 +352,21 @@ class Planner:
             plan.organisations.append(
                 OrganisationDecision("new" if action == "created" else "merge", record)
             )
+
+    def _plan_group(self, conn: Connection, record: PersonRecord, plan: ImportPlan) -> None:
+        """A group card is a group (``book.groups``: a tag and its members), never a person."""
+        from amity.book.groups import Groups
+
+        card = group_card(record)
+        if f"group:{card.uid}" in self._organisations:  # twice in one file: the first decides
+            plan.counts["groups_unchanged"] += 1
+            return
+        self._organisations.add(f"group:{card.uid}")
+        action, _ = Groups(self._ctx).upsert_in(conn, card, dry_run=True)
+        counter = {"created": "groups_new", "updated": "groups_merged"}
+        plan.counts[counter.get(action, "groups_unchanged")] += 1
+        if action != "unchanged" or self._options.keep_decisions:
+            plan.groups.append(OrganisationDecision(action, record))
 
     def _new_person(self, record: PersonRecord) -> int:
         key = self._next_key

@@ -121,3 +121,40 @@ def person_to_organisation(
     made = book.organisations.from_person(person_id)
     response.headers["Location"] = f"/api/v1/organisations/{made.id}"
     return j.organisation_json(made)
+
+
+# --- contact groups (group cards): read-only, made by imports and syncs ----------------------
+
+GroupId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class GroupMemberOut(BaseModel):
+    id: int
+    name: str
+
+
+class GroupOut(BaseModel):
+    id: int
+    name: str
+    tag: str = Field(description="The tag its members in the book carry")
+    uid: str
+    members: list[GroupMemberOut] = Field(description="Members who are in the book")
+    missing: list[str] = Field(description="Members the card names who are not in the book")
+
+
+def _group_json(g: Any) -> dict[str, Any]:
+    return {"id": g.id, "name": g.name, "tag": g.tag, "uid": g.uid,
+            "members": [{"id": m.id, "name": m.name} for m in g.members],
+            "missing": list(g.missing)}  # fmt: skip
+
+
+@router.get("/groups", response_model=list[GroupOut], responses=e.READ, tags=["groups"],
+            summary="Groups from group cards (KIND:group), with their members")  # fmt: skip
+def list_groups(book: BookDep) -> list[dict[str, Any]]:
+    return [_group_json(g) for g in book.groups.list()]
+
+
+@router.get("/groups/{group_id}", response_model=GroupOut, responses=e.READ_ONE,
+            tags=["groups"], summary="One group and its members")  # fmt: skip
+def get_group(book: BookDep, group_id: GroupId) -> dict[str, Any]:
+    return _group_json(book.groups.get(group_id))

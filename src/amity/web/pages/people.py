@@ -119,7 +119,8 @@ def people_page(
         page=page,
     )
     people, has_more = find_people(book, query)
-    context = {"people": people, "query": query, "has_more": has_more, "today": user_today(book)}
+    context = {"people": people, "query": query, "has_more": has_more, "today": user_today(book),
+               "group": book.groups.of_tag(query.tag) if query.tag else None}  # fmt: skip
     if request.headers.get("hx-target") == "people-results":
         return render(request, "partials/people_results.html", context)
     context.update(
