@@ -79,7 +79,8 @@ def test_snooze_and_dismiss(ana: int) -> None:
     birthday = next(
         i["key"] for i in as_json("today", "--date", "2026-03-01") if i["kind"] == "date"
     )
-    amity("snooze", birthday, "--until", "2026-03-02", "--date", "2026-03-01")
+    said = amity("snooze", birthday, "--until", "2026-03-02", "--date", "2026-03-01").stdout
+    assert f"Snoozed until 2 March 2026: {birthday}" in said  # in words, not ISO
     amity("dismiss", key)
     assert as_json("today", "--date", "2026-03-01") == []
     assert [i["key"] for i in as_json("today", "--date", "2026-03-02")] == [birthday]
@@ -136,6 +137,8 @@ def test_replies_with_ages_and_statistics(ana: int) -> None:
     )
     waiting = as_json("replies", "--date", "2026-02-04")
     assert [(w["subject"], w["waiting_days"]) for w in waiting] == [("Lunch?", 3)]
+    table = amity("replies", "--date", "2026-02-04").stdout
+    assert "1 February 2026" in table and "2026-02-01" not in table  # received, in words
     amity("log", "Ana", "--kind", "email", "--outbound", "--at", "2026-02-01 15:00")
     assert as_json("replies", "--date", "2026-02-04") == []
     stats = as_json("stats", "replies")

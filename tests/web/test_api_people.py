@@ -478,3 +478,18 @@ def test_tags_and_circles_for_the_filters(alice: ApiUser) -> None:
     circles = {c["name"]: c for c in alice.client.get(alice.url("/circles")).json()}
     assert circles["inner"]["people"] == 1 and circles["inner"]["cadence_days"] == 14
     assert set(circles) == {c["name"] for c in alice.book.circles()}
+
+
+def test_adding_someone_with_an_e_mail_another_person_has_warns(alice: ApiUser) -> None:
+    """Issue 12 §3 in the API, as the web and the CLI do: a shared address (any case) is no
+    silent duplicate; the answer names who has it and how to merge."""
+    ana = alice.client.post(alice.url("/people"), json={"name": "Ana Lima",
+                                                        "emails": ["ana@example.org"]})  # fmt: skip
+    assert ana.status_code == 201 and ana.json()["warnings"] == []
+    twin = alice.client.post(alice.url("/people"), json={"name": "A. Lima",
+                                                         "emails": ["ANA@Example.org"]})  # fmt: skip
+    assert twin.status_code == 201, twin.text
+    (warning,) = twin.json()["warnings"]
+    assert warning["person"] == {"id": ana.json()["id"], "name": "Ana Lima"}
+    assert warning["email"].lower() == "ana@example.org"
+    assert f"amity merge {ana.json()['id']} {twin.json()['id']}" in warning["message"]

@@ -9,7 +9,7 @@ import click
 
 from amity.cli.options import console, date_option, emit_json, json_option, pass_state
 from amity.cli.state import AppState
-from amity.rules.words import counted
+from amity.rules.words import counted, day_words
 
 # --- today ----------------------------------------------------------------------------------
 
@@ -151,7 +151,7 @@ def snooze(
     _report(
         as_json,
         {"key": parsed.key, "state": "snoozed", "until": until.isoformat()},
-        f"Snoozed until {until.isoformat()}: {parsed.key}",
+        f"Snoozed until {day_words(until)}: {parsed.key}",
     )
 
 
@@ -224,7 +224,7 @@ def replies(state: AppState, as_json: bool) -> None:
         table.add_row(
             str(i.id),
             Text(", ".join(r.name for r in i.people)),
-            i.occurred_at.strftime("%Y-%m-%d"),
+            day_words(i.occurred_at.date()),
             _age(w.waiting),
             Text((i.subject or i.notes or "")[:60]),
         )
@@ -381,7 +381,7 @@ def digest(
         outcome, result = send_digest(book, today=state.today_override, limit=limit, force=force)
         messages = {
             "sent": f"Sent: {result.subject}",
-            "already_sent": f"Already sent for {result.day.isoformat()} (--force sends again).",
+            "already_sent": f"Already sent for {day_words(result.day)} (--force sends again).",
             "empty": "Nothing on the agenda: no digest sent.",
         }
         _report(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from pydantic import BaseModel, Field
 
 from amity.book import Book
 from amity.book.people import SORTS, PersonInput
@@ -34,6 +35,7 @@ from amity.web.api.schemas import (
     PersonCreate,
     PersonDetail,
     PersonPage,
+    PersonRefOut,
     PersonUpdate,
     QuestionAsked,
     QuestionCreate,
@@ -246,21 +248,38 @@ def list_people(
     return person_page(book, query, position, limit, filters)
 
 
+class SameEmailWarning(BaseModel):
+    email: str
+    person: PersonRefOut = Field(description="Who already has this address")
+    message: str
+
+
+class PersonCreated(PersonDetail):
+    warnings: list[SameEmailWarning] = Field(
+        description="People who already had one of the e-mails (any case): if it is the same "
+        "person, merge them (`amity merge KEEP OTHER`)"
+    )
+
+
 @router.post(
     "/people",
-    response_model=PersonDetail,
+    response_model=PersonCreated,
     status_code=status.HTTP_201_CREATED,
     responses={**e.WRITE, **e.R404, 201: {"headers": ETAG_DOC}},
-    summary="Add a person",
+    summary="Add a person (warnings name anyone who already has one of the e-mails)",
 )
 def create_person(book: BookDep, body: PersonCreate, response: Response) -> dict[str, Any]:
     given = {k for k in body.model_fields_set if getattr(body, k) is not None}
     data = person_input(body, given | {"name"})
     data.emails, data.phones, data.urls = list(body.emails), list(body.phones), list(body.urls)
     data.tags = list(body.tags)
+    same = book.people.sharing_emails(data.emails or [])
     person = book.people.add(data)
     response.headers["Location"] = f"/api/v1/people/{person.id}"
-    return detail(person, response)
+    warnings = [{"email": email, "person": {"id": other.id, "name": other.name},
+                 "message": f"{other.name} already has {email}: if they are the same person, "
+                            f"amity merge {other.id} {person.id}"} for email, other in same]  # fmt: skip
+    return {**detail(person, response), "warnings": warnings}
 
 
 @router.get(
