@@ -21,7 +21,7 @@ and the sync sources read the same file the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -253,8 +253,11 @@ class Transfer:
             threshold=DEFAULT_THRESHOLD if threshold is None else threshold
         )
 
-    def merge(self, keep: str | int, other: str | int, *, backup: bool = True) -> MergeResult:
-        """Merge OTHER into KEEP (everything moves); a JSON backup is written first."""
+    def merge(self, keep: str | int, other: str | int, *, backup: bool = True,
+              take: Iterable[str] = ()) -> MergeResult:  # fmt: skip
+        """Merge OTHER into KEEP (everything moves; ``take``: fields whose value comes from
+        OTHER, see merge.CHOOSABLE); a JSON backup is written first."""
         from amity.book.transfer.merge import Merger
 
-        return Merger(self._ctx, self._people, self.backup).merge(keep, other, backup=backup)
+        return Merger(self._ctx, self._people, self.backup).merge(keep, other, backup=backup,
+                                                                   take=take)  # fmt: skip

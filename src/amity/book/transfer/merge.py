@@ -11,7 +11,7 @@ book is written to ``<data folder>/backups/`` so the merge can be undone by a re
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,12 +23,18 @@ from amity.book.people import People
 from amity.config import data_folder
 from amity.errors import InvalidInput
 from amity.model import PersonRef
+from amity.rules.text import fold
 from amity.rules.words import plural_of
 from amity.store import schema as s
 
 _FILLED = ("given_name", "family_name", "nickname", "org", "title", "circle_id", "cadence_days",
            "preferred_channel", "timezone", "country", "language", "best_time", "style_notes", "how_met",
            "met_where", "met_event_id", "introduced_by_id", "photo", "uid")  # fmt: skip
+#: Fields a merge can take from the other person even when the kept one has a value (the web's
+#: side-by-side screen, ``amity merge --take``); lists (e-mails, phones, tags...) are united.
+CHOOSABLE = ("name", "given_name", "family_name", "nickname", "org", "title", "country",
+             "timezone", "preferred_channel", "language", "best_time", "how_met", "met_where",
+             "photo")  # fmt: skip
 #: Tables where a person appears at most once per other key: (table, the other key column).
 _UNIQUE_WITH = {
     "interaction_participants": "interaction_id",
@@ -73,18 +79,25 @@ class Merger:
         self._people = people
         self._export_json = export_json
 
-    def merge(self, keep: str | int, other: str | int, *, backup: bool = True) -> MergeResult:
+    def merge(self, keep: str | int, other: str | int, *, backup: bool = True,
+              take: Iterable[str] = ()) -> MergeResult:  # fmt: skip
+        """Merge OTHER into KEEP; ``take`` names fields (of `CHOOSABLE`) whose value comes from
+        OTHER although KEEP has one."""
         keep_ref = self._people.resolve(keep)
         other_ref = self._people.resolve(other)
         if keep_ref.id == other_ref.id:
             raise InvalidInput(f"{keep_ref.name} is the same person as {other_ref.name}")
+        chosen = set(take)
+        if chosen - set(CHOOSABLE):
+            raise InvalidInput(f"a merge can take {', '.join(CHOOSABLE)} from the other person, "
+                               f"not {', '.join(sorted(chosen - set(CHOOSABLE)))}", field="take")  # fmt: skip
         path = self.write_backup(keep_ref, other_ref) if backup else None
         with self._ctx.write() as conn:
             self._ctx.describe_write(
                 conn, "merge", f"merged {other_ref.name} (id {other_ref.id}) into {keep_ref.name}"
             )
             result = MergeResult(keep_ref, other_ref, backup=path)
-            result.filled = self._fill_fields(conn, keep_ref.id, other_ref.id)
+            result.filled = self._fill_fields(conn, keep_ref.id, other_ref.id, chosen)
             self._dedupe_children(conn, keep_ref.id, other_ref.id)
             for table, column in people_references():
                 moved = self._move(conn, table, column, keep_ref.id, other_ref.id)
@@ -92,6 +105,8 @@ class Merger:
                     result.moved[table.name] = result.moved.get(table.name, 0) + moved
             self._drop_self_references(conn, keep_ref.id)
             self._finish(conn, keep_ref.id, other_ref.id)
+        if "name" in result.filled:
+            result.keep = PersonRef(keep_ref.id, self._people.resolve(keep_ref.id).name)
         return result
 
     def write_backup(self, keep: PersonRef, other: PersonRef) -> Path:
@@ -109,7 +124,8 @@ class Merger:
         tmp.replace(path)
         return path
 
-    def _fill_fields(self, conn: Connection, keep: int, other: int) -> list[str]:
+    def _fill_fields(self, conn: Connection, keep: int, other: int,
+                     take: set[str] | frozenset[str] = frozenset()) -> list[str]:  # fmt: skip
         p = s.people
         owner = self._ctx.owner_id
         rows = {
@@ -121,13 +137,18 @@ class Merger:
         for name in _FILLED:
             if getattr(kept, name) in (None, "") and getattr(gone, name) not in (None, ""):
                 values[name] = getattr(gone, name)
+        for name in take:  # chosen from the other although the kept person has a value
+            if getattr(gone, name) not in (None, "") and getattr(gone, name) != getattr(kept, name):
+                values[name] = getattr(gone, name)
+        if "name" in values:
+            values["name_key"] = fold(values["name"])
         if gone.introduced_by_id == keep:
             values.pop("introduced_by_id", None)
         if gone.notes and gone.notes != kept.notes:
             values["notes"] = f"{kept.notes}\n\n{gone.notes}" if kept.notes else gone.notes
         if gone.met_on and (kept.met_on is None or gone.met_on < kept.met_on):
             values["met_on"] = gone.met_on
-        filled = sorted(values)
+        filled = sorted(v for v in values if v != "name_key")
         if values:
             # the other's UID must be free before the kept person takes it
             conn.execute(update(p).where(p.c.id == other).values(uid=None))

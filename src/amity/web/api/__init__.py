@@ -31,6 +31,7 @@ PREFIX = "/api/v1"
 VERSION = "1"
 
 router = APIRouter()
+router.include_router(organisations.dupes_router)  # issue 12 §5: before /people/{person_id}
 router.include_router(people.router)
 router.include_router(interactions.router)
 router.include_router(transfer.router)

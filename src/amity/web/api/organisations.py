@@ -5,7 +5,7 @@ user's ids are 404 like every other record."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import BaseModel, Field
@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from amity import serialize as j
 from amity.book import Book
 from amity.book.organisations import OrganisationInput
+from amity.book.transfer.merge import CHOOSABLE
 from amity.web.api import errors as e
 from amity.web.api.schemas import MAX_ID, Instant, LongText, Notes, Str254, Str300, Str500, Strict
 from amity.web.deps import get_book
@@ -158,3 +159,49 @@ def list_groups(book: BookDep) -> list[dict[str, Any]]:
             tags=["groups"], summary="One group and its members")  # fmt: skip
 def get_group(book: BookDep, group_id: GroupId) -> dict[str, Any]:
     return _group_json(book.groups.get(group_id))
+
+
+# --- duplicates and merging (issue 12 §5), beside the web's side-by-side screen ----------------
+
+
+class DuplicateOut(BaseModel):
+    a: GroupMemberOut
+    b: GroupMemberOut
+    score: float
+    reasons: list[str]
+
+
+class MergeBody(Strict):
+    other: Annotated[int, Field(ge=1, le=MAX_ID, description="The person merged away")]
+    take: list[Literal[CHOOSABLE]] = Field(  # type: ignore[valid-type]
+        [], max_length=len(CHOOSABLE),
+        description="Fields whose value comes from `other` although the kept person has one; "
+        "lists (e-mails, phones, tags...) are united, empty fields filled")  # fmt: skip
+
+
+class MergeOut(BaseModel):
+    keep: GroupMemberOut
+    other: GroupMemberOut
+    moved: dict[str, int]
+    filled: list[str]
+
+
+# included before the people router, whose /people/{person_id} would take this path
+dupes_router = APIRouter()
+
+
+@dupes_router.get("/people/duplicates", response_model=list[DuplicateOut], responses=e.READ,
+            tags=["people"], summary="People who may be the same person, best first")  # fmt: skip
+def list_duplicates(book: BookDep) -> list[dict[str, Any]]:
+    return [{"a": {"id": d.a.id, "name": d.a.name}, "b": {"id": d.b.id, "name": d.b.name},
+             "score": d.score, "reasons": list(d.reasons)} for d in book.transfer.dupes()]  # fmt: skip
+
+
+@router.post("/people/{person_id}/merge", response_model=MergeOut,
+             responses={**e.WRITE_ONE}, tags=["people"],
+             summary="Merge another person into this one (undo: POST /history/undo)")  # fmt: skip
+def merge_people(book: BookDep, person_id: PersonId, body: MergeBody) -> dict[str, Any]:
+    done = book.transfer.merge(person_id, body.other, backup=False, take=list(body.take))
+    return {"keep": {"id": done.keep.id, "name": done.keep.name},
+            "other": {"id": done.other.id, "name": done.other.name},
+            "moved": dict(done.moved), "filled": list(done.filled)}  # fmt: skip

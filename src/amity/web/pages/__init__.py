@@ -15,6 +15,7 @@ from amity.web.pages import (
     history,
     lists,
     mail,
+    merge,
     network,
     organisations,
     outbound,
@@ -38,6 +39,7 @@ router = APIRouter(include_in_schema=False)
 for module in (
     auth,
     today,
+    merge,  # issue 12 §5: before people, whose /people/{id} would take /people/merge
     people,
     person,
     capture,
