@@ -33,6 +33,7 @@ BODIES: dict[str, Any] = {
     **SYNC_API_BODIES,  # issue 10
     **RECORD_API_BODIES,  # issue 12
     "PATCH /api/v1/organisations/{organisation_id}": {"name": "Hijacked", "notes": "x"},
+    "POST /api/v1/people/{person_id}/merge": {"other": 1, "take": ["name"]},
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -57,8 +58,11 @@ def alices_ids(alice: ApiUser) -> dict[str, int]:
     alice.book.people.purge(gone)  # a trash entry (issue 15)
     trash_id = alice.book.history.trash()[0].id
     org = alice.book.organisations.add(OrganisationInput(name="Secret Org", notes="secret"))
+    alice.book.transfer.run(b"BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:uuid:g-1\r\nKIND:group\r\n"
+                            b"FN:Secret Group\r\nEND:VCARD\r\n", filename="group.vcf")  # fmt: skip
     return {
         "organisation_id": org.id,
+        "contact_group_id": alice.book.groups.list()[0].id,
         "group_id": trash_id,
         "trash_id": trash_id,
         "person_id": ana.id,
@@ -140,6 +144,10 @@ def test_user_b_cannot_reach_a_through_ids_in_bodies_or_own_records(
     assert bob.client.get("/api/v1/follow-ups?include_done=true").json() == []
     assert bob.client.get("/api/v1/organisations").json() == []
     assert bob.client.get("/api/v1/organisations?q=secret").json() == []
+    assert bob.client.get("/api/v1/groups").json() == []
+    assert bob.client.get("/api/v1/people/duplicates").json() == []
+    response = bob.client.post(f"/api/v1/people/{bens}/merge", json={"other": ids["person_id"]})
+    assert response.status_code == 404  # another book's person cannot be merged into yours
     assert bob.book.interactions.count() == 0
     assert [p.name for p in bob.book.people.list()] == ["Ben"]
     assert alice.book.export_json() == before

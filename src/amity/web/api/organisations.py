@@ -155,10 +155,10 @@ def list_groups(book: BookDep) -> list[dict[str, Any]]:
     return [_group_json(g) for g in book.groups.list()]
 
 
-@router.get("/groups/{group_id}", response_model=GroupOut, responses=e.READ_ONE,
+@router.get("/groups/{contact_group_id}", response_model=GroupOut, responses=e.READ_ONE,
             tags=["groups"], summary="One group and its members")  # fmt: skip
-def get_group(book: BookDep, group_id: GroupId) -> dict[str, Any]:
-    return _group_json(book.groups.get(group_id))
+def get_group(book: BookDep, contact_group_id: GroupId) -> dict[str, Any]:
+    return _group_json(book.groups.get(contact_group_id))
 
 
 # --- duplicates and merging (issue 12 §5), beside the web's side-by-side screen ----------------
