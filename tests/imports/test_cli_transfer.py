@@ -120,3 +120,14 @@ def test_dupes_and_merge(cli_env: Path) -> None:
     assert "undo from" in line and (cli_env / "backups").is_dir()
     assert len(people()) == 1 and people()[0]["phones"] == ["+14155550101"]
     assert "No likely duplicates" in amity("dupes").output
+
+
+def test_dry_run_says_what_each_person_gets_or_gains(cli_env: Path, tmp_path: Path) -> None:
+    card = tmp_path / "bruno.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bruno Costa\r\nEMAIL:bruno@example.org\r\n"
+                    "TITLE:CTO\r\nEND:VCARD\r\n")  # fmt: skip
+    out = amity("import", str(card), "--dry-run").output
+    assert "Bruno Costa (new): title CTO, e-mail bruno@example.org" in out
+    amity("import", str(card))
+    card.write_text(card.read_text().replace("END:VCARD", "CATEGORIES:board\r\nEND:VCARD"))
+    assert "Bruno Costa (gains): tag board" in amity("import", str(card), "--dry-run").output

@@ -221,3 +221,24 @@ def test_a_backup_with_bad_values_is_a_clear_422_and_writes_nothing(
         assert error["code"] == "invalid_input" and error["message"].startswith("people")
     assert bob.book.export_json()["tables"]["people"] == []
     assert bob.book.counts()["circles"] == 4  # the new book's own circles are still there
+
+
+def test_the_preview_says_what_each_person_gets_or_gains(ann: WebUser) -> None:
+    """Issue 12 §5: each person's row lists the values a new person gets and, for someone in
+    the book, only what they gain; the CLI's --dry-run prints the same."""
+    ann.book.people.add(PersonInput(name="Ana Lima", emails=["ana@example.org"], title="Engineer",
+                                    org="Acme"))  # fmt: skip
+    cards = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEMAIL:ana@example.org\r\n"
+             "TEL:+44 20 7946 0018\r\nCATEGORIES:climbing\r\nEND:VCARD\r\n"
+             "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bruno Costa\r\nEMAIL:bruno@example.org\r\n"
+             "TITLE:CTO\r\nBDAY:1990-04-15\r\nEND:VCARD\r\n")  # fmt: skip
+    shown = upload(ann, cards.encode(), "cards.vcf")
+    assert shown.status_code == 200, shown.text
+    page = shown.text
+    assert "<td>Ana Lima</td><td>Gains: phone +442079460018, tag climbing</td>" in page
+    assert "e-mail ana@example.org" not in page  # she has it already
+    bruno = page[page.index("<td>Bruno Costa</td>") :]
+    bruno = bruno[: bruno.index("</tr>")]
+    assert "New: " in bruno and "title CTO" in bruno and "e-mail bruno@example.org" in bruno
+    assert "birthday 15 April 1990" in bruno
+    assert ann.book.people.count() == 1  # a preview writes nothing

@@ -195,6 +195,13 @@ def _print_summary(
     if not dry_run and result.awaiting_reply:
         table.add_row("Messages awaiting your reply", str(result.awaiting_reply))
     out.print(table)
+    if dry_run:  # what each person gets or gains (the first 20)
+        for d in result.plan.people[:20]:
+            what = "new" if d.action == "new" else "gains"
+            out.print(f"  {_one_line(d.record.name)[:50]} ({what}): "
+                      f"{_one_line(', '.join(d.gains or d.changes)) or 'nothing'}", markup=False)  # fmt: skip
+        if len(result.plan.people) > 20:
+            out.print(f"  … and {len(result.plan.people) - 20} more people")
     for warning in result.plan.warnings[:10]:
         where = f"line {warning.line}" if warning.line is not None else "?"
         out.print(f"  warning at {where}: {_one_line(warning.record)[:50]}: "

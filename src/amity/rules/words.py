@@ -144,3 +144,28 @@ __all__ = [
     "singular_of",
     "with_article",
 ]
+
+
+_GAIN_LABELS = {"given_name": "given name", "family_name": "family name", "org": "organisation",
+                "met_on": "met on", "how_met": "how you met", "email": "e-mail", "url": "web site",
+                "impp": "messaging", "social": "profile"}  # fmt: skip
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+
+
+def gain_words(field: str, value: object) -> str:
+    """What an import adds to a person, for its preview: ``e-mail ana@example.org``,
+    ``birthday 15 April 1990``, ``title CTO`` (a value is cut to 60 characters)."""
+    label = _GAIN_LABELS.get(field, field.replace("_", " "))
+    if field == "photo":
+        return "photo"
+    month, day = getattr(value, "month", None), getattr(value, "day", None)
+    if isinstance(value, date):
+        text = day_words(value)
+    elif isinstance(month, int) and isinstance(day, int) and 1 <= month <= 12:
+        year = getattr(value, "year", None)
+        text = f"{day} {_MONTHS[month - 1]}" + (f" {year}" if year else "")
+    else:
+        flat = " ".join(str(value).split())
+        text = flat if len(flat) <= 60 else flat[:59].rstrip() + "…"
+    return f"{label} {text}"

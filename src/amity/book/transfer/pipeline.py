@@ -33,14 +33,17 @@ class Pipeline:
     def __init__(self, ctx: BookContext) -> None:
         self._ctx = ctx
 
-    def options(self, *, create_people: bool = False, keep_decisions: bool = True) -> PlanOptions:
-        return PlanOptions(create_people, own_addresses(self._ctx), keep_decisions)
+    def options(self, *, create_people: bool = False, keep_decisions: bool = True,
+                describe: bool = False) -> PlanOptions:  # fmt: skip
+        return PlanOptions(create_people, own_addresses(self._ctx), keep_decisions, describe)
 
     def plan(self, items: Iterable[Item], *, create_people: bool = False,
              keep_decisions: bool = True, progress: Progress | None = None) -> ImportPlan:  # fmt: skip
         """What importing ``items`` would do; writes nothing."""
-        planner = Planner(self._ctx, self.options(create_people=create_people,
-                                                  keep_decisions=keep_decisions))  # fmt: skip
+        planner = Planner(
+            self._ctx,
+            self.options(create_people=create_people, keep_decisions=keep_decisions, describe=True),
+        )  # a preview: say what changes
         plan = ImportPlan()
         done = 0
         with self._ctx.read() as conn:

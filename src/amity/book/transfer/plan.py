@@ -52,9 +52,10 @@ from amity.formats.records import (
     set_aside_bad_emails,
     unrecognised_warnings,
 )
-from amity.model import ContactPoint
+from amity.model import ContactPoint, PartialDate
 from amity.rules.dupes import names_clearly_differ
 from amity.rules.text import clean_text
+from amity.rules.words import gain_words
 from amity.store import schema as s
 
 COUNT_KEYS = (
@@ -78,6 +79,7 @@ class PersonDecision:
     target: int  # a person id, or a negative key for a person this plan creates
     changes: list[str] = field(default_factory=list)
     matched_by: str | None = None
+    gains: list[str] = field(default_factory=list)  # with PlanOptions.describe: "e-mail a@b.org"
 
 
 @dataclass
@@ -117,6 +119,7 @@ class PlanOptions:
     create_people: bool = False
     own_addresses: frozenset[str] = frozenset()
     keep_decisions: bool = True  # False: count interactions only (a huge dry run stays flat)
+    describe: bool = False  # a preview: each person's decision lists what they get, in words
 
 
 @dataclass
@@ -314,14 +317,15 @@ class Planner:
             plan.counts["errors"] += 1
             return
         target, matched_by = self._match(record)
+        gains: list[str] | None = [] if self._options.describe else None
         if target is None:
-            target = self._new_person(record)
-            decision = PersonDecision("new", record, target)
+            target = self._new_person(record, gains)
+            decision = PersonDecision("new", record, target, gains=gains or [])
             plan.counts["people_new"] += 1
         else:
-            changes = self._merge_into(target, record)
+            changes = self._merge_into(target, record, gains)
             action = "merge" if changes else "unchanged"
-            decision = PersonDecision(action, record, target, changes, matched_by)
+            decision = PersonDecision(action, record, target, changes, matched_by, gains or [])
             plan.counts["people_merged" if changes else "people_unchanged"] += 1
             plan.counts["fields_updated"] += len(changes)
         self._index(record, target)
@@ -368,12 +372,12 @@ class Planner:
         if action != "unchanged" or self._options.keep_decisions:
             plan.groups.append(OrganisationDecision(action, record))
 
-    def _new_person(self, record: PersonRecord) -> int:
+    def _new_person(self, record: PersonRecord, gains: list[str] | None = None) -> int:
         key = self._next_key
         self._next_key -= 1
         self._known[key] = _Known(dict.fromkeys(SCALARS), set(), set(), set(), set(),
                                   record.name, own_uid(record.uid))  # fmt: skip
-        self._merge_into(key, record)
+        self._merge_into(key, record, gains)
         return key
 
     def _index(self, record: PersonRecord, target: int) -> None:
@@ -386,42 +390,61 @@ class Planner:
         for point in record.socials:
             self._by_social.setdefault(point.normalized, target)
 
-    def _merge_into(self, target: int, record: PersonRecord) -> list[str]:
-        """What ``record`` adds to the known person; the snapshot is updated as planned."""
+    def _merge_into(self, target: int, record: PersonRecord,
+                    gains: list[str] | None = None) -> list[str]:  # fmt: skip
+        """What ``record`` adds to the known person; the snapshot is updated as planned. With
+        ``gains``, each addition is also described there in words ("title CTO")."""
         known = self._known[target]
         changes = []
         if target >= 0 and job_news(known.fields, record):  # a newer job: see book/milestones
+            old = ", ".join(str(v) for v in (known.fields.get("title"), known.fields.get("org"))
+                            if v)  # fmt: skip
             known.fields.update(org=record_value(record, "org"),
                                 title=record_value(record, "title"))  # fmt: skip
             changes.append("job")
+            if gains is not None:
+                new = ", ".join(str(v) for v in (known.fields["title"], known.fields["org"]) if v)
+                gains.append(f"job {old} → {new}" if old else f"job {new}")
         for name in SCALARS:
             value = record_value(record, name)
             if value not in (None, "") and known.fields.get(name) in (None, ""):
                 known.fields[name] = value
                 changes.append(name)
+                if gains is not None and name != "notes":
+                    gains.append(gain_words(name, value))
         notes = notes_with_unrecognised(known.fields.get("notes"), record)
         if notes is not None:
             known.fields["notes"] = notes
             changes.append("notes")
+        if gains is not None and "notes" in changes:
+            gains.append("notes")
         for point in record.contact_points:
             key = (point.kind, point.normalized)
             if key not in known.points:
                 known.points.add(key)
                 changes.append(point.kind)
+                if gains is not None:
+                    gains.append(gain_words(point.kind, point.normalized or point.value))
         for tag in record_tags(record):
             if tag not in known.tags:
                 known.tags.add(tag)
                 changes.append("tag")
+                if gains is not None:
+                    gains.append(f"tag {tag}")
         has_birthday = any(d[0] == "birthday" for d in known.dates)
         for entry in record_dates(record):
             if entry in known.dates or (entry[0] == "birthday" and has_birthday):
                 continue
             known.dates.add(entry)
             changes.append(entry[0])
+            if gains is not None:
+                gains.append(gain_words(entry[1] or entry[0], PartialDate(*entry[2:5])))
         for key in record_relations(record):
             if key not in known.relations:
                 known.relations.add(key)
                 changes.append("relation")
+                if gains is not None:
+                    gains.append(f"{key[0]} {key[1]}")
         return changes
 
     # --- interactions ------------------------------------------------------------------

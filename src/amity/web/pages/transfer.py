@@ -88,7 +88,9 @@ def preview_view(result: ImportResult) -> dict[str, Any]:
     return {
         **view,
         "summary": result.summary(),
-        "people": [(d.action, d.record.name, d.changes) for d in plan.people[:PREVIEW_ROWS]],
+        "people": [
+            (d.action, d.record.name, d.gains or d.changes) for d in plan.people[:PREVIEW_ROWS]
+        ],
         "more_people": max(0, len(plan.people) - PREVIEW_ROWS),
         "organisations": [
             ("new" if d.action == "new" else "fill in", d.record.org or d.record.name)
