@@ -289,6 +289,12 @@ def organisation_json(o: Organisation, people: list[Member] | None = None) -> di
     return out
 
 
+def group_json(g: Any) -> dict[str, Any]:
+    """amity.book.groups.Group: members in the book, and those only named on the card."""
+    return {"id": g.id, "name": g.name, "tag": g.tag, "uid": g.uid,
+            "members": [ref_json(m) for m in g.members], "missing": list(g.missing)}  # fmt: skip
+
+
 def duplicate_json(d: Any) -> dict[str, Any]:
     """amity.book.transfer.dupes.Duplicate."""
     return {"a": ref_json(d.a), "b": ref_json(d.b), "score": d.score, "reasons": list(d.reasons)}
@@ -296,14 +302,9 @@ def duplicate_json(d: Any) -> dict[str, Any]:
 
 def merge_json(m: Any) -> dict[str, Any]:
     """amity.book.transfer.merge.MergeResult."""
-    return {
-        "kept": ref_json(m.keep),
-        "merged": ref_json(m.other),
-        "moved": dict(m.moved),
-        "filled": list(m.filled),
-        "backup": str(m.backup) if m.backup else None,
-        "summary": m.line(),
-    }
+    return {"kept": ref_json(m.keep), "merged": ref_json(m.other), "moved": dict(m.moved),
+            "filled": list(m.filled), "backup": str(m.backup) if m.backup else None,
+            "summary": m.line()}  # fmt: skip
 
 
 # --- network, brief, articles, feedback, review (issue 6) -----------------------------------

@@ -73,7 +73,8 @@ def test_api_duplicates_and_merge_with_choices(alice: ApiUser) -> None:
                                json={"other": twin, "take": ["name", "title"]})  # fmt: skip
     assert merged.status_code == 200, merged.text
     body = merged.json()
-    assert body["keep"] == {"id": ana, "name": "Ana M. Lima"} and "title" in body["filled"]
+    assert body["kept"] == {"id": ana, "name": "Ana M. Lima"} and "title" in body["filled"]
+    assert body["merged"]["id"] == twin and "Merged Ana M. Lima" in body["summary"]
     kept = alice.book.people.get(ana)
     assert (kept.name, kept.org, kept.title) == ("Ana M. Lima", "Acme", "CTO")
     assert alice.client.get(alice.url(f"/people/{twin}")).status_code == 404

@@ -3,23 +3,16 @@ the card names who are not; `amity relationships`: how people are related, impor
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from amity.cli.options import emit_json, json_option, pass_state
 from amity.cli.state import AppState
+from amity.serialize import group_json
 
 
 @click.group()
 def group() -> None:
     """Groups from group cards (vCard KIND:group, Apple groups): their tag and members."""
-
-
-def _json(g: Any) -> dict[str, Any]:
-    return {"id": g.id, "name": g.name, "tag": g.tag, "uid": g.uid,
-            "members": [{"id": m.id, "name": m.name} for m in g.members],
-            "missing": list(g.missing)}  # fmt: skip
 
 
 @group.command("list")
@@ -29,7 +22,7 @@ def group_list(state: AppState, as_json: bool) -> None:
     """List groups with how many members are in the book and how many are not."""
     found = state.book().groups.list()
     if as_json:
-        emit_json([_json(g) for g in found])
+        emit_json([group_json(g) for g in found])
         return
     if not found:
         click.echo("No groups.")
@@ -46,7 +39,7 @@ def group_show(state: AppState, name: str, as_json: bool) -> None:
     """Show group NAME (its name or tag, any case, or #id): its members."""
     found = state.book().groups.get(name.removeprefix("#"))
     if as_json:
-        emit_json(_json(found))
+        emit_json(group_json(found))
         return
     click.echo(f"{found.name}  (tag {found.tag!r})")
     for m in found.members:

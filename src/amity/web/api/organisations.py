@@ -143,22 +143,16 @@ class GroupOut(BaseModel):
     missing: list[str] = Field(description="Members the card names who are not in the book")
 
 
-def _group_json(g: Any) -> dict[str, Any]:
-    return {"id": g.id, "name": g.name, "tag": g.tag, "uid": g.uid,
-            "members": [{"id": m.id, "name": m.name} for m in g.members],
-            "missing": list(g.missing)}  # fmt: skip
-
-
 @router.get("/groups", response_model=list[GroupOut], responses=e.READ, tags=["groups"],
             summary="Groups from group cards (KIND:group), with their members")  # fmt: skip
 def list_groups(book: BookDep) -> list[dict[str, Any]]:
-    return [_group_json(g) for g in book.groups.list()]
+    return [j.group_json(g) for g in book.groups.list()]
 
 
 @router.get("/groups/{contact_group_id}", response_model=GroupOut, responses=e.READ_ONE,
             tags=["groups"], summary="One group and its members")  # fmt: skip
 def get_group(book: BookDep, contact_group_id: GroupId) -> dict[str, Any]:
-    return _group_json(book.groups.get(contact_group_id))
+    return j.group_json(book.groups.get(contact_group_id))
 
 
 # --- duplicates and merging (issue 12 §5), beside the web's side-by-side screen ----------------
@@ -180,10 +174,11 @@ class MergeBody(Strict):
 
 
 class MergeOut(BaseModel):
-    keep: GroupMemberOut
-    other: GroupMemberOut
+    kept: GroupMemberOut
+    merged: GroupMemberOut = Field(description="The person merged away (gone)")
     moved: dict[str, int]
     filled: list[str]
+    summary: str
 
 
 # included before the people router, whose /people/{person_id} would take this path
@@ -193,8 +188,7 @@ dupes_router = APIRouter()
 @dupes_router.get("/people/duplicates", response_model=list[DuplicateOut], responses=e.READ,
             tags=["people"], summary="People who may be the same person, best first")  # fmt: skip
 def list_duplicates(book: BookDep) -> list[dict[str, Any]]:
-    return [{"a": {"id": d.a.id, "name": d.a.name}, "b": {"id": d.b.id, "name": d.b.name},
-             "score": d.score, "reasons": list(d.reasons)} for d in book.transfer.dupes()]  # fmt: skip
+    return [j.duplicate_json(d) for d in book.transfer.dupes()]
 
 
 @router.post("/people/{person_id}/merge", response_model=MergeOut,
@@ -202,6 +196,4 @@ def list_duplicates(book: BookDep) -> list[dict[str, Any]]:
              summary="Merge another person into this one (undo: POST /history/undo)")  # fmt: skip
 def merge_people(book: BookDep, person_id: PersonId, body: MergeBody) -> dict[str, Any]:
     done = book.transfer.merge(person_id, body.other, backup=False, take=list(body.take))
-    return {"keep": {"id": done.keep.id, "name": done.keep.name},
-            "other": {"id": done.other.id, "name": done.other.name},
-            "moved": dict(done.moved), "filled": list(done.filled)}  # fmt: skip
+    return j.merge_json(done)
