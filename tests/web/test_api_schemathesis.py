@@ -61,10 +61,18 @@ def real_ids(alice: ApiUser) -> dict[str, Any]:
         "follow_up_id": follow_up.id or 0,
         "key": f"promise:c{promise.id}",
         "organisation_id": alice.book.organisations.add(OrganisationInput(name="Acme")).id or 0,
+        "contact_group_id": contact_group(alice),
         **network_ids(alice.book),
         **sync_ids(alice.book),
         **record_ids(alice.book),
     }
+
+
+def contact_group(alice: ApiUser) -> int:
+    """A group from a group card (groups are made by imports only)."""
+    alice.book.transfer.run(b"BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:uuid:g-1\r\nKIND:group\r\n"
+                            b"FN:Friends\r\nEND:VCARD\r\n", filename="group.vcf")  # fmt: skip
+    return alice.book.groups.list()[0].id
 
 
 def run_operation(
