@@ -77,6 +77,9 @@ class ContactSync:
     def __init__(self, ctx: BookContext, connections: Connections) -> None:
         self._ctx = ctx
         self._connections = connections
+        # (account, collection) -> people this run's pull created, whose link's local_base is
+        # their state now unless the book's data version moved past `version` (see _Fresh)
+        self._fresh: dict[tuple[int, str], _Fresh] = {}
 
     # --- what Amity knows of a collection ----------------------------------------------------
 
@@ -93,8 +96,12 @@ class ContactSync:
 
     def apply_pull(self, claim: RunClaim, collection: str,
                    cards: Sequence[RemoteCard]) -> list[ItemOutcome]:  # fmt: skip
-        """Cards fetched from the server, applied in one transaction with their outcomes."""
-        with self._ctx.write() as conn:
+        """Cards fetched from the server, applied in one transaction with their outcomes. New
+        rows are journaled as lists of ids, as a file import's are (a first pull of 10,000
+        cards would otherwise snapshot every row); changes to existing people keep their
+        before and after."""
+        with self._ctx.write(journal="ids") as conn:
+            start = self._ctx.data_version(conn)
             region = self._ctx.setting("phone.region", conn) or None
             links = self._links(conn, claim.account.id, [c.href for c in cards])
             outcomes: list[ItemOutcome] = []
@@ -115,7 +122,30 @@ class ContactSync:
             if fresh:
                 outcomes += self._pull_new(conn, claim, collection, fresh, region)
             self._connections.record_in(conn, claim, outcomes)
+            self._note_fresh((claim.account.id, collection), start, outcomes)
         return outcomes
+
+    def _note_fresh(self, key: tuple[int, str], start: int, outcomes: list[ItemOutcome]) -> None:
+        """After a pull batch: the people it created are "fresh" (the push that follows need not
+        compare them) while nothing else writes. A batch that did anything but create people
+        (a merge into someone, a linked update, a group or company card) forgets them all."""
+        known = self._fresh.get(key)
+        people = known.people if known is not None and known.version == start else set()
+        if all((o.outcome == "created" and o.record_kind == "person")
+               or (o.outcome == "error" and o.record_id is None) for o in outcomes):  # fmt: skip
+            people = people | {o.record_id for o in outcomes if o.record_id is not None}
+        else:
+            people = set()
+        self._fresh[key] = _Fresh(start + 1, people)  # this write moves the version by one
+
+    def save_cursor(self, claim: RunClaim, collection: str, cursor: dict[str, Any]) -> None:
+        """The run's cursor, saved in a write that keeps the fresh people fresh (see above)."""
+        with self._ctx.write() as conn:
+            start = self._ctx.data_version(conn)
+            self._connections.save_cursor(claim, cursor, conn)
+            known = self._fresh.get((claim.account.id, collection))
+            if known is not None:
+                known.version = start + 1 if known.version == start else -1
 
     def _pull_new(self, conn: Connection, claim: RunClaim, collection: str,
                   fresh: list[tuple[RemoteCard, PersonRecord]],
@@ -310,11 +340,14 @@ class ContactSync:
             return
         lk, p = s.sync_links, s.people
         owner = self._ctx.owner_id
+        fresh = self._fresh.pop((claim.account.id, collection), None)
         with self._ctx.read() as conn:
             region = self._ctx.setting("phone.region", conn) or None
             rows = conn.execute(select(lk.c.id, lk.c.person_id, lk.c.local_base).where(
                 lk.c.owner_id == owner, lk.c.account_id == claim.account.id,
                 lk.c.collection == collection)).all()  # fmt: skip
+            unchanged = (fresh.people if fresh is not None
+                         and fresh.version == self._ctx.data_version(conn) else set())  # fmt: skip
             scope = self._scope(conn, options)
             archived = set(conn.execute(select(p.c.id).where(
                 p.c.owner_id == owner, p.c.archived_at.is_not(None))).scalars())  # fmt: skip
@@ -322,7 +355,11 @@ class ContactSync:
         linked_people = {r.person_id for r in rows if r.person_id is not None}
         yield from self._gone(claim, [r for r in rows if r.person_id is None
                                       or r.person_id in archived])  # fmt: skip
-        live = [r for r in rows if r.person_id is not None and r.person_id in scope]
+        live = [
+            r
+            for r in rows
+            if r.person_id is not None and r.person_id in scope and r.person_id not in unchanged
+        ]  # just pulled, untouched since: as linked
         for start in range(0, len(live), BATCH):
             yield from self._changed(claim, live[start : start + BATCH], region)
         new = sorted(scope - linked_people)
@@ -567,6 +604,15 @@ class ContactSync:
         from amity.book.transfer.reading import own_addresses
 
         return PlanOptions(False, own_addresses(self._ctx), True)
+
+
+@dataclass
+class _Fresh:
+    """People a pull just created and linked: the book's data version is ``version`` as long
+    as nothing else wrote since, and then their links' local_base is their current state."""
+
+    version: int
+    people: set[int]
 
 
 def _is_organisation(local_base: str | None) -> bool:

@@ -132,6 +132,8 @@ class Groups:
         m, g = s.contact_group_members, s.contact_groups
         owner = self._ctx.owner_id
         pending = and_(m.c.owner_id == owner, m.c.person_id.is_(None), m.c.name_key.is_not(None))
+        if conn.execute(select(m.c.id).where(pending).limit(1)).first() is None:
+            return 0  # no member waits for a person
         query = select(m.c.id, m.c.name_key, g.c.tag_id).join(g, g.c.id == m.c.group_id)
         rows: builtins.list[Any] = []
         if group_ids:

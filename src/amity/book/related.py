@@ -28,6 +28,8 @@ def resolve_related(conn: Connection, owner: int, *, person_ids: Iterable[int] |
     pending = and_(rel.c.owner_id == owner, rel.c.person_b_id.is_(None),
                    rel.c.name_hint.is_not(None))  # fmt: skip
     query = select(rel.c.id, rel.c.person_a_id, rel.c.name_hint, rel.c.name_key).where(pending)
+    if conn.execute(select(rel.c.id).where(pending).limit(1)).first() is None:
+        return 0  # nothing waits for a person (most books, most imports): no key is computed
     found_rows: dict[int, Any] = {}
     if person_ids is None and new_ids is None:
         found_rows = {r.id: r for r in conn.execute(query)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CADENCE = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$", re.IGNORECASE)
 _UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}
@@ -33,10 +34,15 @@ def email_problem(value: str) -> str | None:
     The same check as `normalize_email`: an Exchange X.500 address (``/o=ExchangeLabs/...``),
     a display name with brackets or a bare name is not an address.
     """
+    return _email_problem(value.strip())
+
+
+@lru_cache(maxsize=65536)  # an import checks each card's addresses twice (read, then planned)
+def _email_problem(text: str) -> str | None:
     from email_validator import EmailNotValidError, validate_email
 
     try:
-        validate_email(value.strip(), check_deliverability=False, allow_smtputf8=True)
+        validate_email(text, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError as exc:
         return str(exc)
     return None

@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, and_, event, func, insert, or_, select
+from sqlalchemy import Connection, Engine, Table, event, func, insert, select, tuple_
 from sqlalchemy.sql.dml import Delete, Insert, Update
 
 from amity.store import schema as s
@@ -284,9 +284,8 @@ def _rows_by_keys(conn: Connection, table: Table, keys: list[tuple[Any, ...]]) -
         chunk = keys[start : start + 500]
         if len(names) == 1:
             cond: Any = table.c[names[0]].in_([k[0] for k in chunk])
-        else:
-            cond = or_(*[and_(*[table.c[n] == v for n, v in zip(names, k, strict=True)])
-                         for k in chunk])  # fmt: skip
+        else:  # row values: SQLite 3.15+ and PostgreSQL
+            cond = tuple_(*[table.c[n] for n in names]).in_(chunk)
         out.extend(conn.execute(select(table).where(cond)).all())
     return out
 
@@ -407,12 +406,21 @@ def _fold(conn: Connection, journal: Journal) -> list[Change]:
             new_rows.append(Change(name, (0,), "bulk", None, {"ids": [r[0] for r in rows]}))
         elif not journal.ids_only:
             new_rows.extend(Change(name, (r.id,), "insert", None, snapshot(r)) for r in rows)
-    composite: dict[tuple[str, tuple[Any, ...]], Change] = {}
-    for name, key in dict.fromkeys(journal.composite):
+    asked = list(dict.fromkeys(journal.composite))
+    wanted: dict[str, list[tuple[Any, ...]]] = {}
+    for name, key in asked:
+        wanted.setdefault(name, []).append(key)
+    stored: dict[tuple[str, tuple[Any, ...]], Any] = {}
+    for name, keys in wanted.items():  # a query per 500 keys, not one per key
         table = s.metadata.tables[name]
-        for row in _rows_by_keys(conn, table, [key]):
+        for row in _rows_by_keys(conn, table, keys):
             if "owner_id" not in table.c or row._mapping["owner_id"] == journal.owner_id:
-                composite[(name, key)] = Change(name, key, "insert", None, snapshot(row))
+                stored[(name, row_key(table, row._mapping))] = row
+    composite: dict[tuple[str, tuple[Any, ...]], Change] = {
+        (name, key): Change(name, key, "insert", None, snapshot(stored[(name, key)]))
+        for name, key in asked
+        if (name, key) in stored
+    }
     out: list[Change] = []
     for change in journal.changes:
         top = journal.marks.get(change.table)

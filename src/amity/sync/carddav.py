@@ -18,6 +18,7 @@ A run with no changes sends one request (the ``sync-collection`` REPORT, or the 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -106,7 +107,7 @@ def run(book: Book, claim: RunClaim, session: Session) -> None:
         href = collection["href"]
         state = states.setdefault(href, {})
         pull(book, claim, dav, href, state)
-        book.connections.save_cursor(claim, cursor)
+        book.contact_sync.save_cursor(claim, href, cursor)
         if _amity_may_have_changed(book, claim, href, state):
             added = push(book, claim, dav, href)
             state["count"] = max(0, int(state.get("count", 0)) + added)
@@ -148,11 +149,25 @@ def pull(book: Book, claim: RunClaim, dav: DavClient, href: str, state: dict[str
     if complete:
         deleted += [h for h in known if h not in members]
     failed: list[str] = []
-    for start in range(0, len(fetch), MULTIGET_BATCH):
-        batch = fetch[start : start + MULTIGET_BATCH]
-        cards = [RemoteCard(h, e, t) for h, e, t in fetch_cards(dav, url, batch)]
-        outcomes = book.contact_sync.apply_pull(claim, href, cards)
-        failed += [o.remote_ref for o in outcomes if o.outcome == "error" and o.remote_ref]
+    batches = [fetch[i : i + MULTIGET_BATCH] for i in range(0, len(fetch), MULTIGET_BATCH)]
+    # the next batch is fetched while this one is applied: the server's time to answer and
+    # Amity's to apply overlap (one request in flight at a time, as before; a fetch that
+    # fails is raised after the batches before it are applied, as before)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="carddav-fetch") as pool:
+        ahead = pool.submit(fetch_cards, dav, url, batches[0]) if batches else None
+        for n in range(len(batches)):
+            assert ahead is not None
+            fetched = ahead.result()
+            ahead = pool.submit(fetch_cards, dav, url, batches[n + 1]) if n + 1 < len(
+                batches) else None  # fmt: skip
+            cards = [RemoteCard(h, e, t) for h, e, t in fetched]
+            try:
+                outcomes = book.contact_sync.apply_pull(claim, href, cards)
+            except BaseException:
+                if ahead is not None:
+                    ahead.cancel()
+                raise
+            failed += [o.remote_ref for o in outcomes if o.outcome == "error" and o.remote_ref]
     book.contact_sync.apply_deletions(claim, deleted)
     state["count"] = _count(state, members, known, failed_before, complete)
     state["failed"] = failed[:MAX_FAILED_KEPT]
