@@ -112,3 +112,40 @@ def test_drifting_ranks_the_biggest_fall_first() -> None:
     assert "recency" in result[0].reason
     assert drifting([steady], TODAY) == []
     assert len(drifting([sliding, slipping], TODAY, limit=1)) == 1
+
+
+def test_scores_without_explanations_are_the_same_and_drift_count_agrees() -> None:
+    """The quick path (``explain=False``) the review judges everyone with gives the same
+    scores and contacted flags; ``drift_count`` counts what ``drifting`` lists and names the
+    same first ones, explained."""
+    import random
+
+    from amity.rules.health import drift_count
+
+    rng = random.Random(7)
+    today = date(2026, 6, 1)
+    inputs = []
+    for n in range(300):
+        touches = [Touch(today - timedelta(days=rng.randint(0, 500)),
+                         rng.choice(("outbound", "inbound", "mutual")))
+                   for _ in range(rng.randint(0, 12))]  # fmt: skip
+        promises = [PromiseRecord(k, n, rng.choice(("mine", "theirs")),
+                                  today - timedelta(days=rng.randint(0, 200)),
+                                  rng.choice(("open", "done")),
+                                  today - timedelta(days=rng.randint(0, 200)))
+                    for k in range(rng.randint(0, 2))]  # fmt: skip
+        inputs.append(HealthInput(
+            PersonRef(n, f"P{n}"), rng.choice((None, 14, 30, 90)), touches,
+            started_on=today - timedelta(days=600), promises=promises,
+            awaiting_since=[today - timedelta(days=rng.randint(0, 30))] if n % 7 == 0 else []))  # fmt: skip
+    for data in inputs:
+        for day in (today, today - timedelta(days=30)):
+            full, quick = health(data, day), health(data, day, explain=False)
+            assert (quick.score, quick.contacted) == (full.score, full.contacted)
+            assert [(f.name, f.score, f.weight, f.value) for f in quick.factors] == [
+                (f.name, f.score, f.weight, f.value) for f in full.factors]  # fmt: skip
+    listed = drifting(inputs, today, limit=None)
+    count, top = drift_count(inputs, today, top=5)
+    assert count == len(listed) > 5
+    assert [d.reason for d in top] == [d.reason for d in listed[:5]]
+    assert all(": health " in d.reason and d.reason.split("; ", 1)[1] for d in top)

@@ -97,15 +97,17 @@ class Drift:
     health: Health
 
 
-def health(data: HealthInput, today: date) -> Health:
-    """The relationship's health as it stands on ``today`` (later data is ignored)."""
+def health(data: HealthInput, today: date, *, explain: bool = True) -> Health:
+    """The relationship's health as it stands on ``today`` (later data is ignored). Without
+    ``explain`` the factors carry no explanation (the same scores, a fraction of the time:
+    :func:`drifting` judges everyone that way and explains the ones it names)."""
     touches = [t for t in data.touches if t.on <= today]
     factors = (
-        _recency(data, touches, today),
-        _frequency(touches, today),
-        _reciprocity(touches, today),
-        _promises(data, today),
-        _replies(data, today),
+        _recency(data, touches, today, explain),
+        _frequency(touches, today, explain),
+        _reciprocity(touches, today, explain),
+        _promises(data, today, explain),
+        _replies(data, today, explain),
     )
     if factors[0].value is None:  # never in touch: no contact reads as no contact
         return Health(data.person, 0, factors, contacted=False)
@@ -118,25 +120,29 @@ def _clamp(value: float) -> int:
     return round(min(max(value, 0.0), 100.0))
 
 
-def _recency(data: HealthInput, touches: Sequence[Touch], today: date) -> Factor:
+def _recency(data: HealthInput, touches: Sequence[Touch], today: date,
+             explain: bool = True) -> Factor:  # fmt: skip
     weight = WEIGHTS["recency"]
     contacts = [t.on for t in touches]
     if data.last_contact is not None and data.last_contact <= today:
         contacts.append(data.last_contact)
     cadence = data.cadence_days or REFERENCE_CADENCE
-    of = f"cadence {cadence}" if data.cadence_days else f"no cadence, compared with {cadence} days"
     if not contacts:  # never in touch: not "recent" because the person was added recently
         since = ""
-        if data.started_on is not None and data.started_on <= today:
+        if explain and data.started_on is not None and data.started_on <= today:
             since = f", added or met {plural((today - data.started_on).days, 'day')} ago"
-        return Factor("recency", 0, weight, None, f"no contact yet{since}")
+        return Factor("recency", 0, weight, None, f"no contact yet{since}" if explain else "")
     days = (today - max(contacts)).days
-    what = f"{plural(days, 'day')} since you last talked, {of}"
+    what = ""
+    if explain:
+        of = (f"cadence {cadence}" if data.cadence_days
+              else f"no cadence, compared with {cadence} days")  # fmt: skip
+        what = f"{plural(days, 'day')} since you last talked, {of}"
     ratio = days / cadence
     return Factor("recency", _clamp(100 * (2 - ratio) / 1.5), weight, round(ratio, 3), what)
 
 
-def _frequency(touches: Sequence[Touch], today: date) -> Factor:
+def _frequency(touches: Sequence[Touch], today: date, explain: bool = True) -> Factor:
     weight = WEIGHTS["frequency"]
     recent_from = today - timedelta(days=FREQUENCY_WINDOW)
     previous_from = recent_from - timedelta(days=FREQUENCY_WINDOW)
@@ -145,32 +151,37 @@ def _frequency(touches: Sequence[Touch], today: date) -> Factor:
     if recent == previous == 0:
         return Factor("frequency", 50, weight, 0.0, "no interactions in the last 180 days")
     change = (recent - previous) / max(recent, previous)
-    what = f"{plural(recent, 'interaction')} in the last 90 days, {previous} in the 90 before"
+    what = (f"{plural(recent, 'interaction')} in the last 90 days, {previous} in the 90 before"
+            if explain else "")  # fmt: skip
     return Factor("frequency", _clamp(50 + 50 * change), weight, round(change, 3), what)
 
 
-def _reciprocity(touches: Sequence[Touch], today: date) -> Factor:
+def _reciprocity(touches: Sequence[Touch], today: date, explain: bool = True) -> Factor:
     since = today - timedelta(days=RECIPROCITY_WINDOW)
     mine = sum(1 for t in touches if t.on > since and t.direction == "outbound")
     theirs = sum(1 for t in touches if t.on > since and t.direction == "inbound")
-    what = f"you reached out {plural(mine, 'time')}, they did {plural(theirs, 'time')} in a year"
+    what = (f"you reached out {plural(mine, 'time')}, they did {plural(theirs, 'time')} in a year"
+            if explain else "")  # fmt: skip
     if mine + theirs < RECIPROCITY_MINIMUM:
-        return Factor("reciprocity", 50, 0.0, None, f"{what}: too few to judge")
+        return Factor("reciprocity", 50, 0.0, None, f"{what}: too few to judge" if explain else "")
     share = theirs / (mine + theirs)
     score = _clamp(100 * (1 - abs(share - 0.5) * 2))
     return Factor("reciprocity", score, WEIGHTS["reciprocity"], round(share, 3), what)
 
 
-def _promises(data: HealthInput, today: date) -> Factor:
+def _promises(data: HealthInput, today: date, explain: bool = True) -> Factor:
+    if not data.promises:  # the common case: nothing to judge
+        what = reliability([], today, direction=None).overall.explain() if explain else ""
+        return Factor("promises", 50, 0.0, None, what)
     rate = reliability(_as_of(data.promises, today), today, direction=None).overall
     if rate.rate is None:
-        return Factor("promises", 50, 0.0, None, rate.explain())
+        return Factor("promises", 50, 0.0, None, rate.explain() if explain else "")
     return Factor(
         "promises",
         _clamp(100 * rate.rate),
         WEIGHTS["promises"],
         round(rate.rate, 3),
-        f"{rate.explain()} (both ways)",
+        f"{rate.explain()} (both ways)" if explain else "",
     )
 
 
@@ -184,14 +195,15 @@ def _as_of(records: Iterable[PromiseRecord], today: date) -> list[PromiseRecord]
     ]
 
 
-def _replies(data: HealthInput, today: date) -> Factor:
+def _replies(data: HealthInput, today: date, explain: bool = True) -> Factor:
     waiting = [d for d in data.awaiting_since if d <= today]
     weight = WEIGHTS["replies"]
     if not waiting:
-        return Factor("replies", 100, weight, 0.0, "nothing awaits your reply")
+        return Factor("replies", 100, weight, 0.0, "nothing awaits your reply" if explain else "")
     oldest = (today - min(waiting)).days
     score = _clamp(100 - 25 * len(waiting) - 2 * oldest)
-    what = f"{plural(len(waiting), 'message')} awaiting your reply, the oldest for {plural(oldest, 'day')}"
+    what = (f"{plural(len(waiting), 'message')} awaiting your reply, the oldest for "
+            f"{plural(oldest, 'day')}" if explain else "")  # fmt: skip
     return Factor("replies", score, weight, float(len(waiting)), what)
 
 
@@ -199,23 +211,48 @@ def drifting(
     inputs: Iterable[HealthInput], today: date, *, period_days: int = 30, limit: int | None = 10
 ) -> list[Drift]:
     """Relationships whose health fell over the last ``period_days``, the biggest fall first."""
+    falls = _falls(inputs, today, period_days)
+    chosen = falls if limit is None else falls[:limit]
+    return [_drift(data, today, period_days) for *_, data in chosen]
+
+
+def drift_count(
+    inputs: Iterable[HealthInput], today: date, *, period_days: int = 30, top: int = 5
+) -> tuple[int, list[Drift]]:
+    """How many relationships :func:`drifting` finds, and the first ``top`` of them (scores
+    for everyone, explanations only for those named)."""
+    falls = _falls(inputs, today, period_days)
+    return len(falls), [_drift(data, today, period_days) for *_, data in falls[:top]]
+
+
+def _falls(inputs: Iterable[HealthInput], today: date,
+           period_days: int) -> list[tuple[int, int, str, int, HealthInput]]:  # fmt: skip
+    """(change, score now, name, id, input) of each relationship whose score fell, sorted."""
     before = today - timedelta(days=period_days)
-    drifts = []
+    falls = []
     for data in inputs:
-        now, then = health(data, today), health(data, before)
-        if not (now.contacted and then.contacted):
+        now = health(data, today, explain=False)
+        if not now.contacted:
+            continue
+        then = health(data, before, explain=False)
+        if not then.contacted:
             continue  # never in touch (then or now): nothing drifted
         change = now.score - then.score
-        if change >= 0:
-            continue
-        worst = min(
-            zip(now.factors, then.factors, strict=True),
-            key=lambda pair: pair[0].score * pair[0].weight - pair[1].score * pair[1].weight,
-        )[0]
-        reason = (
-            f"{data.person.name}: health {then.score} -> {now.score} in "
-            f"{plural(period_days, 'day')}; {worst.name}: {worst.explanation}"
-        )
-        drifts.append(Drift(data.person, now.score, then.score, change, reason, now))
-    drifts.sort(key=lambda d: (d.change, d.score, d.person.name, d.person.id))
-    return drifts if limit is None else drifts[:limit]
+        if change < 0:
+            falls.append((change, now.score, data.person.name, data.person.id, data))
+    falls.sort(key=lambda f: f[:4])
+    return falls
+
+
+def _drift(data: HealthInput, today: date, period_days: int) -> Drift:
+    now = health(data, today)
+    then = health(data, today - timedelta(days=period_days))
+    worst = min(
+        zip(now.factors, then.factors, strict=True),
+        key=lambda pair: pair[0].score * pair[0].weight - pair[1].score * pair[1].weight,
+    )[0]
+    reason = (
+        f"{data.person.name}: health {then.score} -> {now.score} in "
+        f"{plural(period_days, 'day')}; {worst.name}: {worst.explanation}"
+    )
+    return Drift(data.person, now.score, then.score, now.score - then.score, reason, now)

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from amity.rules.health import Drift, HealthInput, drifting
+from amity.rules.health import Drift, HealthInput, drift_count
 from amity.rules.reliability import PromiseRecord, kept_on_time
 from amity.rules.replies import Message, answers
 
@@ -169,8 +169,8 @@ def build_review(inputs: ReviewInputs, day: date, kind: str = "week") -> Review:
     kinds = [Counter(i.kind for i in inputs.interactions if i.on in p) for p in (now, before)]
     follow = [_follow_ups(inputs.follow_ups, p) for p in (now, before)]
     promises = [_promises(inputs.promises, p) for p in (now, before)]
-    drift_now = _drifting(inputs.health, now)
-    drift_before = _drifting(inputs.health, before)
+    drift_now, named = _drifting(inputs.health, now, top=5)
+    drift_before, _ = _drifting(inputs.health, before, top=0)
     return Review(
         kind=kind,
         period=now,
@@ -187,8 +187,8 @@ def build_review(inputs: ReviewInputs, day: date, kind: str = "week") -> Review:
         promises_kept_on_time=Compared(promises[0][1], promises[1][1]),
         promises_judged=Compared(promises[0][0], promises[1][0]),
         median_reply_hours=Compared(*(_median_reply(inputs.messages, p) for p in (now, before))),
-        drifting=Compared(len(drift_now), len(drift_before)),
-        drifting_people=[d.reason for d in drift_now[:5]],
+        drifting=Compared(drift_now, drift_before),
+        drifting_people=[d.reason for d in named],
         given=Compared(*(_exchanges(inputs.exchanges, p, "given") for p in (now, before))),
         received=Compared(*(_exchanges(inputs.exchanges, p, "received") for p in (now, before))),
         feedback_themes=_compare_counts(
@@ -204,11 +204,12 @@ def build_review(inputs: ReviewInputs, day: date, kind: str = "week") -> Review:
     )
 
 
-def _drifting(rows: Sequence[HealthInput], period: Period) -> list[Drift]:
-    """Relationships whose health fell over the period; people who were not in the book
-    when it started are not judged."""
+def _drifting(rows: Sequence[HealthInput], period: Period, *,
+              top: int) -> tuple[int, list[Drift]]:  # fmt: skip
+    """How many relationships' health fell over the period, and the ``top`` worst; people
+    who were not in the book when it started are not judged."""
     known = [h for h in rows if h.started_on is None or h.started_on < period.start]
-    return drifting(known, period.end, period_days=period.days, limit=None)
+    return drift_count(known, period.end, period_days=period.days, top=top)
 
 
 def _reached(rows: Iterable[InteractionRecord], period: Period) -> set[int]:
