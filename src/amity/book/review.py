@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, case, func, select, type_coerce
 
 from amity.book.context import BookContext
 from amity.errors import InvalidInput
 from amity.model import PersonRef
 from amity.rules.cadence import effective_cadence
 from amity.rules.dates import local_date, time_zone
-from amity.rules.health import HealthInput, Touch
+from amity.rules.health import Counts, HealthInput
 from amity.rules.reliability import PromiseRecord
 from amity.rules.replies import Message
 from amity.rules.review import (
@@ -27,10 +28,14 @@ from amity.rules.review import (
     Review,
     ReviewInputs,
     build_review,
+    periods,
 )
 from amity.store import schema as s
+from amity.store.schema import UTCDateTime
 
 HEALTH_HISTORY_DAYS = 400  # reciprocity looks back a year from the start of the period
+NO_TOUCH = Counts(None, 0, 0, 0, 0)
+PERIOD_KIND = {days: kind for kind, days in PERIOD_DAYS.items()}
 
 
 class Reviews:
@@ -69,14 +74,13 @@ class Reviews:
         ]
         i, ip = s.interactions, s.interaction_participants
         participants: dict[int, list[int]] = defaultdict(list)
-        touches: dict[int, list[Touch]] = defaultdict(list)
         for r in conn.execute(
-            select(ip.c.interaction_id, ip.c.person_id, ip.c.occurred_at, ip.c.direction).where(
-                ip.c.owner_id == owner, ip.c.status == "done", ip.c.occurred_at >= history
-            )
-        ):
+            select(ip.c.interaction_id, ip.c.person_id).where(
+                ip.c.owner_id == owner, ip.c.status == "done",
+                ip.c.occurred_at >= datetime.combine(first, time(0), tzinfo=tz))
+        ):  # fmt: skip
             participants[r.interaction_id].append(r.person_id)
-            touches[r.person_id].append(Touch(local_date(r.occurred_at, tz), r.direction))
+        counts = self._counts(conn, day, length, history, tz)
         interactions: list[InteractionRecord] = []
         messages: list[Message] = []
         for row in conn.execute(
@@ -110,9 +114,9 @@ class Reviews:
             HealthInput(
                 person=PersonRef(r.id, r.name),
                 cadence_days=effective_cadence(r.cadence_days, r.circle_days),
-                touches=touches.get(r.id, []),
                 started_on=r.met_on or local_date(r.created_at, tz),
                 promises=promises_of.get(r.id, []),
+                counts={d: c.get(r.id, NO_TOUCH) for d, c in counts.items()},
             )
             for r in people_rows
         ]
@@ -127,6 +131,44 @@ class Reviews:
             goals=self._goals(conn),
             health=health,
         )
+
+    def _counts(self, conn: Connection, day: date, length: int, history: datetime,
+                tz: tzinfo) -> dict[date, dict[int, Counts]]:  # fmt: skip
+        """Each person's touch counts (rules.health.Counts) as of each day the review judges
+        health on (the ends of both periods and the days a period before them), counted in
+        SQL in one pass over the participants since ``history``: a local day's bounds become
+        instants, so the counts are those of `counts_of` on local dates."""
+        ip = s.interaction_participants
+        days = sorted({d for p in periods(day, PERIOD_KIND[length])
+                       for d in (p.end, p.end - timedelta(days=p.days))})  # fmt: skip
+
+        def until(d: date) -> datetime:  # the first instant after local day d
+            return datetime.combine(d + timedelta(days=1), time(0), tzinfo=tz)
+
+        at, out = ip.c.occurred_at, ip.c.direction == "outbound"
+        columns: list[Any] = [ip.c.person_id]
+        for d in days:
+            end = until(d)
+            recent, previous = until(d - timedelta(days=90)), until(d - timedelta(days=180))
+            year = until(d - timedelta(days=365))
+            columns += [
+                type_coerce(func.max(case((at < end, at))), UTCDateTime()),
+                func.sum(case((and_(at >= recent, at < end), 1), else_=0)),
+                func.sum(case((and_(at >= previous, at < recent), 1), else_=0)),
+                func.sum(case((and_(at >= year, at < end, out), 1), else_=0)),
+                func.sum(case((and_(at >= year, at < end, ip.c.direction == "inbound"), 1),
+                              else_=0)),
+            ]  # fmt: skip
+        found: dict[date, dict[int, Counts]] = {d: {} for d in days}
+        for row in conn.execute(select(*columns).where(
+                ip.c.owner_id == self._ctx.owner_id, ip.c.status == "done",
+                at >= history).group_by(ip.c.person_id)):  # fmt: skip
+            for n, d in enumerate(days):
+                last, recent_n, previous_n, mine, theirs = row[1 + 5 * n : 6 + 5 * n]
+                found[d][row[0]] = Counts(local_date(last, tz) if last else None,
+                                          int(recent_n or 0), int(previous_n or 0),
+                                          int(mine or 0), int(theirs or 0))  # fmt: skip
+        return found
 
     def _promises(self, conn: Connection, tz: tzinfo) -> list[PromiseRecord]:
         cm = s.commitments

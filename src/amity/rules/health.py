@@ -27,7 +27,7 @@ are those that arrived by then and are still unanswered today: an approximation)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -56,6 +56,19 @@ class Touch:
     direction: str  # outbound, inbound, mutual
 
 
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What the touches say as of a day: the last one on or before it, how many in the last
+    90 days and the 90 before, and who reached out in the last 365 (:func:`counts_of`). A
+    store can count them in SQL for many people at once (the weekly review does)."""
+
+    last_on: date | None
+    recent: int
+    previous: int
+    mine: int  # outbound
+    theirs: int  # inbound
+
+
 @dataclass(frozen=True)
 class HealthInput:
     person: PersonRef
@@ -65,6 +78,30 @@ class HealthInput:
     last_contact: date | None = None  # effective last contact (done agenda items count)
     promises: Sequence[PromiseRecord] = ()  # both directions
     awaiting_since: Sequence[date] = ()  # local dates of messages awaiting your reply
+    counts: Mapping[date, Counts] | None = None  # counted already, by day: touches unused
+
+
+def counts_of(touches: Iterable[Touch], today: date) -> Counts:
+    recent_from = today - timedelta(days=FREQUENCY_WINDOW)
+    previous_from = recent_from - timedelta(days=FREQUENCY_WINDOW)
+    since = today - timedelta(days=RECIPROCITY_WINDOW)
+    last, recent, previous, mine, theirs = None, 0, 0, 0, 0
+    for t in touches:
+        on = t.on
+        if on > today:
+            continue
+        if last is None or on > last:
+            last = on
+        if on > recent_from:
+            recent += 1
+        elif on > previous_from:
+            previous += 1
+        if on > since:
+            if t.direction == "outbound":
+                mine += 1
+            elif t.direction == "inbound":
+                theirs += 1
+    return Counts(last, recent, previous, mine, theirs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +138,12 @@ def health(data: HealthInput, today: date, *, explain: bool = True) -> Health:
     """The relationship's health as it stands on ``today`` (later data is ignored). Without
     ``explain`` the factors carry no explanation (the same scores, a fraction of the time:
     :func:`drifting` judges everyone that way and explains the ones it names)."""
-    touches = [t for t in data.touches if t.on <= today]
+    counted = data.counts.get(today) if data.counts is not None else None
+    counts = counted if counted is not None else counts_of(data.touches, today)
     factors = (
-        _recency(data, touches, today, explain),
-        _frequency(touches, today, explain),
-        _reciprocity(touches, today, explain),
+        _recency(data, counts, today, explain),
+        _frequency(counts, explain),
+        _reciprocity(counts, explain),
         _promises(data, today, explain),
         _replies(data, today, explain),
     )
@@ -120,10 +158,10 @@ def _clamp(value: float) -> int:
     return round(min(max(value, 0.0), 100.0))
 
 
-def _recency(data: HealthInput, touches: Sequence[Touch], today: date,
+def _recency(data: HealthInput, counts: Counts, today: date,
              explain: bool = True) -> Factor:  # fmt: skip
     weight = WEIGHTS["recency"]
-    contacts = [t.on for t in touches]
+    contacts = [counts.last_on] if counts.last_on is not None else []
     if data.last_contact is not None and data.last_contact <= today:
         contacts.append(data.last_contact)
     cadence = data.cadence_days or REFERENCE_CADENCE
@@ -142,12 +180,9 @@ def _recency(data: HealthInput, touches: Sequence[Touch], today: date,
     return Factor("recency", _clamp(100 * (2 - ratio) / 1.5), weight, round(ratio, 3), what)
 
 
-def _frequency(touches: Sequence[Touch], today: date, explain: bool = True) -> Factor:
+def _frequency(counts: Counts, explain: bool = True) -> Factor:
     weight = WEIGHTS["frequency"]
-    recent_from = today - timedelta(days=FREQUENCY_WINDOW)
-    previous_from = recent_from - timedelta(days=FREQUENCY_WINDOW)
-    recent = sum(1 for t in touches if recent_from < t.on <= today)
-    previous = sum(1 for t in touches if previous_from < t.on <= recent_from)
+    recent, previous = counts.recent, counts.previous
     if recent == previous == 0:
         return Factor("frequency", 50, weight, 0.0, "no interactions in the last 180 days")
     change = (recent - previous) / max(recent, previous)
@@ -156,10 +191,8 @@ def _frequency(touches: Sequence[Touch], today: date, explain: bool = True) -> F
     return Factor("frequency", _clamp(50 + 50 * change), weight, round(change, 3), what)
 
 
-def _reciprocity(touches: Sequence[Touch], today: date, explain: bool = True) -> Factor:
-    since = today - timedelta(days=RECIPROCITY_WINDOW)
-    mine = sum(1 for t in touches if t.on > since and t.direction == "outbound")
-    theirs = sum(1 for t in touches if t.on > since and t.direction == "inbound")
+def _reciprocity(counts: Counts, explain: bool = True) -> Factor:
+    mine, theirs = counts.mine, counts.theirs
     what = (f"you reached out {plural(mine, 'time')}, they did {plural(theirs, 'time')} in a year"
             if explain else "")  # fmt: skip
     if mine + theirs < RECIPROCITY_MINIMUM:
