@@ -56,4 +56,35 @@ def console() -> Any:
     return Console(highlight=False, soft_wrap=False)
 
 
+def print_columns(headers: list[str], rows: list[list[str]], *, right: frozenset[int] = frozenset(),
+                  limits: dict[int, int] | None = None) -> None:  # fmt: skip
+    """Rows in aligned columns, fast at 100,000 rows (a Rich table measures every cell of
+    every row: 8 s for 10,000 people): widths in terminal cells (wide characters count
+    twice), a column cut at its limit with "…", the header bold on a terminal."""
+    from rich.cells import cell_len, set_cell_size
+
+    limits = limits or {}
+    widths = [cell_len(h) for h in headers]
+    cut_rows = []
+    for row in rows:
+        cells = []
+        for n, value in enumerate(row):
+            text = " ".join(value.split()) if ("\n" in value or "\t" in value) else value
+            size = cell_len(text)
+            limit = limits.get(n)
+            if limit is not None and size > limit:
+                text, size = set_cell_size(text, limit - 1) + "…", limit
+            cells.append((text, size))
+            widths[n] = max(widths[n], size)
+        cut_rows.append(cells)
+
+    def line(cells: list[tuple[str, int]]) -> str:
+        parts = [(" " * (widths[n] - size) + text) if n in right else
+                 (text + " " * (widths[n] - size)) for n, (text, size) in enumerate(cells)]  # fmt: skip
+        return "  ".join(parts).rstrip()
+
+    head = line([(h, cell_len(h)) for h in headers])
+    click.echo(click.style(head, bold=True) + "\n" + "\n".join(line(c) for c in cut_rows))
+
+
 pass_state = click.make_pass_decorator(AppState)

@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 import click
 
 from amity.book.people import SORTS, PersonInput
-from amity.cli.options import console, date_option, emit_json, json_option, pass_state
+from amity.cli.options import (
+    console,
+    date_option,
+    emit_json,
+    json_option,
+    pass_state,
+    print_columns,
+)
 from amity.cli.state import AppState
 from amity.model import FACT_KINDS, Person
 from amity.rules.normalize import format_cadence
@@ -287,24 +294,13 @@ def list_people(
     if as_json:
         emit_json([person_json(p) for p in people])
         return
-    from rich.table import Table
-
     today = state.today()
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for col in ("id", "name", "organisation", "circle", "tags", "last contact"):
-        table.add_column(col, justify="right" if col == "id" else "left")
-    for p in people:
-        role = " · ".join(x for x in (p.title, p.org) if x)
-        table.add_row(
-            str(p.id),
-            p.name,
-            role,
-            p.circle or "",
-            ", ".join(p.tags),
-            _ago(p.last_interaction_at, today),
-        )
+    rows = [[str(p.id), p.name, " · ".join(x for x in (p.title, p.org) if x), p.circle or "",
+             ", ".join(p.tags), _ago(p.last_interaction_at, today)] for p in people]  # fmt: skip
+    if rows:
+        print_columns(["id", "name", "organisation", "circle", "tags", "last contact"], rows,
+                      right=frozenset({0}), limits={1: 40, 2: 48, 4: 40})  # fmt: skip
     out = console()
-    out.print(table)
     out.print(f"[dim]{len(people)} {'person' if len(people) == 1 else 'people'}[/dim]")
 
 
