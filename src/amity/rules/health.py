@@ -250,40 +250,24 @@ def drifting(
 
 
 def drift_count(
-    inputs: Iterable[HealthInput],
-    today: date,
-    *,
-    period_days: int = 30,
-    top: int = 5,
-    memo: dict[tuple[int, date], Health] | None = None,
+    inputs: Iterable[HealthInput], today: date, *, period_days: int = 30, top: int = 5
 ) -> tuple[int, list[Drift]]:
     """How many relationships :func:`drifting` finds, and the first ``top`` of them (scores
-    for everyone, explanations only for those named). ``memo`` keeps the unexplained
-    health of each input by day across calls (a review judges two periods that share a day)."""
-    falls = _falls(inputs, today, period_days, {} if memo is None else memo)
+    for everyone, explanations only for those named)."""
+    falls = _falls(inputs, today, period_days)
     return len(falls), [_drift(data, today, period_days) for *_, data in falls[:top]]
 
 
-def _falls(inputs: Iterable[HealthInput], today: date, period_days: int,
-           memo: dict[tuple[int, date], Health] | None = None,
-           ) -> list[tuple[int, int, str, int, HealthInput]]:  # fmt: skip
+def _falls(inputs: Iterable[HealthInput], today: date,
+           period_days: int) -> list[tuple[int, int, str, int, HealthInput]]:  # fmt: skip
     """(change, score now, name, id, input) of each relationship whose score fell, sorted."""
     before = today - timedelta(days=period_days)
-    memo = {} if memo is None else memo
-
-    def judged(data: HealthInput, day: date) -> Health:
-        key = (id(data), day)
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = health(data, day, explain=False)
-        return found
-
     falls = []
     for data in inputs:
-        now = judged(data, today)
+        now = health(data, today, explain=False)
         if not now.contacted:
             continue
-        then = judged(data, before)
+        then = health(data, before, explain=False)
         if not then.contacted:
             continue  # never in touch (then or now): nothing drifted
         change = now.score - then.score

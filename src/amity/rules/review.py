@@ -29,7 +29,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from amity.rules.health import Drift, HealthInput, drift_count
 from amity.rules.reliability import PromiseRecord, kept_on_time
@@ -170,9 +169,8 @@ def build_review(inputs: ReviewInputs, day: date, kind: str = "week") -> Review:
     kinds = [Counter(i.kind for i in inputs.interactions if i.on in p) for p in (now, before)]
     follow = [_follow_ups(inputs.follow_ups, p) for p in (now, before)]
     promises = [_promises(inputs.promises, p) for p in (now, before)]
-    memo: dict[Any, Any] = {}  # the day between the two periods is judged once
-    drift_now, named = _drifting(inputs.health, now, top=5, memo=memo)
-    drift_before, _ = _drifting(inputs.health, before, top=0, memo=memo)
+    drift_now, named = _drifting(inputs.health, now, top=5)
+    drift_before, _ = _drifting(inputs.health, before, top=0)
     return Review(
         kind=kind,
         period=now,
@@ -206,12 +204,12 @@ def build_review(inputs: ReviewInputs, day: date, kind: str = "week") -> Review:
     )
 
 
-def _drifting(rows: Sequence[HealthInput], period: Period, *, top: int,
-              memo: dict[Any, Any]) -> tuple[int, list[Drift]]:  # fmt: skip
+def _drifting(rows: Sequence[HealthInput], period: Period, *,
+              top: int) -> tuple[int, list[Drift]]:  # fmt: skip
     """How many relationships' health fell over the period, and the ``top`` worst; people
     who were not in the book when it started are not judged."""
     known = [h for h in rows if h.started_on is None or h.started_on < period.start]
-    return drift_count(known, period.end, period_days=period.days, top=top, memo=memo)
+    return drift_count(known, period.end, period_days=period.days, top=top)
 
 
 def _reached(rows: Iterable[InteractionRecord], period: Period) -> set[int]:
