@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 
 import pytest
 
-from amity.book import Book, InteractionInput, PersonInput
+from amity.book import Book, InteractionInput, PersonInput, create_user
 from amity.errors import InvalidInput
 from tests.conftest import Clock
 
@@ -66,3 +67,25 @@ def test_the_review_compares_the_week_with_the_one_before(book: Book, clock: Clo
     assert month.people_reached.current == 2 and month.period.days == 30
     with pytest.raises(InvalidInput):
         book.reviews.review("year")
+
+
+def test_a_built_review_is_kept_until_the_book_changes(book: Book, clock: Clock) -> None:
+    """Read twice with nothing written, the same (frozen) review comes back; any write moves
+    the data version and the next read sees it; another owner's review is its own."""
+    clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
+    book.people.add(PersonInput(name="Ana"))
+    first = book.reviews.review("week")
+    assert book.reviews.review("week") is first
+    assert first.interactions.current == 0
+    book.interactions.log(
+        InteractionInput(people=["Ana"], kind="call",
+                         occurred_at=datetime(2026, 11, 24, 10, tzinfo=UTC))
+    )  # fmt: skip
+    after = book.reviews.review("week")
+    assert after is not first
+    assert (after.interactions.current, after.people_reached.current) == (1, 1)
+    assert book.reviews.review("month").interactions.current == 1
+    other = Book(book.ctx.engine, create_user(book.ctx.engine, f"o{uuid.uuid4().hex[:12]}@example.org"),
+                 book.ctx.url, clock)  # fmt: skip
+    assert other.reviews.review("week").interactions.current == 0
+    assert book.reviews.review("week") is after

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from amity.model.types import PersonRef
-from amity.rules.health import HealthInput, Touch, drifting, health
+from amity.rules.health import HealthInput, Touch, drifting, health, score
 from amity.rules.reliability import PromiseRecord
 
 TODAY = date(2026, 5, 15)
@@ -156,3 +159,53 @@ def test_scores_without_explanations_are_the_same_and_drift_count_agrees() -> No
     assert count == len(listed) > 5
     assert [d.reason for d in top] == [d.reason for d in listed[:5]]
     assert all(": health " in d.reason and d.reason.split("; ", 1)[1] for d in top)
+
+
+DIRECTIONS = ("outbound", "inbound", "mutual")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    touches=st.lists(st.tuples(st.integers(0, 500), st.sampled_from(DIRECTIONS)), max_size=12),
+    cadence=st.one_of(st.none(), st.integers(1, 400)),
+    last_contact=st.one_of(st.none(), st.integers(-5, 400)),
+    awaiting=st.lists(st.integers(-3, 60), max_size=4),
+    promises=st.lists(
+        st.tuples(
+            st.sampled_from(("mine", "theirs")),
+            st.integers(-30, 200),
+            st.sampled_from(("open", "done", "dropped")),
+            st.integers(-10, 200),
+        ),
+        max_size=4,
+    ),
+    back=st.integers(0, 60),
+)
+def test_score_is_the_health_score_without_the_factors(
+    touches: list[tuple[int, str]], cadence: int | None, last_contact: int | None,
+    awaiting: list[int], promises: list[tuple[str, int, str, int]], back: int,
+) -> None:  # fmt: skip
+    """The lean `score` the review and drift judge everyone with is `health(...).score`, and
+    None exactly where health says "no contact yet"."""
+    data = HealthInput(
+        ANA,
+        cadence,
+        [Touch(TODAY - timedelta(days=n), d) for n, d in touches],
+        last_contact=None if last_contact is None else TODAY - timedelta(days=last_contact),
+        awaiting_since=[TODAY - timedelta(days=n) for n in awaiting],
+        promises=[
+            PromiseRecord(
+                i,
+                1,
+                direction,
+                TODAY - timedelta(days=due),
+                status,
+                TODAY - timedelta(days=done) if status == "done" else None,
+            )
+            for i, (direction, due, status, done) in enumerate(promises)
+        ],
+    )
+    day = TODAY - timedelta(days=back)
+    full = health(data, day, explain=False)
+    assert score(data, day) == (full.score if full.contacted else None)
+    assert health(data, day).score == full.score

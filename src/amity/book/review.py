@@ -1,14 +1,22 @@
 """The weekly review: loads what the period needs with a handful of set-based queries and
-hands it to :func:`amity.rules.review.build_review`."""
+hands it to :func:`amity.rules.review.build_review`.
+
+A review is a pure function of the book and the day, so the built review is kept per
+database, owner, day and period under the owner's data version (the agenda's
+:class:`~amity.book.agenda.cache.InputsCache`): read again with nothing written, it costs one
+query; any write by any process moves the version and the next read builds it afresh."""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, select, type_coerce
+from sqlalchemy import Connection, Engine, and_, case, func, select, type_coerce
 
+from amity.book.agenda.cache import InputsCache
 from amity.book.context import BookContext
 from amity.errors import InvalidInput
 from amity.model import PersonRef
@@ -36,6 +44,18 @@ from amity.store.schema import UTCDateTime
 HEALTH_HISTORY_DAYS = 400  # reciprocity looks back a year from the start of the period
 NO_TOUCH = Counts(None, 0, 0, 0, 0)
 PERIOD_KIND = {days: kind for kind, days in PERIOD_DAYS.items()}
+_REVIEWS: weakref.WeakKeyDictionary[Engine, InputsCache] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def _reviews_of(engine: Engine) -> InputsCache:
+    """The built reviews (frozen) of one database, per (owner, day, kind) and version: kept
+    with its engine, so two in-memory books never share an entry and a closed one drops its."""
+    with _LOCK:
+        cache = _REVIEWS.get(engine)
+        if cache is None:
+            cache = _REVIEWS[engine] = InputsCache(64)
+        return cache
 
 
 class Reviews:
@@ -45,10 +65,18 @@ class Reviews:
     def review(self, kind: str = "week", *, today: date | None = None) -> Review:
         if kind not in PERIOD_DAYS:
             raise InvalidInput("a review is for a week or a month", field="period")
-        day = today or self._ctx.today()
         with self._ctx.read() as conn:
+            version = self._ctx.data_version(conn)  # first: what is loaded next is as new
+            day = today or self._ctx.today(conn)
+            key = (self._ctx.owner_id, day, kind)
+            cache = _reviews_of(self._ctx.engine)
+            cached: Review | None = cache.get(key, version)
+            if cached is not None:
+                return cached
             inputs = self._inputs(conn, day, PERIOD_DAYS[kind])
-        return build_review(inputs, day, kind)
+        review = build_review(inputs, day, kind)
+        cache.put(key, version, review)
+        return review
 
     def _inputs(self, conn: Connection, day: date, length: int) -> ReviewInputs:
         owner = self._ctx.owner_id
@@ -69,9 +97,8 @@ class Reviews:
             .select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
             .where(p.c.owner_id == owner, p.c.archived_at.is_(None))
         ).all()
-        people = [
-            PersonRecord(r.id, r.name, r.circle, local_date(r.created_at, tz)) for r in people_rows
-        ]
+        added = {r.id: local_date(r.created_at, tz) for r in people_rows}
+        people = [PersonRecord(r.id, r.name, r.circle, added[r.id]) for r in people_rows]
         i, ip = s.interactions, s.interaction_participants
         participants: dict[int, list[int]] = defaultdict(list)
         for r in conn.execute(
@@ -110,15 +137,17 @@ class Reviews:
         promises_of: dict[int, list[PromiseRecord]] = defaultdict(list)
         for record in promises:
             promises_of[record.person_id].append(record)
+        touched = set().union(*counts.values())  # the others were never in touch: no score
         health = [
             HealthInput(
                 person=PersonRef(r.id, r.name),
                 cadence_days=effective_cadence(r.cadence_days, r.circle_days),
-                started_on=r.met_on or local_date(r.created_at, tz),
+                started_on=r.met_on or added[r.id],
                 promises=promises_of.get(r.id, []),
                 counts={d: c.get(r.id, NO_TOUCH) for d, c in counts.items()},
             )
             for r in people_rows
+            if r.id in touched
         ]
         return ReviewInputs(
             people=people,

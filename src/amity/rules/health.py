@@ -154,6 +154,61 @@ def health(data: HealthInput, today: date, *, explain: bool = True) -> Health:
     return Health(data.person, score, factors)
 
 
+def score(data: HealthInput, today: date) -> int | None:
+    """``health(data, today).score``, or None where ``contacted`` is False, without building
+    the factors: the same formulas (the ``*_score`` functions below serve both), a fraction
+    of the time. :func:`drifting` and the review judge everyone with it twice."""
+    counted = data.counts.get(today) if data.counts is not None else None
+    counts = counted if counted is not None else counts_of(data.touches, today)
+    days = _days_since(data, counts, today)
+    if days is None:
+        return None
+    weighted = WEIGHTS["recency"] * recency_score(days, data.cadence_days or REFERENCE_CADENCE)
+    weighted += WEIGHTS["frequency"] * frequency_score(counts.recent, counts.previous)
+    total = WEIGHTS["recency"] + WEIGHTS["frequency"] + WEIGHTS["replies"]
+    if counts.mine + counts.theirs >= RECIPROCITY_MINIMUM:
+        weighted += WEIGHTS["reciprocity"] * reciprocity_score(counts.mine, counts.theirs)
+        total += WEIGHTS["reciprocity"]
+    if data.promises:
+        rate = reliability(_as_of(data.promises, today), today, direction=None).overall.rate
+        if rate is not None:
+            weighted += WEIGHTS["promises"] * _clamp(100 * rate)
+            total += WEIGHTS["promises"]
+    weighted += WEIGHTS["replies"] * replies_score(data.awaiting_since, today)[0]
+    return round(weighted / total)
+
+
+def recency_score(days: int, cadence: int) -> int:
+    return _clamp(100 * (2 - days / cadence) / 1.5)
+
+
+def frequency_score(recent: int, previous: int) -> int:
+    if recent == previous == 0:
+        return 50
+    return _clamp(50 + 50 * (recent - previous) / max(recent, previous))
+
+
+def reciprocity_score(mine: int, theirs: int) -> int:
+    return _clamp(100 * (1 - abs(theirs / (mine + theirs) - 0.5) * 2))
+
+
+def replies_score(awaiting_since: Sequence[date], today: date) -> tuple[int, int, int]:
+    """(score, messages waiting, days the oldest has waited) as of ``today``."""
+    waiting = [d for d in awaiting_since if d <= today]
+    if not waiting:
+        return 100, 0, 0
+    oldest = (today - min(waiting)).days
+    return _clamp(100 - 25 * len(waiting) - 2 * oldest), len(waiting), oldest
+
+
+def _days_since(data: HealthInput, counts: Counts, today: date) -> int | None:
+    """Days since the last contact as of ``today`` (None: never in touch by then)."""
+    last = counts.last_on
+    if data.last_contact is not None and data.last_contact <= today:
+        last = data.last_contact if last is None else max(last, data.last_contact)
+    return None if last is None else (today - last).days
+
+
 def _clamp(value: float) -> int:
     return round(min(max(value, 0.0), 100.0))
 
@@ -161,23 +216,19 @@ def _clamp(value: float) -> int:
 def _recency(data: HealthInput, counts: Counts, today: date,
              explain: bool = True) -> Factor:  # fmt: skip
     weight = WEIGHTS["recency"]
-    contacts = [counts.last_on] if counts.last_on is not None else []
-    if data.last_contact is not None and data.last_contact <= today:
-        contacts.append(data.last_contact)
+    days = _days_since(data, counts, today)
     cadence = data.cadence_days or REFERENCE_CADENCE
-    if not contacts:  # never in touch: not "recent" because the person was added recently
+    if days is None:  # never in touch: not "recent" because the person was added recently
         since = ""
         if explain and data.started_on is not None and data.started_on <= today:
             since = f", added or met {plural((today - data.started_on).days, 'day')} ago"
         return Factor("recency", 0, weight, None, f"no contact yet{since}" if explain else "")
-    days = (today - max(contacts)).days
     what = ""
     if explain:
         of = (f"cadence {cadence}" if data.cadence_days
               else f"no cadence, compared with {cadence} days")  # fmt: skip
         what = f"{plural(days, 'day')} since you last talked, {of}"
-    ratio = days / cadence
-    return Factor("recency", _clamp(100 * (2 - ratio) / 1.5), weight, round(ratio, 3), what)
+    return Factor("recency", recency_score(days, cadence), weight, round(days / cadence, 3), what)
 
 
 def _frequency(counts: Counts, explain: bool = True) -> Factor:
@@ -188,7 +239,7 @@ def _frequency(counts: Counts, explain: bool = True) -> Factor:
     change = (recent - previous) / max(recent, previous)
     what = (f"{plural(recent, 'interaction')} in the last 90 days, {previous} in the 90 before"
             if explain else "")  # fmt: skip
-    return Factor("frequency", _clamp(50 + 50 * change), weight, round(change, 3), what)
+    return Factor("frequency", frequency_score(recent, previous), weight, round(change, 3), what)
 
 
 def _reciprocity(counts: Counts, explain: bool = True) -> Factor:
@@ -198,7 +249,7 @@ def _reciprocity(counts: Counts, explain: bool = True) -> Factor:
     if mine + theirs < RECIPROCITY_MINIMUM:
         return Factor("reciprocity", 50, 0.0, None, f"{what}: too few to judge" if explain else "")
     share = theirs / (mine + theirs)
-    score = _clamp(100 * (1 - abs(share - 0.5) * 2))
+    score = reciprocity_score(mine, theirs)
     return Factor("reciprocity", score, WEIGHTS["reciprocity"], round(share, 3), what)
 
 
@@ -229,15 +280,13 @@ def _as_of(records: Iterable[PromiseRecord], today: date) -> list[PromiseRecord]
 
 
 def _replies(data: HealthInput, today: date, explain: bool = True) -> Factor:
-    waiting = [d for d in data.awaiting_since if d <= today]
     weight = WEIGHTS["replies"]
+    score, waiting, oldest = replies_score(data.awaiting_since, today)
     if not waiting:
         return Factor("replies", 100, weight, 0.0, "nothing awaits your reply" if explain else "")
-    oldest = (today - min(waiting)).days
-    score = _clamp(100 - 25 * len(waiting) - 2 * oldest)
-    what = (f"{plural(len(waiting), 'message')} awaiting your reply, the oldest for "
+    what = (f"{plural(waiting, 'message')} awaiting your reply, the oldest for "
             f"{plural(oldest, 'day')}" if explain else "")  # fmt: skip
-    return Factor("replies", score, weight, float(len(waiting)), what)
+    return Factor("replies", score, weight, float(waiting), what)
 
 
 def drifting(
@@ -264,15 +313,15 @@ def _falls(inputs: Iterable[HealthInput], today: date,
     before = today - timedelta(days=period_days)
     falls = []
     for data in inputs:
-        now = health(data, today, explain=False)
-        if not now.contacted:
+        now = score(data, today)
+        if now is None:
             continue
-        then = health(data, before, explain=False)
-        if not then.contacted:
+        then = score(data, before)
+        if then is None:
             continue  # never in touch (then or now): nothing drifted
-        change = now.score - then.score
+        change = now - then
         if change < 0:
-            falls.append((change, now.score, data.person.name, data.person.id, data))
+            falls.append((change, now, data.person.name, data.person.id, data))
     falls.sort(key=lambda f: f[:4])
     return falls
 

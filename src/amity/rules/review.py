@@ -135,7 +135,7 @@ class GoalProgress:
     progress: Compared  # the latest check-in (0-100) by the end of each period
 
 
-@dataclass
+@dataclass(frozen=True)
 class Review:
     kind: str
     period: Period
