@@ -374,7 +374,7 @@ class Book:
         out = {}
         with self.ctx.read() as conn:
             for table in s.OWNED_TABLES:
-                if table is s.search_docs or table is s.data_versions:  # derived, not data
+                if table in (s.search_docs, s.data_versions, s.agenda_shares):  # derived
                     continue
                 out[table.name] = int(
                     conn.execute(

@@ -42,10 +42,11 @@ NOT_JOURNALED = frozenset({
     "sync_links", "sync_conflicts", "dav_cards", "dav_state", "capture_keys",
     # sign-in (sessions, second factors: secrets), backups' runs, mirrors of other systems
     "web_sessions", "known_devices", "totp_secrets", "recovery_codes", "passkeys", "sso_links",
-    "backup_runs", "backup_config", "mail_correspondents", "calendar_events",
+    "backup_runs", "backup_config", "mail_correspondents", "calendar_events", "agenda_shares",
 })  # fmt: skip
 #: rows deleted with a record but rebuilt rather than restored
-NOT_KEPT = frozenset({"search_docs", "change_groups", "changes", "data_versions"})
+NOT_KEPT = frozenset({"search_docs", "change_groups", "changes", "data_versions",
+                      "agenda_shares"})  # fmt: skip
 #: columns that change with every edit: an update of only these is not a conflict
 BOOKKEEPING = frozenset({"updated_at", "version", "last_interaction_at"})
 

@@ -677,16 +677,17 @@ sso_links: Table = _signin.sso_links
 install_settings: Table = _signin.install_settings
 SIGNIN_TABLES: tuple[Table, ...] = _signin.SIGNIN_TABLES
 
-# --- calendar syncs (11), history and undo (15), organisations and groups (12 §4) -----------
-import amity.store.schema_calendar as _calendar  # noqa: E402 - they use the helpers above
+# --- calendar syncs (11), history (15), organisations, groups (12 §4), share matches (14) ----
+import amity.store.schema_agenda as _agenda  # noqa: E402 - they use the helpers above
+import amity.store.schema_calendar as _calendar  # noqa: E402
 import amity.store.schema_groups as _groups  # noqa: E402
 import amity.store.schema_history as _history  # noqa: E402
 import amity.store.schema_organisations as _orgs  # noqa: E402
 
-calendar_events: Table = _calendar.calendar_events
+calendar_events, agenda_shares = _calendar.calendar_events, _agenda.agenda_shares
 change_groups, changes = _history.change_groups, _history.changes
-organisations: Table = _orgs.organisations
-contact_groups, contact_group_members = _groups.contact_groups, _groups.contact_group_members
+organisations, contact_groups = _orgs.organisations, _groups.contact_groups
+contact_group_members: Table = _groups.contact_group_members
 
 OWNED_TABLES: tuple[Table, ...] = tuple(
     t for t in metadata.sorted_tables if "owner_id" in t.c and t is not users

@@ -291,7 +291,9 @@ def load_feedback_requests(conn: Connection, owner_id: int) -> list[FeedbackRequ
 
 def cached_shares(conn: Connection, owner_id: int, today: date, tz_name: str) -> ShareInputs:
     """:func:`load_shares` from the cache while the owner's profiles version stays (read
-    first, in the same transaction, so what is cached is never older than its version)."""
+    first, in the same transaction, so what is cached is never older than its version): this
+    process's memory first, then the database's stored entry (:mod:`amity.book.agenda.stored`,
+    for a new process), else ranked and stored."""
     from amity.book.agenda.cache import SHARES
     from amity.book.context import READ_PROFILES_VERSION
 
@@ -299,7 +301,12 @@ def cached_shares(conn: Connection, owner_id: int, today: date, tz_name: str) ->
     key = (str(conn.engine.url), owner_id, today, tz_name)
     cached = SHARES.get(key, version)
     if cached is None:
-        cached = load_shares(conn, owner_id, today, time_zone(tz_name))
+        from amity.book.agenda import stored
+
+        cached = stored.read_stored(conn, owner_id, today, tz_name, version)
+        if cached is None:  # ranked here, then stored for the next process
+            cached = load_shares(conn, owner_id, today, time_zone(tz_name))
+            stored.store(conn, owner_id, today, tz_name, version, cached)
         SHARES.put(key, version, cached)
     return cached
 

@@ -47,6 +47,7 @@ SKIPPED = {
     "invitations",
     "login_attempts",
     "data_versions",
+    "agenda_shares",  # derived like search_docs: ranked again on the next agenda read
     "notify_channels",
     "notify_deliveries",
     "webhook_subscriptions",
