@@ -189,3 +189,45 @@ def test_tenancy_one_owner_cannot_see_another(db_url: str, clock: Clock) -> None
     with pytest.raises(NotFound):
         bob.people.purge(pid)
     assert alice.people.get(pid).notes is None
+
+
+def test_lines_are_the_list_without_the_rest_of_each_person(book: Book, clock: Clock) -> None:
+    """`book.people.lines` (what `amity list` prints) shows the people `list` returns, in its
+    order, with the same name, title, organisation, circle, tags and last contact, whatever
+    the filters; past 500 people the tags come from one pass over the book's tags."""
+    from amity.book import InteractionInput
+    from amity.book.people import finding
+
+    a = add(book, "Ana", tags=["python", "climbing"], circle="inner", org="Acme")
+    clock.advance(minutes=1)
+    b = add(book, "Ben", tags=["python"], org="Globex")
+    clock.advance(minutes=1)
+    add(book, "Cleo", circle="inner")
+    book.people.edit(b, PersonInput(title="CTO"))
+    book.interactions.log(InteractionInput(people=[b], kind="call"))
+    book.people.archive(a)
+
+    def projected(**filters: object) -> list[tuple[object, ...]]:
+        return [(p.id, p.name, p.title, p.org, p.circle, tuple(p.tags), p.last_interaction_at)
+                for p in book.people.list(**filters)]  # type: ignore[arg-type]  # fmt: skip
+
+    cases: list[dict[str, object]] = [
+        {}, {"tag": "python"}, {"circle": "INNER"}, {"org": "glob"}, {"only_archived": True},
+        {"include_archived": True, "sort": "last-contact"}, {"sort": "added", "reverse": True},
+        {"sort": "name", "limit": 1, "offset": 1}, {"limit": 0},
+    ]  # fmt: skip
+    for filters in cases:
+        lines = book.people.lines(**filters)
+        assert [(x.id, x.name, x.title, x.org, x.circle, x.tags, x.last_interaction_at)
+                for x in lines] == projected(**filters), filters  # fmt: skip
+    archived = book.people.lines(only_archived=True)
+    assert [(x.name, x.tags, x.circle) for x in archived] == [
+        ("Ana", ("climbing", "python"), "inner")]  # fmt: skip
+    assert {x.name: x.title for x in book.people.lines(include_archived=True)}["Ben"] == "CTO"
+    original = finding.ID_BATCH
+    try:
+        finding.ID_BATCH = 1  # the one-pass reading of every tag
+        assert [x.tags for x in book.people.lines(include_archived=True)] == [
+            ("climbing", "python"), ("python",), ()]  # fmt: skip
+    finally:
+        finding.ID_BATCH = original

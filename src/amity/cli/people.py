@@ -281,19 +281,12 @@ def list_people(
     as_json: bool,
 ) -> None:
     """List people."""
-    people = state.book().people.list(
-        tag=tag,
-        circle=circle,
-        org=org,
-        sort=sort,
-        reverse=reverse,
-        limit=limit,
-        offset=offset,
-        only_archived=archived,
-    )
+    filters: dict[str, Any] = {"tag": tag, "circle": circle, "org": org, "sort": sort, "reverse": reverse,
+               "limit": limit, "offset": offset, "only_archived": archived}  # fmt: skip
     if as_json:
-        emit_json([person_json(p) for p in people])
+        emit_json([person_json(p) for p in state.book().people.list(**filters)])
         return
+    people = state.book().people.lines(**filters)  # what the columns show, nothing more
     today = state.today()
     rows = [[str(p.id), p.name, " · ".join(x for x in (p.title, p.org) if x), p.circle or "",
              ", ".join(p.tags), _ago(p.last_interaction_at, today)] for p in people]  # fmt: skip

@@ -24,6 +24,7 @@ from amity.model.types import (
     Introduction,
     Job,
     Person,
+    PersonLine,
     PersonRef,
     Question,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "Job",
     "PartialDate",
     "Person",
+    "PersonLine",
     "PersonRef",
     "Question",
 ]

@@ -33,6 +33,19 @@ class PersonRef:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class PersonLine:
+    """What a list of people shows of each (``book.people.lines``): a fraction of a Person."""
+
+    id: int
+    name: str
+    title: str | None
+    org: str | None
+    circle: str | None
+    tags: tuple[str, ...]
+    last_interaction_at: datetime | None
+
+
 @dataclass
 class ContactPoint:
     kind: str

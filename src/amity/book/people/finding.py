@@ -6,7 +6,7 @@ import builtins
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from amity.book.context import BookContext
 from amity.errors import Ambiguous, InvalidInput, NotFound
@@ -17,6 +17,7 @@ from amity.model import (
     Job,
     PartialDate,
     Person,
+    PersonLine,
     PersonRef,
     Question,
 )
@@ -25,6 +26,7 @@ from amity.rules.text import fold
 from amity.store import schema as s
 
 SORTS = ("name", "last-contact", "added")
+ID_BATCH = 500  # a longer list reads its tags in one pass over all the book's tags
 
 
 class PeopleFinding:
@@ -269,7 +271,58 @@ class PeopleFinding:
         include_archived: bool = False,
         only_archived: bool = False,
         ids: Iterable[int] | None = None,
-    ) -> list[Person]:
+    ) -> builtins.list[Person]:
+        """People with what lists show (:meth:`load_many`), filtered and sorted in SQL."""
+        query = self._listing(tag=tag, circle=circle, org=org, sort=sort, reverse=reverse,
+                              limit=limit, offset=offset, include_archived=include_archived,
+                              only_archived=only_archived, ids=ids)  # fmt: skip
+        with self._ctx.read() as conn:
+            found = [r.id for r in conn.execute(query)]
+            return self.load_many(conn, found)
+
+    def lines(self, **filters: Any) -> builtins.list[PersonLine]:
+        """What a list of people shows of each (name, title, organisation, circle, tags, last
+        contact), the same people in the same order as :meth:`list` with the same filters, in
+        two queries and without building whole people: `amity list` at 100,000 people."""
+        p, c, pt, t = s.people, s.circles, s.person_tags, s.tags
+        owner = self._ctx.owner_id
+        query = (
+            self._listing(**filters)
+            .add_columns(
+                p.c.name, p.c.title, p.c.org, p.c.last_interaction_at, c.c.name.label("circle")
+            )
+            .outerjoin(c, c.c.id == p.c.circle_id)
+        )
+        tags: dict[int, builtins.list[str]] = {}
+        with self._ctx.read() as conn:
+            rows = conn.execute(query).all()
+            wanted = {r.id for r in rows}
+            tagged = select(pt.c.person_id, t.c.name).join(t, t.c.id == pt.c.tag_id).where(
+                pt.c.owner_id == owner).order_by(t.c.name)  # fmt: skip
+            batches = ([tagged] if len(wanted) > ID_BATCH else
+                       [tagged.where(pt.c.person_id.in_(wanted))] if wanted else [])  # fmt: skip
+            for batch in batches:  # a long list: every tag of the book, one pass
+                for r in conn.execute(batch):
+                    if r.person_id in wanted:
+                        tags.setdefault(r.person_id, []).append(r.name)
+        return [PersonLine(r.id, r.name, r.title, r.org, r.circle, tuple(tags.get(r.id, ())),
+                           r.last_interaction_at) for r in rows]  # fmt: skip
+
+    def _listing(
+        self,
+        *,
+        tag: str | None = None,
+        circle: str | None = None,
+        org: str | None = None,
+        sort: str = "name",
+        reverse: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        include_archived: bool = False,
+        only_archived: bool = False,
+        ids: Iterable[int] | None = None,
+    ) -> Select[Any]:
+        """The ids of the people a list shows, filtered, in order, one page."""
         if sort not in SORTS:
             raise InvalidInput(f"sort by one of {', '.join(SORTS)}, not {sort!r}", field="sort")
         if limit is not None and limit < 0:
@@ -318,9 +371,7 @@ class PeopleFinding:
         query = query.order_by(*order).offset(offset)
         if limit is not None:
             query = query.limit(limit)
-        with self._ctx.read() as conn:
-            found = [r.id for r in conn.execute(query)]
-            return self.load_many(conn, found)
+        return query
 
     def names_like(self, typed: str, *, limit: int = 10) -> builtins.list[PersonRef]:
         """People (not archived) whose name, or a word of it, starts like ``typed``: what a
