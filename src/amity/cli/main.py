@@ -179,7 +179,9 @@ def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
 
 def run(argv: list[str] | None = None) -> None:
     from amity.cli.errors import handle
+    from amity.cli.state import startup_begins
 
+    startup_begins()  # the collector rare until the book is open (startup_done)
     try:
         cli.main(args=argv, prog_name="amity", standalone_mode=False)
     except click.exceptions.Abort:

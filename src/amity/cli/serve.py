@@ -67,4 +67,7 @@ def serve(
     # the address people use for links (invitations, calendar feed); set AMITY_BASE_URL when
     # the app sits behind a proxy or a domain name
     os.environ.setdefault("AMITY_BASE_URL", address(host, port))
+    from amity.cli.state import startup_done
+
+    startup_done()  # a server: the collector at its usual pace from here
     run(url, host=host, port=port, workers=workers, log_level=log_level)

@@ -42,8 +42,8 @@ class PersonLine:
     title: str | None
     org: str | None
     circle: str | None
-    tags: tuple[str, ...]
     last_interaction_at: datetime | None
+    tags: tuple[str, ...]
 
 
 @dataclass

@@ -288,25 +288,24 @@ class PeopleFinding:
         owner = self._ctx.owner_id
         query = (
             self._listing(**filters)
-            .add_columns(
-                p.c.name, p.c.title, p.c.org, p.c.last_interaction_at, c.c.name.label("circle")
+            .add_columns(  # PersonLine's fields in order, but the tags
+                p.c.name, p.c.title, p.c.org, c.c.name, p.c.last_interaction_at
             )
             .outerjoin(c, c.c.id == p.c.circle_id)
         )
         tags: dict[int, builtins.list[str]] = {}
         with self._ctx.read() as conn:
             rows = conn.execute(query).all()
-            wanted = {r.id for r in rows}
+            wanted = {r[0] for r in rows}
             tagged = select(pt.c.person_id, t.c.name).join(t, t.c.id == pt.c.tag_id).where(
                 pt.c.owner_id == owner).order_by(t.c.name)  # fmt: skip
             batches = ([tagged] if len(wanted) > ID_BATCH else
                        [tagged.where(pt.c.person_id.in_(wanted))] if wanted else [])  # fmt: skip
             for batch in batches:  # a long list: every tag of the book, one pass
-                for r in conn.execute(batch):
-                    if r.person_id in wanted:
-                        tags.setdefault(r.person_id, []).append(r.name)
-        return [PersonLine(r.id, r.name, r.title, r.org, r.circle, tuple(tags.get(r.id, ())),
-                           r.last_interaction_at) for r in rows]  # fmt: skip
+                for person_id, name in conn.execute(batch).tuples():
+                    if person_id in wanted:
+                        tags.setdefault(person_id, []).append(name)
+        return [PersonLine(*r, tuple(tags.get(r[0], ()))) for r in rows]  # type: ignore[call-arg]
 
     def _listing(
         self,
