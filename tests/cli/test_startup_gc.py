@@ -41,6 +41,6 @@ def test_the_collector_is_rare_during_start_up_and_usual_after_the_book_opens(
 
 
 def test_a_command_without_a_book_still_collects() -> None:
-    usual, during, after, frozen, enabled = _thresholds("--help")
+    usual, during, after, _frozen, enabled = _thresholds("--help")
     assert enabled == "True" and int(during) == int(after) > int(usual)  # rare, never off
     assert gc.isenabled()
