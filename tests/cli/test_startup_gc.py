@@ -5,6 +5,7 @@ server starts; it is never off."""
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -44,3 +45,17 @@ def test_a_command_without_a_book_still_collects() -> None:
     usual, during, after, _frozen, enabled = _thresholds("--help")
     assert enabled == "True" and int(during) == int(after) > int(usual)  # rare, never off
     assert gc.isenabled()
+
+
+def test_a_served_worker_freezes_what_building_the_app_made(tmp_path: Path) -> None:
+    script = (
+        "import gc, os; from amity.web.server import URL_ENV, app_from_env; "
+        f"os.environ[URL_ENV] = 'sqlite:///{tmp_path / 'book.db'}'; "
+        "before = gc.get_freeze_count(); app_from_env(); "
+        "print(before, gc.get_freeze_count(), gc.isenabled())"
+    )
+    env = {**os.environ, "AMITY_SCHEDULER": "0"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=120, env=env)  # fmt: skip
+    before, after, enabled = done.stdout.split()[-3:]
+    assert int(before) == 0 and int(after) > 50_000 and enabled == "True"

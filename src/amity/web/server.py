@@ -14,10 +14,17 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def app_from_env() -> Any:
-    """The app factory uvicorn calls in each worker (``factory=True``)."""
+    """The app factory uvicorn calls in each worker (``factory=True``). What building it
+    made (FastAPI, SQLAlchemy, the schema, the routes) lives as long as the worker, so it is
+    frozen out of the collector's full passes (``gc.freeze``), as the CLI does after start-up
+    (:func:`amity.cli.state.startup_done`); only served workers do it, not a test's app."""
+    import gc
+
     from amity.web.app import create_app
 
-    return create_app(os.environ.get(URL_ENV) or None)
+    app = create_app(os.environ.get(URL_ENV) or None)
+    gc.freeze()
+    return app
 
 
 def address(host: str, port: int) -> str:

@@ -302,7 +302,7 @@ class PeopleFinding:
             batches = ([tagged] if len(wanted) > ID_BATCH else
                        [tagged.where(pt.c.person_id.in_(wanted))] if wanted else [])  # fmt: skip
             for batch in batches:  # a long list: every tag of the book, one pass
-                for person_id, name in conn.execute(batch).tuples():
+                for person_id, name in conn.execute(batch):
                     if person_id in wanted:
                         tags.setdefault(person_id, []).append(name)
         return [PersonLine(*r, tuple(tags.get(r[0], ()))) for r in rows]  # type: ignore[call-arg]
