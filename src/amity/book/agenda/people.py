@@ -6,7 +6,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Date, Float, and_, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    Connection,
+    Date,
+    Float,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from amity.rules.agenda import MAX_TIMING, AgendaSettings, PersonInput
 from amity.store import schema as s
@@ -63,7 +76,7 @@ def load_agenda_people(
             may_be_due = and_(may_be_due, upper >= floor - FLOAT_SLACK)
     wanted = [p.c.met_on >= met_since, may_be_due]
     if explicit:
-        wanted.append(p.c.id.in_(sorted(explicit)))
+        wanted.append(p.c.id.in_(_ids(explicit)))
     return load_people(conn, owner_id, where=or_(*wanted))
 
 
@@ -91,7 +104,7 @@ def _score_floor(
         or_(p.c.met_on.is_(None), p.c.met_on < met_since),
     ]
     if explicit:
-        clean.append(p.c.id.not_in(sorted(explicit)))
+        clean.append(p.c.id.not_in(_ids(explicit)))
     floor = conn.execute(
         select(lower)
         .select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
@@ -101,6 +114,12 @@ def _score_floor(
         .offset(limit - 1)
     ).scalar()
     return None if floor is None else float(floor)
+
+
+def _ids(ids: set[int]) -> Any:
+    """An expanding parameter: the statement is built (and cached) once, not an expression of
+    hundreds of literals coerced on every call."""
+    return bindparam("ids", sorted(ids), expanding=True, type_=Integer)
 
 
 def active_people(owner_id: int) -> Any:
