@@ -7,15 +7,16 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from amity.book import Book, InteractionInput, PersonInput
+from amity.book.review_health import load_health
 from amity.rules.dates import local_date, time_zone
 from amity.rules.health import Touch
-from amity.rules.review import PERIOD_DAYS, build_review
+from amity.rules.review import PERIOD_DAYS, build_review, judged_days
 from amity.store import schema as s
 from tests.conftest import Clock
 
@@ -37,8 +38,12 @@ def test_counted_in_sql_as_in_python(book: Book, clock: Clock, kind: str) -> Non
     day = book.today()
     reviews = book.reviews
     with book.ctx.read() as conn:
-        inputs = reviews._inputs(conn, day, PERIOD_DAYS[kind])  # type: ignore[attr-defined]
         tz = time_zone(book.settings.get("timezone"))
+        first = day - timedelta(days=2 * PERIOD_DAYS[kind] - 1)
+        history = datetime.combine(first - timedelta(days=400), time(0), tzinfo=tz)
+        inputs = replace(reviews._inputs(conn, day, PERIOD_DAYS[kind], tz),  # type: ignore[attr-defined]
+                         health=load_health(conn, book.ctx.owner_id, tz, judged_days(day, kind),
+                                            history))  # fmt: skip
         ip = s.interaction_participants
         touches: dict[int, list[Touch]] = defaultdict(list)
         for r in conn.execute(select(ip.c.person_id, ip.c.occurred_at, ip.c.direction).where(
@@ -49,4 +54,4 @@ def test_counted_in_sql_as_in_python(book: Book, clock: Clock, kind: str) -> Non
     sql, python = build_review(inputs, day, kind), build_review(in_python, day, kind)
     assert sql == python
     assert (sql.drifting.current or 0) + (sql.drifting.previous or 0) > 0  # judged some
-    assert book.reviews.review(kind) == sql
+    assert book.reviews.review(kind) == sql  # the kept judgements (rules.review.falls) agree

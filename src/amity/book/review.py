@@ -4,48 +4,77 @@ hands it to :func:`amity.rules.review.build_review`.
 A review is a pure function of the book and the day, so the built review is kept per
 database, owner, day and period under the owner's data version (the agenda's
 :class:`~amity.book.agenda.cache.InputsCache`): read again with nothing written, it costs one
-query; any write by any process moves the version and the next read builds it afresh."""
+query. After a write, the periods' measures are loaded again (bounded by the two periods),
+and drifting, which judges everyone, judges again only the people the write touched
+(:mod:`amity.book.review_health`)."""
 
 from __future__ import annotations
 
 import threading
 import weakref
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, case, func, select, type_coerce
+from sqlalchemy import Connection, Engine, or_, select
 
 from amity.book.agenda.cache import InputsCache
 from amity.book.context import BookContext
+from amity.book.review_health import Kept, _promise, changed_people, last_group, load_health
 from amity.errors import InvalidInput
-from amity.model import PersonRef
-from amity.rules.cadence import effective_cadence
 from amity.rules.dates import local_date, time_zone
-from amity.rules.health import Counts, HealthInput
-from amity.rules.reliability import PromiseRecord
+from amity.rules.health import HealthInput
 from amity.rules.replies import Message
 from amity.rules.review import (
+    DRIFT_NAMED,
     PERIOD_DAYS,
     ExchangeRecord,
     FeedbackRecord,
     FollowUpRecord,
     GoalRecord,
     InteractionRecord,
+    Judged,
     PersonRecord,
     Review,
     ReviewInputs,
     build_review,
+    falls,
+    judge,
+    judged_days,
     periods,
 )
 from amity.store import schema as s
-from amity.store.schema import UTCDateTime
 
 HEALTH_HISTORY_DAYS = 400  # reciprocity looks back a year from the start of the period
-NO_TOUCH = Counts(None, 0, 0, 0, 0)
-PERIOD_KIND = {days: kind for kind, days in PERIOD_DAYS.items()}
+KEPT = 64  # judgements kept per database (owner, day, period)
 _REVIEWS: weakref.WeakKeyDictionary[Engine, InputsCache] = weakref.WeakKeyDictionary()
+_KEPT: weakref.WeakKeyDictionary[Engine, _Judgements] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
+
+
+class _Judgements:
+    """Everyone's drift scores per (owner, day, period), whatever their version: the newest
+    one is brought up to date from the journal (least recently used out)."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple[Any, ...], Kept] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Kept | None:
+        with self._lock:
+            return self._entries.get(key)
+
+    def put(self, key: tuple[Any, ...], kept: Kept) -> None:
+        with self._lock:
+            now = self._entries.get(key)
+            if now is not None and now.version > kept.version:
+                return  # another thread kept a newer one meanwhile
+            self._entries[key] = kept
+            self._entries.move_to_end(key)
+            while len(self._entries) > KEPT:
+                self._entries.popitem(last=False)
 
 
 def _reviews_of(engine: Engine) -> InputsCache:
@@ -58,6 +87,14 @@ def _reviews_of(engine: Engine) -> InputsCache:
         return cache
 
 
+def _kept_of(engine: Engine) -> _Judgements:
+    with _LOCK:
+        kept = _KEPT.get(engine)
+        if kept is None:
+            kept = _KEPT[engine] = _Judgements()
+        return kept
+
+
 class Reviews:
     def __init__(self, ctx: BookContext) -> None:
         self._ctx = ctx
@@ -65,59 +102,81 @@ class Reviews:
     def review(self, kind: str = "week", *, today: date | None = None) -> Review:
         if kind not in PERIOD_DAYS:
             raise InvalidInput("a review is for a week or a month", field="period")
+        owner = self._ctx.owner_id
         with self._ctx.read() as conn:
             version = self._ctx.data_version(conn)  # first: what is loaded next is as new
+            groups = last_group(conn, owner)
             day = today or self._ctx.today(conn)
-            key = (self._ctx.owner_id, day, kind)
+            key = (owner, day, kind)
             cache = _reviews_of(self._ctx.engine)
             cached: Review | None = cache.get(key, version)
             if cached is not None:
                 return cached
-            inputs = self._inputs(conn, day, PERIOD_DAYS[kind])
+            zone = str(self._ctx.setting("timezone", conn) or "")
+            tz = time_zone(zone or None)
+            days = judged_days(day, kind)
+            first = day - timedelta(days=2 * PERIOD_DAYS[kind] - 1)
+            history = datetime.combine(first - timedelta(days=HEALTH_HISTORY_DAYS), time(0),
+                                       tzinfo=tz)  # fmt: skip
+
+            def health(ids: Collection[int] | None = None) -> list[HealthInput]:
+                return load_health(conn, owner, tz, days, history, ids)
+
+            judged = self._judged(conn, key, version, zone, days, health)
+            _kept_of(self._ctx.engine).put(key, Kept(version, groups, zone, judged))
+            fell = falls(judged.values(), days, periods(day, kind)[0])[:DRIFT_NAMED]
+            named = health({f[3] for f in fell}) if fell else []
+            inputs = replace(self._inputs(conn, day, PERIOD_DAYS[kind], tz), health=named,
+                             judged=list(judged.values()))  # fmt: skip
         review = build_review(inputs, day, kind)
         cache.put(key, version, review)
         return review
 
-    def _inputs(self, conn: Connection, day: date, length: int) -> ReviewInputs:
+    def _judged(self, conn: Connection, key: tuple[Any, ...], version: int, zone: str,
+                days: Sequence[date], health: Any) -> dict[int, Judged]:  # fmt: skip
+        """Everyone's scores on the judged days: the kept ones with the people changed since
+        judged again (book.review_health), or everyone's."""
+        kept = _kept_of(self._ctx.engine).get(key)
+        if kept is not None and kept.zone == zone:
+            changed = changed_people(conn, self._ctx.owner_id, kept, version)
+            if changed is not None:
+                judged = dict(kept.judged)
+                for pid in changed:
+                    judged.pop(pid, None)
+                judged.update((h.person.id, judge(h, days)) for h in health(changed))
+                return judged
+        return {h.person.id: judge(h, days) for h in health()}
+
+    def _inputs(self, conn: Connection, day: date, length: int, tz: tzinfo) -> ReviewInputs:
+        """What the periods' measures need, bounded by the two periods (drifting apart): the
+        people reached or added in them, their interactions, promises and follow-ups due."""
         owner = self._ctx.owner_id
-        tz = time_zone(self._ctx.setting("timezone", conn))
         first = day - timedelta(days=2 * length - 1)
-        history = datetime.combine(first - timedelta(days=HEALTH_HISTORY_DAYS), time(0), tzinfo=tz)
-        p, c = s.people, s.circles
-        people_rows = conn.execute(
-            select(
-                p.c.id,
-                p.c.name,
-                p.c.created_at,
-                p.c.met_on,
-                p.c.cadence_days,
-                c.c.name.label("circle"),
-                c.c.cadence_days.label("circle_days"),
+        since = datetime.combine(first, time(0), tzinfo=tz)
+        p, c, ip, i = s.people, s.circles, s.interaction_participants, s.interactions
+        reached = select(ip.c.person_id).where(ip.c.owner_id == owner, ip.c.status == "done",
+                                               ip.c.occurred_at >= since)  # fmt: skip
+        people = [
+            PersonRecord(r.id, r.name, r.circle, local_date(r.created_at, tz))
+            for r in conn.execute(
+                select(p.c.id, p.c.name, p.c.created_at, c.c.name.label("circle"))
+                .select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
+                .where(p.c.owner_id == owner, p.c.archived_at.is_(None),
+                       or_(p.c.created_at >= since, p.c.id.in_(reached)))
             )
-            .select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
-            .where(p.c.owner_id == owner, p.c.archived_at.is_(None))
-        ).all()
-        added = {r.id: local_date(r.created_at, tz) for r in people_rows}
-        people = [PersonRecord(r.id, r.name, r.circle, added[r.id]) for r in people_rows]
-        i, ip = s.interactions, s.interaction_participants
+        ]  # fmt: skip
         participants: dict[int, list[int]] = defaultdict(list)
         for r in conn.execute(
             select(ip.c.interaction_id, ip.c.person_id).where(
-                ip.c.owner_id == owner, ip.c.status == "done",
-                ip.c.occurred_at >= datetime.combine(first, time(0), tzinfo=tz))
+                ip.c.owner_id == owner, ip.c.status == "done", ip.c.occurred_at >= since)
         ):  # fmt: skip
             participants[r.interaction_id].append(r.person_id)
-        counts = self._counts(conn, day, length, history, tz)
         interactions: list[InteractionRecord] = []
         messages: list[Message] = []
         for row in conn.execute(
             select(
                 i.c.id, i.c.kind, i.c.occurred_at, i.c.direction, i.c.thread_key, i.c.needs_reply
-            ).where(
-                i.c.owner_id == owner,
-                i.c.status == "done",
-                i.c.occurred_at >= datetime.combine(first, time(0), tzinfo=tz),
-            )
+            ).where(i.c.owner_id == owner, i.c.status == "done", i.c.occurred_at >= since)
         ):
             interactions.append(
                 InteractionRecord(
@@ -133,92 +192,29 @@ class Reviews:
                 )
                 for pid in participants.get(row.id, ())
             )
-        promises = self._promises(conn, tz)
-        promises_of: dict[int, list[PromiseRecord]] = defaultdict(list)
-        for record in promises:
-            promises_of[record.person_id].append(record)
-        touched = set().union(*counts.values())  # the others were never in touch: no score
-        health = [
-            HealthInput(
-                person=PersonRef(r.id, r.name),
-                cadence_days=effective_cadence(r.cadence_days, r.circle_days),
-                started_on=r.met_on or added[r.id],
-                promises=promises_of.get(r.id, []),
-                counts={d: c.get(r.id, NO_TOUCH) for d, c in counts.items()},
-            )
-            for r in people_rows
-            if r.id in touched
-        ]
+        cm = s.commitments
+        promises = [_promise(r, tz) for r in conn.execute(
+            select(cm).where(cm.c.owner_id == owner, cm.c.due_on >= first, cm.c.due_on <= day))]  # fmt: skip
         return ReviewInputs(
             people=people,
             interactions=interactions,
-            follow_ups=self._follow_ups(conn, tz),
+            follow_ups=self._follow_ups(conn, tz, first, day),
             promises=promises,
             messages=messages,
             exchanges=self._exchanges(conn, first),
             feedback=self._feedback(conn, first),
             goals=self._goals(conn),
-            health=health,
         )
 
-    def _counts(self, conn: Connection, day: date, length: int, history: datetime,
-                tz: tzinfo) -> dict[date, dict[int, Counts]]:  # fmt: skip
-        """Each person's touch counts (rules.health.Counts) as of each day the review judges
-        health on (the ends of both periods and the days a period before them), counted in
-        SQL in one pass over the participants since ``history``: a local day's bounds become
-        instants, so the counts are those of `counts_of` on local dates."""
-        ip = s.interaction_participants
-        days = sorted({d for p in periods(day, PERIOD_KIND[length])
-                       for d in (p.end, p.end - timedelta(days=p.days))})  # fmt: skip
-
-        def until(d: date) -> datetime:  # the first instant after local day d
-            return datetime.combine(d + timedelta(days=1), time(0), tzinfo=tz)
-
-        at, out = ip.c.occurred_at, ip.c.direction == "outbound"
-        columns: list[Any] = [ip.c.person_id]
-        for d in days:
-            end = until(d)
-            recent, previous = until(d - timedelta(days=90)), until(d - timedelta(days=180))
-            year = until(d - timedelta(days=365))
-            columns += [
-                type_coerce(func.max(case((at < end, at))), UTCDateTime()),
-                func.sum(case((and_(at >= recent, at < end), 1), else_=0)),
-                func.sum(case((and_(at >= previous, at < recent), 1), else_=0)),
-                func.sum(case((and_(at >= year, at < end, out), 1), else_=0)),
-                func.sum(case((and_(at >= year, at < end, ip.c.direction == "inbound"), 1),
-                              else_=0)),
-            ]  # fmt: skip
-        found: dict[date, dict[int, Counts]] = {d: {} for d in days}
-        for row in conn.execute(select(*columns).where(
-                ip.c.owner_id == self._ctx.owner_id, ip.c.status == "done",
-                at >= history).group_by(ip.c.person_id)):  # fmt: skip
-            for n, d in enumerate(days):
-                last, recent_n, previous_n, mine, theirs = row[1 + 5 * n : 6 + 5 * n]
-                found[d][row[0]] = Counts(local_date(last, tz) if last else None,
-                                          int(recent_n or 0), int(previous_n or 0),
-                                          int(mine or 0), int(theirs or 0))  # fmt: skip
-        return found
-
-    def _promises(self, conn: Connection, tz: tzinfo) -> list[PromiseRecord]:
-        cm = s.commitments
-        return [
-            PromiseRecord(
-                r.id,
-                r.person_id,
-                r.direction,
-                r.due_on,
-                r.status,
-                local_date(r.done_at, tz) if r.done_at else None,
-            )
-            for r in conn.execute(select(cm).where(cm.c.owner_id == self._ctx.owner_id))
-        ]
-
-    def _follow_ups(self, conn: Connection, tz: tzinfo) -> list[FollowUpRecord]:
+    def _follow_ups(self, conn: Connection, tz: tzinfo, first: date,
+                    day: date) -> list[FollowUpRecord]:  # fmt: skip
         f = s.follow_ups
         return [
             FollowUpRecord(r.id, r.due_on, local_date(r.done_at, tz) if r.done_at else None)
             for r in conn.execute(
-                select(f.c.id, f.c.due_on, f.c.done_at).where(f.c.owner_id == self._ctx.owner_id)
+                select(f.c.id, f.c.due_on, f.c.done_at).where(
+                    f.c.owner_id == self._ctx.owner_id, f.c.due_on >= first, f.c.due_on <= day
+                )
             )
         ]
 

@@ -295,7 +295,7 @@ def drifting(
     """Relationships whose health fell over the last ``period_days``, the biggest fall first."""
     falls = _falls(inputs, today, period_days)
     chosen = falls if limit is None else falls[:limit]
-    return [_drift(data, today, period_days) for *_, data in chosen]
+    return [explain_drift(data, today, period_days) for *_, data in chosen]
 
 
 def drift_count(
@@ -304,7 +304,7 @@ def drift_count(
     """How many relationships :func:`drifting` finds, and the first ``top`` of them (scores
     for everyone, explanations only for those named)."""
     falls = _falls(inputs, today, period_days)
-    return len(falls), [_drift(data, today, period_days) for *_, data in falls[:top]]
+    return len(falls), [explain_drift(data, today, period_days) for *_, data in falls[:top]]
 
 
 def _falls(inputs: Iterable[HealthInput], today: date,
@@ -326,7 +326,9 @@ def _falls(inputs: Iterable[HealthInput], today: date,
     return falls
 
 
-def _drift(data: HealthInput, today: date, period_days: int) -> Drift:
+def explain_drift(data: HealthInput, today: date, period_days: int) -> Drift:
+    """The relationship's fall over ``period_days`` up to ``today``, with the factor that
+    fell the most in words."""
     now = health(data, today)
     then = health(data, today - timedelta(days=period_days))
     worst = min(

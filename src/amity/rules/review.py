@@ -30,12 +30,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from amity.rules.health import Drift, HealthInput, drift_count
+from amity.rules.health import Drift, HealthInput, drift_count, explain_drift, score
 from amity.rules.reliability import PromiseRecord, kept_on_time
 from amity.rules.replies import Message, answers
 
 PERIOD_DAYS = {"week": 7, "month": 30}
 TREND_STEADY = 0  # a theme is rising or falling when its count changed at all
+DRIFT_NAMED = 5  # drifting relationships the review names (and explains)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,46 @@ class GoalRecord:
     check_ins: Sequence[tuple[date, int]]  # (day, progress)
 
 
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A person's health scores on the days the review judges drift (:func:`judged_days`,
+    oldest first; None: never in touch by then): what drifting needs of them, small enough
+    to keep for everyone and to update one person at a time."""
+
+    id: int
+    name: str
+    started_on: date | None
+    scores: tuple[int | None, ...]
+
+
+def judged_days(day: date, kind: str = "week") -> tuple[date, ...]:
+    """The ends of both periods and the day a period before each."""
+    return tuple(sorted({d for p in periods(day, kind)
+                         for d in (p.end, p.end - timedelta(days=p.days))}))  # fmt: skip
+
+
+def judge(data: HealthInput, days: Sequence[date]) -> Judged:
+    return Judged(data.person.id, data.person.name, data.started_on,
+                  tuple(score(data, d) for d in days))  # fmt: skip
+
+
+def falls(judged: Iterable[Judged], days: Sequence[date],
+          period: Period) -> list[tuple[int, int, str, int]]:  # fmt: skip
+    """(change, score now, name, id) of each relationship whose health fell over ``period``,
+    the biggest fall first: :func:`amity.rules.health.drift_count` from kept scores (people
+    not in the book when the period started are not judged)."""
+    now, then = days.index(period.end), days.index(period.end - timedelta(days=period.days))
+    out = []
+    for j in judged:
+        if j.started_on is not None and j.started_on >= period.start:
+            continue
+        after, before = j.scores[now], j.scores[then]
+        if after is not None and before is not None and after < before:
+            out.append((after - before, after, j.name, j.id))
+    out.sort()
+    return out
+
+
 @dataclass(frozen=True)
 class ReviewInputs:
     people: Sequence[PersonRecord] = ()
@@ -113,7 +154,9 @@ class ReviewInputs:
     exchanges: Sequence[ExchangeRecord] = ()
     feedback: Sequence[FeedbackRecord] = ()
     goals: Sequence[GoalRecord] = ()
+    # everyone's health, or with ``judged`` only the people drifting the most (to explain)
     health: Sequence[HealthInput] = ()
+    judged: Sequence[Judged] | None = None  # everyone's scores on judged_days, when kept
 
 
 @dataclass(frozen=True)
@@ -169,8 +212,15 @@ def build_review(inputs: ReviewInputs, day: date, kind: str = "week") -> Review:
     kinds = [Counter(i.kind for i in inputs.interactions if i.on in p) for p in (now, before)]
     follow = [_follow_ups(inputs.follow_ups, p) for p in (now, before)]
     promises = [_promises(inputs.promises, p) for p in (now, before)]
-    drift_now, named = _drifting(inputs.health, now, top=5)
-    drift_before, _ = _drifting(inputs.health, before, top=0)
+    if inputs.judged is None:
+        drift_now, named = _drifting(inputs.health, now, top=DRIFT_NAMED)
+        drift_before, _ = _drifting(inputs.health, before, top=0)
+    else:  # scores kept: the named ones are explained from their inputs
+        days = judged_days(day, kind)
+        fell = falls(inputs.judged, days, now)
+        drift_now, drift_before = len(fell), len(falls(inputs.judged, days, before))
+        by_id = {h.person.id: h for h in inputs.health}
+        named = [explain_drift(by_id[f[3]], now.end, now.days) for f in fell[:DRIFT_NAMED]]
     return Review(
         kind=kind,
         period=now,
