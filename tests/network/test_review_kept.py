@@ -145,3 +145,24 @@ def test_the_journal_names_the_people_a_write_touched(book: Book, clock: Clock) 
         version = book.ctx.data_version(conn)
         assert changed_people(conn, book.ctx.owner_id, kept, version) is None
     assert cleo not in {ana, ben}
+
+
+def test_kept_judgements_are_bounded_in_number_and_in_people(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from amity.book.review_health import Kept
+    from amity.rules.review import Judged
+
+    monkeypatch.setattr(review, "KEPT_PEOPLE", 5)
+    kept = review._Judgements()
+    two = {n: Judged(n, "x", None, (1, 1, 1)) for n in range(2)}
+    for owner in range(3):
+        kept.put((owner, date(2026, 1, 1), "week"), Kept(1, 1, "", dict(two)))
+    assert kept.get((0, date(2026, 1, 1), "week")) is None  # 6 people > 5: the oldest out
+    assert kept.get((2, date(2026, 1, 1), "week")) is not None
+    big = {n: Judged(n, "x", None, (1, 1, 1)) for n in range(9)}
+    kept.put((9, date(2026, 1, 1), "week"), Kept(1, 1, "", big))
+    assert kept.get((9, date(2026, 1, 1), "week")) is not None  # the newest always stays
+    assert kept.get((2, date(2026, 1, 1), "week")) is None
+    kept.put((9, date(2026, 1, 1), "week"), Kept(0, 1, "", big))  # older than what is kept
+    assert (kept.get((9, date(2026, 1, 1), "week")) or Kept(0, 0, "", {})).version == 1

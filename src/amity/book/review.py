@@ -49,6 +49,7 @@ from amity.store import schema as s
 
 HEALTH_HISTORY_DAYS = 400  # reciprocity looks back a year from the start of the period
 KEPT = 64  # judgements kept per database (owner, day, period)
+KEPT_PEOPLE = 400_000  # and people judged in them, about 60 MB (the newest is always kept)
 _REVIEWS: weakref.WeakKeyDictionary[Engine, InputsCache] = weakref.WeakKeyDictionary()
 _KEPT: weakref.WeakKeyDictionary[Engine, _Judgements] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
@@ -73,7 +74,10 @@ class _Judgements:
                 return  # another thread kept a newer one meanwhile
             self._entries[key] = kept
             self._entries.move_to_end(key)
-            while len(self._entries) > KEPT:
+            while len(self._entries) > 1 and (
+                len(self._entries) > KEPT
+                or sum(len(k.judged) for k in self._entries.values()) > KEPT_PEOPLE
+            ):
                 self._entries.popitem(last=False)
 
 
