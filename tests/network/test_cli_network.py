@@ -238,7 +238,10 @@ def test_review_json_and_text(book: Path) -> None:
     assert review["interactions_by_kind"]["call"] == {"current": 1, "previous": 0, "change": 1}
     month = as_json("review", "--month", "--date", "2026-11-25")
     assert month["kind"] == "month" and month["previous_period"]["end"] == "2026-10-26"
-    assert "people reached" in amity("review", "--date", "2026-11-25").output
+    text = amity("review", "--date", "2026-11-25").output
+    assert "people reached" in text
+    assert "19 November 2026 – 25 November 2026" in " ".join(text.split())  # in words
+    assert "2026-11-19" not in text
 
 
 def test_participation_log_and_introductions_with_outcomes(book: Path) -> None:

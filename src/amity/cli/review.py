@@ -8,6 +8,7 @@ import click
 
 from amity.cli.options import console, date_option, emit_json, json_option, pass_state
 from amity.cli.state import AppState
+from amity.rules.words import day_words
 from amity.serialize import review_json
 
 
@@ -27,9 +28,10 @@ def review(state: AppState, kind: str, as_json: bool) -> None:
     from rich.table import Table
 
     out = console()
+    now, before = result.period, result.previous_period
     out.print(
-        f"[bold]Review of the {kind}[/bold] {result.period.start} – {result.period.end} "
-        f"[dim](against {result.previous_period.start} – {result.previous_period.end})[/dim]"
+        f"[bold]Review of the {kind}[/bold] {day_words(now.start)} – {day_words(now.end)} "
+        f"[dim](against {day_words(before.start)} – {day_words(before.end)})[/dim]"
     )
     table = Table(box=None, header_style="bold", pad_edge=False)
     for col, justify in (("", "left"), ("now", "right"), ("before", "right"), ("change", "right")):
