@@ -5,7 +5,9 @@ matching reads, another day, or an unreadable entry means ranking again."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from amity.book import Book, PersonInput
@@ -33,13 +35,27 @@ def _profiles_version(book: Book) -> int:
             .where(s.data_versions.c.owner_id == book.owner_id)).scalar_one())  # fmt: skip
 
 
+def _count_rankings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one each time the agenda ranks the articles (load_shares)."""
+    from amity.book.agenda import network
+
+    ranked: list[int] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        ranked.append(1)
+        return load_shares(*args, **kwargs)
+
+    monkeypatch.setattr(network, "load_shares", counting)
+    return ranked
+
+
 def _new_process() -> None:
     SHARES.clear()  # what a new process starts with: nothing ranked or loaded in memory
     INPUTS.clear()
 
 
 def test_a_new_process_reads_the_stored_matches(book: Book, clock: Clock,
-                                                monkeypatch) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     _populate(book, clock)
     today = clock().date()
     _new_process()
@@ -49,14 +65,7 @@ def test_a_new_process_reads_the_stored_matches(book: Book, clock: Clock,
     assert entry is not None and entry[0] == _profiles_version(book)
     assert json.loads(entry[1])["format"] == stored.FORMAT
 
-    ranked: list[int] = []
-    from amity.book.agenda import network
-
-    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        ranked.append(1)
-        return load_shares(*args, **kwargs)
-
-    monkeypatch.setattr(network, "load_shares", counting)
+    ranked = _count_rankings(monkeypatch)
     _new_process()
     assert _share_items(book, today) == first  # the same items, read back
     assert ranked == []
@@ -66,7 +75,7 @@ def test_a_new_process_reads_the_stored_matches(book: Book, clock: Clock,
 
 
 def test_a_profile_change_or_another_day_ranks_again(book: Book, clock: Clock,
-                                                     monkeypatch) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     _populate(book, clock)
     today = clock().date()
     _new_process()
@@ -77,14 +86,7 @@ def test_a_profile_change_or_another_day_ranks_again(book: Book, clock: Clock,
     book.people.add_fact(zed.id, "interest", "rust programming")
     book.people.add_fact(zed.id, "interest", "open source")
     assert _profiles_version(book) > version
-    ranked: list[int] = []
-    from amity.book.agenda import network
-
-    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        ranked.append(1)
-        return load_shares(*args, **kwargs)
-
-    monkeypatch.setattr(network, "load_shares", counting)
+    ranked = _count_rankings(monkeypatch)
     _new_process()
     after = _share_items(book, today)
     assert ranked == [1]

@@ -258,24 +258,11 @@ class PeopleFinding:
                 by_id[r.person_id].birthday = PartialDate(r.month, r.day, r.year)
         return [by_id[i] for i in ids]
 
-    def list(
-        self,
-        *,
-        tag: str | None = None,
-        circle: str | None = None,
-        org: str | None = None,
-        sort: str = "name",
-        reverse: bool = False,
-        limit: int | None = None,
-        offset: int = 0,
-        include_archived: bool = False,
-        only_archived: bool = False,
-        ids: Iterable[int] | None = None,
-    ) -> builtins.list[Person]:
-        """People with what lists show (:meth:`load_many`), filtered and sorted in SQL."""
-        query = self._listing(tag=tag, circle=circle, org=org, sort=sort, reverse=reverse,
-                              limit=limit, offset=offset, include_archived=include_archived,
-                              only_archived=only_archived, ids=ids)  # fmt: skip
+    def list(self, **filters: Any) -> builtins.list[Person]:
+        """People with what lists show (:meth:`load_many`), filtered and sorted in SQL: the
+        filters are :meth:`_listing`'s (tag, circle, org, sort, reverse, limit, offset,
+        include_archived, only_archived, ids)."""
+        query = self._listing(**filters)
         with self._ctx.read() as conn:
             found = [r.id for r in conn.execute(query)]
             return self.load_many(conn, found)
