@@ -162,10 +162,8 @@ def _counts(conn: Connection, owner_id: int, days: Sequence[date], history: date
         ]  # fmt: skip
     query = select(*columns).where(ip.c.owner_id == owner_id, ip.c.status == "done",
                                    at >= history)  # fmt: skip
-    if who is not None:  # a few people: their own index (ix_participants_person_time)
+    if who is not None:
         query = query.where(ip.c.person_id.in_(who))
-    else:  # everyone: a year of the owner's rows from the covering index, in time order
-        query = query.with_hint(ip, "INDEXED BY ix_participants_owner_time", "sqlite")
     found: dict[date, dict[int, Counts]] = {d: {} for d in days}
     for row in conn.execute(query.group_by(ip.c.person_id)):
         for n, d in enumerate(days):

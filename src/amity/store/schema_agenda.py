@@ -1,4 +1,4 @@
-"""The agenda's stored share matches and the participants' time index (issue 14): the costliest input of the agenda (recent
+"""The agenda's stored share matches (issue 14): the costliest input of the agenda (recent
 articles ranked against every profile) kept in the database per owner, for the day, time zone
 and profiles version it was found under, so that a new process (`amity today`, a web worker
 just started) reads it instead of ranking again. Derived, like the search index: never
@@ -8,9 +8,9 @@ Part of the one schema (``amity.store.schema`` re-exports it)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, Index, Integer, String, Table, Text
+from sqlalchemy import Column, Date, Integer, String, Table, Text
 
-from amity.store.schema import UTCDateTime, _owner, interaction_participants, metadata
+from amity.store.schema import UTCDateTime, _owner, metadata
 
 agenda_shares: Table = Table(
     "agenda_shares",
@@ -21,18 +21,4 @@ agenda_shares: Table = Table(
     Column("profiles_version", Integer, nullable=False),
     Column("payload", Text, nullable=False),  # JSON: amity.book.agenda.stored
     Column("built_at", UTCDateTime(), nullable=False),
-)
-
-# The periods the review and the agenda read (participants since a day, issue 14): a range
-# over one owner's participants in time, covering, so no row of the table is visited; the
-# review's touch counts name it (SQLite's planner, once ANALYZE has run, prefers the
-# per-person index there, which is twice as slow for a year of rows).
-participants_by_time = Index(
-    "ix_participants_owner_time",
-    interaction_participants.c.owner_id,
-    interaction_participants.c.occurred_at,
-    interaction_participants.c.status,
-    interaction_participants.c.person_id,
-    interaction_participants.c.direction,
-    interaction_participants.c.interaction_id,
 )

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-HEAD = "0022_participants_time"
+HEAD = "0021_agenda_shares"
 
 # objects the migrations create with raw SQL, invisible to autogenerate (STACK.md G12)
 RAW_SQL_OBJECTS = {
