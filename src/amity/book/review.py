@@ -190,12 +190,12 @@ class Reviews:
                     tuple(participants.get(row.id, ())),
                 )
             )
-            messages.extend(
-                Message(
-                    row.id, pid, row.direction, row.occurred_at, row.thread_key, row.needs_reply
-                )
-                for pid in participants.get(row.id, ())
-            )
+            if row.direction == "outbound" or (row.direction == "inbound" and row.needs_reply):
+                messages.extend(  # the only ones reply times read (rules.replies.answers)
+                    Message(row.id, pid, row.direction, row.occurred_at, row.thread_key,
+                            row.needs_reply)
+                    for pid in participants.get(row.id, ())
+                )  # fmt: skip
         cm = s.commitments
         promises = [_promise(r, tz) for r in conn.execute(
             select(cm).where(cm.c.owner_id == owner, cm.c.due_on >= first, cm.c.due_on <= day))]  # fmt: skip
