@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Connection, Engine, or_, select
+from sqlalchemy import Connection, Engine, bindparam, or_, select
 
 from amity.book.agenda.cache import InputsCache
 from amity.book.context import BookContext
@@ -158,23 +158,25 @@ class Reviews:
         first = day - timedelta(days=2 * length - 1)
         since = datetime.combine(first, time(0), tzinfo=tz)
         p, c, ip, i = s.people, s.circles, s.interaction_participants, s.interactions
-        reached = select(ip.c.person_id).where(ip.c.owner_id == owner, ip.c.status == "done",
-                                               ip.c.occurred_at >= since)  # fmt: skip
+        participants: dict[int, list[int]] = defaultdict(list)
+        for r in conn.execute(  # from the interactions' time index: not every participant
+            select(ip.c.interaction_id, ip.c.person_id)
+            .select_from(i.join(ip, ip.c.interaction_id == i.c.id))
+            .where(i.c.owner_id == owner, i.c.status == "done", i.c.occurred_at >= since,
+                   ip.c.owner_id == owner, ip.c.status == "done", ip.c.occurred_at >= since)
+        ):  # fmt: skip
+            participants[r.interaction_id].append(r.person_id)
+        reached = sorted({pid for ids in participants.values() for pid in ids})
         people = [
             PersonRecord(r.id, r.name, r.circle, local_date(r.created_at, tz))
             for r in conn.execute(
                 select(p.c.id, p.c.name, p.c.created_at, c.c.name.label("circle"))
                 .select_from(p.outerjoin(c, c.c.id == p.c.circle_id))
                 .where(p.c.owner_id == owner, p.c.archived_at.is_(None),
-                       or_(p.c.created_at >= since, p.c.id.in_(reached)))
+                       or_(p.c.created_at >= since,
+                           p.c.id.in_(bindparam("reached", reached, expanding=True))))
             )
         ]  # fmt: skip
-        participants: dict[int, list[int]] = defaultdict(list)
-        for r in conn.execute(
-            select(ip.c.interaction_id, ip.c.person_id).where(
-                ip.c.owner_id == owner, ip.c.status == "done", ip.c.occurred_at >= since)
-        ):  # fmt: skip
-            participants[r.interaction_id].append(r.person_id)
         interactions: list[InteractionRecord] = []
         messages: list[Message] = []
         for row in conn.execute(
