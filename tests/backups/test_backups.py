@@ -16,6 +16,9 @@ from amity.store.backup import measure
 from amity.store.schema import metadata
 from tests.conftest import Clock
 
+# each backup restored into a scratch database and checked: make test runs it, test-fast not
+pytestmark = pytest.mark.slow
+
 
 def manifest_of(backups: Backups, name: str) -> dict:  # type: ignore[type-arg]
     return json.loads((backups.folder / f"{name}.manifest.json").read_text())

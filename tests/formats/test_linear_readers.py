@@ -104,6 +104,7 @@ def cost(read: Callable[[bytes], object], data: bytes, runs: int = 5) -> float:
     return max(best, 1e-4)  # below the clock's useful resolution both are "instant"
 
 
+@pytest.mark.slow  # CPU time of 10k against 40k inputs, for every reader
 @pytest.mark.parametrize("case", list(CASES))
 def test_reading_grows_linearly_with_the_input(case: str) -> None:
     make, read = CASES[case]

@@ -16,6 +16,8 @@ from tests.conftest import Clock
 from tests.sync.feeds import FeedServer, calendar, feed_server, vevent
 from tests.sync.quiet import pause_accounts_afterwards  # noqa: F401 - autouse
 
+pytestmark = pytest.mark.slow  # local HTTP calendar servers: make test runs it, test-fast does not
+
 TOKEN = "private-7f3a9c2e1b"
 
 

@@ -16,6 +16,8 @@ from amity.sync.runner import add_account, run_account
 from tests.conftest import Clock, skip_or_fail
 from tests.sync import dovecot as dv
 
+pytestmark = pytest.mark.slow  # a real Dovecot per test: make test runs it, test-fast does not
+
 ME = dv.USER
 
 

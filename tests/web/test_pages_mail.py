@@ -13,6 +13,8 @@ from tests.sync import dovecot as dv
 from tests.sync.test_imap import ME, mail
 from tests.web.conftest import WebUser
 
+pytestmark = pytest.mark.slow  # a real Dovecot per test: make test runs it, test-fast does not
+
 
 @pytest.fixture(autouse=True)
 def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:

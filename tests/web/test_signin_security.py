@@ -18,6 +18,8 @@ from amity.web.proxies import forwarded_client, parse_networks
 from tests.conftest import Clock
 from tests.web.conftest import PASSWORD, WebUser, csrf_of
 
+pytestmark = pytest.mark.slow  # sign-in delays, measured: make test runs it, test-fast does not
+
 
 @pytest.fixture
 def db_url(sqlite_url: str) -> str:
