@@ -133,7 +133,10 @@ def test_the_journal_names_the_people_a_write_touched(book: Book, clock: Clock) 
     clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
     ana, ben, cleo = (book.people.add(PersonInput(name=n)).id for n in ("Ana", "Ben", "Cleo"))
     book.reviews.review("week")
-    kept = review._kept_of(book.ctx.engine).get((book.ctx.owner_id, date(2026, 11, 25), "week"))
+    newest = review._kept_of(book.ctx.engine).newest(
+        (book.ctx.owner_id, date(2026, 11, 25), "week")
+    )
+    kept = newest[1] if newest is not None else None
     assert kept is not None
     book.interactions.log(InteractionInput(people=[ana, ben], kind="call"))
     with book.ctx.read() as conn:
@@ -154,7 +157,22 @@ def test_kept_judgements_are_bounded_in_number_and_in_people(
     from amity.rules.review import Judged
 
     monkeypatch.setattr(review, "KEPT_PEOPLE", 5)
-    kept = review._Judgements()
+
+    class Database:  # a stand-in engine: a fresh store of kept judgements
+        pass
+
+    engine = Database()
+    store = review._kept_of(engine)  # type: ignore[arg-type]
+
+    class Kept_:  # the store's own view: put(key, version, kept), get(key) any version
+        def put(self, key: tuple[object, ...], kept_: Kept) -> None:
+            store.put(key, kept_.version, kept_)
+
+        def get(self, key: tuple[object, ...]) -> Kept | None:
+            found = store.newest(key)
+            return found[1] if found is not None else None
+
+    kept = Kept_()
     two = {n: Judged(n, "x", None, (1, 1, 1)) for n in range(2)}
     for owner in range(3):
         kept.put((owner, date(2026, 1, 1), "week"), Kept(1, 1, "", dict(two)))

@@ -10,9 +10,8 @@ and drifting, which judges everyone, judges again only the people the write touc
 
 from __future__ import annotations
 
-import threading
 import weakref
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -20,9 +19,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, or_, select
 
-from amity.book.agenda.cache import InputsCache
+from amity.book.agenda.cache import InputsCache, per_engine
 from amity.book.context import BookContext
-from amity.book.review_health import Kept, _promise, changed_people, last_group, load_health
+from amity.book.review_health import (
+    Kept,
+    changed_people,
+    last_group,
+    load_health,
+    promise_from_row,
+)
 from amity.errors import InvalidInput
 from amity.rules.dates import local_date, time_zone
 from amity.rules.health import HealthInput
@@ -50,53 +55,19 @@ from amity.store import schema as s
 HEALTH_HISTORY_DAYS = 400  # reciprocity looks back a year from the start of the period
 KEPT = 64  # judgements kept per database (owner, day, period)
 KEPT_PEOPLE = 400_000  # and people judged in them, about 60 MB (the newest is always kept)
+# per database: the built reviews under their version, and everyone's drift scores (Kept),
+# the newest of which is brought up to date from the journal
 _REVIEWS: weakref.WeakKeyDictionary[Engine, InputsCache] = weakref.WeakKeyDictionary()
-_KEPT: weakref.WeakKeyDictionary[Engine, _Judgements] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
-class _Judgements:
-    """Everyone's drift scores per (owner, day, period), whatever their version: the newest
-    one is brought up to date from the journal (least recently used out)."""
-
-    def __init__(self) -> None:
-        self._entries: OrderedDict[tuple[Any, ...], Kept] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> Kept | None:
-        with self._lock:
-            return self._entries.get(key)
-
-    def put(self, key: tuple[Any, ...], kept: Kept) -> None:
-        with self._lock:
-            now = self._entries.get(key)
-            if now is not None and now.version > kept.version:
-                return  # another thread kept a newer one meanwhile
-            self._entries[key] = kept
-            self._entries.move_to_end(key)
-            while len(self._entries) > 1 and (
-                len(self._entries) > KEPT
-                or sum(len(k.judged) for k in self._entries.values()) > KEPT_PEOPLE
-            ):
-                self._entries.popitem(last=False)
+_KEPT: weakref.WeakKeyDictionary[Engine, InputsCache] = weakref.WeakKeyDictionary()
 
 
 def _reviews_of(engine: Engine) -> InputsCache:
-    """The built reviews (frozen) of one database, per (owner, day, kind) and version: kept
-    with its engine, so two in-memory books never share an entry and a closed one drops its."""
-    with _LOCK:
-        cache = _REVIEWS.get(engine)
-        if cache is None:
-            cache = _REVIEWS[engine] = InputsCache(64)
-        return cache
+    return per_engine(_REVIEWS, engine, lambda: InputsCache(64))
 
 
-def _kept_of(engine: Engine) -> _Judgements:
-    with _LOCK:
-        kept = _KEPT.get(engine)
-        if kept is None:
-            kept = _KEPT[engine] = _Judgements()
-        return kept
+def _kept_of(engine: Engine) -> InputsCache:
+    return per_engine(_KEPT, engine, lambda: InputsCache(
+        KEPT, weight=lambda kept: len(kept.judged), max_weight=KEPT_PEOPLE))  # fmt: skip
 
 
 class Reviews:
@@ -127,7 +98,7 @@ class Reviews:
                 return load_health(conn, owner, tz, days, history, ids)
 
             judged = self._judged(conn, key, version, zone, days, health)
-            _kept_of(self._ctx.engine).put(key, Kept(version, groups, zone, judged))
+            _kept_of(self._ctx.engine).put(key, version, Kept(version, groups, zone, judged))
             fell = falls(judged.values(), days, periods(day, kind)[0])[:DRIFT_NAMED]
             named = health({f[3] for f in fell}) if fell else []
             inputs = replace(self._inputs(conn, day, PERIOD_DAYS[kind], tz), health=named,
@@ -140,7 +111,8 @@ class Reviews:
                 days: Sequence[date], health: Any) -> dict[int, Judged]:  # fmt: skip
         """Everyone's scores on the judged days: the kept ones with the people changed since
         judged again (book.review_health), or everyone's."""
-        kept = _kept_of(self._ctx.engine).get(key)
+        newest = _kept_of(self._ctx.engine).newest(key)
+        kept: Kept | None = newest[1] if newest is not None else None
         if kept is not None and kept.zone == zone:
             changed = changed_people(conn, self._ctx.owner_id, kept, version)
             if changed is not None:
@@ -199,7 +171,7 @@ class Reviews:
                     for pid in participants.get(row.id, ())
                 )  # fmt: skip
         cm = s.commitments
-        promises = [_promise(r, tz) for r in conn.execute(
+        promises = [promise_from_row(r, tz) for r in conn.execute(
             select(cm).where(cm.c.owner_id == owner, cm.c.due_on >= first, cm.c.due_on <= day))]  # fmt: skip
         return ReviewInputs(
             people=people,

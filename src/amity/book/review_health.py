@@ -117,7 +117,7 @@ def load_health(conn: Connection, owner_id: int, tz: tzinfo, days: Sequence[date
     touched = set().union(*counts.values())  # the others were never in touch: no score
     promises_of: dict[int, list[PromiseRecord]] = defaultdict(list)
     for r in conn.execute(promises):
-        promises_of[r.person_id].append(_promise(r, tz))
+        promises_of[r.person_id].append(promise_from_row(r, tz))
     return [
         HealthInput(
             person=PersonRef(r.id, r.name),
@@ -131,7 +131,8 @@ def load_health(conn: Connection, owner_id: int, tz: tzinfo, days: Sequence[date
     ]
 
 
-def _promise(r: Any, tz: tzinfo) -> PromiseRecord:
+def promise_from_row(r: Any, tz: tzinfo) -> PromiseRecord:
+    """A ``commitments`` row as a reliability record (its done time as a local date)."""
     return PromiseRecord(r.id, r.person_id, r.direction, r.due_on, r.status,
                          local_date(r.done_at, tz) if r.done_at else None)  # fmt: skip
 
